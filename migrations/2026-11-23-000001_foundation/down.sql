@@ -1,0 +1,9 @@
+DROP TABLE ticket_events;
+DROP FUNCTION ticket_events_append_only();
+DROP TABLE comments;
+DROP TABLE tickets;
+DROP TABLE failed_sign_ins;
+DROP TABLE sessions;
+DROP TABLE memberships;
+DROP TABLE people;
+DROP TABLE communities;

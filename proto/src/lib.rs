@@ -1,0 +1,16 @@
+//! Steward's API: protobuf package `steward.v1`, one service per area.
+//!
+//! The `.proto` files under `protos/` are the source of truth; this crate only compiles them.
+//! Feature `server` adds the service traits and the descriptor set served by gRPC reflection;
+//! feature `client` adds the clients used by the browser and by the integration tests.
+
+/// Everything generated from `protos/steward/v1`.
+pub mod v1 {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("steward.v1");
+}
+
+/// The encoded `FileDescriptorSet` of every Steward proto, for gRPC server reflection.
+#[cfg(feature = "server")]
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/steward_descriptor.bin"));
