@@ -1,0 +1,355 @@
+//! Every authorization decision, in one place. Handlers ask here first and never decide
+//! themselves.
+//!
+//! The rules:
+//! - Staff (stewards and admins) see and work every ticket of every community, including
+//!   internal notes. Only admins manage communities and people.
+//! - A representative sees every ticket of their communities, approves or declines members'
+//!   requests there, and confirms or reopens resolved tickets.
+//! - A member sees their community's public tickets and every ticket they filed. Their requests
+//!   wait for a representative's approval; a request awaiting approval is seen only by its
+//!   requester, the community's representatives and staff.
+//! - The requester of a ticket always sees it and may confirm or reopen it.
+//! - Nobody but staff ever sees an internal note, by any path.
+//! - To someone who may not see a ticket, it does not exist: callers answer NotFound.
+
+use crate::auth::Principal;
+use crate::domain::lifecycle::Action;
+use crate::domain::{MembershipRole, StaffRole, TicketState};
+
+/// What the rules need to know about one ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TicketFacts {
+    pub community_id: i64,
+    pub requester_id: i64,
+    pub confidential: bool,
+    pub state: TicketState,
+}
+
+impl Principal {
+    /// A steward or an admin.
+    pub fn is_staff(&self) -> bool {
+        self.staff_role.is_some()
+    }
+
+    /// An admin.
+    pub fn is_admin(&self) -> bool {
+        self.staff_role == Some(StaffRole::Admin)
+    }
+
+    /// The person's role in `community_id`, if they belong to it.
+    pub fn role_in(&self, community_id: i64) -> Option<MembershipRole> {
+        if self.representative_of.contains(&community_id) {
+            Some(MembershipRole::Representative)
+        } else if self.member_of.contains(&community_id) {
+            Some(MembershipRole::Member)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether `who` may see the ticket at all.
+pub fn can_view_ticket(who: &Principal, ticket: &TicketFacts) -> bool {
+    if who.is_staff() || ticket.requester_id == who.person_id {
+        return true;
+    }
+    match who.role_in(ticket.community_id) {
+        Some(MembershipRole::Representative) => true,
+        Some(MembershipRole::Member) => !ticket.confidential && ticket.state != TicketState::AwaitingApproval,
+        None => false,
+    }
+}
+
+/// Whether `who` sees internal notes (and internal events) on tickets they can see.
+pub fn can_see_internal_notes(who: &Principal) -> bool {
+    who.is_staff()
+}
+
+/// Whether `who` may change a ticket's assignee, priority, type and confidentiality, and
+/// write internal notes.
+pub fn can_manage_tickets(who: &Principal) -> bool {
+    who.is_staff()
+}
+
+/// Whether `who` may post a public reply on a ticket they can see.
+pub fn can_reply(who: &Principal, ticket: &TicketFacts) -> bool {
+    can_view_ticket(who, ticket)
+}
+
+/// Whether `who` speaks for the requester's side of this ticket: the requester or a
+/// representative of its community (not merely a member, not staff).
+pub fn is_requester_side(who: &Principal, ticket: &TicketFacts) -> bool {
+    ticket.requester_id == who.person_id || who.role_in(ticket.community_id) == Some(MembershipRole::Representative)
+}
+
+/// Whether `who` may take `action` on the ticket, if the lifecycle allows it.
+pub fn can_take_action(who: &Principal, ticket: &TicketFacts, action: Action) -> bool {
+    if !can_view_ticket(who, ticket) {
+        return false;
+    }
+    let representative = who.role_in(ticket.community_id) == Some(MembershipRole::Representative);
+    match action {
+        Action::Approve | Action::Decline => representative,
+        Action::Triage | Action::Start | Action::WaitOnRequester | Action::Resolve => who.is_staff(),
+        Action::Close => who.is_staff() || (is_requester_side(who, ticket) && ticket.state == TicketState::Resolved),
+        Action::Reopen => who.is_staff() || is_requester_side(who, ticket),
+    }
+}
+
+/// How a request filed by `who` in `community_id` starts, or `None` if they may not file there.
+pub enum Filing {
+    /// Goes straight to support.
+    Direct,
+    /// Waits for a representative's approval.
+    NeedsApproval,
+}
+
+/// Whether and how `who` may file a request for `community_id`.
+pub fn filing(who: &Principal, community_id: i64) -> Option<Filing> {
+    match who.role_in(community_id) {
+        Some(MembershipRole::Representative) => Some(Filing::Direct),
+        Some(MembershipRole::Member) => Some(Filing::NeedsApproval),
+        None if who.is_staff() => Some(Filing::Direct),
+        None => None,
+    }
+}
+
+/// Whether `who` may see the approval queue of `community_id`.
+pub fn can_approve_in(who: &Principal, community_id: i64) -> bool {
+    who.role_in(community_id) == Some(MembershipRole::Representative)
+}
+
+/// Whether `who` may manage communities, people and memberships.
+pub fn can_administer(who: &Principal) -> bool {
+    who.is_admin()
+}
+
+/// Whether `who` may see the list of staff (to assign tickets).
+pub fn can_list_staff(who: &Principal) -> bool {
+    who.is_staff()
+}
+
+/// The tickets `who` may see, as a filter the database applies to lists. It must agree with
+/// [`can_view_ticket`]; the tests below hold the two together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TicketVisibility {
+    All,
+    Limited {
+        person_id: i64,
+        /// Every ticket of these communities.
+        all_of: Vec<i64>,
+        /// Public tickets not awaiting approval of these communities.
+        public_of: Vec<i64>,
+    },
+}
+
+impl TicketVisibility {
+    /// Whether the filter lets this ticket through (the same rule the SQL applies).
+    pub fn admits(&self, ticket: &TicketFacts) -> bool {
+        match self {
+            TicketVisibility::All => true,
+            TicketVisibility::Limited { person_id, all_of, public_of } => {
+                ticket.requester_id == *person_id
+                    || all_of.contains(&ticket.community_id)
+                    || (public_of.contains(&ticket.community_id)
+                        && !ticket.confidential
+                        && ticket.state != TicketState::AwaitingApproval)
+            }
+        }
+    }
+}
+
+/// The list filter for `who`.
+pub fn ticket_visibility(who: &Principal) -> TicketVisibility {
+    if who.is_staff() {
+        TicketVisibility::All
+    } else {
+        TicketVisibility::Limited {
+            person_id: who.person_id,
+            all_of: who.representative_of.clone(),
+            public_of: who.member_of.clone(),
+        }
+    }
+}
+
+/// Which communities `who` may see listed: `None` means all.
+pub fn visible_communities(who: &Principal) -> Option<Vec<i64>> {
+    if who.is_staff() {
+        None
+    } else {
+        let mut ids: Vec<i64> = who.representative_of.iter().chain(&who.member_of).copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: i64 = 1;
+    const B: i64 = 2;
+
+    fn person(id: i64, staff_role: Option<StaffRole>, reps: &[i64], members: &[i64]) -> Principal {
+        Principal {
+            person_id: id,
+            display_name: format!("person {id}"),
+            email: format!("p{id}@example.org"),
+            staff_role,
+            representative_of: reps.to_vec(),
+            member_of: members.to_vec(),
+        }
+    }
+
+    fn rep_a() -> Principal {
+        person(10, None, &[A], &[])
+    }
+    fn member_a() -> Principal {
+        person(11, None, &[], &[A])
+    }
+    fn other_member_a() -> Principal {
+        person(12, None, &[], &[A])
+    }
+    fn rep_b() -> Principal {
+        person(20, None, &[B], &[])
+    }
+    fn steward() -> Principal {
+        person(30, Some(StaffRole::Steward), &[], &[])
+    }
+    fn admin() -> Principal {
+        person(31, Some(StaffRole::Admin), &[], &[])
+    }
+    fn outsider() -> Principal {
+        person(40, None, &[], &[])
+    }
+
+    fn everyone() -> Vec<Principal> {
+        vec![rep_a(), member_a(), other_member_a(), rep_b(), steward(), admin(), outsider()]
+    }
+
+    /// Every combination of community, requester, confidentiality and state.
+    fn every_ticket() -> Vec<TicketFacts> {
+        let mut tickets = Vec::new();
+        for community_id in [A, B] {
+            for requester_id in [10, 11, 20, 30] {
+                for confidential in [false, true] {
+                    for &state in TicketState::ALL {
+                        tickets.push(TicketFacts { community_id, requester_id, confidential, state });
+                    }
+                }
+            }
+        }
+        tickets
+    }
+
+    fn ticket(community_id: i64, requester_id: i64, confidential: bool, state: TicketState) -> TicketFacts {
+        TicketFacts { community_id, requester_id, confidential, state }
+    }
+
+    #[test]
+    fn the_list_filter_agrees_with_the_single_ticket_rule() {
+        for who in everyone() {
+            let visibility = ticket_visibility(&who);
+            for t in every_ticket() {
+                assert_eq!(visibility.admits(&t), can_view_ticket(&who, &t), "{who:?} {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn nobody_outside_a_community_sees_its_tickets_unless_staff_or_requester() {
+        for t in every_ticket().into_iter().filter(|t| t.community_id == A && t.requester_id != 20) {
+            assert!(!can_view_ticket(&rep_b(), &t), "{t:?}");
+            assert!(!can_view_ticket(&outsider(), &t), "{t:?}");
+            assert!(can_view_ticket(&steward(), &t));
+            assert!(can_view_ticket(&admin(), &t));
+            assert!(can_view_ticket(&rep_a(), &t));
+        }
+    }
+
+    #[test]
+    fn members_see_public_tickets_and_their_own() {
+        let open = TicketState::Open;
+        assert!(can_view_ticket(&member_a(), &ticket(A, 10, false, open)));
+        assert!(!can_view_ticket(&member_a(), &ticket(A, 10, true, open)), "confidential, not theirs");
+        assert!(can_view_ticket(&member_a(), &ticket(A, 11, true, open)), "confidential, theirs");
+        assert!(can_view_ticket(&member_a(), &ticket(A, 11, false, TicketState::AwaitingApproval)));
+        assert!(
+            !can_view_ticket(&other_member_a(), &ticket(A, 11, false, TicketState::AwaitingApproval)),
+            "another member's request awaiting approval"
+        );
+        assert!(!can_view_ticket(&member_a(), &ticket(B, 20, false, open)));
+    }
+
+    #[test]
+    fn only_staff_see_internal_notes_and_manage_tickets() {
+        for who in everyone() {
+            assert_eq!(can_see_internal_notes(&who), who.is_staff());
+            assert_eq!(can_manage_tickets(&who), who.is_staff());
+        }
+        assert!(can_see_internal_notes(&steward()));
+        assert!(!can_see_internal_notes(&rep_a()));
+    }
+
+    #[test]
+    fn every_action_for_every_person_on_every_ticket() {
+        for who in everyone() {
+            for t in every_ticket() {
+                for &action in Action::ALL {
+                    let allowed = can_take_action(&who, &t, action);
+                    let visible = can_view_ticket(&who, &t);
+                    let rep = who.representative_of.contains(&t.community_id);
+                    let requester = t.requester_id == who.person_id;
+                    let expected = visible
+                        && match action {
+                            Action::Approve | Action::Decline => rep,
+                            Action::Triage | Action::Start | Action::WaitOnRequester | Action::Resolve => who.is_staff(),
+                            Action::Close => who.is_staff() || ((rep || requester) && t.state == TicketState::Resolved),
+                            Action::Reopen => who.is_staff() || rep || requester,
+                        };
+                    assert_eq!(allowed, expected, "{} {action:?} {t:?}", who.person_id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn staff_cannot_approve_on_behalf_of_a_community() {
+        let waiting = ticket(A, 11, false, TicketState::AwaitingApproval);
+        assert!(!can_take_action(&steward(), &waiting, Action::Approve));
+        assert!(!can_take_action(&admin(), &waiting, Action::Decline));
+        assert!(can_take_action(&rep_a(), &waiting, Action::Approve));
+        assert!(!can_take_action(&rep_b(), &waiting, Action::Approve));
+        assert!(!can_take_action(&member_a(), &waiting, Action::Approve), "the requester cannot approve their own");
+    }
+
+    #[test]
+    fn filing_depends_on_the_role_in_that_community() {
+        assert!(matches!(filing(&rep_a(), A), Some(Filing::Direct)));
+        assert!(matches!(filing(&member_a(), A), Some(Filing::NeedsApproval)));
+        assert!(filing(&rep_a(), B).is_none());
+        assert!(filing(&outsider(), A).is_none());
+        assert!(matches!(filing(&steward(), B), Some(Filing::Direct)));
+        let both = person(50, None, &[A], &[B]);
+        assert!(matches!(filing(&both, A), Some(Filing::Direct)));
+        assert!(matches!(filing(&both, B), Some(Filing::NeedsApproval)));
+    }
+
+    #[test]
+    fn administration_and_staff_lists() {
+        for who in everyone() {
+            assert_eq!(can_administer(&who), who.person_id == 31);
+            assert_eq!(can_list_staff(&who), who.is_staff());
+            assert_eq!(can_approve_in(&who, A), who.person_id == 10);
+        }
+    }
+
+    #[test]
+    fn visible_communities_are_ones_own() {
+        assert_eq!(visible_communities(&steward()), None);
+        assert_eq!(visible_communities(&person(50, None, &[B], &[A, B])), Some(vec![A, B]));
+        assert_eq!(visible_communities(&outsider()), Some(vec![]));
+    }
+}

@@ -1,0 +1,165 @@
+//! Configuration, read once from the environment and validated at start.
+//!
+//! | variable               | default            | meaning |
+//! |------------------------|--------------------|---------|
+//! | `DATABASE_URL`         | (required)         | PostgreSQL URL, e.g. `postgresql://steward@localhost/steward` |
+//! | `STEWARD_ADDR`         | `127.0.0.1:8080`   | address `steward serve` listens on |
+//! | `STEWARD_STATIC_DIR`   | `dist`             | the built frontend served on the same port |
+//! | `STEWARD_PUBLIC_ORIGIN`| (unset)            | the origin browsers use, e.g. `https://support.example.org`; when set, requests from any other Origin are refused and `https` marks the session cookie Secure; when unset, a browser request must come from the host it was sent to |
+//! | `STEWARD_SESSION_HOURS`| `12`               | how long a session lasts after sign-in |
+//! | `STEWARD_LOG_FORMAT`   | `text`             | `text` for people, `json` for log collectors |
+//! | `RUST_LOG`             | `info`             | log filter, e.g. `steward_backend=debug,info` |
+//!
+//! Every error names the variable and says what a valid value looks like.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Settings for `steward serve`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub static_dir: PathBuf,
+    pub public_origin: Option<String>,
+    pub session_ttl: Duration,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A variable is missing or malformed.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { variable, problem: problem.into() }
+}
+
+/// Reads a variable through `lookup`, treating empty as unset.
+fn get(lookup: &impl Fn(&str) -> Option<String>, variable: &'static str) -> Option<String> {
+    lookup(variable).filter(|value| !value.trim().is_empty())
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let database_url = database_url_from(&lookup)?;
+        let addr = match get(&lookup, "STEWARD_ADDR") {
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+            Some(text) => text.trim().parse().map_err(|_| {
+                problem("STEWARD_ADDR", format!("\"{text}\" is not an address with a port, such as 127.0.0.1:8080 or [::]:8080"))
+            })?,
+        };
+        let static_dir = PathBuf::from(get(&lookup, "STEWARD_STATIC_DIR").unwrap_or_else(|| "dist".to_owned()));
+        let public_origin = match get(&lookup, "STEWARD_PUBLIC_ORIGIN") {
+            None => None,
+            Some(text) => Some(parse_origin(text.trim()).ok_or_else(|| {
+                problem(
+                    "STEWARD_PUBLIC_ORIGIN",
+                    format!("\"{text}\" is not an origin such as https://support.example.org (scheme and host, optional port, no path)"),
+                )
+            })?),
+        };
+        let session_ttl = match get(&lookup, "STEWARD_SESSION_HOURS") {
+            None => Duration::from_secs(12 * 3600),
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(hours) if (1..=24 * 90).contains(&hours) => Duration::from_secs(hours * 3600),
+                _ => return Err(problem("STEWARD_SESSION_HOURS", format!("\"{text}\" is not a whole number of hours from 1 to 2160"))),
+            },
+        };
+        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl })
+    }
+
+    /// Whether the session cookie gets the Secure attribute.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_origin.as_deref().is_some_and(|origin| origin.starts_with("https://"))
+    }
+}
+
+/// `DATABASE_URL`, for the commands that need only the database.
+pub fn database_url() -> Result<String, ConfigError> {
+    database_url_from(&|name: &str| std::env::var(name).ok())
+}
+
+fn database_url_from(lookup: &impl Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
+    let url = get(lookup, "DATABASE_URL").ok_or_else(|| {
+        problem("DATABASE_URL", "is not set; set it to a PostgreSQL URL such as postgresql://steward@localhost/steward (`cargo xtask dev` sets it for you)")
+    })?;
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(problem("DATABASE_URL", "must start with postgresql:// (or postgres://)"));
+    }
+    Ok(url)
+}
+
+/// `STEWARD_LOG_FORMAT`.
+pub fn log_format() -> Result<LogFormat, ConfigError> {
+    match std::env::var("STEWARD_LOG_FORMAT").ok().as_deref().map(str::trim) {
+        None | Some("") | Some("text") => Ok(LogFormat::Text),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => Err(problem("STEWARD_LOG_FORMAT", format!("\"{other}\" is not one of: text, json"))),
+    }
+}
+
+/// `scheme://host[:port]` with nothing after, lower-cased; `None` if it is not one.
+fn parse_origin(text: &str) -> Option<String> {
+    let (scheme, rest) = text.split_once("://")?;
+    let valid_scheme = scheme == "http" || scheme == "https";
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let valid_host = !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ']);
+    (valid_scheme && valid_host).then(|| format!("{scheme}://{}", rest.to_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(move |name| map.get(name).cloned())
+    }
+
+    const DB: (&str, &str) = ("DATABASE_URL", "postgresql://steward@localhost/steward");
+
+    #[test]
+    fn defaults() {
+        let config = config(&[DB]).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.static_dir, PathBuf::from("dist"));
+        assert_eq!(config.session_ttl, Duration::from_secs(12 * 3600));
+        assert!(!config.secure_cookies());
+    }
+
+    #[test]
+    fn every_error_names_its_variable() {
+        assert_eq!(config(&[]).unwrap_err().variable, "DATABASE_URL");
+        assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().variable, "DATABASE_URL");
+        assert_eq!(config(&[DB, ("STEWARD_ADDR", "8080")]).unwrap_err().variable, "STEWARD_ADDR");
+        assert_eq!(config(&[DB, ("STEWARD_SESSION_HOURS", "0")]).unwrap_err().variable, "STEWARD_SESSION_HOURS");
+        assert_eq!(config(&[DB, ("STEWARD_PUBLIC_ORIGIN", "support.example.org")]).unwrap_err().variable, "STEWARD_PUBLIC_ORIGIN");
+        let message = config(&[DB, ("STEWARD_ADDR", "8080")]).unwrap_err().to_string();
+        assert!(message.starts_with("STEWARD_ADDR: "), "{message}");
+    }
+
+    #[test]
+    fn an_https_origin_makes_cookies_secure() {
+        let config = config(&[DB, ("STEWARD_PUBLIC_ORIGIN", "https://Support.Example.org/")]).unwrap();
+        assert_eq!(config.public_origin.as_deref(), Some("https://support.example.org"));
+        assert!(config.secure_cookies());
+    }
+}

@@ -1,0 +1,20 @@
+//! Queries, one module per entity. Each turns rows into domain values and back.
+
+pub mod comments;
+pub mod communities;
+pub mod events;
+pub mod people;
+pub mod sessions;
+pub mod tickets;
+
+use diesel::result::{DatabaseErrorKind, Error};
+
+/// Whether a database error is a unique-constraint violation.
+pub(crate) fn is_unique_violation(error: &Error) -> bool {
+    matches!(error, Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+}
+
+/// A stored enumeration value the domain does not know: the database and the code disagree.
+pub(crate) fn unknown_value(column: &str, value: &str) -> crate::error::AppError {
+    crate::error::AppError::internal(anyhow::anyhow!("unknown value {value:?} in column {column}"))
+}

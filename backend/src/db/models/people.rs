@@ -1,0 +1,165 @@
+//! People, their staff roles and their memberships.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::communities::Community;
+use super::{is_unique_violation, unknown_value};
+use crate::db::schema::{communities, memberships, people};
+use crate::domain::intake::FieldError;
+use crate::domain::{MembershipRole, StaffRole};
+use crate::error::{AppError, AppResult};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = people)]
+struct PersonRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    staff_role: Option<String>,
+}
+
+/// A person as stored (without their password hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub staff_role: Option<StaffRole>,
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = AppError;
+    fn try_from(row: PersonRow) -> AppResult<Person> {
+        let staff_role = match row.staff_role {
+            None => None,
+            Some(text) => Some(StaffRole::parse(&text).ok_or_else(|| unknown_value("people.staff_role", &text))?),
+        };
+        Ok(Person { id: row.id, email: row.email, display_name: row.display_name, staff_role })
+    }
+}
+
+/// A person's membership of one community.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub person_id: i64,
+    pub community: Community,
+    pub role: MembershipRole,
+}
+
+/// Emails are compared lower-cased and trimmed.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The person with this email, with their password hash.
+pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> AppResult<Option<(Person, String)>> {
+    let row: Option<(PersonRow, String)> = people::table
+        .filter(people::email.eq(normalize_email(email)))
+        .select((PersonRow::as_select(), people::password_hash))
+        .first(conn)
+        .await
+        .optional()?;
+    row.map(|(person, hash)| Ok((Person::try_from(person)?, hash))).transpose()
+}
+
+/// The person with this id.
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option<Person>> {
+    let row: Option<PersonRow> = people::table.find(id).select(PersonRow::as_select()).first(conn).await.optional()?;
+    row.map(Person::try_from).transpose()
+}
+
+/// The people with these ids, by id.
+pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[i64]) -> AppResult<HashMap<i64, Person>> {
+    let rows: Vec<PersonRow> = people::table.filter(people::id.eq_any(ids)).select(PersonRow::as_select()).load(conn).await?;
+    rows.into_iter().map(|row| Person::try_from(row).map(|p| (p.id, p))).collect()
+}
+
+/// Everyone, by name.
+pub async fn list_all(conn: &mut AsyncPgConnection) -> AppResult<Vec<Person>> {
+    let rows: Vec<PersonRow> = people::table.select(PersonRow::as_select()).order((people::display_name, people::id)).load(conn).await?;
+    rows.into_iter().map(Person::try_from).collect()
+}
+
+/// The support team (stewards and admins), by name.
+pub async fn list_staff(conn: &mut AsyncPgConnection) -> AppResult<Vec<Person>> {
+    let rows: Vec<PersonRow> = people::table
+        .filter(people::staff_role.is_not_null())
+        .select(PersonRow::as_select())
+        .order((people::display_name, people::id))
+        .load(conn)
+        .await?;
+    rows.into_iter().map(Person::try_from).collect()
+}
+
+/// A person to create; the password is already hashed.
+pub struct NewPerson<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub staff_role: Option<StaffRole>,
+}
+
+/// Creates a person; AlreadyExists (naming `email`) if the email is taken.
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewPerson<'_>) -> AppResult<Person> {
+    let email = normalize_email(new.email);
+    let row: PersonRow = diesel::insert_into(people::table)
+        .values((
+            people::email.eq(&email),
+            people::display_name.eq(new.display_name),
+            people::password_hash.eq(new.password_hash),
+            people::staff_role.eq(new.staff_role.map(StaffRole::as_str)),
+        ))
+        .returning(PersonRow::as_returning())
+        .get_result(conn)
+        .await
+        .map_err(|error| {
+            if is_unique_violation(&error) {
+                AppError::AlreadyExists(FieldError::new("email", format!("Someone with the email {email} already exists.")))
+            } else {
+                AppError::from(error)
+            }
+        })?;
+    Person::try_from(row)
+}
+
+/// The memberships of these people, by community name.
+pub async fn memberships_of(conn: &mut AsyncPgConnection, person_ids: &[i64]) -> AppResult<Vec<Membership>> {
+    let rows: Vec<(i64, String, Community)> = memberships::table
+        .inner_join(communities::table)
+        .filter(memberships::person_id.eq_any(person_ids))
+        .select((memberships::person_id, memberships::role, Community::as_select()))
+        .order(communities::name)
+        .load(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(person_id, role, community)| {
+            let role = MembershipRole::parse(&role).ok_or_else(|| unknown_value("memberships.role", &role))?;
+            Ok(Membership { person_id, community, role })
+        })
+        .collect()
+}
+
+/// Adds the person to the community with `role`, or changes their role there.
+pub async fn set_membership(conn: &mut AsyncPgConnection, person_id: i64, community_id: i64, role: MembershipRole) -> AppResult<()> {
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::person_id.eq(person_id),
+            memberships::community_id.eq(community_id),
+            memberships::role.eq(role.as_str()),
+        ))
+        .on_conflict((memberships::person_id, memberships::community_id))
+        .do_update()
+        .set(memberships::role.eq(role.as_str()))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes the person from the community; whether they were in it.
+pub async fn remove_membership(conn: &mut AsyncPgConnection, person_id: i64, community_id: i64) -> AppResult<bool> {
+    let removed = diesel::delete(memberships::table.find((person_id, community_id))).execute(conn).await?;
+    Ok(removed > 0)
+}

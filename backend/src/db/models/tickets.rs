@@ -1,0 +1,300 @@
+//! Tickets. A ticket's state and fields change only through [`apply`], which checks the version
+//! the caller saw, so concurrent changes never overwrite each other.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::unknown_value;
+use crate::authz::{TicketFacts, TicketVisibility};
+use crate::db::schema::tickets;
+use crate::domain::intake::{Answer, CheckedRequest};
+use crate::domain::{Priority, RequestType, TicketState};
+use crate::error::{AppError, AppResult};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tickets)]
+struct TicketRow {
+    number: i64,
+    community_id: i64,
+    requester_id: i64,
+    request_type: String,
+    priority: String,
+    state: String,
+    title: String,
+    description: String,
+    confidential: bool,
+    assignee_id: Option<i64>,
+    form_answers: serde_json::Value,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    resolved_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+/// A ticket as stored, in domain values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ticket {
+    pub number: i64,
+    pub community_id: i64,
+    pub requester_id: i64,
+    pub request_type: RequestType,
+    pub priority: Priority,
+    pub state: TicketState,
+    pub title: String,
+    pub description: String,
+    pub confidential: bool,
+    pub assignee_id: Option<i64>,
+    pub answers: Vec<Answer>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Ticket {
+    /// What the access rules need to know.
+    pub fn facts(&self) -> TicketFacts {
+        TicketFacts {
+            community_id: self.community_id,
+            requester_id: self.requester_id,
+            confidential: self.confidential,
+            state: self.state,
+        }
+    }
+}
+
+impl TryFrom<TicketRow> for Ticket {
+    type Error = AppError;
+    fn try_from(row: TicketRow) -> AppResult<Ticket> {
+        Ok(Ticket {
+            number: row.number,
+            community_id: row.community_id,
+            requester_id: row.requester_id,
+            request_type: RequestType::parse(&row.request_type).ok_or_else(|| unknown_value("tickets.request_type", &row.request_type))?,
+            priority: Priority::parse(&row.priority).ok_or_else(|| unknown_value("tickets.priority", &row.priority))?,
+            state: TicketState::parse(&row.state).ok_or_else(|| unknown_value("tickets.state", &row.state))?,
+            title: row.title,
+            description: row.description,
+            confidential: row.confidential,
+            assignee_id: row.assignee_id,
+            answers: serde_json::from_value(row.form_answers).map_err(AppError::internal)?,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            resolved_at: row.resolved_at,
+            closed_at: row.closed_at,
+        })
+    }
+}
+
+/// Stores a new request.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    community_id: i64,
+    requester_id: i64,
+    state: TicketState,
+    request: &CheckedRequest,
+) -> AppResult<Ticket> {
+    let answers = serde_json::to_value(&request.answers).map_err(AppError::internal)?;
+    let row: TicketRow = diesel::insert_into(tickets::table)
+        .values((
+            tickets::community_id.eq(community_id),
+            tickets::requester_id.eq(requester_id),
+            tickets::request_type.eq(request.request_type.as_str()),
+            tickets::priority.eq(request.priority.as_str()),
+            tickets::state.eq(state.as_str()),
+            tickets::title.eq(&request.title),
+            tickets::description.eq(&request.description),
+            tickets::confidential.eq(request.confidential),
+            tickets::form_answers.eq(answers),
+        ))
+        .returning(TicketRow::as_returning())
+        .get_result(conn)
+        .await?;
+    Ticket::try_from(row)
+}
+
+/// The ticket with this number, whoever asks; callers check access.
+pub async fn find(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Option<Ticket>> {
+    let row: Option<TicketRow> = tickets::table.find(number).select(TicketRow::as_select()).first(conn).await.optional()?;
+    row.map(Ticket::try_from).transpose()
+}
+
+/// What to change on a ticket; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    pub state: Option<TicketState>,
+    /// `Some(None)` unassigns.
+    pub assignee_id: Option<Option<i64>>,
+    pub priority: Option<Priority>,
+    pub request_type: Option<RequestType>,
+    pub confidential: Option<bool>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = tickets)]
+struct ChangeRow<'a> {
+    state: Option<&'a str>,
+    assignee_id: Option<Option<i64>>,
+    priority: Option<&'a str>,
+    request_type: Option<&'a str>,
+    confidential: Option<bool>,
+}
+
+/// Applies `change` if the ticket is still at `expected_version`, bumping the version and the
+/// update time (and the resolved/closed times when the state says so). StaleVersion otherwise.
+pub async fn apply(conn: &mut AsyncPgConnection, number: i64, expected_version: i64, change: &Change) -> AppResult<Ticket> {
+    let row = ChangeRow {
+        state: change.state.map(TicketState::as_str),
+        assignee_id: change.assignee_id,
+        priority: change.priority.map(Priority::as_str),
+        request_type: change.request_type.map(RequestType::as_str),
+        confidential: change.confidential,
+    };
+    let resolved_at = match change.state {
+        Some(TicketState::Resolved) => Some(Some(Utc::now())),
+        Some(TicketState::Open | TicketState::InProgress | TicketState::Pending | TicketState::New) => Some(None),
+        _ => None,
+    };
+    let closed_at = match change.state {
+        Some(TicketState::Closed) => Some(Some(Utc::now())),
+        Some(_) => Some(None),
+        None => None,
+    };
+    let updated: Option<TicketRow> = diesel::update(tickets::table.find(number).filter(tickets::version.eq(expected_version)))
+        .set((
+            row,
+            tickets::version.eq(tickets::version + 1),
+            tickets::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(TicketRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    let mut ticket = match updated {
+        Some(row) => Ticket::try_from(row)?,
+        None => {
+            let current = tickets::table.find(number).select(tickets::version).first(conn).await.optional()?;
+            return Err(match current {
+                Some(current) => AppError::StaleVersion { current },
+                None => AppError::NotFound("ticket"),
+            });
+        }
+    };
+    if resolved_at.is_some() || closed_at.is_some() {
+        let row: TicketRow = diesel::update(tickets::table.find(number))
+            .set((
+                resolved_at.map(|at| tickets::resolved_at.eq(at)),
+                closed_at.map(|at| tickets::closed_at.eq(at)),
+            ))
+            .returning(TicketRow::as_returning())
+            .get_result(conn)
+            .await?;
+        ticket = Ticket::try_from(row)?;
+    }
+    Ok(ticket)
+}
+
+/// Which tickets a list asks for.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub community_id: Option<i64>,
+    pub states: Vec<TicketState>,
+    pub request_type: Option<RequestType>,
+    pub priority: Option<Priority>,
+    pub assignee_id: Option<i64>,
+    pub unassigned: bool,
+    /// Words matched against title and description (PostgreSQL full-text search).
+    pub text: Option<String>,
+}
+
+/// Where a page starts: after the ticket updated at `updated_at` with `number`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageAfter {
+    pub updated_at: DateTime<Utc>,
+    pub number: i64,
+}
+
+/// Up to `limit` tickets `visibility` admits and `filter` asks for, most recently updated
+/// first, starting after `after`.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    visibility: &TicketVisibility,
+    filter: &Filter,
+    after: Option<PageAfter>,
+    limit: i64,
+) -> AppResult<Vec<Ticket>> {
+    let mut query = tickets::table.select(TicketRow::as_select()).into_boxed();
+    if let TicketVisibility::Limited { person_id, all_of, public_of } = visibility {
+        query = query.filter(
+            tickets::requester_id
+                .eq(*person_id)
+                .or(tickets::community_id.eq_any(all_of.clone()))
+                .or(tickets::community_id
+                    .eq_any(public_of.clone())
+                    .and(tickets::confidential.eq(false))
+                    .and(tickets::state.ne(TicketState::AwaitingApproval.as_str()))),
+        );
+    }
+    if let Some(community_id) = filter.community_id {
+        query = query.filter(tickets::community_id.eq(community_id));
+    }
+    if !filter.states.is_empty() {
+        let states: Vec<&str> = filter.states.iter().map(|s| s.as_str()).collect();
+        query = query.filter(tickets::state.eq_any(states));
+    }
+    if let Some(request_type) = filter.request_type {
+        query = query.filter(tickets::request_type.eq(request_type.as_str()));
+    }
+    if let Some(priority) = filter.priority {
+        query = query.filter(tickets::priority.eq(priority.as_str()));
+    }
+    if let Some(assignee_id) = filter.assignee_id {
+        query = query.filter(tickets::assignee_id.eq(assignee_id));
+    }
+    if filter.unassigned {
+        query = query.filter(tickets::assignee_id.is_null());
+    }
+    if let Some(text) = &filter.text {
+        query = query.filter(
+            diesel::dsl::sql::<Bool>("search @@ websearch_to_tsquery('english', ")
+                .bind::<Text, _>(text.clone())
+                .sql(")"),
+        );
+    }
+    if let Some(after) = after {
+        query = query.filter(
+            tickets::updated_at
+                .lt(after.updated_at)
+                .or(tickets::updated_at.eq(after.updated_at).and(tickets::number.lt(after.number))),
+        );
+    }
+    let rows: Vec<TicketRow> = query
+        .order((tickets::updated_at.desc(), tickets::number.desc()))
+        .limit(limit)
+        .load(conn)
+        .await?;
+    rows.into_iter().map(Ticket::try_from).collect()
+}
+
+/// Requests awaiting approval in these communities, oldest first.
+pub async fn awaiting_approval(conn: &mut AsyncPgConnection, community_ids: &[i64]) -> AppResult<Vec<Ticket>> {
+    let rows: Vec<TicketRow> = tickets::table
+        .filter(tickets::community_id.eq_any(community_ids))
+        .filter(tickets::state.eq(TicketState::AwaitingApproval.as_str()))
+        .select(TicketRow::as_select())
+        .order(tickets::number)
+        .load(conn)
+        .await?;
+    rows.into_iter().map(Ticket::try_from).collect()
+}
+
+/// Marks activity on a ticket (a new comment) without changing its version.
+pub async fn touch(conn: &mut AsyncPgConnection, number: i64) -> AppResult<()> {
+    diesel::update(tickets::table.find(number)).set(tickets::updated_at.eq(diesel::dsl::now)).execute(conn).await?;
+    Ok(())
+}

@@ -1,0 +1,113 @@
+// @generated shape: matches `diesel print-schema` for migrations/ (the generated `search`
+// tsvector column of `tickets` is left out; queries reach it through SQL fragments).
+
+diesel::table! {
+    comments (id) {
+        id -> Int8,
+        ticket_number -> Int8,
+        author_id -> Int8,
+        body -> Text,
+        internal -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    communities (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    failed_sign_ins (id) {
+        id -> Int8,
+        email -> Text,
+        address -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    memberships (person_id, community_id) {
+        person_id -> Int8,
+        community_id -> Int8,
+        role -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Int8,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        staff_role -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Bytea,
+        person_id -> Int8,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> Int8,
+        ticket_number -> Int8,
+        community_id -> Int8,
+        actor_id -> Nullable<Int8>,
+        kind -> Text,
+        internal -> Bool,
+        data -> Jsonb,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tickets (number) {
+        number -> Int8,
+        community_id -> Int8,
+        requester_id -> Int8,
+        request_type -> Text,
+        priority -> Text,
+        state -> Text,
+        title -> Text,
+        description -> Text,
+        confidential -> Bool,
+        assignee_id -> Nullable<Int8>,
+        form_answers -> Jsonb,
+        version -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        resolved_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(comments -> people (author_id));
+diesel::joinable!(comments -> tickets (ticket_number));
+diesel::joinable!(memberships -> communities (community_id));
+diesel::joinable!(memberships -> people (person_id));
+diesel::joinable!(sessions -> people (person_id));
+diesel::joinable!(ticket_events -> tickets (ticket_number));
+diesel::joinable!(tickets -> communities (community_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    comments,
+    communities,
+    failed_sign_ins,
+    memberships,
+    people,
+    sessions,
+    ticket_events,
+    tickets,
+);

@@ -1,0 +1,275 @@
+//! Demo data for `steward demo`: two communities, an admin, two stewards, representatives and
+//! a member, and a handful of tickets in different states. Loading it twice changes nothing:
+//! people and communities are matched by email and slug, and tickets are only added to demo
+//! communities that have none.
+//!
+//! Every demo account's password is [`DEMO_PASSWORD`].
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use crate::auth;
+use crate::db::models::tickets::{self, Change};
+use crate::db::models::{comments, communities, people};
+use crate::db::schema;
+use crate::domain::intake::{self, RequestDraft};
+use crate::domain::lifecycle::{self, Action};
+use crate::domain::{MembershipRole, Priority, RequestType, StaffRole};
+use crate::error::{AppError, AppResult};
+use crate::events::{self, TicketChange};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+/// (email, name, staff role)
+const PEOPLE: &[(&str, &str, Option<StaffRole>)] = &[
+    ("admin@steward.example", "Ada Admin", Some(StaffRole::Admin)),
+    ("sam@steward.example", "Sam Steward", Some(StaffRole::Steward)),
+    ("tess@steward.example", "Tess Steward", Some(StaffRole::Steward)),
+    ("rita@aurora.example", "Rita Representative", None),
+    ("milo@aurora.example", "Milo Member", None),
+    ("bea@borealis.example", "Bea Representative", None),
+];
+
+/// (slug, name)
+const COMMUNITIES: &[(&str, &str)] = &[("aurora", "Aurora Hub"), ("borealis", "Borealis Lab")];
+
+/// (email, community slug, role)
+const MEMBERSHIPS: &[(&str, &str, MembershipRole)] = &[
+    ("rita@aurora.example", "aurora", MembershipRole::Representative),
+    ("milo@aurora.example", "aurora", MembershipRole::Member),
+    ("bea@borealis.example", "borealis", MembershipRole::Representative),
+];
+
+/// What `load` did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub people: usize,
+    pub communities: usize,
+    pub tickets: usize,
+}
+
+struct DemoTicket {
+    community: &'static str,
+    requester: &'static str,
+    request_type: RequestType,
+    priority: Priority,
+    title: &'static str,
+    description: &'static str,
+    confidential: bool,
+    answers: &'static [(&'static str, &'static str)],
+    /// Steps taken after filing, by the first steward unless the step is the requester's.
+    steps: &'static [Action],
+    assignee: Option<&'static str>,
+    /// (author email, body, internal)
+    conversation: &'static [(&'static str, &'static str, bool)],
+}
+
+const TICKETS: &[DemoTicket] = &[
+    DemoTicket {
+        community: "aurora",
+        requester: "rita@aurora.example",
+        request_type: RequestType::Incident,
+        priority: Priority::ProductionDown,
+        title: "Students cannot start their servers",
+        description: "Since 09:10 every student gets a spawn timeout. Our course starts at 10:00.",
+        confidential: false,
+        answers: &[
+            ("affected_service", "hub.aurora.example"),
+            ("started_at", "Today 09:10 CET"),
+            ("impact", "All 120 students of the data science course."),
+        ],
+        steps: &[Action::Triage, Action::Start],
+        assignee: Some("sam@steward.example"),
+        conversation: &[
+            ("sam@steward.example", "Thanks Rita, we are on it and will update you within the hour.", false),
+            ("sam@steward.example", "Autoscaler is stuck at 0 nodes; restarting the node pool.", true),
+        ],
+    },
+    DemoTicket {
+        community: "aurora",
+        requester: "rita@aurora.example",
+        request_type: RequestType::ChangeRequest,
+        priority: Priority::Normal,
+        title: "Add numpy 2 to the default image",
+        description: "Our new notebooks need numpy 2.",
+        confidential: false,
+        answers: &[
+            ("environment", "hub.aurora.example"),
+            ("desired_change", "Upgrade numpy to 2.x in the default user image."),
+            ("reason", "The spring course material uses numpy 2 APIs; needed by January."),
+        ],
+        steps: &[Action::Triage],
+        assignee: Some("tess@steward.example"),
+        conversation: &[],
+    },
+    DemoTicket {
+        community: "aurora",
+        requester: "rita@aurora.example",
+        request_type: RequestType::AddRemoveUser,
+        priority: Priority::Normal,
+        title: "Make Dr. Chen a hub admin",
+        description: "Dr. Chen takes over the course next term.",
+        confidential: true,
+        answers: &[
+            ("access_change", "Add as hub admin"),
+            ("people", "Dr. Lin Chen, lin.chen@aurora.example"),
+            ("environment", "hub.aurora.example"),
+        ],
+        steps: &[],
+        assignee: None,
+        conversation: &[],
+    },
+    DemoTicket {
+        community: "aurora",
+        requester: "milo@aurora.example",
+        request_type: RequestType::GuidanceRequest,
+        priority: Priority::Normal,
+        title: "How do I share notebooks with my class?",
+        description: "I would like students to get a copy of my notebooks when they log in.",
+        confidential: false,
+        answers: &[("topic", "Distributing notebooks to students")],
+        steps: &[],
+        assignee: None,
+        conversation: &[],
+    },
+    DemoTicket {
+        community: "aurora",
+        requester: "rita@aurora.example",
+        request_type: RequestType::WorkshopRequest,
+        priority: Priority::Normal,
+        title: "Workshop for 40 people in December",
+        description: "A one-day introduction to Python for new staff.",
+        confidential: false,
+        answers: &[
+            ("workshop_date", "2026-12-10"),
+            ("participants", "40"),
+            ("environment", "hub.aurora.example"),
+        ],
+        steps: &[Action::Triage, Action::WaitOnRequester],
+        assignee: None,
+        conversation: &[("tess@steward.example", "Which image should the workshop use?", false)],
+    },
+    DemoTicket {
+        community: "borealis",
+        requester: "bea@borealis.example",
+        request_type: RequestType::ProblemTroubleshooting,
+        priority: Priority::Urgent,
+        title: "Dask clusters fail to start",
+        description: "Creating a Dask Gateway cluster hangs and then fails.",
+        confidential: false,
+        answers: &[
+            ("environment", "lab.borealis.example"),
+            ("expected", "A cluster with 4 workers starts within a minute."),
+            ("actual", "After 5 minutes: 'Cluster failed to start: timeout'."),
+        ],
+        steps: &[Action::Triage],
+        assignee: Some("sam@steward.example"),
+        conversation: &[("sam@steward.example", "Gateway pod is crash-looping on a bad config push.", true)],
+    },
+    DemoTicket {
+        community: "borealis",
+        requester: "bea@borealis.example",
+        request_type: RequestType::ChangeRequest,
+        priority: Priority::Normal,
+        title: "Raise the home directory quota to 20 GB",
+        description: "Several researchers hit the 10 GB limit.",
+        confidential: true,
+        answers: &[
+            ("environment", "lab.borealis.example"),
+            ("desired_change", "Home directory quota from 10 GB to 20 GB."),
+            ("reason", "Researchers keep intermediate data at home."),
+        ],
+        steps: &[Action::Triage, Action::Start, Action::Resolve],
+        assignee: Some("tess@steward.example"),
+        conversation: &[("tess@steward.example", "Done: quotas are now 20 GB. Can you confirm it works for you?", false)],
+    },
+];
+
+/// Loads the demo data into a migrated database.
+pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
+    let mut conn = AsyncPgConnection::establish(database_url).await?;
+    let mut loaded = Loaded::default();
+    let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD)).await??;
+    for (email, name, staff_role) in PEOPLE {
+        if people::find_by_email(&mut conn, email).await?.is_none() {
+            people::insert(&mut conn, people::NewPerson { email, display_name: name, password_hash: &hash, staff_role: *staff_role })
+                .await?;
+            loaded.people += 1;
+        }
+    }
+    for (slug, name) in COMMUNITIES {
+        if communities::find_by_slug(&mut conn, slug).await?.is_none() {
+            communities::insert(&mut conn, slug, name).await?;
+            loaded.communities += 1;
+        }
+    }
+    for (email, slug, role) in MEMBERSHIPS {
+        let person = person_id(&mut conn, email).await?;
+        let community = community_id(&mut conn, slug).await?;
+        people::set_membership(&mut conn, person, community, *role).await?;
+    }
+    for (slug, _) in COMMUNITIES {
+        let community = community_id(&mut conn, slug).await?;
+        let existing: i64 = schema::tickets::table
+            .filter(schema::tickets::community_id.eq(community))
+            .count()
+            .get_result(&mut conn)
+            .await?;
+        if existing > 0 {
+            continue;
+        }
+        for demo in TICKETS.iter().filter(|t| t.community == *slug) {
+            conn.transaction(async |conn| file(conn, community, demo).await).await?;
+            loaded.tickets += 1;
+        }
+    }
+    Ok(loaded)
+}
+
+async fn person_id(conn: &mut AsyncPgConnection, email: &str) -> AppResult<i64> {
+    let found = people::find_by_email(conn, email).await?;
+    found.map(|(p, _)| p.id).ok_or(AppError::NotFound("demo person"))
+}
+
+async fn community_id(conn: &mut AsyncPgConnection, slug: &str) -> AppResult<i64> {
+    let found = communities::find_by_slug(conn, slug).await?;
+    found.map(|c| c.id).ok_or(AppError::NotFound("demo community"))
+}
+
+async fn file(conn: &mut AsyncPgConnection, community: i64, demo: &DemoTicket) -> AppResult<()> {
+    let requester = person_id(conn, demo.requester).await?;
+    let steward = person_id(conn, "sam@steward.example").await?;
+    let checked = intake::check(RequestDraft {
+        request_type: Some(demo.request_type),
+        priority: Some(demo.priority),
+        title: demo.title.to_owned(),
+        description: demo.description.to_owned(),
+        confidential: demo.confidential,
+        answers: demo.answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    })?;
+    let needs_approval = !MEMBERSHIPS
+        .iter()
+        .any(|(email, slug, role)| *email == demo.requester && *slug == demo.community && *role == MembershipRole::Representative);
+    let mut ticket = tickets::insert(conn, community, requester, lifecycle::initial_state(needs_approval), &checked).await?;
+    events::record(conn, &ticket, Some(requester), TicketChange::Created).await?;
+    if let Some(email) = demo.assignee {
+        let assignee = person_id(conn, email).await?;
+        let change = Change { assignee_id: Some(Some(assignee)), ..Change::default() };
+        ticket = tickets::apply(conn, ticket.number, ticket.version, &change).await?;
+        let fields = vec![events::FieldChange { field: "assignee_id", from: None, to: Some(assignee.to_string()) }];
+        events::record(conn, &ticket, Some(steward), TicketChange::Updated { fields }).await?;
+    }
+    for (email, body, internal) in demo.conversation {
+        let author = person_id(conn, email).await?;
+        let comment = comments::insert(conn, ticket.number, author, body, *internal).await?;
+        events::record(conn, &ticket, Some(author), TicketChange::Commented { comment_id: comment.id, internal: *internal }).await?;
+    }
+    for &action in demo.steps {
+        let from = ticket.state;
+        let to = lifecycle::next_state(from, action)?;
+        ticket = tickets::apply(conn, ticket.number, ticket.version, &Change { state: Some(to), ..Change::default() }).await?;
+        events::record(conn, &ticket, Some(steward), TicketChange::Transitioned { action, from, reason: None }).await?;
+    }
+    Ok(())
+}

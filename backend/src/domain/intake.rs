@@ -1,0 +1,430 @@
+//! What a new request must say: one form per request type (seed 000: "templates prepared for
+//! common support issues"), the priority scale with its promised response times (seed 003), and
+//! the checks every new request passes before it is stored. The server enforces these forms;
+//! the browser only renders them.
+
+use std::collections::BTreeMap;
+
+use super::{Priority, RequestType};
+
+/// One question on a form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub required: bool,
+    pub kind: FieldKind,
+}
+
+/// How an answer is entered and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Line,
+    Text,
+    Url,
+    Date,
+    Email,
+}
+
+/// The form of one request type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Form {
+    pub request_type: RequestType,
+    pub description: &'static str,
+    pub fields: &'static [Field],
+    /// Types that usually carry private data start out confidential.
+    pub confidential_by_default: bool,
+    pub allowed_priorities: &'static [Priority],
+}
+
+/// One step of the priority scale and what it promises (seed 003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PriorityLevel {
+    pub priority: Priority,
+    pub scope: &'static str,
+    pub response_time: &'static str,
+}
+
+/// The priority scale, highest first.
+pub const PRIORITY_SCALE: &[PriorityLevel] = &[
+    PriorityLevel {
+        priority: Priority::ProductionDown,
+        scope: "Only for incidents and problems that affect a lot of end users right now.",
+        response_time: "First response within 30 minutes, 24/7.",
+    },
+    PriorityLevel {
+        priority: Priority::Urgent,
+        scope: "Blocks your work or affects end users.",
+        response_time: "First response within 1 business hour.",
+    },
+    PriorityLevel {
+        priority: Priority::Normal,
+        scope: "Everything that can be handled in the regular flow.",
+        response_time: "First response by the next business day.",
+    },
+];
+
+const fn field(key: &'static str, label: &'static str, help: &'static str, required: bool, kind: FieldKind) -> Field {
+    Field { key, label, help, required, kind }
+}
+
+const ALL_PRIORITIES: &[Priority] = &[Priority::ProductionDown, Priority::Urgent, Priority::Normal];
+const NOT_PRODUCTION_DOWN: &[Priority] = &[Priority::Urgent, Priority::Normal];
+
+/// The forms, in the order they are offered.
+pub const FORMS: &[Form] = &[
+    Form {
+        request_type: RequestType::Incident,
+        description: "The service is down or badly degraded for many people.",
+        fields: &[
+            field("affected_service", "Affected service or hub", "Its name or address.", true, FieldKind::Line),
+            field("started_at", "When did it start?", "Date and time, with your time zone.", true, FieldKind::Line),
+            field("impact", "Who is affected, and how?", "How many people, and what they cannot do.", true, FieldKind::Text),
+            field("steps_taken", "What have you tried?", "Anything you already checked or changed.", false, FieldKind::Text),
+        ],
+        confidential_by_default: false,
+        allowed_priorities: &[Priority::ProductionDown, Priority::Urgent],
+    },
+    Form {
+        request_type: RequestType::ProblemTroubleshooting,
+        description: "Something is broken or does not behave as expected.",
+        fields: &[
+            field("environment", "Where does it happen?", "The hub, environment or address.", true, FieldKind::Line),
+            field("expected", "What did you expect?", "", true, FieldKind::Text),
+            field("actual", "What happened instead?", "Include error messages, exactly as shown.", true, FieldKind::Text),
+            field("reproduce", "Steps to reproduce", "What someone must do to see it happen.", false, FieldKind::Text),
+            field("users_affected", "How many users are affected?", "", false, FieldKind::Line),
+        ],
+        confidential_by_default: false,
+        allowed_priorities: ALL_PRIORITIES,
+    },
+    Form {
+        request_type: RequestType::ChangeRequest,
+        description: "Something in your environment should be added, changed or removed.",
+        fields: &[
+            field("environment", "Which hub or environment?", "", true, FieldKind::Line),
+            field("desired_change", "What should change?", "Be as specific as you can: versions, sizes, names.", true, FieldKind::Text),
+            field("reason", "Why, and by when?", "What it enables, and any deadline.", true, FieldKind::Text),
+            field("funding", "Dedicated funding", "If this work comes with dedicated funding, say which.", false, FieldKind::Line),
+        ],
+        confidential_by_default: false,
+        allowed_priorities: NOT_PRODUCTION_DOWN,
+    },
+    Form {
+        request_type: RequestType::GuidanceRequest,
+        description: "Questions and advice on how to use the service or its tools.",
+        fields: &[
+            field("topic", "What do you need guidance on?", "", true, FieldKind::Line),
+            field("context", "What have you read or tried?", "Links to documentation you used help us answer faster.", false, FieldKind::Text),
+            field("meeting", "Would a call help?", "Suggest a few times, with your time zone.", false, FieldKind::Line),
+        ],
+        confidential_by_default: false,
+        allowed_priorities: NOT_PRODUCTION_DOWN,
+    },
+    Form {
+        request_type: RequestType::WorkshopRequest,
+        description: "Preparing the service for a workshop or event; scheduled ahead.",
+        fields: &[
+            field("workshop_date", "Workshop date", "The first day of the event.", true, FieldKind::Date),
+            field("participants", "Expected participants", "Roughly how many people will log in.", true, FieldKind::Line),
+            field("environment", "Which hub?", "", true, FieldKind::Line),
+            field("needs", "Special needs", "Extra resources, images, shared passwords to change.", false, FieldKind::Text),
+        ],
+        confidential_by_default: false,
+        allowed_priorities: NOT_PRODUCTION_DOWN,
+    },
+    Form {
+        request_type: RequestType::AddRemoveUser,
+        description: "Someone needs access granted or revoked.",
+        fields: &[
+            field("access_change", "Add or remove, and which access?", "For example: add as hub admin.", true, FieldKind::Line),
+            field("people", "Who?", "One person per line: name and email address.", true, FieldKind::Text),
+            field("environment", "Which hub or environment?", "", true, FieldKind::Line),
+        ],
+        confidential_by_default: true,
+        allowed_priorities: NOT_PRODUCTION_DOWN,
+    },
+    Form {
+        request_type: RequestType::Other,
+        description: "Anything else.",
+        fields: &[],
+        confidential_by_default: false,
+        allowed_priorities: NOT_PRODUCTION_DOWN,
+    },
+];
+
+/// The form of `request_type`.
+pub fn form_for(request_type: RequestType) -> &'static Form {
+    FORMS
+        .iter()
+        .find(|form| form.request_type == request_type)
+        .unwrap_or(&FORMS[FORMS.len() - 1])
+}
+
+/// A field of a request that is missing or wrong, named as in the API (`title`,
+/// `answers.environment`, ...), with what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// A new request as submitted, before any check.
+#[derive(Clone, Debug, Default)]
+pub struct RequestDraft {
+    pub request_type: Option<RequestType>,
+    pub priority: Option<Priority>,
+    pub title: String,
+    pub description: String,
+    pub confidential: bool,
+    pub answers: BTreeMap<String, String>,
+}
+
+/// One answer to a form field, with the label it was asked under.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Answer {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// A request that passed every check: what gets stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedRequest {
+    pub request_type: RequestType,
+    pub priority: Priority,
+    pub title: String,
+    pub description: String,
+    pub confidential: bool,
+    /// Non-empty answers, in the form's order.
+    pub answers: Vec<Answer>,
+}
+
+pub const TITLE_MAX_CHARS: usize = 200;
+pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
+pub const ANSWER_MAX_CHARS: usize = 5_000;
+
+/// Checks a draft against its type's form; the first problem found is returned.
+pub fn check(draft: RequestDraft) -> Result<CheckedRequest, FieldError> {
+    let request_type = draft
+        .request_type
+        .ok_or_else(|| FieldError::new("request_type", "Choose a request type."))?;
+    let form = form_for(request_type);
+    let priority = draft.priority.ok_or_else(|| FieldError::new("priority", "Choose a priority."))?;
+    if !form.allowed_priorities.contains(&priority) {
+        let allowed: Vec<_> = form.allowed_priorities.iter().map(|p| p.label()).collect();
+        return Err(FieldError::new(
+            "priority",
+            format!("{} is not available for a {}; choose {}.", priority, request_type.label().to_lowercase(), allowed.join(" or ")),
+        ));
+    }
+    let title = draft.title.trim().to_owned();
+    if title.is_empty() {
+        return Err(FieldError::new("title", "Give the request a title."));
+    }
+    if title.chars().count() > TITLE_MAX_CHARS {
+        return Err(FieldError::new("title", format!("Keep the title under {TITLE_MAX_CHARS} characters.")));
+    }
+    let description = draft.description.trim().to_owned();
+    if description.is_empty() {
+        return Err(FieldError::new("description", "Describe what you need."));
+    }
+    if description.chars().count() > DESCRIPTION_MAX_CHARS {
+        return Err(FieldError::new("description", format!("Keep the description under {DESCRIPTION_MAX_CHARS} characters.")));
+    }
+    if let Some(unknown) = draft.answers.keys().find(|key| !form.fields.iter().any(|f| f.key == key.as_str())) {
+        return Err(FieldError::new(
+            format!("answers.{unknown}"),
+            format!("The {} form has no question \"{unknown}\".", request_type.label().to_lowercase()),
+        ));
+    }
+    let mut answers = Vec::new();
+    for field in form.fields {
+        let value = draft.answers.get(field.key).map(|v| v.trim()).unwrap_or_default();
+        if value.is_empty() {
+            if field.required {
+                return Err(FieldError::new(format!("answers.{}", field.key), format!("\"{}\" is required.", field.label)));
+            }
+            continue;
+        }
+        check_answer(field, value)?;
+        answers.push(Answer { key: field.key.to_owned(), label: field.label.to_owned(), value: value.to_owned() });
+    }
+    Ok(CheckedRequest { request_type, priority, title, description, confidential: draft.confidential, answers })
+}
+
+fn check_answer(field: &Field, value: &str) -> Result<(), FieldError> {
+    let error = |message: String| Err(FieldError::new(format!("answers.{}", field.key), message));
+    if value.chars().count() > ANSWER_MAX_CHARS {
+        return error(format!("Keep \"{}\" under {ANSWER_MAX_CHARS} characters.", field.label));
+    }
+    match field.kind {
+        FieldKind::Line if value.contains('\n') => error(format!("\"{}\" takes a single line.", field.label)),
+        FieldKind::Url if !(value.starts_with("https://") || value.starts_with("http://")) || value.contains(char::is_whitespace) => {
+            error(format!("\"{}\" must be a web address starting with https://.", field.label))
+        }
+        FieldKind::Date if chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_err() => {
+            error(format!("\"{}\" must be a date written YYYY-MM-DD.", field.label))
+        }
+        FieldKind::Email if !looks_like_email(value) => error(format!("\"{}\" must be an email address.", field.label)),
+        _ => Ok(()),
+    }
+}
+
+/// A plausible address: one `@`, something before it, a dot in the domain, no spaces.
+pub fn looks_like_email(value: &str) -> bool {
+    match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !value.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(request_type: RequestType, priority: Priority, answers: &[(&str, &str)]) -> RequestDraft {
+        RequestDraft {
+            request_type: Some(request_type),
+            priority: Some(priority),
+            title: "  Hub is slow  ".into(),
+            description: "Since this morning.".into(),
+            confidential: false,
+            answers: answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    #[test]
+    fn every_request_type_has_exactly_one_form() {
+        for request_type in RequestType::ALL {
+            assert_eq!(FORMS.iter().filter(|f| f.request_type == *request_type).count(), 1, "{request_type:?}");
+            assert_eq!(form_for(*request_type).request_type, *request_type);
+        }
+    }
+
+    #[test]
+    fn field_keys_are_unique_within_a_form() {
+        for form in FORMS {
+            let mut keys: Vec<_> = form.fields.iter().map(|f| f.key).collect();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), form.fields.len(), "{:?}", form.request_type);
+        }
+    }
+
+    #[test]
+    fn production_down_is_only_for_incidents_and_problems() {
+        for form in FORMS {
+            let allows = form.allowed_priorities.contains(&Priority::ProductionDown);
+            let expected = matches!(form.request_type, RequestType::Incident | RequestType::ProblemTroubleshooting);
+            assert_eq!(allows, expected, "{:?}", form.request_type);
+        }
+        let error = check(draft(RequestType::ChangeRequest, Priority::ProductionDown, &[])).unwrap_err();
+        assert_eq!(error.field, "priority");
+        assert!(error.message.contains("Urgent or Normal"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_complete_request_is_trimmed_and_answers_keep_form_order() {
+        let checked = check(draft(
+            RequestType::ChangeRequest,
+            Priority::Normal,
+            &[("reason", "Course starts Monday"), ("environment", "aurora-hub"), ("desired_change", " Add numpy 2 ")],
+        ))
+        .unwrap();
+        assert_eq!(checked.title, "Hub is slow");
+        let keys: Vec<_> = checked.answers.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["environment", "desired_change", "reason"]);
+        assert_eq!(checked.answers[1].value, "Add numpy 2");
+        assert_eq!(checked.answers[1].label, "What should change?");
+    }
+
+    #[test]
+    fn a_missing_required_answer_names_its_field() {
+        let error = check(draft(RequestType::ChangeRequest, Priority::Normal, &[("environment", "x"), ("reason", "y")])).unwrap_err();
+        assert_eq!(error, FieldError::new("answers.desired_change", "\"What should change?\" is required."));
+        let blank = check(draft(RequestType::ChangeRequest, Priority::Normal, &[("environment", "  "), ("reason", "y")])).unwrap_err();
+        assert_eq!(blank.field, "answers.environment");
+    }
+
+    #[test]
+    fn an_unknown_answer_is_refused() {
+        let error = check(draft(RequestType::Other, Priority::Normal, &[("password", "hunter2")])).unwrap_err();
+        assert_eq!(error.field, "answers.password");
+    }
+
+    #[test]
+    fn answers_are_checked_by_kind() {
+        let base = [("participants", "30"), ("environment", "aurora")];
+        let with_date = |date: &'static str| {
+            let mut answers = base.to_vec();
+            answers.push(("workshop_date", date));
+            check(draft(RequestType::WorkshopRequest, Priority::Normal, &answers))
+        };
+        assert!(with_date("2026-12-01").is_ok());
+        assert_eq!(with_date("next tuesday").unwrap_err().field, "answers.workshop_date");
+        assert_eq!(with_date("2026-02-30").unwrap_err().field, "answers.workshop_date");
+        let multi_line = check(draft(
+            RequestType::GuidanceRequest,
+            Priority::Normal,
+            &[("topic", "two\nlines")],
+        ))
+        .unwrap_err();
+        assert_eq!(multi_line.field, "answers.topic");
+    }
+
+    #[test]
+    fn title_description_type_and_priority_are_required() {
+        let mut no_title = draft(RequestType::Other, Priority::Normal, &[]);
+        no_title.title = "   ".into();
+        assert_eq!(check(no_title).unwrap_err().field, "title");
+        let mut long_title = draft(RequestType::Other, Priority::Normal, &[]);
+        long_title.title = "x".repeat(TITLE_MAX_CHARS + 1);
+        assert_eq!(check(long_title).unwrap_err().field, "title");
+        let mut no_description = draft(RequestType::Other, Priority::Normal, &[]);
+        no_description.description.clear();
+        assert_eq!(check(no_description).unwrap_err().field, "description");
+        let mut no_type = draft(RequestType::Other, Priority::Normal, &[]);
+        no_type.request_type = None;
+        assert_eq!(check(no_type).unwrap_err().field, "request_type");
+        let mut no_priority = draft(RequestType::Other, Priority::Normal, &[]);
+        no_priority.priority = None;
+        assert_eq!(check(no_priority).unwrap_err().field, "priority");
+    }
+
+    #[test]
+    fn user_changes_start_confidential() {
+        assert!(form_for(RequestType::AddRemoveUser).confidential_by_default);
+        assert!(!form_for(RequestType::Incident).confidential_by_default);
+    }
+
+    #[test]
+    fn email_shapes() {
+        assert!(looks_like_email("rita@aurora.example"));
+        for bad in ["rita", "@aurora.example", "rita@aurora", "rita@@a.b", "ri ta@a.b", "rita@.example"] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+}

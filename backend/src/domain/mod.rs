@@ -1,0 +1,9 @@
+//! Steward's rules, with no I/O: what the values are, how a ticket moves through its lifecycle,
+//! and what a request form asks. Everything here is plain data and pure functions, tested
+//! exhaustively in place; the services and the database layer only apply these decisions.
+
+pub mod intake;
+pub mod lifecycle;
+mod values;
+
+pub use values::{MembershipRole, Priority, RequestType, StaffRole, TicketState};

@@ -1,0 +1,170 @@
+//! The error policy, and the one mapping from Steward's errors to gRPC statuses.
+//!
+//! Handlers return [`AppError`]. Errors a person can act on carry words meant for them and the
+//! details a client needs to place them (the field of a bad input; the reason a step was
+//! refused). Anything else is `Internal`: logged here, once, with its cause, and answered with
+//! a message that gives nothing away.
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::domain::intake::FieldError;
+use crate::domain::lifecycle::TransitionRefused;
+
+/// Reason in `google.rpc.ErrorInfo` when the lifecycle refuses a step.
+pub const REASON_TRANSITION_NOT_ALLOWED: &str = "TRANSITION_NOT_ALLOWED";
+/// Reason in `google.rpc.ErrorInfo` when the caller's version of a ticket is stale.
+pub const REASON_STALE_VERSION: &str = "STALE_VERSION";
+/// The `google.rpc.ErrorInfo` domain of Steward's reasons.
+pub const ERROR_DOMAIN: &str = "steward.v1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A request field is missing or wrong.
+    #[error("{0}")]
+    InvalidArgument(FieldError),
+    /// The thing does not exist, or the caller may not know it does.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The unique key is taken.
+    #[error("{0}")]
+    AlreadyExists(FieldError),
+    /// No valid session, or wrong credentials; the message says which.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// Signed in, but not allowed; the message says what is missing.
+    #[error("{0}")]
+    PermissionDenied(&'static str),
+    /// The lifecycle does not allow the step from the ticket's state.
+    #[error(transparent)]
+    TransitionRefused(#[from] TransitionRefused),
+    /// Someone else changed the ticket since the caller read it.
+    #[error("this ticket was changed by someone else since you opened it (now version {current})")]
+    StaleVersion { current: i64 },
+    /// Too many failed sign-ins; the message says when to retry.
+    #[error("{0}")]
+    TooManyAttempts(String),
+    /// The database cannot be reached right now.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// A bug or an unexpected failure.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    /// A bad field, named as in the API.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::InvalidArgument(FieldError::new(field, message))
+    }
+
+    /// An unexpected failure with its cause.
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::InvalidArgument(error)
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &error {
+            Error::NotFound => AppError::Internal(anyhow::anyhow!("unexpected missing row: {error}")),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable(error.into()),
+            _ => AppError::Internal(error.into()),
+        }
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
+    fn from(error: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        AppError::Unavailable(error.into())
+    }
+}
+
+impl From<AppError> for Status {
+    fn from(error: AppError) -> Status {
+        let message = error.to_string();
+        match error {
+            AppError::InvalidArgument(field) => {
+                let details = ErrorDetails::with_bad_request_violation(field.field.clone(), field.message.clone());
+                Status::with_error_details(Code::InvalidArgument, field.to_string(), details)
+            }
+            AppError::AlreadyExists(field) => {
+                let details = ErrorDetails::with_bad_request_violation(field.field.clone(), field.message.clone());
+                Status::with_error_details(Code::AlreadyExists, field.to_string(), details)
+            }
+            AppError::NotFound(_) => Status::not_found(message),
+            AppError::Unauthenticated(_) => Status::unauthenticated(message),
+            AppError::PermissionDenied(_) => Status::permission_denied(message),
+            AppError::TransitionRefused(_) => {
+                let details = ErrorDetails::with_error_info(REASON_TRANSITION_NOT_ALLOWED, ERROR_DOMAIN, []);
+                Status::with_error_details(Code::FailedPrecondition, message, details)
+            }
+            AppError::StaleVersion { current } => {
+                let details = ErrorDetails::with_error_info(
+                    REASON_STALE_VERSION,
+                    ERROR_DOMAIN,
+                    [("current_version".to_owned(), current.to_string())],
+                );
+                Status::with_error_details(Code::FailedPrecondition, message, details)
+            }
+            AppError::TooManyAttempts(_) => Status::resource_exhausted(message),
+            AppError::Unavailable(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "database unavailable");
+                Status::unavailable("Steward cannot reach its database right now; try again in a moment")
+            }
+            AppError::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "internal error");
+                Status::internal("something went wrong on our side; it has been logged")
+            }
+        }
+    }
+}
+
+/// The result of a handler step.
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_field_becomes_invalid_argument_naming_it() {
+        let status = Status::from(AppError::invalid("answers.environment", "\"Which hub?\" is required."));
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let violations = status.get_details_bad_request().expect("bad request details").field_violations;
+        assert_eq!(violations.len(), 1);
+        assert_eq!(violations[0].field, "answers.environment");
+        assert_eq!(violations[0].description, "\"Which hub?\" is required.");
+    }
+
+    #[test]
+    fn refusals_and_stale_versions_are_failed_preconditions_with_a_reason() {
+        let refused = Status::from(AppError::from(TransitionRefused {
+            from: crate::domain::TicketState::Closed,
+            action: crate::domain::lifecycle::Action::Start,
+        }));
+        assert_eq!(refused.code(), Code::FailedPrecondition);
+        assert_eq!(refused.get_details_error_info().expect("info").reason, REASON_TRANSITION_NOT_ALLOWED);
+        assert!(refused.message().contains("reopen it first"));
+
+        let stale = Status::from(AppError::StaleVersion { current: 7 });
+        assert_eq!(stale.code(), Code::FailedPrecondition);
+        let info = stale.get_details_error_info().expect("info");
+        assert_eq!(info.reason, REASON_STALE_VERSION);
+        assert_eq!(info.metadata.get("current_version").map(String::as_str), Some("7"));
+    }
+
+    #[test]
+    fn internal_errors_give_nothing_away() {
+        let status = Status::from(AppError::internal(anyhow::anyhow!("password column missing")));
+        assert_eq!(status.code(), Code::Internal);
+        assert!(!status.message().contains("password"));
+    }
+}

@@ -1,0 +1,160 @@
+//! The event log: every change to a ticket is recorded, in the transaction that makes it, as
+//! one event saying who did what and when. It is the audit trail now; live updates will be
+//! read from it too.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+
+use crate::db::models::events::{self, Event, NewEvent};
+use crate::db::models::people::Person;
+use crate::db::models::tickets::Ticket;
+use crate::domain::lifecycle::Action;
+use crate::domain::{Priority, RequestType, TicketState};
+use crate::error::AppResult;
+use diesel_async::AsyncPgConnection;
+
+/// What happened to a ticket.
+pub enum TicketChange<'a> {
+    Created,
+    Transitioned { action: Action, from: TicketState, reason: Option<&'a str> },
+    /// The requester's side answered while the ticket was waiting on them.
+    RequesterReplied { from: TicketState },
+    Updated { fields: Vec<FieldChange> },
+    Commented { comment_id: i64, internal: bool },
+}
+
+/// One field changed by an update, as database spellings (ids for people).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The database spelling of an action in events.
+pub fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::Approve => "approve",
+        Action::Decline => "decline",
+        Action::Triage => "triage",
+        Action::Start => "start",
+        Action::WaitOnRequester => "wait_on_requester",
+        Action::Resolve => "resolve",
+        Action::Close => "close",
+        Action::Reopen => "reopen",
+    }
+}
+
+/// Records `change` to `ticket` (already in its new state) by `actor`.
+pub async fn record(conn: &mut AsyncPgConnection, ticket: &Ticket, actor: Option<i64>, change: TicketChange<'_>) -> AppResult<Event> {
+    let (kind, internal, data) = match change {
+        TicketChange::Created => (
+            "created",
+            false,
+            json!({
+                "state": ticket.state.as_str(),
+                "request_type": ticket.request_type.as_str(),
+                "priority": ticket.priority.as_str(),
+                "confidential": ticket.confidential,
+            }),
+        ),
+        TicketChange::Transitioned { action, from, reason } => (
+            "transitioned",
+            false,
+            json!({ "action": action_name(action), "from": from.as_str(), "to": ticket.state.as_str(), "reason": reason }),
+        ),
+        TicketChange::RequesterReplied { from } => {
+            ("requester_replied", false, json!({ "from": from.as_str(), "to": ticket.state.as_str() }))
+        }
+        TicketChange::Updated { fields } => ("updated", false, json!({ "changes": fields })),
+        TicketChange::Commented { comment_id, internal } => ("commented", internal, json!({ "comment_id": comment_id, "internal": internal })),
+    };
+    events::append(
+        conn,
+        NewEvent { ticket_number: ticket.number, community_id: ticket.community_id, actor_id: actor, kind, internal, data },
+    )
+    .await
+}
+
+/// A one-line description of an event for people, e.g. "moved from New to Open".
+pub fn summary(event: &Event, people: &HashMap<i64, Person>) -> String {
+    let text = |key: &str| event.data.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let state = |key: &str| TicketState::parse(&text(key)).map(|s| s.label().to_owned()).unwrap_or_else(|| text(key));
+    match event.kind.as_str() {
+        "created" => format!("filed the request as {}", state("state")),
+        "transitioned" => {
+            let mut line = format!("moved it from {} to {}", state("from"), state("to"));
+            let reason = text("reason");
+            if !reason.is_empty() {
+                line.push_str(&format!(": \"{reason}\""));
+            }
+            line
+        }
+        "requester_replied" => format!("answered, which moved it from {} to {}", state("from"), state("to")),
+        "commented" => {
+            if event.internal {
+                "added an internal note".to_owned()
+            } else {
+                "replied".to_owned()
+            }
+        }
+        "updated" => {
+            let changes = event.data.get("changes").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+            let parts: Vec<String> = changes
+                .iter()
+                .map(|change| {
+                    let field = change.get("field").and_then(|v| v.as_str()).unwrap_or("field");
+                    let to = change.get("to").and_then(|v| v.as_str());
+                    format!("{} to {}", field_label(field), value_label(field, to, people))
+                })
+                .collect();
+            format!("changed {}", parts.join(", "))
+        }
+        other => other.replace('_', " "),
+    }
+}
+
+fn field_label(field: &str) -> &str {
+    match field {
+        "assignee_id" => "the assignee",
+        "priority" => "the priority",
+        "request_type" => "the type",
+        "confidential" => "confidentiality",
+        other => other,
+    }
+}
+
+fn value_label(field: &str, value: Option<&str>, people: &HashMap<i64, Person>) -> String {
+    let Some(value) = value else {
+        return "nobody".to_owned();
+    };
+    match field {
+        "assignee_id" => value
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| people.get(&id))
+            .map(|p| p.display_name.clone())
+            .unwrap_or_else(|| "someone".to_owned()),
+        "priority" => Priority::parse(value).map(|p| p.label().to_owned()).unwrap_or_else(|| value.to_owned()),
+        "request_type" => RequestType::parse(value).map(|t| t.label().to_owned()).unwrap_or_else(|| value.to_owned()),
+        "confidential" => if value == "true" { "confidential" } else { "public" }.to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+/// The ids of people an event mentions besides its actor (for loading their names).
+pub fn mentioned_people(event: &Event) -> Vec<i64> {
+    event
+        .data
+        .get("changes")
+        .and_then(|v| v.as_array())
+        .map(|changes| {
+            changes
+                .iter()
+                .filter(|c| c.get("field").and_then(|f| f.as_str()) == Some("assignee_id"))
+                .filter_map(|c| c.get("to").and_then(|v| v.as_str()).and_then(|v| v.parse().ok()))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,172 @@
+//! The `steward` command: serve the app, migrate the database, load demo data, administer.
+//! Configuration comes from the environment; see `config.rs` for every variable.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use steward_backend::config::{self, Config};
+use steward_backend::db::models::{communities, people};
+use steward_backend::domain::{MembershipRole, StaffRole};
+use steward_backend::{db, demo, server, services, telemetry};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(name = "steward", version, about = "Steward: support desk and incident board")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the frontend on STEWARD_ADDR (default 127.0.0.1:8080).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load the demo communities, people and tickets (idempotent).
+    Demo,
+    /// Manage communities and people.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create a community.
+    CreateCommunity {
+        /// Short URL-safe name, e.g. aurora.
+        #[arg(long)]
+        slug: String,
+        /// Display name, e.g. "Aurora Hub".
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a person. The password is read from the environment variable named by
+    /// --password-env, so it never appears in the shell history or process list.
+    CreatePerson {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        staff_role: Option<StaffRoleArg>,
+        #[arg(long, default_value = "STEWARD_NEW_PASSWORD")]
+        password_env: String,
+    },
+    /// Add a person to a community, or change their role there.
+    AddMember {
+        #[arg(long)]
+        email: String,
+        /// The community's slug.
+        #[arg(long)]
+        community: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StaffRoleArg {
+    Steward,
+    Admin,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Representative,
+    Member,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let format = match config::log_format() {
+        Ok(format) => format,
+        Err(error) => {
+            eprintln!("steward: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    telemetry::init(format);
+    match run(cli.command).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("steward: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let config = Config::from_env()?;
+            let listener = tokio::net::TcpListener::bind(config.addr)
+                .await
+                .map_err(|e| anyhow::anyhow!("STEWARD_ADDR: cannot listen on {}: {e}", config.addr))?;
+            if !config.static_dir.join("index.html").exists() {
+                tracing::warn!(dir = %config.static_dir.display(), "STEWARD_STATIC_DIR has no index.html; build the frontend with `cargo xtask dev`");
+            }
+            tracing::info!(addr = %config.addr, "Steward is listening");
+            let state = server::state(config, CancellationToken::new())?;
+            server::serve(listener, state, server::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            let applied = db::migrate(&config::database_url()?).await?;
+            println!("steward: {applied} migration(s) applied; the database is up to date");
+            Ok(())
+        }
+        Command::Demo => {
+            let loaded = demo::load(&config::database_url()?).await?;
+            println!(
+                "steward: demo data loaded ({} people, {} communities, {} tickets added); every demo password is {}",
+                loaded.people,
+                loaded.communities,
+                loaded.tickets,
+                demo::DEMO_PASSWORD
+            );
+            Ok(())
+        }
+        Command::Admin(admin) => run_admin(admin).await,
+    }
+}
+
+async fn run_admin(admin: Admin) -> anyhow::Result<()> {
+    let url = config::database_url()?;
+    let pool = db::pool(&url, 2)?;
+    let state = steward_backend::AppState {
+        pool: pool.clone(),
+        config: std::sync::Arc::new(Config::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone()))?),
+        shutdown: CancellationToken::new(),
+    };
+    let mut conn = pool.get().await?;
+    match admin {
+        Admin::CreateCommunity { slug, name } => {
+            services::directory::check_slug(&slug)?;
+            let name = services::directory::check_name("name", &name)?;
+            let community = communities::insert(&mut conn, &slug, &name).await?;
+            println!("steward: created community {} ({}), id {}", community.name, community.slug, community.id);
+        }
+        Admin::CreatePerson { email, name, staff_role, password_env } => {
+            let password = std::env::var(&password_env)
+                .map_err(|_| anyhow::anyhow!("{password_env}: set it to the new person's password (at least 12 characters)"))?;
+            let staff_role = staff_role.map(|role| match role {
+                StaffRoleArg::Steward => StaffRole::Steward,
+                StaffRoleArg::Admin => StaffRole::Admin,
+            });
+            let person = services::directory::create_person(&state, &email, &name, &password, staff_role).await?;
+            println!("steward: created {} <{}>, id {}", person.display_name, person.email, person.id);
+        }
+        Admin::AddMember { email, community, role } => {
+            let (person, _) = people::find_by_email(&mut conn, &email).await?.ok_or_else(|| anyhow::anyhow!("--email: nobody has the email {email}"))?;
+            let found = communities::find_by_slug(&mut conn, &community)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("--community: there is no community with the slug {community}"))?;
+            let role = match role {
+                RoleArg::Representative => MembershipRole::Representative,
+                RoleArg::Member => MembershipRole::Member,
+            };
+            people::set_membership(&mut conn, person.id, found.id, role).await?;
+            println!("steward: {} is now a {} of {}", person.display_name, role.label().to_lowercase(), found.name);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! `steward.v1.AuthService`: sign in, sign out, and who am I.
+//!
+//! Sign-in limits: at most [`MAX_FAILURES_PER_ACCOUNT`] failed attempts per account and
+//! [`MAX_FAILURES_PER_ADDRESS`] per client address within [`FAILURE_WINDOW_MINUTES`]; past
+//! that, attempts are refused (even with the right password) until the window moves on.
+
+use std::sync::LazyLock;
+
+use chrono::{Duration, Utc};
+use steward_proto::v1 as pb;
+use steward_proto::v1::auth_service_server::AuthService;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use crate::AppState;
+use crate::auth::{self, caller};
+use crate::db::models::{people, sessions};
+use crate::error::{AppError, AppResult};
+
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+const WRONG_CREDENTIALS: &str = "The email or password is not right.";
+
+/// Verifying against this when the email is unknown takes as long as a real check, so the
+/// answer's timing does not tell which emails exist.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| auth::hash_password("not anyone's password").unwrap_or_default());
+
+/// The sign-in service.
+pub struct AuthApi {
+    pub state: AppState,
+}
+
+fn with_cookie<T>(message: T, cookie: &str) -> AppResult<Response<T>> {
+    let mut response = Response::new(message);
+    let value: MetadataValue<Ascii> = cookie.parse().map_err(AppError::internal)?;
+    response.metadata_mut().insert("set-cookie", value);
+    Ok(response)
+}
+
+impl AuthApi {
+    async fn sign_in(&self, address: &str, request: pb::SignInRequest) -> AppResult<Response<pb::SignInResponse>> {
+        let email = people::normalize_email(&request.email);
+        if email.is_empty() {
+            return Err(AppError::invalid("email", "Enter your email address."));
+        }
+        if request.password.is_empty() {
+            return Err(AppError::invalid("password", "Enter your password."));
+        }
+        let mut conn = self.state.pool.get().await?;
+        let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        let (for_account, from_address) = sessions::recent_failures(&mut conn, &email, address, since).await?;
+        if for_account >= MAX_FAILURES_PER_ACCOUNT {
+            return Err(AppError::TooManyAttempts(format!(
+                "Too many failed sign-ins for this account. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
+            )));
+        }
+        if from_address >= MAX_FAILURES_PER_ADDRESS {
+            return Err(AppError::TooManyAttempts(format!(
+                "Too many failed sign-ins from your network. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
+            )));
+        }
+        let found = people::find_by_email(&mut conn, &email).await?;
+        let hash = found.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
+        let password = request.password;
+        let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+            .await
+            .map_err(AppError::internal)?;
+        let person = match found {
+            Some((person, _)) if matches => person,
+            _ => {
+                sessions::record_failure(&mut conn, &email, address).await?;
+                tracing::info!(email, address, "failed sign-in");
+                return Err(AppError::Unauthenticated(WRONG_CREDENTIALS));
+            }
+        };
+        sessions::clear_failures(&mut conn, &email).await?;
+        sessions::prune(&mut conn, since).await?;
+        let (token, token_hash) = auth::new_session_token();
+        let ttl = self.state.config.session_ttl;
+        let expires_at = Utc::now() + Duration::from_std(ttl).map_err(AppError::internal)?;
+        sessions::insert(&mut conn, &token_hash, person.id, expires_at).await?;
+        let memberships = people::memberships_of(&mut conn, &[person.id]).await?;
+        tracing::info!(person_id = person.id, "signed in");
+        let cookie = auth::session_cookie(&token, ttl.as_secs(), self.state.config.secure_cookies());
+        with_cookie(pb::SignInResponse { person: Some(convert::person(&person, &memberships)) }, &cookie)
+    }
+}
+
+#[tonic::async_trait]
+impl AuthService for AuthApi {
+    async fn sign_in(&self, request: Request<pb::SignInRequest>) -> Result<Response<pb::SignInResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(self.sign_in(&caller.address, request.into_inner()).await?)
+    }
+
+    async fn sign_out(&self, request: Request<pb::SignOutRequest>) -> Result<Response<pb::SignOutResponse>, Status> {
+        let caller = caller(&request)?;
+        if let Some(hash) = &caller.session_hash {
+            let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+            sessions::delete(&mut conn, hash).await?;
+        }
+        Ok(with_cookie(pb::SignOutResponse {}, &auth::cleared_session_cookie(self.state.config.secure_cookies()))?)
+    }
+
+    async fn get_current_user(
+        &self,
+        request: Request<pb::GetCurrentUserRequest>,
+    ) -> Result<Response<pb::GetCurrentUserResponse>, Status> {
+        let caller = caller(&request)?;
+        let principal = caller.signed_in()?;
+        let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+        let person = people::find(&mut conn, principal.person_id).await?.ok_or(AppError::NotFound("person"))?;
+        let memberships = people::memberships_of(&mut conn, &[person.id]).await?;
+        Ok(Response::new(pb::GetCurrentUserResponse { person: Some(convert::person(&person, &memberships)) }))
+    }
+}

@@ -1,0 +1,34 @@
+//! The gRPC services: thin handlers that decode the request, ask [`crate::authz`], apply the
+//! domain rules, read or write through [`crate::db`], and encode the answer. One file per
+//! service of `steward.v1`; [`convert`] holds the message conversions.
+
+pub mod auth;
+pub mod convert;
+pub mod directory;
+pub mod intake;
+pub mod tickets;
+
+use std::collections::HashMap;
+
+use diesel_async::AsyncPgConnection;
+use steward_proto::v1 as pb;
+
+use crate::db::models::tickets::Ticket;
+use crate::db::models::{communities, people};
+use crate::error::AppResult;
+use convert::TicketContext;
+
+/// Encodes tickets, loading the communities and people they name in two queries.
+pub(crate) async fn encode_tickets(conn: &mut AsyncPgConnection, tickets: &[Ticket]) -> AppResult<Vec<pb::Ticket>> {
+    let mut community_ids: Vec<i64> = tickets.iter().map(|t| t.community_id).collect();
+    community_ids.sort_unstable();
+    community_ids.dedup();
+    let mut person_ids: Vec<i64> = tickets.iter().flat_map(|t| std::iter::once(t.requester_id).chain(t.assignee_id)).collect();
+    person_ids.sort_unstable();
+    person_ids.dedup();
+    let communities: HashMap<i64, communities::Community> =
+        communities::list_by_ids(conn, &community_ids).await?.into_iter().map(|c| (c.id, c)).collect();
+    let people = people::by_ids(conn, &person_ids).await?;
+    let context = TicketContext { communities: &communities, people: &people };
+    Ok(tickets.iter().map(|t| context.ticket(t)).collect())
+}
