@@ -1,1 +1,11 @@
-fn main(){}
+//! Steward's integration tests: one binary, each test with its own database cloned from a
+//! migrated template, calling a real server through the generated gRPC clients.
+//!
+//! PostgreSQL: `STEWARD_TEST_DATABASE_URL` (set by `cargo xtask test`) names a server where the
+//! tests may create databases; without it, the tests start the private cluster under `target/`.
+
+mod access_matrix;
+mod auth;
+mod directory;
+mod tickets;
+mod util;

@@ -1,0 +1,6 @@
+//! Test support: databases, the running app, signed-in clients and fixtures.
+
+pub mod test_app;
+pub mod test_db;
+
+pub use test_app::{Client, TestApp};

@@ -1,0 +1,120 @@
+// The foundation, as people use it: a representative files a request with its type's form, a
+// steward answers publicly and notes internally, the representative sees only the reply;
+// another community's representative cannot open the ticket; a member's request waits for a
+// representative's approval.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, signedInPage, PEOPLE, unique } from './support.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Files a change request through the form and returns its number (from the URL). */
+async function fileChangeRequest(page, title) {
+  await page.getByRole('link', { name: 'New request' }).click();
+  await page.getByRole('heading', { name: 'New request' }).waitFor();
+  await page.getByRole('radio', { name: 'Change request' }).check();
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Description').fill('The course needs a newer numpy.');
+  await page.getByLabel('Which hub or environment?').fill('hub.aurora.example');
+  await page.getByLabel('What should change?').fill('Upgrade numpy to 2.1');
+  await page.getByLabel('Why, and by when?').fill('Spring term starts in January.');
+  await page.getByRole('radio', { name: 'Normal' }).check();
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/tickets\/\d+$/);
+  return Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+test('a representative files a request; a steward replies and notes; the representative sees only the reply', async () => {
+  const title = `Upgrade numpy ${unique()}`;
+  const rita = await signedInPage(browser, PEOPLE.rita);
+
+  // The form explains the priority scale beside it, and enforces its own questions.
+  await rita.getByRole('link', { name: 'New request' }).click();
+  await rita.getByRole('radio', { name: 'Change request' }).check();
+  await rita.getByText('Priority and response times').waitFor();
+  await rita.getByText('First response within 30 minutes, 24/7.').waitFor();
+  await rita.getByLabel('Title').fill(title);
+  await rita.getByLabel('Description').fill('Draft that must survive an error.');
+  await rita.getByRole('radio', { name: 'Normal' }).check();
+  await rita.getByRole('button', { name: 'Submit request' }).click();
+  // The server names the missing answer next to its field, and nothing typed is lost.
+  await rita.getByText(/is required/).first().waitFor();
+  assert.equal(await rita.getByLabel('Title').inputValue(), title);
+
+  const number = await fileChangeRequest(rita, title);
+  await rita.getByRole('heading', { name: `#${number} ${title}` }).waitFor();
+
+  const sam = await signedInPage(browser, PEOPLE.sam);
+  await sam.getByRole('link', { name: title }).click();
+  await sam.getByRole('heading', { name: `#${number} ${title}` }).waitFor();
+  await sam.getByText('Upgrade numpy to 2.1').waitFor(); // the form's answers reach triage
+  const reply = `We will plan this for the next sprint ${unique()}`;
+  await sam.getByLabel('Message').fill(reply);
+  await sam.getByRole('radio', { name: 'Public reply' }).check();
+  await sam.getByRole('button', { name: 'Send' }).click();
+  await sam.getByText(reply).waitFor();
+  const note = `Needs a rebuild of the image ${unique()}`;
+  await sam.getByLabel('Message').fill(note);
+  await sam.getByRole('radio', { name: 'Internal note' }).check();
+  await sam.getByRole('button', { name: 'Send' }).click();
+  await sam.getByText(note).waitFor();
+  await sam.locator('article', { hasText: note }).getByText('Internal note').waitFor();
+
+  await rita.reload();
+  await rita.getByText(reply).waitFor();
+  assert.equal(await rita.getByText(note).count(), 0, 'the representative never sees the internal note');
+  assert.equal(await rita.getByRole('radio', { name: 'Internal note' }).count(), 0);
+
+  await rita.context().close();
+  await sam.context().close();
+});
+
+test("another community's representative opening a ticket by URL sees not found", async () => {
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const number = await fileChangeRequest(rita, `Private to Aurora ${unique()}`);
+  await rita.context().close();
+
+  const bea = await signedInPage(browser, PEOPLE.bea);
+  await bea.goto(`/tickets/${number}`);
+  await bea.getByRole('heading', { name: 'Ticket not found' }).waitFor();
+  assert.equal(await bea.getByText('Private to Aurora').count(), 0);
+  // The same answer as a ticket that does not exist.
+  await bea.goto('/tickets/999999');
+  await bea.getByRole('heading', { name: 'Ticket not found' }).waitFor();
+  await bea.context().close();
+});
+
+test("a member's request waits for a representative's approval", async () => {
+  const title = `Share notebooks ${unique()}`;
+  const milo = await signedInPage(browser, PEOPLE.milo);
+  await milo.getByRole('link', { name: 'New request' }).click();
+  await milo.getByRole('radio', { name: 'Guidance request' }).check();
+  await milo.getByText(/approval/i).first().waitFor(); // told before submitting
+  await milo.getByLabel('Title').fill(title);
+  await milo.getByLabel('Description').fill('How can students get copies of my notebooks?');
+  await milo.getByLabel('What do you need guidance on?').fill('Distributing notebooks');
+  await milo.getByRole('radio', { name: 'Normal' }).check();
+  await milo.getByRole('button', { name: 'Submit request' }).click();
+  await milo.waitForURL(/\/tickets\/\d+$/);
+  await milo.getByText('Awaiting approval').first().waitFor();
+
+  // Support does not see it as work yet: a representative must approve first.
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  await rita.getByRole('link', { name: 'Approvals' }).click();
+  await rita.getByRole('heading', { name: 'Requests awaiting your approval' }).waitFor();
+  const row = rita.locator('li, tr, article', { hasText: title }).first();
+  await row.waitFor();
+  await row.getByRole('button', { name: 'Approve' }).click();
+  await rita.locator('li, tr, article', { hasText: title }).first().waitFor({ state: 'detached' });
+
+  await milo.reload();
+  await milo.getByText('New', { exact: true }).first().waitFor();
+  await milo.context().close();
+  await rita.context().close();
+});

@@ -1,0 +1,52 @@
+// Shared set-up for the browser tests: one headless Debian Chromium per test file (Playwright
+// gives it a fresh profile), a fresh browser context (its own cookies) per person, and sign-in as the README's demo accounts.
+// STEWARD_URL (the server under test) and CHROMIUM are set by `cargo xtask test`.
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.STEWARD_URL ?? 'http://127.0.0.1:8080';
+export const PASSWORD = 'demo-password-2026';
+
+export const PEOPLE = {
+  admin: 'admin@steward.example',
+  sam: 'sam@steward.example',
+  tess: 'tess@steward.example',
+  rita: 'rita@aurora.example',
+  milo: 'milo@aurora.example',
+  bea: 'bea@borealis.example',
+};
+
+/** Starts Chromium the way this machine allows (root, no sandbox, no network but loopback). */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A new context (own cookies) signed in as `email`, on the tickets page. */
+export async function signedInPage(browser, email) {
+  const context = await browser.newContext({ baseURL: BASE_URL });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => console.error(`[${email}] page error: ${error.message}`));
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+  return page;
+}
+
+/** A unique suffix so reruns against the same database never collide. */
+export function unique() {
+  return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
