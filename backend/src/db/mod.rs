@@ -14,7 +14,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 
 /// Key of the advisory lock held while migrating, so two replicas never migrate at once.
-const MIGRATION_LOCK: i64 = 0x5354_4557_4152_44; // "STEWARD"
+const MIGRATION_LOCK: i64 = 0x0053_5445_5741_5244; // "STEWARD" in ASCII
 
 /// A pool of connections.
 pub type DbPool = Pool<AsyncPgConnection>;

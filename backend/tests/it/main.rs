@@ -7,5 +7,6 @@
 mod access_matrix;
 mod auth;
 mod directory;
+mod server;
 mod tickets;
 mod util;
