@@ -1,1 +1,237 @@
-fn main() {}
+//! `cargo xtask dev` builds everything and serves Steward with demo data; `cargo xtask test`
+//! runs every test (unit, integration on real PostgreSQL, browser). Each installs what it
+//! needs first (see `tools`), says what it does, and stops with the exact command to run when
+//! it cannot install something itself.
+
+mod steward;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use steward_devdb::Cluster;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  dev                 build everything and serve Steward with demo data on http://127.0.0.1:8080
+                      (STEWARD_ADDR changes the address; DATABASE_URL uses your own PostgreSQL)
+  test                run every test: unit, integration (real PostgreSQL) and browser
+  test --no-browser   skip the frontend build and the browser tests (quick local runs)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["dev"] => dev(),
+        ["test"] => test(true),
+        ["test", "--no-browser"] => test(false),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a step the way every step is printed.
+pub fn say(message: impl AsRef<str>) {
+    eprintln!("xtask: {}", message.as_ref());
+}
+
+/// The workspace root (where the root Cargo.toml is).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command in the workspace root, failing with its name if it fails.
+pub fn run(command: &mut Command) -> anyhow::Result<()> {
+    let shown = format!("{command:?}");
+    let status = command.current_dir(root()).status().with_context(|| format!("running {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+/// The PostgreSQL server to use: `DATABASE_URL`'s, or the private cluster under `target/`.
+enum Database {
+    External(String),
+    Private(Cluster),
+}
+
+impl Database {
+    fn open() -> anyhow::Result<Database> {
+        match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => {
+                say("using the PostgreSQL in DATABASE_URL");
+                Ok(Database::External(url))
+            }
+            _ => {
+                tools::ensure_postgresql()?;
+                say("starting the private PostgreSQL cluster (target/steward-pg)");
+                Ok(Database::Private(Cluster::start(&steward_devdb::default_data_dir())?))
+            }
+        }
+    }
+
+    /// A URL for `database` on this server (for an external server, the database in its URL
+    /// is replaced).
+    fn url(&self, database: &str) -> String {
+        match self {
+            Database::External(url) => with_database(url, database),
+            Database::Private(cluster) => cluster.url(database),
+        }
+    }
+
+    /// Creates `database` if it is missing (with `fresh`, drops it first).
+    fn create(&self, database: &str, fresh: bool) -> anyhow::Result<()> {
+        let admin = self.url("postgres");
+        if fresh {
+            psql(&admin, &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))?;
+        }
+        let exists = psql(&admin, &format!("SELECT 1 FROM pg_database WHERE datname = '{database}'"))?;
+        if exists.trim() != "1" {
+            psql(&admin, &format!("CREATE DATABASE {database}"))?;
+        }
+        Ok(())
+    }
+
+    fn stop(&self) {
+        if let Database::Private(cluster) = self {
+            say("stopping the private PostgreSQL cluster");
+            if let Err(error) = cluster.stop() {
+                say(format!("could not stop the private cluster: {error:#}"));
+            }
+        }
+    }
+}
+
+/// `url` with its database name replaced.
+fn with_database(url: &str, database: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let (authority, path_and_query) = rest.split_once('/').unwrap_or((rest, ""));
+    let query = path_and_query.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    format!("{scheme}://{authority}/{database}{query}")
+}
+
+/// Runs one SQL statement with psql and returns what it printed.
+fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
+    let output = Command::new("psql")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-tAqc", sql])
+        .output()
+        .context("running psql (install it with `apt-get install postgresql-client`)")?;
+    if !output.status.success() {
+        bail!("psql `{sql}` failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn dev() -> anyhow::Result<ExitCode> {
+    tools::ensure_build_tools()?;
+    let database = Database::open()?;
+    let result = (|| {
+        let url = match &database {
+            Database::External(url) => url.clone(),
+            Database::Private(_) => {
+                database.create("steward", false)?;
+                database.url("steward")
+            }
+        };
+        let binary = steward::build()?;
+        steward::run_command(&binary, &url, "migrate")?;
+        steward::run_command(&binary, &url, "demo")?;
+        tools::build_frontend()?;
+        let addr = std::env::var("STEWARD_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+        let server = steward::Server::start(&binary, &url, &addr, None)?;
+        say(format!("Steward is running on http://{addr} (demo accounts are listed in the README); Ctrl-C stops it"));
+        server.wait_for_signal()
+    })();
+    database.stop();
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// One step of the test run and how it went.
+struct Step {
+    name: &'static str,
+    outcome: anyhow::Result<()>,
+    seconds: f64,
+}
+
+fn timed(name: &'static str, step: impl FnOnce() -> anyhow::Result<()>) -> Step {
+    say(format!("== {name}"));
+    let started = Instant::now();
+    let outcome = step();
+    Step { name, outcome, seconds: started.elapsed().as_secs_f64() }
+}
+
+fn test(browser: bool) -> anyhow::Result<ExitCode> {
+    if browser {
+        tools::ensure_build_tools()?;
+        tools::ensure_browser_tools()?;
+    }
+    let database = Database::open()?;
+    let mut steps = vec![timed("unit and integration tests (cargo test)", || {
+        run(Command::new(env!("CARGO")).args(["test", "--workspace", "--exclude", "steward-frontend"]).env(
+            "STEWARD_TEST_DATABASE_URL",
+            database.url("postgres"),
+        ))
+    })];
+    if browser {
+        steps.push(timed("frontend build (trunk build --release)", tools::build_frontend));
+        if steps.last().is_some_and(|s| s.outcome.is_ok()) {
+            steps.push(timed("browser tests (Playwright + Chromium)", || browser_tests(&database)));
+        }
+    }
+    database.stop();
+    eprintln!("\nxtask: summary");
+    let mut failed = 0;
+    for step in &steps {
+        match &step.outcome {
+            Ok(()) => eprintln!("  ok      {:<45} {:>6.1} s", step.name, step.seconds),
+            Err(error) => {
+                failed += 1;
+                eprintln!("  FAILED  {:<45} {:>6.1} s  {error:#}", step.name, step.seconds);
+            }
+        }
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn browser_tests(database: &Database) -> anyhow::Result<()> {
+    database.create("steward_e2e", true)?;
+    let url = database.url("steward_e2e");
+    let binary = steward::build()?;
+    steward::run_command(&binary, &url, "migrate")?;
+    steward::run_command(&binary, &url, "demo")?;
+    let addr = steward::free_local_addr()?;
+    let log = steward_devdb::target_dir().join("e2e-server.log");
+    let server = steward::Server::start(&binary, &url, &addr, Some(&log))?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("e2e"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no browser tests found in e2e/*.test.mjs");
+    }
+    let result = run(Command::new("node")
+        .args(["--test", "--test-concurrency=1"])
+        .args(&files)
+        .env("STEWARD_URL", format!("http://{addr}"))
+        .env("CHROMIUM", tools::CHROMIUM));
+    server.stop();
+    if result.is_err() {
+        say(format!("the server's log is in {}", log.display()));
+    }
+    result
+}

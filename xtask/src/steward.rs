@@ -1,0 +1,114 @@
+//! Building and running the `steward` binary: its one-shot commands, and the server, which is
+//! stopped with SIGTERM (a graceful shutdown) when we are done or interrupted.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::{root, run, say};
+
+/// Builds `steward` and returns its path.
+pub fn build() -> anyhow::Result<PathBuf> {
+    say("building the steward binary");
+    run(Command::new(env!("CARGO")).args(["build", "--package", "steward-backend", "--bin", "steward"]))?;
+    Ok(steward_devdb::target_dir().join("debug/steward"))
+}
+
+/// Runs `steward <command>` against `database_url`.
+pub fn run_command(binary: &Path, database_url: &str, command: &str) -> anyhow::Result<()> {
+    run(Command::new(binary).arg(command).env("DATABASE_URL", database_url))
+}
+
+/// A free address on the loopback interface.
+pub fn free_local_addr() -> anyhow::Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.to_string())
+}
+
+/// A running `steward serve`.
+pub struct Server {
+    child: Child,
+}
+
+impl Server {
+    /// Starts the server on `addr` serving `dist/`, and waits until it answers. Its output goes
+    /// to `log` if given, else to this terminal.
+    pub fn start(binary: &Path, database_url: &str, addr: &str, log: Option<&Path>) -> anyhow::Result<Server> {
+        let mut command = Command::new(binary);
+        command
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("STEWARD_ADDR", addr)
+            .env("STEWARD_STATIC_DIR", root().join("dist"))
+            .stdin(Stdio::null());
+        if let Some(log) = log {
+            let file = File::create(log).with_context(|| format!("creating {}", log.display()))?;
+            command.stdout(file.try_clone()?).stderr(file);
+        }
+        let mut server = Server { child: command.spawn().context("starting steward serve")? };
+        let started = Instant::now();
+        while !answers(addr) {
+            if let Some(status) = server.child.try_wait()? {
+                bail!("steward serve exited ({status}) before it answered on {addr}");
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                server.stop();
+                bail!("steward serve did not answer on {addr} within 60 s");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(server)
+    }
+
+    /// Waits until Ctrl-C or SIGTERM, then stops the server gracefully.
+    pub fn wait_for_signal(mut self) -> anyhow::Result<()> {
+        let (tx, rx) = mpsc::channel();
+        ctrlc::set_handler(move || {
+            let _ = tx.send(());
+        })
+        .context("installing the Ctrl-C handler")?;
+        loop {
+            if rx.recv_timeout(Duration::from_millis(200)).is_ok() {
+                say("stopping Steward");
+                self.stop();
+                return Ok(());
+            }
+            if let Some(status) = self.child.try_wait()? {
+                bail!("steward serve stopped on its own ({status})");
+            }
+        }
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit (SIGKILL after 15 s).
+    pub fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(15) {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        say("steward serve did not stop within 15 s; killing it");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether `GET /` on `addr` answers 200.
+fn answers(addr: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect(addr) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream.write_all(format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.1 200")
+}
