@@ -64,7 +64,7 @@ test('a representative files a request; a steward replies and notes; the represe
   await sam.getByRole('radio', { name: 'Internal note' }).check();
   await sam.getByRole('button', { name: 'Send' }).click();
   await sam.getByText(note).waitFor();
-  await sam.locator('article', { hasText: note }).getByText('Internal note').waitFor();
+  await sam.getByRole('listitem').filter({ hasText: note }).getByText('Internal note').waitFor();
 
   await rita.reload();
   await rita.getByText(reply).waitFor();

@@ -1,1 +1,11 @@
-fn main(){}
+//! Steward's web app: Leptos, rendered in the browser, talking gRPC-web to the same origin.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

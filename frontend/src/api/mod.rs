@@ -1,0 +1,96 @@
+//! Talking to Steward: the gRPC-web clients (same origin, session cookie sent by the browser),
+//! errors turned into plain words with the fields they concern, and the words for enum values.
+
+pub mod labels;
+
+use steward_proto::v1::auth_service_client::AuthServiceClient;
+use steward_proto::v1::directory_service_client::DirectoryServiceClient;
+use steward_proto::v1::intake_service_client::IntakeServiceClient;
+use steward_proto::v1::ticket_service_client::TicketServiceClient;
+use tonic::{Code, Status};
+use tonic_types::StatusExt;
+use tonic_web_wasm_client::Client;
+
+/// The page's own origin: the API is served from the same place as the app.
+fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+fn client() -> Client {
+    Client::new(origin())
+}
+
+pub fn auth() -> AuthServiceClient<Client> {
+    AuthServiceClient::new(client())
+}
+
+pub fn directory() -> DirectoryServiceClient<Client> {
+    DirectoryServiceClient::new(client())
+}
+
+pub fn intake() -> IntakeServiceClient<Client> {
+    IntakeServiceClient::new(client())
+}
+
+pub fn tickets() -> TicketServiceClient<Client> {
+    TicketServiceClient::new(client())
+}
+
+/// A failed call, in words for the person using the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: Code,
+    /// What to show near where it happened.
+    pub message: String,
+    /// Problems with named request fields (`title`, `answers.environment`, ...).
+    pub fields: Vec<(String, String)>,
+}
+
+impl ApiError {
+    /// The problem with `field`, if the server named it.
+    pub fn field(&self, field: &str) -> Option<String> {
+        self.fields.iter().find(|(name, _)| name == field).map(|(_, message)| message.clone())
+    }
+
+    /// Whether the session is missing or expired.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.code == Code::Unauthenticated
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.code == Code::NotFound
+    }
+}
+
+impl From<Status> for ApiError {
+    fn from(status: Status) -> Self {
+        let fields: Vec<(String, String)> = status
+            .get_details_bad_request()
+            .map(|bad| bad.field_violations.into_iter().map(|v| (v.field, v.description)).collect())
+            .unwrap_or_default();
+        let message = match status.code() {
+            Code::InvalidArgument | Code::AlreadyExists if !fields.is_empty() => {
+                let all: Vec<String> = fields.iter().map(|(_, message)| message.clone()).collect();
+                format!("Please check the form: {}", all.join(" "))
+            }
+            Code::Unavailable | Code::Unknown | Code::DeadlineExceeded | Code::Cancelled => {
+                "Steward could not be reached. Check your connection and try again.".to_owned()
+            }
+            Code::Internal | Code::DataLoss | Code::Unimplemented => {
+                "Something went wrong on our side. Try again in a moment.".to_owned()
+            }
+            Code::NotFound => "Not found.".to_owned(),
+            _ if status.message().is_empty() => format!("The request failed ({:?}).", status.code()),
+            _ => status.message().to_owned(),
+        };
+        ApiError { code: status.code(), message, fields }
+    }
+}
+
+/// Seconds since the epoch of a protobuf timestamp, as a readable local date and time.
+pub fn local_time(at: &Option<prost_types::Timestamp>) -> String {
+    let Some(at) = at else { return String::new() };
+    let millis = at.seconds as f64 * 1000.0 + f64::from(at.nanos) / 1_000_000.0;
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}

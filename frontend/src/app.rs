@@ -1,0 +1,129 @@
+//! The app: routes, and the shell that every signed-in page shares. The shell asks who is
+//! signed in once; without a session it sends the person to sign in and back afterwards.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::{NavigateOptions, path};
+use steward_proto::v1 as pb;
+
+use crate::api::{self, ApiError};
+use crate::pages::{approvals::ApprovalsPage, new_request::NewRequestPage, not_found::NotFound, signin::SignInPage, ticket::TicketPage, tickets::TicketsPage};
+
+/// The signed-in person, shared with every page.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub RwSignal<Option<pb::Person>>);
+
+impl CurrentUser {
+    pub fn get(&self) -> Option<pb::Person> {
+        self.0.get()
+    }
+}
+
+/// Whether the person is on the support team.
+pub fn is_staff(person: &pb::Person) -> bool {
+    person.staff_role != pb::StaffRole::None as i32
+}
+
+/// Whether the person represents at least one community.
+pub fn is_representative(person: &pb::Person) -> bool {
+    person.memberships.iter().any(|m| m.role == pb::MembershipRole::Representative as i32)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(CurrentUser(RwSignal::new(None)));
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/signin") view=SignInPage/>
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/tickets"/> }/>
+                    <Route path=path!("/tickets") view=TicketsPage/>
+                    <Route path=path!("/tickets/:number") view=TicketPage/>
+                    <Route path=path!("/new") view=NewRequestPage/>
+                    <Route path=path!("/approvals") view=ApprovalsPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Percent-encodes a path for the `next` query parameter.
+pub fn encode_component(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+/// Loads the current user, then shows the header and the page.
+#[component]
+fn Shell() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let location = use_location();
+    let navigate = use_navigate();
+    let failure = RwSignal::new(None::<ApiError>);
+    let load = move || {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::auth().get_current_user(pb::GetCurrentUserRequest {}).await {
+                Ok(response) => user.0.set(response.into_inner().person),
+                Err(status) => {
+                    let error = ApiError::from(status);
+                    if error.is_unauthenticated() {
+                        let wanted = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        let next = encode_component(&wanted);
+                        navigate(&format!("/signin?next={next}"), NavigateOptions { replace: true, ..Default::default() });
+                    } else {
+                        failure.set(Some(error));
+                    }
+                }
+            }
+        });
+    };
+    if user.0.get_untracked().is_none() {
+        load();
+    }
+    view! {
+        {move || match (user.get(), failure.get()) {
+            (Some(person), _) => view! { <Header person/> <main id="main"><Outlet/></main> }.into_any(),
+            (None, Some(error)) => view! {
+                <main id="main"><p role="alert" class="error">{error.message}</p></main>
+            }.into_any(),
+            (None, None) => view! { <main id="main"><p class="loading">"Loading…"</p></main> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Header(person: pb::Person) -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::auth().sign_out(pb::SignOutRequest {}).await {
+                Ok(_) => {
+                    user.0.set(None);
+                    navigate("/signin", NavigateOptions::default());
+                }
+                Err(status) => error.set(Some(ApiError::from(status).message)),
+            }
+        });
+    };
+    let representative = is_representative(&person);
+    view! {
+        <header class="app-header">
+            <a class="brand" href="/tickets">"Steward"</a>
+            <nav aria-label="Main">
+                <A href="/tickets">"Tickets"</A>
+                <A href="/new">"New request"</A>
+                <Show when=move || representative>
+                    <A href="/approvals">"Approvals"</A>
+                </Show>
+            </nav>
+            <span class="who">{person.display_name.clone()}</span>
+            <button type="button" class="secondary" on:click=sign_out>"Sign out"</button>
+            {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+        </header>
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per screen.
+
+pub mod approvals;
+pub mod new_request;
+pub mod not_found;
+pub mod signin;
+pub mod ticket;
+pub mod tickets;

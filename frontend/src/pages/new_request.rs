@@ -1,0 +1,315 @@
+//! Filing a request: the form of the chosen request type (what triage needs for that type), the
+//! priority scale with its response times beside it, and public or confidential. The draft is
+//! kept in the browser's storage until the request is filed, so nothing typed is ever lost.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use steward_proto::v1 as pb;
+use wasm_bindgen::JsValue;
+
+use crate::api::{self, ApiError};
+use crate::app::CurrentUser;
+use crate::components::FieldError;
+
+/// What the person has typed so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Draft {
+    community_id: i64,
+    request_type: i32,
+    priority: i32,
+    title: String,
+    description: String,
+    confidential: bool,
+    confidential_touched: bool,
+    answers: BTreeMap<String, String>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn set(object: &js_sys::Object, key: &str, value: JsValue) {
+    let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), &value);
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl Draft {
+    fn save(&self, key: &str) {
+        let object = js_sys::Object::new();
+        set(&object, "community_id", JsValue::from_f64(self.community_id as f64));
+        set(&object, "request_type", JsValue::from_f64(f64::from(self.request_type)));
+        set(&object, "priority", JsValue::from_f64(f64::from(self.priority)));
+        set(&object, "title", JsValue::from_str(&self.title));
+        set(&object, "description", JsValue::from_str(&self.description));
+        set(&object, "confidential", JsValue::from_bool(self.confidential));
+        set(&object, "confidential_touched", JsValue::from_bool(self.confidential_touched));
+        let answers = js_sys::Object::new();
+        for (k, v) in &self.answers {
+            set(&answers, k, JsValue::from_str(v));
+        }
+        set(&object, "answers", answers.into());
+        if let (Some(storage), Ok(text)) = (storage(), js_sys::JSON::stringify(&object)) {
+            let _ = storage.set_item(key, &String::from(text));
+        }
+    }
+
+    fn load(key: &str) -> Option<Draft> {
+        let text = storage()?.get_item(key).ok()??;
+        let value = js_sys::JSON::parse(&text).ok()?;
+        let number = |k: &str| get(&value, k).as_f64().unwrap_or_default();
+        let text = |k: &str| get(&value, k).as_string().unwrap_or_default();
+        let flag = |k: &str| get(&value, k).as_bool().unwrap_or_default();
+        let answers_value = get(&value, "answers");
+        let mut answers = BTreeMap::new();
+        if answers_value.is_object() {
+            for key in js_sys::Object::keys(&js_sys::Object::from(answers_value.clone())).iter() {
+                if let Some(k) = key.as_string() {
+                    answers.insert(k.clone(), get(&answers_value, &k).as_string().unwrap_or_default());
+                }
+            }
+        }
+        Some(Draft {
+            community_id: number("community_id") as i64,
+            request_type: number("request_type") as i32,
+            priority: number("priority") as i32,
+            title: text("title"),
+            description: text("description"),
+            confidential: flag("confidential"),
+            confidential_touched: flag("confidential_touched"),
+            answers,
+        })
+    }
+
+    fn clear(key: &str) {
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(key);
+        }
+    }
+}
+
+#[component]
+pub fn NewRequestPage() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let person = user.get().unwrap_or_default();
+    let draft_key = format!("steward.draft.{}", person.id);
+    let memberships = person.memberships.clone();
+    let mut initial = Draft::load(&draft_key).unwrap_or_default();
+    if initial.community_id == 0 && memberships.len() == 1 {
+        initial.community_id = memberships[0].community.as_ref().map(|c| c.id).unwrap_or_default();
+    }
+    let draft = RwSignal::new(initial);
+    let saving_key = draft_key.clone();
+    Effect::new(move |_| draft.with(|d| d.save(&saving_key)));
+
+    let forms = LocalResource::new(|| async {
+        api::intake().get_intake_forms(pb::GetIntakeFormsRequest {}).await.map(|r| r.into_inner()).map_err(ApiError::from)
+    });
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        let draft_key = draft_key.clone();
+        let d = draft.get_untracked();
+        leptos::task::spawn_local(async move {
+            let request = pb::CreateTicketRequest {
+                community_id: d.community_id,
+                request_type: d.request_type,
+                priority: d.priority,
+                title: d.title.clone(),
+                description: d.description.clone(),
+                confidential: d.confidential,
+                answers: d.answers.clone().into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
+            };
+            match api::tickets().create_ticket(request).await {
+                Ok(response) => {
+                    Draft::clear(&draft_key);
+                    error.set(None);
+                    if let Some(ticket) = response.into_inner().ticket {
+                        navigate(&format!("/tickets/{}", ticket.number), NavigateOptions::default());
+                    }
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+            busy.set(false);
+        });
+    };
+
+    let field = move |name: String| Signal::derive(move || error.get().and_then(|e| e.field(&name)));
+    let invalid = move |name: &'static str| move || error.get().and_then(|e| e.field(name)).is_some().to_string();
+    let membership_role = {
+        let memberships = memberships.clone();
+        move || {
+            let id = draft.with(|d| d.community_id);
+            memberships.iter().find(|m| m.community.as_ref().is_some_and(|c| c.id == id)).map(|m| m.role)
+        }
+    };
+    let needs_approval = move || membership_role() == Some(pb::MembershipRole::Member as i32);
+
+    view! {
+        <h1>"New request"</h1>
+        <p class="hint">
+            "Security vulnerabilities are not reported here: please follow the service's security policy instead, so they stay private until fixed."
+        </p>
+        {move || match forms.get() {
+            None => view! { <p class="loading">"Loading the forms…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
+            Some(Ok(intake)) => {
+                let priorities = intake.priorities.clone();
+                let forms_for_type = intake.forms.clone();
+                let current_form = move || {
+                    let kind = draft.with(|d| d.request_type);
+                    forms_for_type.iter().find(|f| f.request_type == kind).cloned()
+                };
+                let current_form_for_fields = current_form.clone();
+                let current_form_for_priorities = current_form.clone();
+                let priorities_for_radios = priorities.clone();
+                view! {
+                <div class="new-request">
+                <form on:submit=submit.clone() novalidate class="request-form">
+                    <label for="community">"Community"</label>
+                    <select id="community" aria-invalid=invalid("community_id") aria-describedby="community_id-error"
+                        on:change=move |ev| { let id = event_target_value(&ev).parse().unwrap_or_default(); draft.update(|d| d.community_id = id) }>
+                        <option value="0" selected=move || draft.with(|d| d.community_id == 0)>"Choose a community"</option>
+                        {memberships.iter().filter_map(|m| m.community.clone()).map(|c| view! {
+                            <option value=c.id.to_string() selected=move || draft.with(|d| d.community_id == c.id)>{c.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldError id="community_id-error" message=field("community_id".into())/>
+                    <Show when=needs_approval.clone()>
+                        <p class="notice">"You are a member of this community, not a representative: your request will wait for a representative's approval before it reaches the support team."</p>
+                    </Show>
+
+                    <fieldset aria-describedby="request_type-error">
+                        <legend>"Request type"</legend>
+                        {intake.forms.iter().map(|form| {
+                            let kind = form.request_type;
+                            let id = format!("type-{kind}");
+                            let default_confidential = form.confidential_by_default;
+                            view! {
+                                <div class="choice">
+                                    <input type="radio" name="request_type" id=id.clone() value=kind.to_string()
+                                        prop:checked=move || draft.with(|d| d.request_type == kind)
+                                        on:change=move |_| draft.update(|d| {
+                                            d.request_type = kind;
+                                            if !d.confidential_touched { d.confidential = default_confidential; }
+                                        })/>
+                                    <label for=id>{form.name.clone()}</label>
+                                    <span class="help">{form.description.clone()}</span>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <FieldError id="request_type-error" message=field("request_type".into())/>
+
+                    <label for="title">"Title"</label>
+                    <input id="title" type="text" maxlength="200" aria-invalid=invalid("title") aria-describedby="title-error"
+                        prop:value=move || draft.with(|d| d.title.clone())
+                        on:input=move |ev| draft.update(|d| d.title = event_target_value(&ev))/>
+                    <FieldError id="title-error" message=field("title".into())/>
+
+                    <label for="description">"Description"</label>
+                    <textarea id="description" rows="5" aria-invalid=invalid("description") aria-describedby="description-error"
+                        prop:value=move || draft.with(|d| d.description.clone())
+                        on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))></textarea>
+                    <FieldError id="description-error" message=field("description".into())/>
+
+                    {move || current_form_for_fields().map(|form| form.fields.into_iter().map(|f| {
+                        let key = f.key.clone();
+                        let id = format!("answer-{key}");
+                        let error_name = format!("answers.{key}");
+                        let error_id = format!("answers.{key}-error");
+                        let value_key = key.clone();
+                        let input_key = key.clone();
+                        let value = move || draft.with(|d| d.answers.get(&value_key).cloned().unwrap_or_default());
+                        let on_input = move |ev| { let v = event_target_value(&ev); let k = input_key.clone(); draft.update(|d| { d.answers.insert(k, v); }) };
+                        let has_error = { let n = error_name.clone(); move || error.get().and_then(|e| e.field(&n)).is_some().to_string() };
+                        let control = match pb::FieldKind::try_from(f.kind) {
+                            Ok(pb::FieldKind::Text) => view! {
+                                <textarea id=id.clone() rows="3" aria-invalid=has_error aria-describedby=error_id.clone()
+                                    prop:value=value on:input=on_input></textarea>
+                            }.into_any(),
+                            Ok(kind) => {
+                                let input_type = match kind { pb::FieldKind::Url => "url", pb::FieldKind::Date => "date", pb::FieldKind::Email => "email", _ => "text" };
+                                view! {
+                                    <input id=id.clone() type=input_type aria-invalid=has_error aria-describedby=error_id.clone()
+                                        prop:value=value on:input=on_input/>
+                                }.into_any()
+                            }
+                            Err(_) => view! { <input id=id.clone() type="text" prop:value=value on:input=on_input/> }.into_any(),
+                        };
+                        view! {
+                            <label for=id.clone()>{f.label.clone()}<span class="visually-hidden">{if f.required { " (required)" } else { "" }}</span>
+                                {f.required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+                            {(!f.help.is_empty()).then(|| view! { <p class="help">{f.help.clone()}</p> })}
+                            {control}
+                            <FieldError id=error_id.clone() message=field(error_name.clone())/>
+                        }
+                    }).collect_view())}
+
+                    <fieldset aria-describedby="priority-error">
+                        <legend>"Priority"</legend>
+                        {move || {
+                            let allowed = current_form_for_priorities().map(|f| f.allowed_priorities).unwrap_or_default();
+                            priorities_for_radios.iter().filter(|p| allowed.contains(&p.priority)).map(|p| {
+                                let value = p.priority;
+                                let id = format!("priority-{value}");
+                                view! {
+                                    <div class="choice">
+                                        <input type="radio" name="priority" id=id.clone()
+                                            prop:checked=move || draft.with(|d| d.priority == value)
+                                            on:change=move |_| draft.update(|d| d.priority = value)/>
+                                        <label for=id>{p.name.clone()}</label>
+                                        <span class="help">{p.response_time.clone()}</span>
+                                    </div>
+                                }
+                            }).collect_view()
+                        }}
+                        {move || current_form.clone()().is_none().then(|| view! { <p class="help">"Choose a request type first."</p> })}
+                    </fieldset>
+                    <FieldError id="priority-error" message=field("priority".into())/>
+
+                    <div class="choice">
+                        <input type="checkbox" id="confidential"
+                            prop:checked=move || draft.with(|d| d.confidential)
+                            on:change=move |ev| { let checked = event_target_checked(&ev); draft.update(|d| { d.confidential = checked; d.confidential_touched = true; }) }/>
+                        <label for="confidential">"Confidential"</label>
+                    </div>
+                    <p class="help">
+                        {move || if draft.with(|d| d.confidential) {
+                            "Confidential: only the support team and your community's representatives will see this request."
+                        } else {
+                            "Public: everyone in your community can see this request and follow its progress."
+                        }}
+                    </p>
+
+                    {move || error.get().map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+                    <button type="submit" disabled=move || busy.get()>"Submit request"</button>
+                </form>
+                <aside class="priority-scale" aria-labelledby="priority-scale-heading">
+                    <h2 id="priority-scale-heading">"Priority and response times"</h2>
+                    <dl>
+                        {priorities.into_iter().map(|p| view! {
+                            <dt>{p.name}</dt>
+                            <dd>{p.scope}" "<strong>{p.response_time}</strong></dd>
+                        }).collect_view()}
+                    </dl>
+                </aside>
+                </div>
+                }.into_any()
+            }
+        }}
+    }
+}

@@ -1,0 +1,13 @@
+//! Any path the app does not know.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <main id="main">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. " <a href="/tickets">"Go to Tickets"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,197 @@
+//! The list of tickets the person may see. Staff get filters (kept in the URL so a reload or a
+//! shared link shows the same list); everyone gets newest activity first, page by page.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use steward_proto::v1 as pb;
+
+use crate::api::{self, ApiError, labels, local_time};
+use crate::app::{CurrentUser, encode_component, is_staff};
+
+const FILTERS: &[&str] = &["community", "state", "type", "priority", "assignee", "q"];
+
+fn request_for(query: &leptos_router::params::ParamsMap, page_token: String) -> pb::ListTicketsRequest {
+    let number = |key: &str| query.get(key).and_then(|v| v.parse::<i64>().ok());
+    let assignee = query.get("assignee");
+    pb::ListTicketsRequest {
+        community_id: number("community"),
+        states: number("state").map(|s| vec![s as i32]).unwrap_or_default(),
+        request_type: number("type").map(|v| v as i32),
+        priority: number("priority").map(|v| v as i32),
+        assignee_id: assignee.as_deref().and_then(|v| v.parse().ok()),
+        unassigned: assignee.as_deref() == Some("none"),
+        text: query.get("q").unwrap_or_default(),
+        page_size: 50,
+        page_token,
+    }
+}
+
+#[component]
+pub fn TicketsPage() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let staff = user.get().as_ref().is_some_and(is_staff);
+    let query = use_query_map();
+    let tickets = RwSignal::new(Vec::<pb::Ticket>::new());
+    let next_page = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let loading = RwSignal::new(true);
+
+    let fetch = move |page_token: String| {
+        let request = request_for(&query.get_untracked(), page_token.clone());
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match api::tickets().list_tickets(request).await {
+                Ok(response) => {
+                    let response = response.into_inner();
+                    if page_token.is_empty() {
+                        tickets.set(response.tickets);
+                    } else {
+                        tickets.update(|list| list.extend(response.tickets));
+                    }
+                    next_page.set(response.next_page_token);
+                    error.set(None);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        query.track();
+        fetch(String::new());
+    });
+
+    view! {
+        <h1>"Tickets"</h1>
+        {staff.then(|| view! { <Filters/> })}
+        {move || error.get().map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+        {move || {
+            let list = tickets.get();
+            if list.is_empty() {
+                return if loading.get() {
+                    view! { <p class="loading">"Loading…"</p> }.into_any()
+                } else {
+                    view! { <p>"No tickets match."</p> }.into_any()
+                };
+            }
+            view! {
+                <table class="tickets">
+                    <thead><tr>
+                        <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Community"</th>
+                        <th scope="col">"Type"</th><th scope="col">"Priority"</th><th scope="col">"State"</th>
+                        <th scope="col">"Assignee"</th><th scope="col">"Updated"</th>
+                    </tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|t| view! {
+                            <tr>
+                                <td>{format!("#{}", t.number)}</td>
+                                <td><a href=format!("/tickets/{}", t.number)>{t.title.clone()}</a>
+                                    {t.confidential.then(|| view! { <span class="badge confidential">"Confidential"</span> })}</td>
+                                <td>{t.community.as_ref().map(|c| c.name.clone()).unwrap_or_default()}</td>
+                                <td>{labels::request_type(t.request_type)}</td>
+                                <td>{labels::priority(t.priority)}</td>
+                                <td><span class="badge state">{labels::state(t.state)}</span></td>
+                                <td>{t.assignee.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned())}</td>
+                                <td>{local_time(&t.updated_at)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <Show when=move || !next_page.get().is_empty()>
+            <button type="button" class="secondary" disabled=move || loading.get()
+                on:click=move |_| fetch(next_page.get_untracked())>"Load more"</button>
+        </Show>
+    }
+}
+
+/// The staff filters; each change updates the URL, which reloads the list.
+#[component]
+fn Filters() -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let communities = LocalResource::new(|| async {
+        api::directory().list_communities(pb::ListCommunitiesRequest {}).await.map(|r| r.into_inner().communities).ok()
+    });
+    let staff = LocalResource::new(|| async { api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).ok() });
+    let set = move |key: &'static str, value: String| {
+        let current = query.get_untracked();
+        let mut parts = Vec::new();
+        for name in FILTERS {
+            let v = if *name == key { value.clone() } else { current.get(name).unwrap_or_default() };
+            if !v.is_empty() {
+                parts.push(format!("{name}={}", encode_component(&v)));
+            }
+        }
+        let search = if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) };
+        navigate(&format!("/tickets{search}"), NavigateOptions { replace: true, ..Default::default() });
+    };
+    let selected = move |key: &'static str| query.get().get(key).unwrap_or_default();
+    let search_text = RwSignal::new(query.get_untracked().get("q").unwrap_or_default());
+    let set_for_search = set.clone();
+    view! {
+        <form class="filters" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            set_for_search("q", search_text.get_untracked());
+        }>
+            <div>
+                <label for="filter-community">"Community"</label>
+                <select id="filter-community" prop:value=move || selected("community")
+                    on:change={ let set = set.clone(); move |ev| set("community", event_target_value(&ev)) }>
+                    <option value="">"All communities"</option>
+                    {move || communities.get().flatten().unwrap_or_default().into_iter().map(|c| view! {
+                        <option value=c.id.to_string() selected=selected("community") == c.id.to_string()>{c.name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="filter-state">"State"</label>
+                <select id="filter-state" prop:value=move || selected("state")
+                    on:change={ let set = set.clone(); move |ev| set("state", event_target_value(&ev)) }>
+                    <option value="">"Any state"</option>
+                    {labels::STATES.iter().map(|s| { let v = (*s as i32).to_string(); view! {
+                        <option value=v.clone() selected=move || selected("state") == v>{labels::state(*s as i32)}</option>
+                    }}).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="filter-type">"Type"</label>
+                <select id="filter-type" prop:value=move || selected("type")
+                    on:change={ let set = set.clone(); move |ev| set("type", event_target_value(&ev)) }>
+                    <option value="">"Any type"</option>
+                    {labels::REQUEST_TYPES.iter().map(|t| { let v = (*t as i32).to_string(); view! {
+                        <option value=v.clone() selected=move || selected("type") == v>{labels::request_type(*t as i32)}</option>
+                    }}).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="filter-priority">"Priority"</label>
+                <select id="filter-priority" prop:value=move || selected("priority")
+                    on:change={ let set = set.clone(); move |ev| set("priority", event_target_value(&ev)) }>
+                    <option value="">"Any priority"</option>
+                    {labels::PRIORITIES.iter().map(|p| { let v = (*p as i32).to_string(); view! {
+                        <option value=v.clone() selected=move || selected("priority") == v>{labels::priority(*p as i32)}</option>
+                    }}).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="filter-assignee">"Assignee"</label>
+                <select id="filter-assignee" prop:value=move || selected("assignee")
+                    on:change={ let set = set.clone(); move |ev| set("assignee", event_target_value(&ev)) }>
+                    <option value="">"Anyone"</option>
+                    <option value="none" selected=move || selected("assignee") == "none">"Unassigned"</option>
+                    {move || staff.get().flatten().unwrap_or_default().into_iter().map(|p| view! {
+                        <option value=p.id.to_string() selected=selected("assignee") == p.id.to_string()>{p.display_name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="filter-q">"Search"</label>
+                <input id="filter-q" type="search" bind:value=search_text placeholder="Words in title or description"/>
+            </div>
+            <button type="submit" class="secondary">"Apply"</button>
+        </form>
+    }
+}
