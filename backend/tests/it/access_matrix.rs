@@ -1,1 +1,310 @@
-//! filled in below
+//! The access matrix: every RPC x {anonymous, representative A, member A, representative B,
+//! steward, admin} over tickets of both communities, public and confidential, with internal
+//! notes. Besides the expected status of each call, every answer a caller gets is searched for
+//! the markers of tickets and notes they may not see: nothing leaks by any RPC.
+
+use steward_proto::v1 as pb;
+use tonic::Code;
+
+use crate::util::world::{Who, World};
+
+/// Everything a caller must never find in any answer.
+fn forbidden_markers(world: &World, who: Who) -> Vec<String> {
+    let mut markers = Vec::new();
+    for ticket in &world.tickets {
+        if !who.is_staff() {
+            markers.push(ticket.internal_note.clone());
+        }
+        if !world.may_see(who, ticket) {
+            markers.push(ticket.title.clone());
+            markers.push(ticket.title.replace("-TITLE", "-DESCRIPTION"));
+            markers.push(ticket.title.replace("-TITLE", "-PUBLIC-REPLY"));
+        }
+    }
+    markers
+}
+
+/// Checks one answer: its code, and that its text carries no forbidden marker.
+fn check<T: std::fmt::Debug>(
+    world: &World,
+    who: Who,
+    rpc: &str,
+    result: &Result<tonic::Response<T>, tonic::Status>,
+    expected: Code,
+) {
+    let (code, text) = match result {
+        Ok(response) => (Code::Ok, format!("{:?}", response.get_ref())),
+        Err(status) => (status.code(), format!("{status:?}")),
+    };
+    assert_eq!(code, expected, "{who:?} calling {rpc}: expected {expected:?}, got {code:?}: {text}");
+    for marker in forbidden_markers(world, who) {
+        assert!(!text.contains(&marker), "{who:?} calling {rpc} received {marker}: {text}");
+    }
+}
+
+fn signed_in(who: Who, ok: Code) -> Code {
+    if who == Who::Anonymous { Code::Unauthenticated } else { ok }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
+    let world = World::build().await;
+    let missing = 999_999;
+
+    for who in Who::ALL {
+        let client = world.client(who);
+        let mut tickets = client.tickets.clone();
+        let mut directory = client.directory.clone();
+
+        // Reading tickets one by one: hidden ones look exactly like missing ones.
+        let missing_answer = tickets.get_ticket(pb::GetTicketRequest { number: missing }).await.unwrap_err();
+        for ticket in &world.tickets {
+            let rpc = format!("GetTicket #{} {}", ticket.number, ticket.title);
+            let result = tickets.get_ticket(pb::GetTicketRequest { number: ticket.number }).await;
+            let visible = world.may_see(who, ticket);
+            check(&world, who, &rpc, &result, signed_in(who, if visible { Code::Ok } else { Code::NotFound }));
+            match &result {
+                Ok(response) => {
+                    let comments = &response.get_ref().comments;
+                    let internal =
+                        comments.iter().filter(|c| c.visibility == pb::CommentVisibility::InternalNote as i32).count();
+                    assert_eq!(internal, usize::from(who.is_staff()), "{who:?} {rpc}: internal notes shown");
+                    assert_eq!(response.get_ref().can_manage, who.is_staff());
+                }
+                Err(status) if who != Who::Anonymous => {
+                    assert_eq!(
+                        status.message(),
+                        missing_answer.message(),
+                        "{who:?} {rpc}: hidden differs from missing"
+                    );
+                }
+                Err(_) => {}
+            }
+
+            let events = tickets.list_ticket_events(pb::ListTicketEventsRequest { number: ticket.number }).await;
+            check(
+                &world,
+                who,
+                &format!("ListTicketEvents #{}", ticket.number),
+                &events,
+                signed_in(who, if visible { Code::Ok } else { Code::NotFound }),
+            );
+            if let Ok(events) = &events {
+                let notes = events.get_ref().events.iter().filter(|e| e.summary.contains("internal note")).count();
+                assert_eq!(
+                    notes,
+                    usize::from(who.is_staff()),
+                    "{who:?} sees internal-note events on #{}",
+                    ticket.number
+                );
+            }
+        }
+
+        // Lists: exactly the visible tickets.
+        let listed = tickets.list_tickets(pb::ListTicketsRequest { page_size: 200, ..Default::default() }).await;
+        check(&world, who, "ListTickets", &listed, signed_in(who, Code::Ok));
+        if let Ok(listed) = &listed {
+            let mut got: Vec<i64> = listed.get_ref().tickets.iter().map(|t| t.number).collect();
+            let mut expected: Vec<i64> =
+                world.tickets.iter().filter(|t| world.may_see(who, t)).map(|t| t.number).collect();
+            got.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(got, expected, "{who:?}: ListTickets");
+        }
+        for community in ['A', 'B'] {
+            let request = pb::ListTicketsRequest {
+                community_id: Some(world.community_id(community)),
+                text: "TITLE".into(),
+                ..Default::default()
+            };
+            let filtered = tickets.list_tickets(request).await;
+            check(
+                &world,
+                who,
+                &format!("ListTickets community {community} with text"),
+                &filtered,
+                signed_in(who, Code::Ok),
+            );
+        }
+
+        let queue = tickets.list_approval_queue(pb::ListApprovalQueueRequest {}).await;
+        check(&world, who, "ListApprovalQueue", &queue, signed_in(who, Code::Ok));
+        if let Ok(queue) = &queue {
+            let titles: Vec<&str> = queue.get_ref().tickets.iter().map(|t| t.title.as_str()).collect();
+            let expected: Vec<&str> = if who == Who::RepA { vec!["A-MEMBER-WAITING-TITLE"] } else { vec![] };
+            assert_eq!(titles, expected, "{who:?}: ListApprovalQueue");
+        }
+
+        // Directory and intake.
+        let communities = directory.list_communities(pb::ListCommunitiesRequest {}).await;
+        check(&world, who, "ListCommunities", &communities, signed_in(who, Code::Ok));
+        if let Ok(communities) = &communities {
+            let mut slugs: Vec<&str> = communities.get_ref().communities.iter().map(|c| c.slug.as_str()).collect();
+            slugs.sort_unstable();
+            let expected: &[&str] = match who {
+                Who::RepA | Who::MemberA => &["aurora"],
+                Who::RepB => &["borealis"],
+                _ => &["aurora", "borealis"],
+            };
+            assert_eq!(slugs, expected, "{who:?}: ListCommunities");
+        }
+        let staff_only = signed_in(who, if who.is_staff() { Code::Ok } else { Code::PermissionDenied });
+        let admin_only = signed_in(who, if who == Who::Admin { Code::Ok } else { Code::PermissionDenied });
+        check(&world, who, "ListStaff", &directory.list_staff(pb::ListStaffRequest {}).await, staff_only);
+        check(&world, who, "ListPeople", &directory.list_people(pb::ListPeopleRequest {}).await, admin_only);
+        check(
+            &world,
+            who,
+            "GetIntakeForms",
+            &client.intake.clone().get_intake_forms(pb::GetIntakeFormsRequest {}).await,
+            signed_in(who, Code::Ok),
+        );
+        let me = client.auth.clone().get_current_user(pb::GetCurrentUserRequest {}).await;
+        check(&world, who, "GetCurrentUser", &me, signed_in(who, Code::Ok));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_caller_changes_what_it_should_not_by_any_rpc() {
+    let world = World::build().await;
+    let a_public = world.tickets.iter().find(|t| t.title == "A-PUBLIC-TITLE").expect("ticket").number;
+    let b_public = world.tickets.iter().find(|t| t.title == "B-PUBLIC-TITLE").expect("ticket").number;
+    let waiting = world.tickets.iter().find(|t| t.title == "A-MEMBER-WAITING-TITLE").expect("ticket").number;
+
+    for who in Who::ALL {
+        let client = world.client(who);
+        let mut tickets = client.tickets.clone();
+        let mut directory = client.directory.clone();
+        let sees_a = matches!(who, Who::RepA | Who::MemberA | Who::Steward | Who::Admin);
+        let sees_b = matches!(who, Who::RepB | Who::Steward | Who::Admin);
+        let hidden_or = |visible: bool, code: Code| signed_in(who, if visible { code } else { Code::NotFound });
+
+        // Internal notes: staff only; on hidden tickets, not found.
+        for (number, visible) in [(a_public, sees_a), (b_public, sees_b)] {
+            let note = pb::AddCommentRequest {
+                number,
+                body: "note".into(),
+                visibility: pb::CommentVisibility::InternalNote as i32,
+            };
+            let expected = hidden_or(visible, if who.is_staff() { Code::Ok } else { Code::PermissionDenied });
+            check(&world, who, &format!("AddComment internal #{number}"), &tickets.add_comment(note).await, expected);
+
+            let version = world.version(number).await;
+            let update = pb::UpdateTicketRequest {
+                number,
+                expected_version: version,
+                priority: Some(pb::Priority::Urgent as i32),
+                ..Default::default()
+            };
+            let expected = hidden_or(visible, if who.is_staff() { Code::Ok } else { Code::PermissionDenied });
+            check(&world, who, &format!("UpdateTicket #{number}"), &tickets.update_ticket(update).await, expected);
+
+            let version = world.version(number).await;
+            let resolve = pb::TransitionTicketRequest {
+                number,
+                action: pb::TicketAction::Resolve as i32,
+                expected_version: version,
+                reason: String::new(),
+            };
+            let expected = hidden_or(visible, if who.is_staff() { Code::Ok } else { Code::PermissionDenied });
+            check(
+                &world,
+                who,
+                &format!("TransitionTicket resolve #{number}"),
+                &tickets.transition_ticket(resolve).await,
+                expected,
+            );
+            if who.is_staff() {
+                world.transition(Who::Steward, number, pb::TicketAction::Reopen, "back to work").await.expect("reopen");
+            }
+
+            let reply = pb::AddCommentRequest {
+                number,
+                body: "a reply".into(),
+                visibility: pb::CommentVisibility::PublicReply as i32,
+            };
+            check(
+                &world,
+                who,
+                &format!("AddComment public #{number}"),
+                &tickets.add_comment(reply).await,
+                hidden_or(visible, Code::Ok),
+            );
+        }
+
+        // Approving a member's request: only A's representative (the member sees it, being its requester).
+        let version = world.version(waiting).await;
+        let decline = pb::TransitionTicketRequest {
+            number: waiting,
+            action: pb::TicketAction::Decline as i32,
+            expected_version: version,
+            reason: "no".into(),
+        };
+        let expected = match who {
+            Who::Anonymous => Code::Unauthenticated,
+            Who::RepB => Code::NotFound,
+            Who::RepA => Code::Ok,
+            _ => Code::PermissionDenied,
+        };
+        let declined = tickets.transition_ticket(decline).await;
+        check(&world, who, "TransitionTicket decline", &declined, expected);
+        if declined.is_ok() {
+            world
+                .transition(Who::RepA, waiting, pb::TicketAction::Reopen, "undo for the next caller")
+                .await
+                .expect("reopen");
+        }
+
+        // Filing: only in one's own communities.
+        for community in ['A', 'B'] {
+            let request = pb::CreateTicketRequest {
+                community_id: world.community_id(community),
+                request_type: pb::RequestType::Other as i32,
+                priority: pb::Priority::Normal as i32,
+                title: "New one".into(),
+                description: "x".into(),
+                ..Default::default()
+            };
+            let member_of =
+                matches!((who, community), (Who::RepA | Who::MemberA, 'A') | (Who::RepB, 'B')) || who.is_staff();
+            let expected = signed_in(who, if member_of { Code::Ok } else { Code::InvalidArgument });
+            check(
+                &world,
+                who,
+                &format!("CreateTicket in {community}"),
+                &tickets.create_ticket(request).await,
+                expected,
+            );
+        }
+
+        // Administration: admins only.
+        let admin_only = signed_in(who, if who == Who::Admin { Code::Ok } else { Code::PermissionDenied });
+        let slug = format!("c-{}", format!("{who:?}").to_lowercase());
+        let created = directory.create_community(pb::CreateCommunityRequest { slug, name: "New".into() }).await;
+        check(&world, who, "CreateCommunity", &created, admin_only);
+        let email = format!("new.{}@example.org", format!("{who:?}").to_lowercase());
+        let person = directory
+            .create_person(pb::CreatePersonRequest {
+                email,
+                display_name: "New".into(),
+                password: "long enough password".into(),
+                staff_role: 0,
+            })
+            .await;
+        check(&world, who, "CreatePerson", &person, admin_only);
+        let person_id = person.as_ref().map(|p| p.get_ref().person.as_ref().map(|p| p.id).unwrap_or(1)).unwrap_or(1);
+        let set =
+            pb::SetMembershipRequest { person_id, community_id: world.b, role: pb::MembershipRole::Member as i32 };
+        check(&world, who, "SetMembership", &directory.set_membership(set).await, admin_only);
+        let remove = pb::RemoveMembershipRequest { person_id, community_id: world.b };
+        check(&world, who, "RemoveMembership", &directory.remove_membership(remove).await, admin_only);
+    }
+
+    // Signing out always works and ends that caller's session (last: the loop above needs them).
+    for who in Who::ALL {
+        let mut auth = world.client(who).auth.clone();
+        check(&world, who, "SignOut", &auth.sign_out(pb::SignOutRequest {}).await, Code::Ok);
+        let after = auth.get_current_user(pb::GetCurrentUserRequest {}).await;
+        check(&world, who, "GetCurrentUser after SignOut", &after, Code::Unauthenticated);
+    }
+}

@@ -106,9 +106,12 @@ async fn an_expired_session_is_refused() {
     let app = app_with_person().await;
     let client = app.sign_in("rita@aurora.example").await;
     let mut conn = app.state.pool.get().await.expect("conn");
-    diesel_async::RunQueryDsl::execute(diesel::sql_query("UPDATE sessions SET expires_at = now() - interval '1 second'"), &mut conn)
-        .await
-        .expect("expire");
+    diesel_async::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE sessions SET expires_at = now() - interval '1 second'"),
+        &mut conn,
+    )
+    .await
+    .expect("expire");
     let status = client.clone_auth().get_current_user(pb::GetCurrentUserRequest {}).await.unwrap_err();
     assert_eq!(status.code(), Code::Unauthenticated);
 }

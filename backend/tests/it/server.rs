@@ -1,13 +1,13 @@
 //! What a grpcurl-style tool sees: health and reflection over native gRPC (HTTP/2).
 
 use tonic::transport::Channel;
+use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
-use tonic_health::pb::HealthCheckRequest;
+use tonic_reflection::pb::v1::ServerReflectionRequest;
 use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-use tonic_reflection::pb::v1::ServerReflectionRequest;
 
 use crate::util::TestApp;
 
@@ -16,7 +16,13 @@ async fn health_reports_serving_for_the_server_and_every_service() {
     let app = TestApp::spawn().await;
     let channel = Channel::from_shared(app.url()).expect("url").connect().await.expect("connect");
     let mut health = HealthClient::new(channel);
-    for service in ["", "steward.v1.AuthService", "steward.v1.DirectoryService", "steward.v1.IntakeService", "steward.v1.TicketService"] {
+    for service in [
+        "",
+        "steward.v1.AuthService",
+        "steward.v1.DirectoryService",
+        "steward.v1.IntakeService",
+        "steward.v1.TicketService",
+    ] {
         let status = health
             .check(HealthCheckRequest { service: service.into() })
             .await
@@ -35,17 +41,17 @@ async fn reflection_lists_every_service_and_describes_them() {
     let channel = Channel::from_shared(app.url()).expect("url").connect().await.expect("connect");
     let mut reflection = ServerReflectionClient::new(channel);
     let requests = [
-        ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) },
+        ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(MessageRequest::ListServices(String::new())),
+        },
         ServerReflectionRequest {
             host: String::new(),
             message_request: Some(MessageRequest::FileContainingSymbol("steward.v1.TicketService".into())),
         },
     ];
-    let mut responses = reflection
-        .server_reflection_info(tokio_stream::iter(requests))
-        .await
-        .expect("reflection stream")
-        .into_inner();
+    let mut responses =
+        reflection.server_reflection_info(tokio_stream::iter(requests)).await.expect("reflection stream").into_inner();
 
     let listed = responses.message().await.expect("first answer").expect("an answer");
     let Some(MessageResponse::ListServicesResponse(list)) = listed.message_response else {

@@ -1,1 +1,430 @@
-//! filled in below
+//! Tickets through the API: the server enforces the forms, the lifecycle and the versions, and
+//! records every change.
+
+use std::collections::HashMap;
+
+use steward_backend::domain::{MembershipRole, StaffRole};
+use steward_proto::v1 as pb;
+use tonic::Code;
+use tonic_types::StatusExt;
+
+use crate::util::{Client, TestApp};
+
+struct Desk {
+    app: TestApp,
+    community: i64,
+    rep: Client,
+    member: Client,
+    steward: Client,
+    steward_id: i64,
+    member_id: i64,
+}
+
+async fn desk() -> Desk {
+    let app = TestApp::spawn().await;
+    let community = app.community("aurora", "Aurora Hub").await;
+    let rep = app.person("rep@example.org", "Rita Rep", None).await;
+    let member_id = app.person("member@example.org", "Milo Member", None).await;
+    let steward_id = app.person("steward@example.org", "Sam Steward", Some(StaffRole::Steward)).await;
+    app.membership(rep, community, MembershipRole::Representative).await;
+    app.membership(member_id, community, MembershipRole::Member).await;
+    Desk {
+        rep: app.sign_in("rep@example.org").await,
+        member: app.sign_in("member@example.org").await,
+        steward: app.sign_in("steward@example.org").await,
+        app,
+        community,
+        steward_id,
+        member_id,
+    }
+}
+
+fn change_request(community_id: i64, answers: &[(&str, &str)]) -> pb::CreateTicketRequest {
+    pb::CreateTicketRequest {
+        community_id,
+        request_type: pb::RequestType::ChangeRequest as i32,
+        priority: pb::Priority::Normal as i32,
+        title: "Add numpy 2".into(),
+        description: "Our course needs it.".into(),
+        confidential: false,
+        answers: answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<HashMap<_, _>>(),
+    }
+}
+
+const COMPLETE: &[(&str, &str)] = &[("environment", "hub"), ("desired_change", "numpy 2"), ("reason", "course")];
+
+async fn file(client: &Client, request: pb::CreateTicketRequest) -> Result<pb::Ticket, tonic::Status> {
+    Ok(client.tickets.clone().create_ticket(request).await?.into_inner().ticket.expect("ticket"))
+}
+
+async fn get(client: &Client, number: i64) -> pb::GetTicketResponse {
+    client.tickets.clone().get_ticket(pb::GetTicketRequest { number }).await.expect("get").into_inner()
+}
+
+async fn act(
+    client: &Client,
+    ticket: &pb::Ticket,
+    action: pb::TicketAction,
+    reason: &str,
+) -> Result<pb::Ticket, tonic::Status> {
+    let request = pb::TransitionTicketRequest {
+        number: ticket.number,
+        action: action as i32,
+        expected_version: ticket.version,
+        reason: reason.into(),
+    };
+    Ok(client.tickets.clone().transition_ticket(request).await?.into_inner().ticket.expect("ticket"))
+}
+
+fn violation(status: &tonic::Status) -> String {
+    let fields = status.get_details_bad_request().map(|b| b.field_violations).unwrap_or_default();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    fields.first().map(|v| v.field.clone()).unwrap_or_default()
+}
+
+async fn count(client: &Client) -> usize {
+    client
+        .tickets
+        .clone()
+        .list_tickets(pb::ListTicketsRequest::default())
+        .await
+        .expect("list")
+        .into_inner()
+        .tickets
+        .len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_enforces_the_form_of_each_request_type_and_saves_nothing_refused() {
+    let desk = desk().await;
+    let cases: Vec<(pb::CreateTicketRequest, &str)> = vec![
+        (change_request(desk.community, &[("environment", "hub"), ("reason", "course")]), "answers.desired_change"),
+        (
+            change_request(
+                desk.community,
+                &[("environment", "hub"), ("desired_change", "x"), ("reason", "y"), ("ssh_key", "z")],
+            ),
+            "answers.ssh_key",
+        ),
+        (
+            pb::CreateTicketRequest {
+                priority: pb::Priority::ProductionDown as i32,
+                ..change_request(desk.community, COMPLETE)
+            },
+            "priority",
+        ),
+        (pb::CreateTicketRequest { title: "   ".into(), ..change_request(desk.community, COMPLETE) }, "title"),
+        (pb::CreateTicketRequest { request_type: 0, ..change_request(desk.community, COMPLETE) }, "request_type"),
+        (pb::CreateTicketRequest { request_type: 42, ..change_request(desk.community, COMPLETE) }, "request_type"),
+        (change_request(desk.community + 1000, COMPLETE), "community_id"),
+    ];
+    for (request, field) in cases {
+        let status = file(&desk.rep, request).await.unwrap_err();
+        assert_eq!(violation(&status), field, "{status:?}");
+    }
+    assert_eq!(count(&desk.steward).await, 0, "nothing refused was saved");
+
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("complete request");
+    let keys: Vec<&str> = ticket.answers.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(keys, ["environment", "desired_change", "reason"]);
+    assert_eq!(ticket.answers[1].label, "What should change?");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn representatives_file_directly_and_members_wait_for_approval() {
+    let desk = desk().await;
+    let direct = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("rep files");
+    assert_eq!(direct.state, pb::TicketState::New as i32);
+    let waiting = file(&desk.member, change_request(desk.community, COMPLETE)).await.expect("member files");
+    assert_eq!(waiting.state, pb::TicketState::AwaitingApproval as i32);
+    assert_eq!(waiting.requester.as_ref().map(|p| p.id), Some(desk.member_id));
+
+    let queue = desk
+        .rep
+        .tickets
+        .clone()
+        .list_approval_queue(pb::ListApprovalQueueRequest {})
+        .await
+        .expect("queue")
+        .into_inner();
+    assert_eq!(queue.tickets.iter().map(|t| t.number).collect::<Vec<_>>(), [waiting.number]);
+    let actions = get(&desk.rep, waiting.number).await.available_actions;
+    assert_eq!(actions, [pb::TicketAction::Approve as i32, pb::TicketAction::Decline as i32]);
+
+    let no_reason = act(&desk.rep, &waiting, pb::TicketAction::Decline, " ").await.unwrap_err();
+    assert_eq!(violation(&no_reason), "reason");
+    let approved = act(&desk.rep, &waiting, pb::TicketAction::Approve, "").await.expect("approve");
+    assert_eq!(approved.state, pb::TicketState::New as i32);
+    let queue = desk
+        .rep
+        .tickets
+        .clone()
+        .list_approval_queue(pb::ListApprovalQueueRequest {})
+        .await
+        .expect("queue")
+        .into_inner();
+    assert!(queue.tickets.is_empty());
+
+    let another = file(&desk.member, change_request(desk.community, COMPLETE)).await.expect("member files again");
+    let declined =
+        act(&desk.rep, &another, pb::TicketAction::Decline, "Please ask on the forum first").await.expect("decline");
+    assert_eq!(declined.state, pb::TicketState::Closed as i32);
+    let conversation = get(&desk.member, another.number).await.comments;
+    assert_eq!(
+        conversation.last().map(|c| c.body.as_str()),
+        Some("Please ask on the forum first"),
+        "the member sees why"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ticket_goes_through_its_lifecycle_and_refusals_say_why() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+
+    let refused = act(&desk.rep, &ticket, pb::TicketAction::Resolve, "").await.unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied, "only support resolves");
+
+    let open = act(&desk.steward, &ticket, pb::TicketAction::Triage, "").await.expect("triage");
+    assert_eq!(open.state, pb::TicketState::Open as i32);
+    assert_eq!(open.version, ticket.version + 1);
+    let again = act(&desk.steward, &open, pb::TicketAction::Triage, "").await.unwrap_err();
+    assert_eq!(again.code(), Code::FailedPrecondition);
+    assert_eq!(again.get_details_error_info().expect("info").reason, "TRANSITION_NOT_ALLOWED");
+    assert!(again.message().contains("only a new ticket can be marked as triaged"), "{}", again.message());
+
+    let started = act(&desk.steward, &open, pb::TicketAction::Start, "").await.expect("start");
+    let pending = act(&desk.steward, &started, pb::TicketAction::WaitOnRequester, "").await.expect("pending");
+    assert_eq!(pending.state, pb::TicketState::Pending as i32);
+
+    // The requester answers: the ticket is no longer waiting on them.
+    let reply = pb::AddCommentRequest {
+        number: ticket.number,
+        body: "Here is the info".into(),
+        visibility: pb::CommentVisibility::PublicReply as i32,
+    };
+    desk.rep.tickets.clone().add_comment(reply).await.expect("reply");
+    let reopened = get(&desk.steward, ticket.number).await.ticket.expect("ticket");
+    assert_eq!(reopened.state, pb::TicketState::Open as i32);
+
+    let resolved = act(&desk.steward, &reopened, pb::TicketAction::Resolve, "").await.expect("resolve");
+    assert!(resolved.resolved_at.is_some());
+    let rep_view = get(&desk.rep, ticket.number).await;
+    assert!(rep_view.available_actions.contains(&(pb::TicketAction::Close as i32)), "the representative can confirm");
+    let closed = act(&desk.rep, &resolved, pb::TicketAction::Close, "").await.expect("confirm");
+    assert_eq!(closed.state, pb::TicketState::Closed as i32);
+    assert!(closed.closed_at.is_some());
+    let start_closed = act(&desk.steward, &closed, pb::TicketAction::Start, "").await.unwrap_err();
+    assert!(start_closed.message().contains("reopen it first"), "{}", start_closed.message());
+    let reopened = act(&desk.rep, &closed, pb::TicketAction::Reopen, "Still failing on Firefox").await.expect("reopen");
+    assert_eq!(reopened.state, pb::TicketState::Open as i32);
+    assert!(reopened.closed_at.is_none() && reopened.resolved_at.is_none());
+
+    let history = desk
+        .rep
+        .tickets
+        .clone()
+        .list_ticket_events(pb::ListTicketEventsRequest { number: ticket.number })
+        .await
+        .expect("events")
+        .into_inner();
+    let summaries: Vec<String> = history
+        .events
+        .iter()
+        .map(|e| format!("{} {}", e.actor.as_ref().map(|a| a.display_name.as_str()).unwrap_or("?"), e.summary))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "Rita Rep filed the request as New",
+            "Sam Steward moved it from New to Open",
+            "Sam Steward moved it from Open to In progress",
+            "Sam Steward moved it from In progress to Pending",
+            "Rita Rep replied",
+            "Rita Rep answered, which moved it from Pending to Open",
+            "Sam Steward moved it from Open to Resolved",
+            "Rita Rep moved it from Resolved to Closed",
+            "Rita Rep moved it from Closed to Open: \"Still failing on Firefox\"",
+            "Rita Rep replied",
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_version_is_refused_and_changes_nothing() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+    act(&desk.steward, &ticket, pb::TicketAction::Triage, "").await.expect("triage");
+    let stale = act(&desk.steward, &ticket, pb::TicketAction::Resolve, "").await.unwrap_err();
+    assert_eq!(stale.code(), Code::FailedPrecondition);
+    let info = stale.get_details_error_info().expect("info");
+    assert_eq!(info.reason, "STALE_VERSION");
+    assert_eq!(info.metadata.get("current_version"), Some(&(ticket.version + 1).to_string()));
+    assert_eq!(get(&desk.steward, ticket.number).await.ticket.expect("ticket").state, pb::TicketState::Open as i32);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn of_sixteen_concurrent_moves_with_one_version_exactly_one_wins() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+    let mut movers = Vec::new();
+    for n in 0..16 {
+        let client = desk.app.sign_in("steward@example.org").await;
+        let action = if n % 2 == 0 { pb::TicketAction::Triage } else { pb::TicketAction::Start };
+        let request = pb::TransitionTicketRequest {
+            number: ticket.number,
+            action: action as i32,
+            expected_version: ticket.version,
+            reason: String::new(),
+        };
+        movers.push(tokio::spawn(async move { client.tickets.clone().transition_ticket(request).await }));
+    }
+    let mut won = 0;
+    for mover in movers {
+        match mover.await.expect("task") {
+            Ok(_) => won += 1,
+            Err(status) => {
+                assert_eq!(status.code(), Code::FailedPrecondition, "{status:?}");
+                assert_eq!(status.get_details_error_info().expect("info").reason, "STALE_VERSION");
+            }
+        }
+    }
+    assert_eq!(won, 1);
+    let after = get(&desk.steward, ticket.number).await.ticket.expect("ticket");
+    assert_eq!(after.version, ticket.version + 1);
+    let events = desk
+        .steward
+        .tickets
+        .clone()
+        .list_ticket_events(pb::ListTicketEventsRequest { number: ticket.number })
+        .await
+        .expect("events");
+    assert_eq!(events.into_inner().events.iter().filter(|e| e.kind == "transitioned").count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn internal_notes_are_for_staff_only() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+    let note = |body: &str| pb::AddCommentRequest {
+        number: ticket.number,
+        body: body.into(),
+        visibility: pb::CommentVisibility::InternalNote as i32,
+    };
+    let refused = desk.rep.tickets.clone().add_comment(note("sneaky")).await.unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied);
+    desk.steward.tickets.clone().add_comment(note("Needs an image rebuild")).await.expect("note");
+    let empty = desk.steward.tickets.clone().add_comment(note("   ")).await.unwrap_err();
+    assert_eq!(violation(&empty), "body");
+
+    let staff_view = get(&desk.steward, ticket.number).await;
+    assert_eq!(staff_view.comments.len(), 1);
+    assert_eq!(staff_view.comments[0].visibility, pb::CommentVisibility::InternalNote as i32);
+    assert!(get(&desk.rep, ticket.number).await.comments.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_assign_to_staff_only_and_the_change_is_recorded() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+    let update = |assignee_id: i64, version: i64| pb::UpdateTicketRequest {
+        number: ticket.number,
+        expected_version: version,
+        assignee_id: Some(assignee_id),
+        priority: Some(pb::Priority::Urgent as i32),
+        ..Default::default()
+    };
+    let not_staff =
+        desk.steward.tickets.clone().update_ticket(update(desk.member_id, ticket.version)).await.unwrap_err();
+    assert_eq!(violation(&not_staff), "assignee_id");
+    let updated = desk
+        .steward
+        .tickets
+        .clone()
+        .update_ticket(update(desk.steward_id, ticket.version))
+        .await
+        .expect("assign")
+        .into_inner()
+        .ticket
+        .expect("ticket");
+    assert_eq!(updated.assignee.as_ref().map(|p| p.display_name.as_str()), Some("Sam Steward"));
+    assert_eq!(updated.priority, pb::Priority::Urgent as i32);
+    let same = desk
+        .steward
+        .tickets
+        .clone()
+        .update_ticket(update(desk.steward_id, updated.version))
+        .await
+        .expect("no change")
+        .into_inner()
+        .ticket
+        .expect("ticket");
+    assert_eq!(same.version, updated.version, "a change to nothing changes nothing");
+    let events = desk
+        .rep
+        .tickets
+        .clone()
+        .list_ticket_events(pb::ListTicketEventsRequest { number: ticket.number })
+        .await
+        .expect("events")
+        .into_inner()
+        .events;
+    assert_eq!(
+        events.last().map(|e| e.summary.as_str()),
+        Some("changed the assignee to Sam Steward, the priority to Urgent")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lists_filter_search_and_page_through_every_ticket_once() {
+    let desk = desk().await;
+    let mut numbers = Vec::new();
+    for n in 0..7 {
+        let mut request = change_request(desk.community, COMPLETE);
+        request.title = if n == 3 { "Dask gateway crashes".into() } else { format!("Request number {n}") };
+        if n % 2 == 0 {
+            request.priority = pb::Priority::Urgent as i32;
+        }
+        numbers.push(file(&desk.rep, request).await.expect("file").number);
+    }
+    let list = |request: pb::ListTicketsRequest| {
+        let mut tickets = desk.steward.tickets.clone();
+        async move { tickets.list_tickets(request).await.expect("list").into_inner() }
+    };
+    let found = list(pb::ListTicketsRequest { text: "dask crash".into(), ..Default::default() }).await;
+    assert_eq!(
+        found.tickets.iter().map(|t| t.number).collect::<Vec<_>>(),
+        [numbers[3]],
+        "full-text search with stemming"
+    );
+    let urgent =
+        list(pb::ListTicketsRequest { priority: Some(pb::Priority::Urgent as i32), ..Default::default() }).await;
+    assert_eq!(urgent.tickets.len(), 4);
+    let unassigned = list(pb::ListTicketsRequest { unassigned: true, ..Default::default() }).await;
+    assert_eq!(unassigned.tickets.len(), 7);
+    let open = list(pb::ListTicketsRequest { states: vec![pb::TicketState::Open as i32], ..Default::default() }).await;
+    assert!(open.tickets.is_empty());
+    let bad = desk
+        .steward
+        .tickets
+        .clone()
+        .list_tickets(pb::ListTicketsRequest { page_token: "nonsense".into(), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert_eq!(violation(&bad), "page_token");
+
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = list(pb::ListTicketsRequest { page_size: 3, page_token: token.clone(), ..Default::default() }).await;
+        assert!(page.tickets.len() <= 3);
+        seen.extend(page.tickets.iter().map(|t| t.number));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    let mut expected = numbers.clone();
+    expected.reverse();
+    assert_eq!(seen, expected, "newest first, each once");
+}

@@ -2,5 +2,6 @@
 
 pub mod test_app;
 pub mod test_db;
+pub mod world;
 
 pub use test_app::{Client, TestApp};

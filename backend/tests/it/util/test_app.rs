@@ -162,11 +162,6 @@ impl Client {
         self.auth.clone()
     }
 
-    /// A copy of the ticket client.
-    pub fn clone_tickets(&self) -> TicketServiceClient<Intercepted> {
-        self.tickets.clone()
-    }
-
     /// The cookie this client sends, if any.
     pub fn cookie(&self) -> Option<String> {
         self.jar.0.lock().expect("jar").clone()

@@ -90,7 +90,9 @@ async fn template() -> &'static str {
                 let building = format!("{name}_building");
                 admin.execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"), &[]).await.expect("drop");
                 admin.execute(&format!("CREATE DATABASE {building}"), &[]).await.expect("create template");
-                steward_backend::db::migrate(&with_database(server_url().await, &building)).await.expect("migrate template");
+                steward_backend::db::migrate(&with_database(server_url().await, &building))
+                    .await
+                    .expect("migrate template");
                 admin.execute(&format!("ALTER DATABASE {building} RENAME TO {name}"), &[]).await.expect("rename");
             }
             admin.execute("SELECT pg_advisory_unlock(7468)", &[]).await.expect("unlock");
@@ -138,7 +140,10 @@ impl Drop for TestDatabase {
 
 #[test]
 fn database_names_are_swapped_in_urls() {
-    assert_eq!(with_database("postgresql://steward@localhost/postgres?host=/tmp/x", "t1"), "postgresql://steward@localhost/t1?host=/tmp/x");
+    assert_eq!(
+        with_database("postgresql://steward@localhost/postgres?host=/tmp/x", "t1"),
+        "postgresql://steward@localhost/t1?host=/tmp/x"
+    );
     assert_eq!(with_database("postgres://u@127.0.0.1:5432/db", "t2"), "postgres://u@127.0.0.1:5432/t2");
     assert_eq!(with_database("postgres://u@127.0.0.1:5432", "t3"), "postgres://u@127.0.0.1:5432/t3");
 }
