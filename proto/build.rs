@@ -18,10 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let descriptors = protox::compile(&files, [&root])?;
     let out = PathBuf::from(env::var("OUT_DIR")?);
-    fs::write(
-        out.join("steward_descriptor.bin"),
-        prost::Message::encode_to_vec(&descriptors),
-    )?;
+    fs::write(out.join("steward_descriptor.bin"), prost::Message::encode_to_vec(&descriptors))?;
 
     let server = env::var_os("CARGO_FEATURE_SERVER").is_some();
     let client = env::var_os("CARGO_FEATURE_CLIENT").is_some();

@@ -64,11 +64,9 @@ impl Caller {
 
 /// Reads the [`Caller`] the layer stored; a request that skipped the layer is a wiring bug.
 pub fn caller<T>(request: &tonic::Request<T>) -> AppResult<Caller> {
-    request
-        .extensions()
-        .get::<Caller>()
-        .cloned()
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("request reached a handler without the authentication layer")))
+    request.extensions().get::<Caller>().cloned().ok_or_else(|| {
+        AppError::internal(anyhow::anyhow!("request reached a handler without the authentication layer"))
+    })
 }
 
 fn argon2() -> Argon2<'static> {
@@ -175,14 +173,16 @@ pub async fn guard_browser_requests(State(state): State<AppState>, request: Requ
     let headers = request.headers();
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.starts_with("application/grpc") {
-        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Steward's API takes gRPC or gRPC-web requests only.\n").into_response();
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Steward's API takes gRPC or gRPC-web requests only.\n")
+            .into_response();
     }
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return (StatusCode::FORBIDDEN, "Cross-site requests are refused.\n").into_response();
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-        let allowed = origin.to_str().is_ok_and(|origin| origin_allowed(origin, state.config.public_origin.as_deref(), host));
+        let allowed =
+            origin.to_str().is_ok_and(|origin| origin_allowed(origin, state.config.public_origin.as_deref(), host));
         if !allowed {
             return (StatusCode::FORBIDDEN, "Requests from other sites are refused.\n").into_response();
         }
@@ -258,7 +258,15 @@ mod tests {
         assert!(origin_allowed("http://127.0.0.1:8080", None, Some("127.0.0.1:8080")));
         assert!(!origin_allowed("http://evil.example", None, Some("127.0.0.1:8080")));
         assert!(!origin_allowed("null", None, Some("127.0.0.1:8080")));
-        assert!(origin_allowed("https://support.example.org", Some("https://support.example.org"), Some("10.0.0.5:8080")));
-        assert!(!origin_allowed("http://support.example.org", Some("https://support.example.org"), Some("support.example.org")));
+        assert!(origin_allowed(
+            "https://support.example.org",
+            Some("https://support.example.org"),
+            Some("10.0.0.5:8080")
+        ));
+        assert!(!origin_allowed(
+            "http://support.example.org",
+            Some("https://support.example.org"),
+            Some("support.example.org")
+        ));
     }
 }

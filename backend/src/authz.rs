@@ -305,7 +305,9 @@ mod tests {
                     let expected = visible
                         && match action {
                             Action::Approve | Action::Decline => rep,
-                            Action::Triage | Action::Start | Action::WaitOnRequester | Action::Resolve => who.is_staff(),
+                            Action::Triage | Action::Start | Action::WaitOnRequester | Action::Resolve => {
+                                who.is_staff()
+                            }
                             Action::Close => who.is_staff() || ((rep || requester) && t.state == TicketState::Resolved),
                             Action::Reopen => who.is_staff() || rep || requester,
                         };

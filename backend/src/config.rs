@@ -62,7 +62,10 @@ impl Config {
         let addr = match get(&lookup, "STEWARD_ADDR") {
             None => SocketAddr::from(([127, 0, 0, 1], 8080)),
             Some(text) => text.trim().parse().map_err(|_| {
-                problem("STEWARD_ADDR", format!("\"{text}\" is not an address with a port, such as 127.0.0.1:8080 or [::]:8080"))
+                problem(
+                    "STEWARD_ADDR",
+                    format!("\"{text}\" is not an address with a port, such as 127.0.0.1:8080 or [::]:8080"),
+                )
             })?,
         };
         let static_dir = PathBuf::from(get(&lookup, "STEWARD_STATIC_DIR").unwrap_or_else(|| "dist".to_owned()));
@@ -79,7 +82,12 @@ impl Config {
             None => Duration::from_secs(12 * 3600),
             Some(text) => match text.trim().parse::<u64>() {
                 Ok(hours) if (1..=24 * 90).contains(&hours) => Duration::from_secs(hours * 3600),
-                _ => return Err(problem("STEWARD_SESSION_HOURS", format!("\"{text}\" is not a whole number of hours from 1 to 2160"))),
+                _ => {
+                    return Err(problem(
+                        "STEWARD_SESSION_HOURS",
+                        format!("\"{text}\" is not a whole number of hours from 1 to 2160"),
+                    ));
+                }
             },
         };
         Ok(Config { database_url, addr, static_dir, public_origin, session_ttl })
@@ -151,7 +159,10 @@ mod tests {
         assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().variable, "DATABASE_URL");
         assert_eq!(config(&[DB, ("STEWARD_ADDR", "8080")]).unwrap_err().variable, "STEWARD_ADDR");
         assert_eq!(config(&[DB, ("STEWARD_SESSION_HOURS", "0")]).unwrap_err().variable, "STEWARD_SESSION_HOURS");
-        assert_eq!(config(&[DB, ("STEWARD_PUBLIC_ORIGIN", "support.example.org")]).unwrap_err().variable, "STEWARD_PUBLIC_ORIGIN");
+        assert_eq!(
+            config(&[DB, ("STEWARD_PUBLIC_ORIGIN", "support.example.org")]).unwrap_err().variable,
+            "STEWARD_PUBLIC_ORIGIN"
+        );
         let message = config(&[DB, ("STEWARD_ADDR", "8080")]).unwrap_err().to_string();
         assert!(message.starts_with("STEWARD_ADDR: "), "{message}");
     }

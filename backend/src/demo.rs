@@ -141,11 +141,7 @@ const TICKETS: &[DemoTicket] = &[
         title: "Workshop for 40 people in December",
         description: "A one-day introduction to Python for new staff.",
         confidential: false,
-        answers: &[
-            ("workshop_date", "2026-12-10"),
-            ("participants", "40"),
-            ("environment", "hub.aurora.example"),
-        ],
+        answers: &[("workshop_date", "2026-12-10"), ("participants", "40"), ("environment", "hub.aurora.example")],
         steps: &[Action::Triage, Action::WaitOnRequester],
         assignee: None,
         conversation: &[("tess@steward.example", "Which image should the workshop use?", false)],
@@ -182,7 +178,11 @@ const TICKETS: &[DemoTicket] = &[
         ],
         steps: &[Action::Triage, Action::Start, Action::Resolve],
         assignee: Some("tess@steward.example"),
-        conversation: &[("tess@steward.example", "Done: quotas are now 20 GB. Can you confirm it works for you?", false)],
+        conversation: &[(
+            "tess@steward.example",
+            "Done: quotas are now 20 GB. Can you confirm it works for you?",
+            false,
+        )],
     },
 ];
 
@@ -193,8 +193,11 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
     let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD)).await??;
     for (email, name, staff_role) in PEOPLE {
         if people::find_by_email(&mut conn, email).await?.is_none() {
-            people::insert(&mut conn, people::NewPerson { email, display_name: name, password_hash: &hash, staff_role: *staff_role })
-                .await?;
+            people::insert(
+                &mut conn,
+                people::NewPerson { email, display_name: name, password_hash: &hash, staff_role: *staff_role },
+            )
+            .await?;
             loaded.people += 1;
         }
     }
@@ -248,10 +251,11 @@ async fn file(conn: &mut AsyncPgConnection, community: i64, demo: &DemoTicket) -
         confidential: demo.confidential,
         answers: demo.answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
     })?;
-    let needs_approval = !MEMBERSHIPS
-        .iter()
-        .any(|(email, slug, role)| *email == demo.requester && *slug == demo.community && *role == MembershipRole::Representative);
-    let mut ticket = tickets::insert(conn, community, requester, lifecycle::initial_state(needs_approval), &checked).await?;
+    let needs_approval = !MEMBERSHIPS.iter().any(|(email, slug, role)| {
+        *email == demo.requester && *slug == demo.community && *role == MembershipRole::Representative
+    });
+    let mut ticket =
+        tickets::insert(conn, community, requester, lifecycle::initial_state(needs_approval), &checked).await?;
     events::record(conn, &ticket, Some(requester), TicketChange::Created).await?;
     if let Some(email) = demo.assignee {
         let assignee = person_id(conn, email).await?;
@@ -263,12 +267,19 @@ async fn file(conn: &mut AsyncPgConnection, community: i64, demo: &DemoTicket) -
     for (email, body, internal) in demo.conversation {
         let author = person_id(conn, email).await?;
         let comment = comments::insert(conn, ticket.number, author, body, *internal).await?;
-        events::record(conn, &ticket, Some(author), TicketChange::Commented { comment_id: comment.id, internal: *internal }).await?;
+        events::record(
+            conn,
+            &ticket,
+            Some(author),
+            TicketChange::Commented { comment_id: comment.id, internal: *internal },
+        )
+        .await?;
     }
     for &action in demo.steps {
         let from = ticket.state;
         let to = lifecycle::next_state(from, action)?;
-        ticket = tickets::apply(conn, ticket.number, ticket.version, &Change { state: Some(to), ..Change::default() }).await?;
+        ticket = tickets::apply(conn, ticket.number, ticket.version, &Change { state: Some(to), ..Change::default() })
+            .await?;
         events::record(conn, &ticket, Some(steward), TicketChange::Transitioned { action, from, reason: None }).await?;
     }
     Ok(())

@@ -17,11 +17,22 @@ use diesel_async::AsyncPgConnection;
 /// What happened to a ticket.
 pub enum TicketChange<'a> {
     Created,
-    Transitioned { action: Action, from: TicketState, reason: Option<&'a str> },
+    Transitioned {
+        action: Action,
+        from: TicketState,
+        reason: Option<&'a str>,
+    },
     /// The requester's side answered while the ticket was waiting on them.
-    RequesterReplied { from: TicketState },
-    Updated { fields: Vec<FieldChange> },
-    Commented { comment_id: i64, internal: bool },
+    RequesterReplied {
+        from: TicketState,
+    },
+    Updated {
+        fields: Vec<FieldChange>,
+    },
+    Commented {
+        comment_id: i64,
+        internal: bool,
+    },
 }
 
 /// One field changed by an update, as database spellings (ids for people).
@@ -47,7 +58,12 @@ pub fn action_name(action: Action) -> &'static str {
 }
 
 /// Records `change` to `ticket` (already in its new state) by `actor`.
-pub async fn record(conn: &mut AsyncPgConnection, ticket: &Ticket, actor: Option<i64>, change: TicketChange<'_>) -> AppResult<Event> {
+pub async fn record(
+    conn: &mut AsyncPgConnection,
+    ticket: &Ticket,
+    actor: Option<i64>,
+    change: TicketChange<'_>,
+) -> AppResult<Event> {
     let (kind, internal, data) = match change {
         TicketChange::Created => (
             "created",
@@ -68,11 +84,20 @@ pub async fn record(conn: &mut AsyncPgConnection, ticket: &Ticket, actor: Option
             ("requester_replied", false, json!({ "from": from.as_str(), "to": ticket.state.as_str() }))
         }
         TicketChange::Updated { fields } => ("updated", false, json!({ "changes": fields })),
-        TicketChange::Commented { comment_id, internal } => ("commented", internal, json!({ "comment_id": comment_id, "internal": internal })),
+        TicketChange::Commented { comment_id, internal } => {
+            ("commented", internal, json!({ "comment_id": comment_id, "internal": internal }))
+        }
     };
     events::append(
         conn,
-        NewEvent { ticket_number: ticket.number, community_id: ticket.community_id, actor_id: actor, kind, internal, data },
+        NewEvent {
+            ticket_number: ticket.number,
+            community_id: ticket.community_id,
+            actor_id: actor,
+            kind,
+            internal,
+            data,
+        },
     )
     .await
 }

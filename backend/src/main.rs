@@ -146,8 +146,9 @@ async fn run_admin(admin: Admin) -> anyhow::Result<()> {
             println!("steward: created community {} ({}), id {}", community.name, community.slug, community.id);
         }
         Admin::CreatePerson { email, name, staff_role, password_env } => {
-            let password = std::env::var(&password_env)
-                .map_err(|_| anyhow::anyhow!("{password_env}: set it to the new person's password (at least 12 characters)"))?;
+            let password = std::env::var(&password_env).map_err(|_| {
+                anyhow::anyhow!("{password_env}: set it to the new person's password (at least 12 characters)")
+            })?;
             let staff_role = staff_role.map(|role| match role {
                 StaffRoleArg::Steward => StaffRole::Steward,
                 StaffRoleArg::Admin => StaffRole::Admin,
@@ -156,7 +157,9 @@ async fn run_admin(admin: Admin) -> anyhow::Result<()> {
             println!("steward: created {} <{}>, id {}", person.display_name, person.email, person.id);
         }
         Admin::AddMember { email, community, role } => {
-            let (person, _) = people::find_by_email(&mut conn, &email).await?.ok_or_else(|| anyhow::anyhow!("--email: nobody has the email {email}"))?;
+            let (person, _) = people::find_by_email(&mut conn, &email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("--email: nobody has the email {email}"))?;
             let found = communities::find_by_slug(&mut conn, &community)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("--community: there is no community with the slug {community}"))?;

@@ -29,12 +29,8 @@ use crate::services::tickets::TicketApi;
 use crate::{AppState, auth, db};
 
 /// The Steward services' names, as health and reflection report them.
-pub const SERVICE_NAMES: &[&str] = &[
-    "steward.v1.AuthService",
-    "steward.v1.DirectoryService",
-    "steward.v1.IntakeService",
-    "steward.v1.TicketService",
-];
+pub const SERVICE_NAMES: &[&str] =
+    &["steward.v1.AuthService", "steward.v1.DirectoryService", "steward.v1.IntakeService", "steward.v1.TicketService"];
 
 /// Builds the whole application for `state`.
 pub async fn app(state: AppState) -> anyhow::Result<Router> {
@@ -78,7 +74,11 @@ pub fn state(config: Config, shutdown: CancellationToken) -> anyhow::Result<AppS
 
 /// Serves `state` on `listener` until `stop` completes, then stops accepting, tells streams to
 /// end, and waits for open calls to finish.
-pub async fn serve(listener: TcpListener, state: AppState, stop: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let shutdown = state.shutdown.clone();
     let app = app(state).await?;
     let signal = async move {

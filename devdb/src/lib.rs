@@ -87,7 +87,11 @@ impl Cluster {
             &["-D", &data, "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
         )?;
         if !output.status.success() {
-            bail!("initdb failed: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+            bail!(
+                "initdb failed: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         let mut conf = fs::OpenOptions::new().append(true).open(self.data_dir.join("postgresql.conf"))?;
         writeln!(
@@ -112,7 +116,11 @@ impl Cluster {
             File::create(&log)?;
             chown_to_service_user(&log)?;
         }
-        let output = self.run_pg(as_root, "pg_ctl", &["start", "-w", "-t", "60", "-D", &path_arg(&self.data_dir), "-l", &path_arg(&log)])?;
+        let output = self.run_pg(
+            as_root,
+            "pg_ctl",
+            &["start", "-w", "-t", "60", "-D", &path_arg(&self.data_dir), "-l", &path_arg(&log)],
+        )?;
         if !output.status.success() {
             let tail = fs::read_to_string(&log).unwrap_or_default();
             let tail: Vec<&str> = tail.lines().rev().take(15).collect();
@@ -228,12 +236,19 @@ fn usable_data_dir(wanted: &Path, as_root: bool) -> anyhow::Result<PathBuf> {
     if socket_fits && reachable {
         return Ok(wanted);
     }
-    let hash = wanted.to_string_lossy().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let hash = wanted
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     let fallback = PathBuf::from(format!("/tmp/steward-pg-{:012x}", hash & 0xffff_ffff_ffff));
     eprintln!(
         "devdb: using {} for the private PostgreSQL ({})",
         fallback.display(),
-        if socket_fits { "the postgres user cannot reach the target directory" } else { "the target path is too long for a socket" }
+        if socket_fits {
+            "the postgres user cannot reach the target directory"
+        } else {
+            "the target path is too long for a socket"
+        }
     );
     Ok(fallback)
 }
@@ -266,7 +281,12 @@ struct Lock(#[allow(dead_code)] File);
 
 impl Lock {
     fn acquire(path: &Path) -> anyhow::Result<Lock> {
-        let file = File::options().create(true).truncate(false).write(true).open(path).with_context(|| format!("opening {}", path.display()))?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .with_context(|| format!("opening {}", path.display()))?;
         file.lock().with_context(|| format!("locking {}", path.display()))?;
         Ok(Lock(file))
     }

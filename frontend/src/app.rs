@@ -2,13 +2,16 @@
 //! signed in once; without a session it sends the person to sign in and back afterwards.
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::{NavigateOptions, path};
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError};
-use crate::pages::{approvals::ApprovalsPage, new_request::NewRequestPage, not_found::NotFound, signin::SignInPage, ticket::TicketPage, tickets::TicketsPage};
+use crate::pages::{
+    approvals::ApprovalsPage, new_request::NewRequestPage, not_found::NotFound, signin::SignInPage, ticket::TicketPage,
+    tickets::TicketsPage,
+};
 
 /// The signed-in person, shared with every page.
 #[derive(Clone, Copy)]
@@ -69,9 +72,13 @@ fn Shell() -> impl IntoView {
                 Err(status) => {
                     let error = ApiError::from(status);
                     if error.is_unauthenticated() {
-                        let wanted = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        let wanted =
+                            format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
                         let next = encode_component(&wanted);
-                        navigate(&format!("/signin?next={next}"), NavigateOptions { replace: true, ..Default::default() });
+                        navigate(
+                            &format!("/signin?next={next}"),
+                            NavigateOptions { replace: true, ..Default::default() },
+                        );
                     } else {
                         failure.set(Some(error));
                     }

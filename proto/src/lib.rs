@@ -12,5 +12,4 @@ pub mod v1 {
 
 /// The encoded `FileDescriptorSet` of every Steward proto, for gRPC server reflection.
 #[cfg(feature = "server")]
-pub const FILE_DESCRIPTOR_SET: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/steward_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/steward_descriptor.bin"));

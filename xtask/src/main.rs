@@ -180,10 +180,9 @@ fn test(browser: bool) -> anyhow::Result<ExitCode> {
     }
     let database = Database::open()?;
     let mut steps = vec![timed("unit and integration tests (cargo test)", || {
-        run(Command::new(env!("CARGO")).args(["test", "--workspace", "--exclude", "steward-frontend"]).env(
-            "STEWARD_TEST_DATABASE_URL",
-            database.url("postgres"),
-        ))
+        run(Command::new(env!("CARGO"))
+            .args(["test", "--workspace", "--exclude", "steward-frontend"])
+            .env("STEWARD_TEST_DATABASE_URL", database.url("postgres")))
     })];
     if browser {
         steps.push(timed("frontend build (trunk build --release)", tools::build_frontend));

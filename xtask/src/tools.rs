@@ -68,7 +68,9 @@ fn is_root() -> bool {
 
 fn apt_install(package: &str, why: &str) -> anyhow::Result<()> {
     if !is_root() {
-        bail!("{why}, and the package `{package}` is missing: run `sudo apt-get install -y {package}`, then run this command again");
+        bail!(
+            "{why}, and the package `{package}` is missing: run `sudo apt-get install -y {package}`, then run this command again"
+        );
     }
     say(format!("installing the Debian package {package} ({why})"));
     run(Command::new("apt-get").args(["update", "-qq"]))?;
@@ -105,10 +107,10 @@ pub fn locked_wasm_bindgen_version() -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
-                return Ok(version.trim_end_matches('"').to_owned());
-            }
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
         }
     }
     bail!("Cargo.lock does not pin wasm-bindgen; build the frontend once with cargo to record it")

@@ -80,8 +80,20 @@ pub const FORMS: &[Form] = &[
         fields: &[
             field("affected_service", "Affected service or hub", "Its name or address.", true, FieldKind::Line),
             field("started_at", "When did it start?", "Date and time, with your time zone.", true, FieldKind::Line),
-            field("impact", "Who is affected, and how?", "How many people, and what they cannot do.", true, FieldKind::Text),
-            field("steps_taken", "What have you tried?", "Anything you already checked or changed.", false, FieldKind::Text),
+            field(
+                "impact",
+                "Who is affected, and how?",
+                "How many people, and what they cannot do.",
+                true,
+                FieldKind::Text,
+            ),
+            field(
+                "steps_taken",
+                "What have you tried?",
+                "Anything you already checked or changed.",
+                false,
+                FieldKind::Text,
+            ),
         ],
         confidential_by_default: false,
         allowed_priorities: &[Priority::ProductionDown, Priority::Urgent],
@@ -92,7 +104,13 @@ pub const FORMS: &[Form] = &[
         fields: &[
             field("environment", "Where does it happen?", "The hub, environment or address.", true, FieldKind::Line),
             field("expected", "What did you expect?", "", true, FieldKind::Text),
-            field("actual", "What happened instead?", "Include error messages, exactly as shown.", true, FieldKind::Text),
+            field(
+                "actual",
+                "What happened instead?",
+                "Include error messages, exactly as shown.",
+                true,
+                FieldKind::Text,
+            ),
             field("reproduce", "Steps to reproduce", "What someone must do to see it happen.", false, FieldKind::Text),
             field("users_affected", "How many users are affected?", "", false, FieldKind::Line),
         ],
@@ -104,9 +122,21 @@ pub const FORMS: &[Form] = &[
         description: "Something in your environment should be added, changed or removed.",
         fields: &[
             field("environment", "Which hub or environment?", "", true, FieldKind::Line),
-            field("desired_change", "What should change?", "Be as specific as you can: versions, sizes, names.", true, FieldKind::Text),
+            field(
+                "desired_change",
+                "What should change?",
+                "Be as specific as you can: versions, sizes, names.",
+                true,
+                FieldKind::Text,
+            ),
             field("reason", "Why, and by when?", "What it enables, and any deadline.", true, FieldKind::Text),
-            field("funding", "Dedicated funding", "If this work comes with dedicated funding, say which.", false, FieldKind::Line),
+            field(
+                "funding",
+                "Dedicated funding",
+                "If this work comes with dedicated funding, say which.",
+                false,
+                FieldKind::Line,
+            ),
         ],
         confidential_by_default: false,
         allowed_priorities: NOT_PRODUCTION_DOWN,
@@ -116,7 +146,13 @@ pub const FORMS: &[Form] = &[
         description: "Questions and advice on how to use the service or its tools.",
         fields: &[
             field("topic", "What do you need guidance on?", "", true, FieldKind::Line),
-            field("context", "What have you read or tried?", "Links to documentation you used help us answer faster.", false, FieldKind::Text),
+            field(
+                "context",
+                "What have you read or tried?",
+                "Links to documentation you used help us answer faster.",
+                false,
+                FieldKind::Text,
+            ),
             field("meeting", "Would a call help?", "Suggest a few times, with your time zone.", false, FieldKind::Line),
         ],
         confidential_by_default: false,
@@ -127,9 +163,21 @@ pub const FORMS: &[Form] = &[
         description: "Preparing the service for a workshop or event; scheduled ahead.",
         fields: &[
             field("workshop_date", "Workshop date", "The first day of the event.", true, FieldKind::Date),
-            field("participants", "Expected participants", "Roughly how many people will log in.", true, FieldKind::Line),
+            field(
+                "participants",
+                "Expected participants",
+                "Roughly how many people will log in.",
+                true,
+                FieldKind::Line,
+            ),
             field("environment", "Which hub?", "", true, FieldKind::Line),
-            field("needs", "Special needs", "Extra resources, images, shared passwords to change.", false, FieldKind::Text),
+            field(
+                "needs",
+                "Special needs",
+                "Extra resources, images, shared passwords to change.",
+                false,
+                FieldKind::Text,
+            ),
         ],
         confidential_by_default: false,
         allowed_priorities: NOT_PRODUCTION_DOWN,
@@ -138,7 +186,13 @@ pub const FORMS: &[Form] = &[
         request_type: RequestType::AddRemoveUser,
         description: "Someone needs access granted or revoked.",
         fields: &[
-            field("access_change", "Add or remove, and which access?", "For example: add as hub admin.", true, FieldKind::Line),
+            field(
+                "access_change",
+                "Add or remove, and which access?",
+                "For example: add as hub admin.",
+                true,
+                FieldKind::Line,
+            ),
             field("people", "Who?", "One person per line: name and email address.", true, FieldKind::Text),
             field("environment", "Which hub or environment?", "", true, FieldKind::Line),
         ],
@@ -156,10 +210,7 @@ pub const FORMS: &[Form] = &[
 
 /// The form of `request_type`.
 pub fn form_for(request_type: RequestType) -> &'static Form {
-    FORMS
-        .iter()
-        .find(|form| form.request_type == request_type)
-        .unwrap_or(&FORMS[FORMS.len() - 1])
+    FORMS.iter().find(|form| form.request_type == request_type).unwrap_or(&FORMS[FORMS.len() - 1])
 }
 
 /// A field of a request that is missing or wrong, named as in the API (`title`,
@@ -221,16 +272,19 @@ pub const ANSWER_MAX_CHARS: usize = 5_000;
 
 /// Checks a draft against its type's form; the first problem found is returned.
 pub fn check(draft: RequestDraft) -> Result<CheckedRequest, FieldError> {
-    let request_type = draft
-        .request_type
-        .ok_or_else(|| FieldError::new("request_type", "Choose a request type."))?;
+    let request_type = draft.request_type.ok_or_else(|| FieldError::new("request_type", "Choose a request type."))?;
     let form = form_for(request_type);
     let priority = draft.priority.ok_or_else(|| FieldError::new("priority", "Choose a priority."))?;
     if !form.allowed_priorities.contains(&priority) {
         let allowed: Vec<_> = form.allowed_priorities.iter().map(|p| p.label()).collect();
         return Err(FieldError::new(
             "priority",
-            format!("{} is not available for a {}; choose {}.", priority, request_type.label().to_lowercase(), allowed.join(" or ")),
+            format!(
+                "{} is not available for a {}; choose {}.",
+                priority,
+                request_type.label().to_lowercase(),
+                allowed.join(" or ")
+            ),
         ));
     }
     let title = draft.title.trim().to_owned();
@@ -245,7 +299,10 @@ pub fn check(draft: RequestDraft) -> Result<CheckedRequest, FieldError> {
         return Err(FieldError::new("description", "Describe what you need."));
     }
     if description.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(FieldError::new("description", format!("Keep the description under {DESCRIPTION_MAX_CHARS} characters.")));
+        return Err(FieldError::new(
+            "description",
+            format!("Keep the description under {DESCRIPTION_MAX_CHARS} characters."),
+        ));
     }
     if let Some(unknown) = draft.answers.keys().find(|key| !form.fields.iter().any(|f| f.key == key.as_str())) {
         return Err(FieldError::new(
@@ -258,7 +315,10 @@ pub fn check(draft: RequestDraft) -> Result<CheckedRequest, FieldError> {
         let value = draft.answers.get(field.key).map(|v| v.trim()).unwrap_or_default();
         if value.is_empty() {
             if field.required {
-                return Err(FieldError::new(format!("answers.{}", field.key), format!("\"{}\" is required.", field.label)));
+                return Err(FieldError::new(
+                    format!("answers.{}", field.key),
+                    format!("\"{}\" is required.", field.label),
+                ));
             }
             continue;
         }
@@ -275,7 +335,10 @@ fn check_answer(field: &Field, value: &str) -> Result<(), FieldError> {
     }
     match field.kind {
         FieldKind::Line if value.contains('\n') => error(format!("\"{}\" takes a single line.", field.label)),
-        FieldKind::Url if !(value.starts_with("https://") || value.starts_with("http://")) || value.contains(char::is_whitespace) => {
+        FieldKind::Url
+            if !(value.starts_with("https://") || value.starts_with("http://"))
+                || value.contains(char::is_whitespace) =>
+        {
             error(format!("\"{}\" must be a web address starting with https://.", field.label))
         }
         FieldKind::Date if chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_err() => {
@@ -363,9 +426,13 @@ mod tests {
 
     #[test]
     fn a_missing_required_answer_names_its_field() {
-        let error = check(draft(RequestType::ChangeRequest, Priority::Normal, &[("environment", "x"), ("reason", "y")])).unwrap_err();
+        let error =
+            check(draft(RequestType::ChangeRequest, Priority::Normal, &[("environment", "x"), ("reason", "y")]))
+                .unwrap_err();
         assert_eq!(error, FieldError::new("answers.desired_change", "\"What should change?\" is required."));
-        let blank = check(draft(RequestType::ChangeRequest, Priority::Normal, &[("environment", "  "), ("reason", "y")])).unwrap_err();
+        let blank =
+            check(draft(RequestType::ChangeRequest, Priority::Normal, &[("environment", "  "), ("reason", "y")]))
+                .unwrap_err();
         assert_eq!(blank.field, "answers.environment");
     }
 
@@ -386,12 +453,8 @@ mod tests {
         assert!(with_date("2026-12-01").is_ok());
         assert_eq!(with_date("next tuesday").unwrap_err().field, "answers.workshop_date");
         assert_eq!(with_date("2026-02-30").unwrap_err().field, "answers.workshop_date");
-        let multi_line = check(draft(
-            RequestType::GuidanceRequest,
-            Priority::Normal,
-            &[("topic", "two\nlines")],
-        ))
-        .unwrap_err();
+        let multi_line =
+            check(draft(RequestType::GuidanceRequest, Priority::Normal, &[("topic", "two\nlines")])).unwrap_err();
         assert_eq!(multi_line.field, "answers.topic");
     }
 

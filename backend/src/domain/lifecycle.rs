@@ -99,11 +99,7 @@ impl std::error::Error for TransitionRefused {}
 
 /// The state a new request starts in: a member's request waits for a representative.
 pub fn initial_state(needs_approval: bool) -> TicketState {
-    if needs_approval {
-        TicketState::AwaitingApproval
-    } else {
-        TicketState::New
-    }
+    if needs_approval { TicketState::AwaitingApproval } else { TicketState::New }
 }
 
 /// The state `action` moves a ticket in state `from` to, or why it cannot.
@@ -145,7 +141,13 @@ mod tests {
             (AwaitingApproval, &[(Approve, New), (Decline, Closed)]),
             (
                 New,
-                &[(Triage, Open), (Start, InProgress), (WaitOnRequester, Pending), (Resolve, Resolved), (Close, Closed)],
+                &[
+                    (Triage, Open),
+                    (Start, InProgress),
+                    (WaitOnRequester, Pending),
+                    (Resolve, Resolved),
+                    (Close, Closed),
+                ],
             ),
             (Open, &[(Start, InProgress), (WaitOnRequester, Pending), (Resolve, Resolved), (Close, Closed)]),
             (InProgress, &[(WaitOnRequester, Pending), (Resolve, Resolved), (Close, Closed)]),

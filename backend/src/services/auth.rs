@@ -26,7 +26,8 @@ const WRONG_CREDENTIALS: &str = "The email or password is not right.";
 
 /// Verifying against this when the email is unknown takes as long as a real check, so the
 /// answer's timing does not tell which emails exist.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| auth::hash_password("not anyone's password").unwrap_or_default());
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| auth::hash_password("not anyone's password").unwrap_or_default());
 
 /// The sign-in service.
 pub struct AuthApi {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use steward_proto::v1 as pb;
 
-use crate::db::models::communities::Community;
 use crate::db::models::comments::Comment;
+use crate::db::models::communities::Community;
 use crate::db::models::people::{Membership, Person};
 use crate::db::models::tickets::Ticket;
 use crate::domain::lifecycle::Action;
@@ -84,7 +84,9 @@ pub fn state_from_pb(value: i32, field: &str) -> AppResult<TicketState> {
         Ok(pb::TicketState::Pending) => Ok(TicketState::Pending),
         Ok(pb::TicketState::Resolved) => Ok(TicketState::Resolved),
         Ok(pb::TicketState::Closed) => Ok(TicketState::Closed),
-        Ok(pb::TicketState::Unspecified) | Err(_) => Err(AppError::invalid(field, format!("{value} is not a ticket state."))),
+        Ok(pb::TicketState::Unspecified) | Err(_) => {
+            Err(AppError::invalid(field, format!("{value} is not a ticket state.")))
+        }
     }
 }
 
@@ -166,7 +168,10 @@ pub fn person(value: &Person, memberships: &[Membership]) -> pb::Person {
         memberships: memberships
             .iter()
             .filter(|m| m.person_id == value.id)
-            .map(|m| pb::Membership { community: Some(community(&m.community)), role: membership_role_to_pb(m.role) as i32 })
+            .map(|m| pb::Membership {
+                community: Some(community(&m.community)),
+                role: membership_role_to_pb(m.role) as i32,
+            })
             .collect(),
     }
 }
@@ -211,7 +216,8 @@ impl TicketContext<'_> {
     }
 
     pub fn comment(&self, value: &Comment) -> pb::Comment {
-        let visibility = if value.internal { pb::CommentVisibility::InternalNote } else { pb::CommentVisibility::PublicReply };
+        let visibility =
+            if value.internal { pb::CommentVisibility::InternalNote } else { pb::CommentVisibility::PublicReply };
         pb::Comment {
             id: value.id,
             author: Some(self.person_ref(value.author_id)),

@@ -62,9 +62,14 @@ pub async fn create_person(
     let display_name = check_name("display_name", display_name)?;
     auth::check_new_password(password)?;
     let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(AppError::internal)??;
+    let hash =
+        tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(AppError::internal)??;
     let mut conn = state.pool.get().await?;
-    people::insert(&mut conn, people::NewPerson { email: &email, display_name: &display_name, password_hash: &hash, staff_role }).await
+    people::insert(
+        &mut conn,
+        people::NewPerson { email: &email, display_name: &display_name, password_hash: &hash, staff_role },
+    )
+    .await
 }
 
 impl DirectoryApi {
@@ -107,16 +112,23 @@ impl DirectoryService for DirectoryApi {
         Ok(Response::new(pb::CreateCommunityResponse { community: Some(convert::community(&community)) }))
     }
 
-    async fn create_person(&self, request: Request<pb::CreatePersonRequest>) -> Result<Response<pb::CreatePersonResponse>, Status> {
+    async fn create_person(
+        &self,
+        request: Request<pb::CreatePersonRequest>,
+    ) -> Result<Response<pb::CreatePersonResponse>, Status> {
         let caller = caller(&request)?;
         require_admin(caller.signed_in()?)?;
         let request = request.into_inner();
         let staff_role = convert::staff_role_from_pb(request.staff_role)?;
-        let person = create_person(&self.state, &request.email, &request.display_name, &request.password, staff_role).await?;
+        let person =
+            create_person(&self.state, &request.email, &request.display_name, &request.password, staff_role).await?;
         Ok(Response::new(pb::CreatePersonResponse { person: Some(convert::person(&person, &[])) }))
     }
 
-    async fn list_people(&self, request: Request<pb::ListPeopleRequest>) -> Result<Response<pb::ListPeopleResponse>, Status> {
+    async fn list_people(
+        &self,
+        request: Request<pb::ListPeopleRequest>,
+    ) -> Result<Response<pb::ListPeopleResponse>, Status> {
         let caller = caller(&request)?;
         require_admin(caller.signed_in()?)?;
         let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
@@ -127,7 +139,10 @@ impl DirectoryService for DirectoryApi {
         Ok(Response::new(pb::ListPeopleResponse { people }))
     }
 
-    async fn set_membership(&self, request: Request<pb::SetMembershipRequest>) -> Result<Response<pb::SetMembershipResponse>, Status> {
+    async fn set_membership(
+        &self,
+        request: Request<pb::SetMembershipRequest>,
+    ) -> Result<Response<pb::SetMembershipResponse>, Status> {
         let caller = caller(&request)?;
         require_admin(caller.signed_in()?)?;
         let request = request.into_inner();
@@ -159,7 +174,10 @@ impl DirectoryService for DirectoryApi {
         Ok(Response::new(pb::RemoveMembershipResponse { person: Some(self.person_message(request.person_id).await?) }))
     }
 
-    async fn list_staff(&self, request: Request<pb::ListStaffRequest>) -> Result<Response<pb::ListStaffResponse>, Status> {
+    async fn list_staff(
+        &self,
+        request: Request<pb::ListStaffRequest>,
+    ) -> Result<Response<pb::ListStaffResponse>, Status> {
         let caller = caller(&request)?;
         if !authz::can_list_staff(caller.signed_in()?) {
             return Err(AppError::PermissionDenied("Only the support team can see who is on it.").into());

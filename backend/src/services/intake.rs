@@ -23,7 +23,10 @@ fn field_kind(kind: FieldKind) -> pb::FieldKind {
 
 #[tonic::async_trait]
 impl IntakeService for IntakeApi {
-    async fn get_intake_forms(&self, request: Request<pb::GetIntakeFormsRequest>) -> Result<Response<pb::GetIntakeFormsResponse>, Status> {
+    async fn get_intake_forms(
+        &self,
+        request: Request<pb::GetIntakeFormsRequest>,
+    ) -> Result<Response<pb::GetIntakeFormsResponse>, Status> {
         caller(&request)?.signed_in()?;
         let forms = FORMS
             .iter()

@@ -23,7 +23,8 @@ pub(crate) async fn encode_tickets(conn: &mut AsyncPgConnection, tickets: &[Tick
     let mut community_ids: Vec<i64> = tickets.iter().map(|t| t.community_id).collect();
     community_ids.sort_unstable();
     community_ids.dedup();
-    let mut person_ids: Vec<i64> = tickets.iter().flat_map(|t| std::iter::once(t.requester_id).chain(t.assignee_id)).collect();
+    let mut person_ids: Vec<i64> =
+        tickets.iter().flat_map(|t| std::iter::once(t.requester_id).chain(t.assignee_id)).collect();
     person_ids.sort_unstable();
     person_ids.dedup();
     let communities: HashMap<i64, communities::Community> =

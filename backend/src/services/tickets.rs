@@ -43,11 +43,7 @@ async fn visible_ticket(conn: &mut AsyncPgConnection, who: &Principal, number: i
 }
 
 fn check_version(ticket: &Ticket, expected_version: i64) -> AppResult<()> {
-    if ticket.version == expected_version {
-        Ok(())
-    } else {
-        Err(AppError::StaleVersion { current: ticket.version })
-    }
+    if ticket.version == expected_version { Ok(()) } else { Err(AppError::StaleVersion { current: ticket.version }) }
 }
 
 async fn encode_one(conn: &mut AsyncPgConnection, ticket: &Ticket) -> AppResult<pb::Ticket> {
@@ -63,7 +59,8 @@ fn parse_page_token(token: &str) -> AppResult<Option<PageAfter>> {
     if token.is_empty() {
         return Ok(None);
     }
-    let invalid = || AppError::invalid("page_token", "This page token is not one Steward gave out; start from the first page.");
+    let invalid =
+        || AppError::invalid("page_token", "This page token is not one Steward gave out; start from the first page.");
     let (micros, number) = token.split_once('.').ok_or_else(invalid)?;
     let micros: i64 = micros.parse().map_err(|_| invalid())?;
     let number: i64 = number.parse().map_err(|_| invalid())?;
@@ -113,10 +110,18 @@ fn decode_reason(action: Action, reason: &str) -> AppResult<Option<String>> {
 
 fn refusal_for(action: Action) -> &'static str {
     match action {
-        Action::Approve | Action::Decline => "Only a representative of the ticket's community can approve or decline its requests.",
-        Action::Triage | Action::Start | Action::WaitOnRequester | Action::Resolve => "Only the support team can do that.",
-        Action::Close => "Only the requester or a representative can confirm a resolved ticket; only the support team can close it otherwise.",
-        Action::Reopen => "Only the requester, a representative of the community or the support team can reopen a ticket.",
+        Action::Approve | Action::Decline => {
+            "Only a representative of the ticket's community can approve or decline its requests."
+        }
+        Action::Triage | Action::Start | Action::WaitOnRequester | Action::Resolve => {
+            "Only the support team can do that."
+        }
+        Action::Close => {
+            "Only the requester or a representative can confirm a resolved ticket; only the support team can close it otherwise."
+        }
+        Action::Reopen => {
+            "Only the requester, a representative of the community or the support team can reopen a ticket."
+        }
     }
 }
 
@@ -162,7 +167,9 @@ impl TicketApi {
         let facts = ticket.facts();
         let available_actions = Action::ALL
             .iter()
-            .filter(|&&action| authz::can_take_action(who, &facts, action) && lifecycle::next_state(ticket.state, action).is_ok())
+            .filter(|&&action| {
+                authz::can_take_action(who, &facts, action) && lifecycle::next_state(ticket.state, action).is_ok()
+            })
             .map(|&action| convert::action_to_pb(action) as i32)
             .collect();
         Ok(pb::GetTicketResponse {
@@ -193,7 +200,8 @@ impl TicketApi {
     }
 
     async fn approval_queue(&self, who: &Principal) -> AppResult<pb::ListApprovalQueueResponse> {
-        let communities: Vec<i64> = who.representative_of.iter().copied().filter(|c| authz::can_approve_in(who, *c)).collect();
+        let communities: Vec<i64> =
+            who.representative_of.iter().copied().filter(|c| authz::can_approve_in(who, *c)).collect();
         let mut conn = self.state.pool.get().await?;
         let waiting = tickets::awaiting_approval(&mut conn, &communities).await?;
         Ok(pb::ListApprovalQueueResponse { tickets: encode_tickets(&mut conn, &waiting).await? })
@@ -223,7 +231,12 @@ impl TicketApi {
                 Ok::<_, AppError>(moved)
             })
             .await?;
-        tracing::info!(number = ticket.number, person_id = who.person_id, state = ticket.state.as_str(), "ticket moved");
+        tracing::info!(
+            number = ticket.number,
+            person_id = who.person_id,
+            state = ticket.state.as_str(),
+            "ticket moved"
+        );
         encode_one(&mut conn, &ticket).await
     }
 
@@ -249,7 +262,9 @@ impl TicketApi {
             .transaction(async |conn| {
                 let ticket = visible_ticket(conn, who, request.number).await?;
                 if !authz::can_manage_tickets(who) {
-                    return Err(AppError::PermissionDenied("Only the support team can change a ticket's assignee, priority or type."));
+                    return Err(AppError::PermissionDenied(
+                        "Only the support team can change a ticket's assignee, priority or type.",
+                    ));
                 }
                 check_version(&ticket, request.expected_version)?;
                 let mut change = Change::default();
@@ -321,13 +336,26 @@ impl TicketApi {
                     return Err(AppError::NotFound("ticket"));
                 }
                 let comment = comments::insert(conn, ticket.number, who.person_id, &body, internal).await?;
-                events::record(conn, &ticket, Some(who.person_id), TicketChange::Commented { comment_id: comment.id, internal }).await?;
-                let answered_by_requester = !internal && !who.is_staff() && authz::is_requester_side(who, &ticket.facts());
+                events::record(
+                    conn,
+                    &ticket,
+                    Some(who.person_id),
+                    TicketChange::Commented { comment_id: comment.id, internal },
+                )
+                .await?;
+                let answered_by_requester =
+                    !internal && !who.is_staff() && authz::is_requester_side(who, &ticket.facts());
                 let after = lifecycle::after_requester_reply(ticket.state);
                 if answered_by_requester && after != ticket.state {
                     let change = Change { state: Some(after), ..Change::default() };
                     let moved = tickets::apply(conn, ticket.number, ticket.version, &change).await?;
-                    events::record(conn, &moved, Some(who.person_id), TicketChange::RequesterReplied { from: ticket.state }).await?;
+                    events::record(
+                        conn,
+                        &moved,
+                        Some(who.person_id),
+                        TicketChange::RequesterReplied { from: ticket.state },
+                    )
+                    .await?;
                 } else {
                     tickets::touch(conn, ticket.number).await?;
                 }
@@ -364,18 +392,27 @@ impl TicketApi {
 
 #[tonic::async_trait]
 impl TicketService for TicketApi {
-    async fn create_ticket(&self, request: Request<pb::CreateTicketRequest>) -> Result<Response<pb::CreateTicketResponse>, Status> {
+    async fn create_ticket(
+        &self,
+        request: Request<pb::CreateTicketRequest>,
+    ) -> Result<Response<pb::CreateTicketResponse>, Status> {
         let caller = caller(&request)?;
         let ticket = self.create(caller.signed_in()?, request.into_inner()).await?;
         Ok(Response::new(pb::CreateTicketResponse { ticket: Some(ticket) }))
     }
 
-    async fn get_ticket(&self, request: Request<pb::GetTicketRequest>) -> Result<Response<pb::GetTicketResponse>, Status> {
+    async fn get_ticket(
+        &self,
+        request: Request<pb::GetTicketRequest>,
+    ) -> Result<Response<pb::GetTicketResponse>, Status> {
         let caller = caller(&request)?;
         Ok(Response::new(self.get(caller.signed_in()?, request.get_ref().number).await?))
     }
 
-    async fn list_tickets(&self, request: Request<pb::ListTicketsRequest>) -> Result<Response<pb::ListTicketsResponse>, Status> {
+    async fn list_tickets(
+        &self,
+        request: Request<pb::ListTicketsRequest>,
+    ) -> Result<Response<pb::ListTicketsResponse>, Status> {
         let caller = caller(&request)?;
         Ok(Response::new(self.list(caller.signed_in()?, request.into_inner()).await?))
     }
@@ -397,13 +434,19 @@ impl TicketService for TicketApi {
         Ok(Response::new(pb::TransitionTicketResponse { ticket: Some(ticket) }))
     }
 
-    async fn update_ticket(&self, request: Request<pb::UpdateTicketRequest>) -> Result<Response<pb::UpdateTicketResponse>, Status> {
+    async fn update_ticket(
+        &self,
+        request: Request<pb::UpdateTicketRequest>,
+    ) -> Result<Response<pb::UpdateTicketResponse>, Status> {
         let caller = caller(&request)?;
         let ticket = self.update(caller.signed_in()?, request.into_inner()).await?;
         Ok(Response::new(pb::UpdateTicketResponse { ticket: Some(ticket) }))
     }
 
-    async fn add_comment(&self, request: Request<pb::AddCommentRequest>) -> Result<Response<pb::AddCommentResponse>, Status> {
+    async fn add_comment(
+        &self,
+        request: Request<pb::AddCommentRequest>,
+    ) -> Result<Response<pb::AddCommentResponse>, Status> {
         let caller = caller(&request)?;
         let comment = self.comment(caller.signed_in()?, request.into_inner()).await?;
         Ok(Response::new(pb::AddCommentResponse { comment: Some(comment) }))

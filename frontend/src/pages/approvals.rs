@@ -44,8 +44,12 @@ fn ApprovalItem(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
     let version = ticket.version;
     let act = move |action: pb::TicketAction| {
         leptos::task::spawn_local(async move {
-            let request =
-                pb::TransitionTicketRequest { number, action: action as i32, expected_version: version, reason: reason.get_untracked() };
+            let request = pb::TransitionTicketRequest {
+                number,
+                action: action as i32,
+                expected_version: version,
+                reason: reason.get_untracked(),
+            };
             match api::tickets().transition_ticket(request).await {
                 Ok(_) => reload.update(|n| *n += 1),
                 Err(status) => error.set(Some(ApiError::from(status).message)),

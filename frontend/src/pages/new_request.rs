@@ -108,7 +108,11 @@ pub fn NewRequestPage() -> impl IntoView {
     Effect::new(move |_| draft.with(|d| d.save(&saving_key)));
 
     let forms = LocalResource::new(|| async {
-        api::intake().get_intake_forms(pb::GetIntakeFormsRequest {}).await.map(|r| r.into_inner()).map_err(ApiError::from)
+        api::intake()
+            .get_intake_forms(pb::GetIntakeFormsRequest {})
+            .await
+            .map(|r| r.into_inner())
+            .map_err(ApiError::from)
     });
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);

@@ -18,7 +18,13 @@ pub fn TicketPage() -> impl IntoView {
     let ticket = LocalResource::new(move || {
         reload.track();
         let number = number();
-        async move { api::tickets().get_ticket(pb::GetTicketRequest { number }).await.map(|r| r.into_inner()).map_err(ApiError::from) }
+        async move {
+            api::tickets()
+                .get_ticket(pb::GetTicketRequest { number })
+                .await
+                .map(|r| r.into_inner())
+                .map_err(ApiError::from)
+        }
     });
     view! {
         {move || match ticket.get() {
@@ -40,7 +46,9 @@ fn TicketView(response: pb::GetTicketResponse, reload: RwSignal<u32>) -> impl In
     let can_manage = response.can_manage;
     let comments = RwSignal::new(response.comments);
     let number = ticket.number;
-    let person = |p: &Option<pb::PersonRef>| p.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned());
+    let person = |p: &Option<pb::PersonRef>| {
+        p.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned())
+    };
     view! {
         <article class="ticket">
             <h1>{format!("#{} {}", ticket.number, ticket.title)}</h1>
@@ -118,7 +126,11 @@ fn ReplyBox(number: i64, staff: bool, comments: RwSignal<Vec<pb::Comment>>, relo
             return;
         }
         busy.set(true);
-        let visibility = if internal.get_untracked() { pb::CommentVisibility::InternalNote } else { pb::CommentVisibility::PublicReply };
+        let visibility = if internal.get_untracked() {
+            pb::CommentVisibility::InternalNote
+        } else {
+            pb::CommentVisibility::PublicReply
+        };
         let request = pb::AddCommentRequest { number, body: body.get_untracked(), visibility: visibility as i32 };
         leptos::task::spawn_local(async move {
             match api::tickets().add_comment(request).await {
@@ -170,7 +182,8 @@ fn Actions(ticket: pb::Ticket, actions: Vec<i32>, staff: bool, reload: RwSignal<
     let number = ticket.number;
     let version = ticket.version;
     let act = move |action: i32| {
-        let request = pb::TransitionTicketRequest { number, action, expected_version: version, reason: reason.get_untracked() };
+        let request =
+            pb::TransitionTicketRequest { number, action, expected_version: version, reason: reason.get_untracked() };
         leptos::task::spawn_local(async move {
             match api::tickets().transition_ticket(request).await {
                 Ok(_) => {
@@ -219,7 +232,9 @@ fn Actions(ticket: pb::Ticket, actions: Vec<i32>, staff: bool, reload: RwSignal<
 
 #[component]
 fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
-    let staff = LocalResource::new(|| async { api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).ok() });
+    let staff = LocalResource::new(|| async {
+        api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).ok()
+    });
     let assignee = RwSignal::new(ticket.assignee.as_ref().map(|a| a.id).unwrap_or(0));
     let priority = RwSignal::new(ticket.priority);
     let request_type = RwSignal::new(ticket.request_type);
@@ -285,7 +300,11 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn History(number: i64) -> impl IntoView {
     let events = LocalResource::new(move || async move {
-        api::tickets().list_ticket_events(pb::ListTicketEventsRequest { number }).await.map(|r| r.into_inner().events).map_err(ApiError::from)
+        api::tickets()
+            .list_ticket_events(pb::ListTicketEventsRequest { number })
+            .await
+            .map(|r| r.into_inner().events)
+            .map_err(ApiError::from)
     });
     view! {
         <details class="history">

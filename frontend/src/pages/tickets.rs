@@ -115,7 +115,9 @@ fn Filters() -> impl IntoView {
     let communities = LocalResource::new(|| async {
         api::directory().list_communities(pb::ListCommunitiesRequest {}).await.map(|r| r.into_inner().communities).ok()
     });
-    let staff = LocalResource::new(|| async { api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).ok() });
+    let staff = LocalResource::new(|| async {
+        api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).ok()
+    });
     let set = move |key: &'static str, value: String| {
         let current = query.get_untracked();
         let mut parts = Vec::new();

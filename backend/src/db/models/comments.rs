@@ -21,7 +21,13 @@ pub struct Comment {
 }
 
 /// Adds an entry.
-pub async fn insert(conn: &mut AsyncPgConnection, ticket_number: i64, author_id: i64, body: &str, internal: bool) -> AppResult<Comment> {
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    ticket_number: i64,
+    author_id: i64,
+    body: &str,
+    internal: bool,
+) -> AppResult<Comment> {
     Ok(diesel::insert_into(comments::table)
         .values((
             comments::ticket_number.eq(ticket_number),
@@ -35,8 +41,13 @@ pub async fn insert(conn: &mut AsyncPgConnection, ticket_number: i64, author_id:
 }
 
 /// The conversation of a ticket, oldest first; internal notes only if `include_internal`.
-pub async fn list_for_ticket(conn: &mut AsyncPgConnection, ticket_number: i64, include_internal: bool) -> AppResult<Vec<Comment>> {
-    let mut query = comments::table.filter(comments::ticket_number.eq(ticket_number)).select(Comment::as_select()).into_boxed();
+pub async fn list_for_ticket(
+    conn: &mut AsyncPgConnection,
+    ticket_number: i64,
+    include_internal: bool,
+) -> AppResult<Vec<Comment>> {
+    let mut query =
+        comments::table.filter(comments::ticket_number.eq(ticket_number)).select(Comment::as_select()).into_boxed();
     if !include_internal {
         query = query.filter(comments::internal.eq(false));
     }

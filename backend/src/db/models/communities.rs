@@ -56,7 +56,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, slug: &str, name: &str) -> App
         .await
         .map_err(|error| {
             if is_unique_violation(&error) {
-                AppError::AlreadyExists(FieldError::new("slug", format!("A community with the slug \"{slug}\" already exists.")))
+                AppError::AlreadyExists(FieldError::new(
+                    "slug",
+                    format!("A community with the slug \"{slug}\" already exists."),
+                ))
             } else {
                 error.into()
             }

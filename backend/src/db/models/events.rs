@@ -50,7 +50,11 @@ pub async fn append(conn: &mut AsyncPgConnection, event: NewEvent<'_>) -> AppRes
 }
 
 /// A ticket's events, oldest first; internal ones only if `include_internal`.
-pub async fn list_for_ticket(conn: &mut AsyncPgConnection, ticket_number: i64, include_internal: bool) -> AppResult<Vec<Event>> {
+pub async fn list_for_ticket(
+    conn: &mut AsyncPgConnection,
+    ticket_number: i64,
+    include_internal: bool,
+) -> AppResult<Vec<Event>> {
     let mut query = ticket_events::table
         .filter(ticket_events::ticket_number.eq(ticket_number))
         .select(Event::as_select())

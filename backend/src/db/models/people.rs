@@ -73,13 +73,15 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option<Per
 
 /// The people with these ids, by id.
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[i64]) -> AppResult<HashMap<i64, Person>> {
-    let rows: Vec<PersonRow> = people::table.filter(people::id.eq_any(ids)).select(PersonRow::as_select()).load(conn).await?;
+    let rows: Vec<PersonRow> =
+        people::table.filter(people::id.eq_any(ids)).select(PersonRow::as_select()).load(conn).await?;
     rows.into_iter().map(|row| Person::try_from(row).map(|p| (p.id, p))).collect()
 }
 
 /// Everyone, by name.
 pub async fn list_all(conn: &mut AsyncPgConnection) -> AppResult<Vec<Person>> {
-    let rows: Vec<PersonRow> = people::table.select(PersonRow::as_select()).order((people::display_name, people::id)).load(conn).await?;
+    let rows: Vec<PersonRow> =
+        people::table.select(PersonRow::as_select()).order((people::display_name, people::id)).load(conn).await?;
     rows.into_iter().map(Person::try_from).collect()
 }
 
@@ -117,7 +119,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewPerson<'_>) -> AppResu
         .await
         .map_err(|error| {
             if is_unique_violation(&error) {
-                AppError::AlreadyExists(FieldError::new("email", format!("Someone with the email {email} already exists.")))
+                AppError::AlreadyExists(FieldError::new(
+                    "email",
+                    format!("Someone with the email {email} already exists."),
+                ))
             } else {
                 AppError::from(error)
             }
@@ -143,7 +148,12 @@ pub async fn memberships_of(conn: &mut AsyncPgConnection, person_ids: &[i64]) ->
 }
 
 /// Adds the person to the community with `role`, or changes their role there.
-pub async fn set_membership(conn: &mut AsyncPgConnection, person_id: i64, community_id: i64, role: MembershipRole) -> AppResult<()> {
+pub async fn set_membership(
+    conn: &mut AsyncPgConnection,
+    person_id: i64,
+    community_id: i64,
+    role: MembershipRole,
+) -> AppResult<()> {
     diesel::insert_into(memberships::table)
         .values((
             memberships::person_id.eq(person_id),

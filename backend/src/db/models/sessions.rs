@@ -12,9 +12,18 @@ use crate::domain::StaffRole;
 use crate::error::AppResult;
 
 /// Stores a new session.
-pub async fn insert(conn: &mut AsyncPgConnection, token_hash: &[u8], person_id: i64, expires_at: DateTime<Utc>) -> AppResult<()> {
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    person_id: i64,
+    expires_at: DateTime<Utc>,
+) -> AppResult<()> {
     diesel::insert_into(sessions::table)
-        .values((sessions::token_hash.eq(token_hash), sessions::person_id.eq(person_id), sessions::expires_at.eq(expires_at)))
+        .values((
+            sessions::token_hash.eq(token_hash),
+            sessions::person_id.eq(person_id),
+            sessions::expires_at.eq(expires_at),
+        ))
         .execute(conn)
         .await?;
     Ok(())
@@ -94,7 +103,12 @@ pub async fn record_failure(conn: &mut AsyncPgConnection, email: &str, address: 
 }
 
 /// Failed sign-ins since `since`: (for this email, from this address).
-pub async fn recent_failures(conn: &mut AsyncPgConnection, email: &str, address: &str, since: DateTime<Utc>) -> AppResult<(i64, i64)> {
+pub async fn recent_failures(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> AppResult<(i64, i64)> {
     let for_email = failed_sign_ins::table
         .filter(failed_sign_ins::email.eq(email))
         .filter(failed_sign_ins::at.ge(since))

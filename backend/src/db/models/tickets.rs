@@ -74,7 +74,8 @@ impl TryFrom<TicketRow> for Ticket {
             number: row.number,
             community_id: row.community_id,
             requester_id: row.requester_id,
-            request_type: RequestType::parse(&row.request_type).ok_or_else(|| unknown_value("tickets.request_type", &row.request_type))?,
+            request_type: RequestType::parse(&row.request_type)
+                .ok_or_else(|| unknown_value("tickets.request_type", &row.request_type))?,
             priority: Priority::parse(&row.priority).ok_or_else(|| unknown_value("tickets.priority", &row.priority))?,
             state: TicketState::parse(&row.state).ok_or_else(|| unknown_value("tickets.state", &row.state))?,
             title: row.title,
@@ -120,7 +121,8 @@ pub async fn insert(
 
 /// The ticket with this number, whoever asks; callers check access.
 pub async fn find(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Option<Ticket>> {
-    let row: Option<TicketRow> = tickets::table.find(number).select(TicketRow::as_select()).first(conn).await.optional()?;
+    let row: Option<TicketRow> =
+        tickets::table.find(number).select(TicketRow::as_select()).first(conn).await.optional()?;
     row.map(Ticket::try_from).transpose()
 }
 
@@ -147,7 +149,12 @@ struct ChangeRow<'a> {
 
 /// Applies `change` if the ticket is still at `expected_version`, bumping the version and the
 /// update time (and the resolved/closed times when the state says so). StaleVersion otherwise.
-pub async fn apply(conn: &mut AsyncPgConnection, number: i64, expected_version: i64, change: &Change) -> AppResult<Ticket> {
+pub async fn apply(
+    conn: &mut AsyncPgConnection,
+    number: i64,
+    expected_version: i64,
+    change: &Change,
+) -> AppResult<Ticket> {
     let row = ChangeRow {
         state: change.state.map(TicketState::as_str),
         assignee_id: change.assignee_id,
@@ -165,16 +172,13 @@ pub async fn apply(conn: &mut AsyncPgConnection, number: i64, expected_version: 
         Some(_) => Some(None),
         None => None,
     };
-    let updated: Option<TicketRow> = diesel::update(tickets::table.find(number).filter(tickets::version.eq(expected_version)))
-        .set((
-            row,
-            tickets::version.eq(tickets::version + 1),
-            tickets::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(TicketRow::as_returning())
-        .get_result(conn)
-        .await
-        .optional()?;
+    let updated: Option<TicketRow> =
+        diesel::update(tickets::table.find(number).filter(tickets::version.eq(expected_version)))
+            .set((row, tickets::version.eq(tickets::version + 1), tickets::updated_at.eq(diesel::dsl::now)))
+            .returning(TicketRow::as_returning())
+            .get_result(conn)
+            .await
+            .optional()?;
     let mut ticket = match updated {
         Some(row) => Ticket::try_from(row)?,
         None => {
@@ -187,10 +191,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, number: i64, expected_version: 
     };
     if resolved_at.is_some() || closed_at.is_some() {
         let row: TicketRow = diesel::update(tickets::table.find(number))
-            .set((
-                resolved_at.map(|at| tickets::resolved_at.eq(at)),
-                closed_at.map(|at| tickets::closed_at.eq(at)),
-            ))
+            .set((resolved_at.map(|at| tickets::resolved_at.eq(at)), closed_at.map(|at| tickets::closed_at.eq(at))))
             .returning(TicketRow::as_returning())
             .get_result(conn)
             .await?;
@@ -231,13 +232,12 @@ pub async fn list(
     let mut query = tickets::table.select(TicketRow::as_select()).into_boxed();
     if let TicketVisibility::Limited { person_id, all_of, public_of } = visibility {
         query = query.filter(
-            tickets::requester_id
-                .eq(*person_id)
-                .or(tickets::community_id.eq_any(all_of.clone()))
-                .or(tickets::community_id
+            tickets::requester_id.eq(*person_id).or(tickets::community_id.eq_any(all_of.clone())).or(
+                tickets::community_id
                     .eq_any(public_of.clone())
                     .and(tickets::confidential.eq(false))
-                    .and(tickets::state.ne(TicketState::AwaitingApproval.as_str()))),
+                    .and(tickets::state.ne(TicketState::AwaitingApproval.as_str())),
+            ),
         );
     }
     if let Some(community_id) = filter.community_id {
@@ -273,11 +273,8 @@ pub async fn list(
                 .or(tickets::updated_at.eq(after.updated_at).and(tickets::number.lt(after.number))),
         );
     }
-    let rows: Vec<TicketRow> = query
-        .order((tickets::updated_at.desc(), tickets::number.desc()))
-        .limit(limit)
-        .load(conn)
-        .await?;
+    let rows: Vec<TicketRow> =
+        query.order((tickets::updated_at.desc(), tickets::number.desc())).limit(limit).load(conn).await?;
     rows.into_iter().map(Ticket::try_from).collect()
 }
 
