@@ -116,10 +116,13 @@ impl Cluster {
             File::create(&log)?;
             chown_to_service_user(&log)?;
         }
+        // The socket directory is given on every start, so a checkout that moved (its cluster
+        // with it) still starts: the path written into postgresql.conf may be stale.
+        let socket_option = format!("-k '{}'", self.socket_dir.display());
         let output = self.run_pg(
             as_root,
             "pg_ctl",
-            &["start", "-w", "-t", "60", "-D", &path_arg(&self.data_dir), "-l", &path_arg(&log)],
+            &["start", "-w", "-t", "60", "-D", &path_arg(&self.data_dir), "-l", &path_arg(&log), "-o", &socket_option],
         )?;
         if !output.status.success() {
             let tail = fs::read_to_string(&log).unwrap_or_default();
