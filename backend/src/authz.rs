@@ -66,6 +66,17 @@ pub fn can_see_internal_notes(who: &Principal) -> bool {
     who.is_staff()
 }
 
+/// Whether `who` may receive, on a live stream, a change to a ticket with these facts (checked
+/// when each change is sent): the same rules as reading the ticket and its notes.
+pub fn can_receive_change(who: &Principal, ticket: &TicketFacts, internal: bool) -> bool {
+    can_view_ticket(who, ticket) && (!internal || can_see_internal_notes(who))
+}
+
+/// Whether `who` may move cards on the board (change state and order by dragging).
+pub fn can_arrange_board(who: &Principal) -> bool {
+    who.is_staff()
+}
+
 /// Whether `who` may change a ticket's assignee, priority, type and confidentiality, and
 /// write internal notes.
 pub fn can_manage_tickets(who: &Principal) -> bool {
@@ -291,6 +302,32 @@ mod tests {
         }
         assert!(can_see_internal_notes(&steward()));
         assert!(!can_see_internal_notes(&rep_a()));
+    }
+
+    #[test]
+    fn live_changes_follow_the_reading_rules_for_everyone() {
+        for who in everyone() {
+            for ticket in every_ticket() {
+                assert_eq!(
+                    can_receive_change(&who, &ticket, false),
+                    can_view_ticket(&who, &ticket),
+                    "{who:?} {ticket:?}"
+                );
+                assert_eq!(
+                    can_receive_change(&who, &ticket, true),
+                    can_view_ticket(&who, &ticket) && who.is_staff(),
+                    "internal change: {who:?} {ticket:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_staff_arrange_the_board() {
+        for who in everyone() {
+            assert_eq!(can_arrange_board(&who), who.is_staff(), "{who:?}");
+        }
+        assert!(!can_arrange_board(&rep_a()));
     }
 
     #[test]

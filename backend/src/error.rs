@@ -9,7 +9,7 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::domain::intake::FieldError;
-use crate::domain::lifecycle::TransitionRefused;
+use crate::domain::lifecycle::{NoStepBetween, TransitionRefused};
 
 /// Reason in `google.rpc.ErrorInfo` when the lifecycle refuses a step.
 pub const REASON_TRANSITION_NOT_ALLOWED: &str = "TRANSITION_NOT_ALLOWED";
@@ -38,6 +38,9 @@ pub enum AppError {
     /// The lifecycle does not allow the step from the ticket's state.
     #[error(transparent)]
     TransitionRefused(#[from] TransitionRefused),
+    /// A board move between two columns that no step of the lifecycle makes.
+    #[error("{0}")]
+    NoStep(#[from] NoStepBetween),
     /// Someone else changed the ticket since the caller read it.
     #[error("this ticket was changed by someone else since you opened it (now version {current})")]
     StaleVersion { current: i64 },
@@ -102,7 +105,7 @@ impl From<AppError> for Status {
             AppError::NotFound(_) => Status::not_found(message),
             AppError::Unauthenticated(_) => Status::unauthenticated(message),
             AppError::PermissionDenied(_) => Status::permission_denied(message),
-            AppError::TransitionRefused(_) => {
+            AppError::TransitionRefused(_) | AppError::NoStep(_) => {
                 let details = ErrorDetails::with_error_info(REASON_TRANSITION_NOT_ALLOWED, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }

@@ -33,6 +33,8 @@ pub enum TicketChange<'a> {
         comment_id: i64,
         internal: bool,
     },
+    /// Moved within its board column.
+    Reordered,
 }
 
 /// One field changed by an update, as database spellings (ids for people).
@@ -87,6 +89,7 @@ pub async fn record(
         TicketChange::Commented { comment_id, internal } => {
             ("commented", internal, json!({ "comment_id": comment_id, "internal": internal }))
         }
+        TicketChange::Reordered => ("reordered", false, json!({ "state": ticket.state.as_str(), "rank": ticket.rank })),
     };
     events::append(
         conn,
@@ -116,6 +119,7 @@ pub fn summary(event: &Event, people: &HashMap<i64, Person>) -> String {
             }
             line
         }
+        "reordered" => format!("moved it within {}", state("state")),
         "requester_replied" => format!("answered, which moved it from {} to {}", state("from"), state("to")),
         "commented" => {
             if event.internal {

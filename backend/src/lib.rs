@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod live;
 pub mod server;
 pub mod services;
 pub mod telemetry;
@@ -18,11 +19,13 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-/// What every handler shares: the database pool, the configuration, and the shutdown signal
-/// that long-lived calls (streams) watch so a shutdown ends them cleanly.
+/// What every handler shares: the database pool, the configuration, the live-update hub (ring
+/// it after a write commits), and the shutdown signal that streams watch so a shutdown ends
+/// them cleanly.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: db::DbPool,
     pub config: Arc<config::Config>,
+    pub live: Arc<live::Hub>,
     pub shutdown: CancellationToken,
 }

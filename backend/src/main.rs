@@ -106,7 +106,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 tracing::warn!(dir = %config.static_dir.display(), "STEWARD_STATIC_DIR has no index.html; build the frontend with `cargo xtask dev`");
             }
             tracing::info!(addr = %config.addr, "Steward is listening");
-            let state = server::state(config, CancellationToken::new())?;
+            let state = server::state(config, CancellationToken::new()).await?;
             server::serve(listener, state, server::shutdown_signal()).await
         }
         Command::Migrate => {
@@ -135,6 +135,7 @@ async fn run_admin(admin: Admin) -> anyhow::Result<()> {
     let state = steward_backend::AppState {
         pool: pool.clone(),
         config: std::sync::Arc::new(Config::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone()))?),
+        live: steward_backend::live::Hub::idle(),
         shutdown: CancellationToken::new(),
     };
     let mut conn = pool.get().await?;

@@ -12,8 +12,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use steward_proto::v1::auth_service_server::AuthServiceServer;
+use steward_proto::v1::board_service_server::BoardServiceServer;
 use steward_proto::v1::directory_service_server::DirectoryServiceServer;
 use steward_proto::v1::intake_service_server::IntakeServiceServer;
+use steward_proto::v1::live_service_server::LiveServiceServer;
 use steward_proto::v1::ticket_service_server::TicketServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -22,15 +24,24 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::live::Hub;
 use crate::services::auth::AuthApi;
+use crate::services::board::BoardApi;
 use crate::services::directory::DirectoryApi;
 use crate::services::intake::IntakeApi;
+use crate::services::live::LiveApi;
 use crate::services::tickets::TicketApi;
 use crate::{AppState, auth, db};
 
 /// The Steward services' names, as health and reflection report them.
-pub const SERVICE_NAMES: &[&str] =
-    &["steward.v1.AuthService", "steward.v1.DirectoryService", "steward.v1.IntakeService", "steward.v1.TicketService"];
+pub const SERVICE_NAMES: &[&str] = &[
+    "steward.v1.AuthService",
+    "steward.v1.BoardService",
+    "steward.v1.DirectoryService",
+    "steward.v1.IntakeService",
+    "steward.v1.LiveService",
+    "steward.v1.TicketService",
+];
 
 /// Builds the whole application for `state`.
 pub async fn app(state: AppState) -> anyhow::Result<Router> {
@@ -52,8 +63,10 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(AuthServiceServer::new(AuthApi { state: state.clone() }))
+        .add_service(BoardServiceServer::new(BoardApi { state: state.clone() }))
         .add_service(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }))
         .add_service(IntakeServiceServer::new(IntakeApi))
+        .add_service(LiveServiceServer::new(LiveApi { state: state.clone() }))
         .add_service(TicketServiceServer::new(TicketApi { state: state.clone() }))
         .prepare()
         .into_axum_router()
@@ -66,10 +79,13 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
     Ok(Router::new().merge(grpc).fallback_service(frontend).layer(TraceLayer::new_for_http()))
 }
 
-/// Connects to the database and builds the state for `config`.
-pub fn state(config: Config, shutdown: CancellationToken) -> anyhow::Result<AppState> {
+/// Connects to the database, starts live updates, and builds the state for `config`.
+pub async fn state(config: Config, shutdown: CancellationToken) -> anyhow::Result<AppState> {
     let pool = db::pool(&config.database_url, 32)?;
-    Ok(AppState { pool, config: Arc::new(config), shutdown })
+    let live = Hub::start(pool.clone(), &config.database_url, shutdown.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot read the event log: {e}"))?;
+    Ok(AppState { pool, config: Arc::new(config), live, shutdown })
 }
 
 /// Serves `state` on `listener` until `stop` completes, then stops accepting, tells streams to

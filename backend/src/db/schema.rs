@@ -2,6 +2,14 @@
 // tsvector column of `tickets` is left out; queries reach it through SQL fragments).
 
 diesel::table! {
+    access_changes (id) {
+        id -> Int8,
+        person_id -> Int8,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     comments (id) {
         id -> Int8,
         ticket_number -> Int8,
@@ -90,6 +98,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         resolved_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
+        board_rank -> Float8,
     }
 }
 
@@ -102,6 +111,7 @@ diesel::joinable!(ticket_events -> tickets (ticket_number));
 diesel::joinable!(tickets -> communities (community_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    access_changes,
     comments,
     communities,
     failed_sign_ins,

@@ -120,6 +120,39 @@ pub fn next_state(from: TicketState, action: Action) -> Result<TicketState, Tran
     Ok(to)
 }
 
+/// A move between two columns of the board that no single step makes; `Display` says why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoStepBetween {
+    pub from: TicketState,
+    pub to: TicketState,
+}
+
+impl std::fmt::Display for NoStepBetween {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use TicketState::*;
+        let Self { from, to } = *self;
+        let hint = match (from, to) {
+            (_, AwaitingApproval) => "only a member's new request waits for approval",
+            (AwaitingApproval, _) => "a representative of the community must approve or decline it first",
+            (_, New) => "a ticket never goes back to New",
+            (Pending, Open) => {
+                "it goes back to Open by itself when the requester answers; move it to In progress to work on it"
+            }
+            (Closed | Resolved, _) => "reopen it first by moving it to Open",
+            _ => "no step of the lifecycle does that",
+        };
+        write!(f, "Cannot move a ticket from {from} to {to}: {hint}.")
+    }
+}
+
+impl std::error::Error for NoStepBetween {}
+
+/// The one action that moves a ticket from `from` to `to` (how a drag on the board becomes a
+/// step), or why there is none.
+pub fn step_between(from: TicketState, to: TicketState) -> Result<Action, NoStepBetween> {
+    Action::ALL.iter().copied().find(|&action| next_state(from, action) == Ok(to)).ok_or(NoStepBetween { from, to })
+}
+
 /// The state after the requester's side answers in the conversation: a ticket that was
 /// waiting on them (Pending) goes back to Open; any other state stays.
 pub fn after_requester_reply(state: TicketState) -> TicketState {
@@ -216,6 +249,33 @@ mod tests {
         for &action in Action::ALL {
             assert_eq!(next_state(Closed, action).is_ok(), action == Reopen, "{action:?}");
         }
+    }
+
+    #[test]
+    fn every_pair_of_columns_has_at_most_one_step_and_it_is_the_table_s() {
+        for &from in TicketState::ALL {
+            for &to in TicketState::ALL {
+                let steps: Vec<Action> =
+                    Action::ALL.iter().copied().filter(|&a| expected(from, a) == Some(to)).collect();
+                assert!(steps.len() <= 1, "{from:?} -> {to:?} has several steps: {steps:?}");
+                match (step_between(from, to), steps.first()) {
+                    (Ok(action), Some(&step)) => assert_eq!(action, step, "{from:?} -> {to:?}"),
+                    (Err(refused), None) => {
+                        assert_eq!(refused, NoStepBetween { from, to });
+                        let text = refused.to_string();
+                        assert!(text.starts_with(&format!("Cannot move a ticket from {from} to {to}: ")), "{text}");
+                    }
+                    (got, want) => panic!("{from:?} -> {to:?}: got {got:?}, the table says {want:?}"),
+                }
+            }
+        }
+        assert_eq!(step_between(New, InProgress), Ok(Start));
+        assert_eq!(step_between(Closed, Open), Ok(Reopen));
+        assert_eq!(
+            step_between(Pending, Open).unwrap_err().to_string(),
+            "Cannot move a ticket from Pending to Open: it goes back to Open by itself when the requester answers; \
+             move it to In progress to work on it."
+        );
     }
 
     #[test]

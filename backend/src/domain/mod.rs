@@ -2,6 +2,7 @@
 //! and what a request form asks. Everything here is plain data and pure functions, tested
 //! exhaustively in place; the services and the database layer only apply these decisions.
 
+pub mod board;
 pub mod intake;
 pub mod lifecycle;
 mod values;

@@ -102,6 +102,7 @@ impl AuthService for AuthApi {
         if let Some(hash) = &caller.session_hash {
             let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
             sessions::delete(&mut conn, hash).await?;
+            self.state.live.committed();
         }
         Ok(with_cookie(pb::SignOutResponse {}, &auth::cleared_session_cookie(self.state.config.secure_cookies()))?)
     }

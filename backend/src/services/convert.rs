@@ -8,6 +8,7 @@ use steward_proto::v1 as pb;
 
 use crate::db::models::comments::Comment;
 use crate::db::models::communities::Community;
+use crate::db::models::live::Card;
 use crate::db::models::people::{Membership, Person};
 use crate::db::models::tickets::Ticket;
 use crate::domain::lifecycle::Action;
@@ -177,6 +178,29 @@ pub fn person(value: &Person, memberships: &[Membership]) -> pb::Person {
 }
 
 /// What encoding tickets needs: the communities and people they refer to.
+/// The person with this id as others see them, or "Unknown person" if they are not in `people`.
+pub fn person_ref_or_unknown(id: i64, people: &HashMap<i64, Person>) -> pb::PersonRef {
+    people.get(&id).map(person_ref).unwrap_or_else(|| pb::PersonRef { id, display_name: "Unknown person".to_owned() })
+}
+
+/// A ticket as the board shows it; `people` names the assignee.
+pub fn board_card(value: &Card, people: &HashMap<i64, Person>) -> pb::BoardCard {
+    pb::BoardCard {
+        number: value.number,
+        title: value.title.clone(),
+        community: Some(community(&value.community)),
+        request_type: request_type_to_pb(value.request_type) as i32,
+        priority: priority_to_pb(value.priority) as i32,
+        state: state_to_pb(value.state) as i32,
+        assignee: value.assignee_id.map(|id| person_ref_or_unknown(id, people)),
+        confidential: value.confidential,
+        rank: value.rank,
+        version: value.version,
+        created_at: Some(timestamp(value.created_at)),
+        updated_at: Some(timestamp(value.updated_at)),
+    }
+}
+
 pub struct TicketContext<'a> {
     pub communities: &'a HashMap<i64, Community>,
     pub people: &'a HashMap<i64, Person>,
@@ -184,10 +208,7 @@ pub struct TicketContext<'a> {
 
 impl TicketContext<'_> {
     fn person_ref(&self, id: i64) -> pb::PersonRef {
-        self.people
-            .get(&id)
-            .map(person_ref)
-            .unwrap_or_else(|| pb::PersonRef { id, display_name: "Unknown person".to_owned() })
+        person_ref_or_unknown(id, self.people)
     }
 
     pub fn ticket(&self, value: &Ticket) -> pb::Ticket {

@@ -155,6 +155,7 @@ impl DirectoryService for DirectoryApi {
             return Err(AppError::invalid("community_id", "There is no such community.").into());
         }
         people::set_membership(&mut conn, request.person_id, request.community_id, role).await?;
+        self.state.live.committed();
         drop(conn);
         Ok(Response::new(pb::SetMembershipResponse { person: Some(self.person_message(request.person_id).await?) }))
     }
@@ -170,6 +171,7 @@ impl DirectoryService for DirectoryApi {
         if !people::remove_membership(&mut conn, request.person_id, request.community_id).await? {
             return Err(AppError::NotFound("membership").into());
         }
+        self.state.live.committed();
         drop(conn);
         Ok(Response::new(pb::RemoveMembershipResponse { person: Some(self.person_message(request.person_id).await?) }))
     }

@@ -3,9 +3,11 @@
 //! service of `steward.v1`; [`convert`] holds the message conversions.
 
 pub mod auth;
+pub mod board;
 pub mod convert;
 pub mod directory;
 pub mod intake;
+pub mod live;
 pub mod tickets;
 
 use std::collections::HashMap;

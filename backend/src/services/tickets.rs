@@ -35,14 +35,41 @@ pub struct TicketApi {
 }
 
 /// The ticket, if `who` may see it; NotFound whether it is missing or hidden.
-async fn visible_ticket(conn: &mut AsyncPgConnection, who: &Principal, number: i64) -> AppResult<Ticket> {
+pub(crate) async fn visible_ticket(conn: &mut AsyncPgConnection, who: &Principal, number: i64) -> AppResult<Ticket> {
     match tickets::find(conn, number).await? {
         Some(ticket) if authz::can_view_ticket(who, &ticket.facts()) => Ok(ticket),
         _ => Err(AppError::NotFound("ticket")),
     }
 }
 
-fn check_version(ticket: &Ticket, expected_version: i64) -> AppResult<()> {
+/// Takes a lifecycle step on `ticket` (read in this transaction at the version the caller saw)
+/// if the rules allow it: the new state (at `rank` in its column, or at the bottom), its event,
+/// and the reason as a public reply. TicketService and the board both move tickets through here.
+pub(crate) async fn take_step(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    ticket: &Ticket,
+    action: Action,
+    reason: Option<&str>,
+    rank: Option<f64>,
+) -> AppResult<Ticket> {
+    if !authz::can_take_action(who, &ticket.facts(), action) {
+        return Err(AppError::PermissionDenied(refusal_for(action)));
+    }
+    let to = lifecycle::next_state(ticket.state, action)?;
+    let change = Change { state: Some(to), rank, ..Change::default() };
+    let moved = tickets::apply(conn, ticket.number, ticket.version, &change).await?;
+    let transition = TicketChange::Transitioned { action, from: ticket.state, reason };
+    events::record(conn, &moved, Some(who.person_id), transition).await?;
+    if let Some(reason) = reason {
+        let comment = comments::insert(conn, moved.number, who.person_id, reason, false).await?;
+        let commented = TicketChange::Commented { comment_id: comment.id, internal: false };
+        events::record(conn, &moved, Some(who.person_id), commented).await?;
+    }
+    Ok(moved)
+}
+
+pub(crate) fn check_version(ticket: &Ticket, expected_version: i64) -> AppResult<()> {
     if ticket.version == expected_version { Ok(()) } else { Err(AppError::StaleVersion { current: ticket.version }) }
 }
 
@@ -94,7 +121,7 @@ fn decode_filter(request: &pb::ListTicketsRequest) -> AppResult<Filter> {
 }
 
 /// A trimmed reason, required for actions that need one.
-fn decode_reason(action: Action, reason: &str) -> AppResult<Option<String>> {
+pub(crate) fn decode_reason(action: Action, reason: &str) -> AppResult<Option<String>> {
     let reason = reason.trim();
     if reason.chars().count() > REASON_MAX_CHARS {
         return Err(AppError::invalid("reason", format!("Keep the reason under {REASON_MAX_CHARS} characters.")));
@@ -151,6 +178,7 @@ impl TicketApi {
                 Ok::<_, AppError>(ticket)
             })
             .await?;
+        self.state.live.committed();
         tracing::info!(number = ticket.number, person_id = requester, state = ticket.state.as_str(), "ticket filed");
         encode_one(&mut conn, &ticket).await
     }
@@ -215,22 +243,10 @@ impl TicketApi {
             .transaction(async |conn| {
                 let ticket = visible_ticket(conn, who, request.number).await?;
                 check_version(&ticket, request.expected_version)?;
-                if !authz::can_take_action(who, &ticket.facts(), action) {
-                    return Err(AppError::PermissionDenied(refusal_for(action)));
-                }
-                let to = lifecycle::next_state(ticket.state, action)?;
-                let change = Change { state: Some(to), ..Change::default() };
-                let moved = tickets::apply(conn, ticket.number, request.expected_version, &change).await?;
-                let transition = TicketChange::Transitioned { action, from: ticket.state, reason: reason.as_deref() };
-                events::record(conn, &moved, Some(who.person_id), transition).await?;
-                if let Some(reason) = &reason {
-                    let comment = comments::insert(conn, moved.number, who.person_id, reason, false).await?;
-                    let commented = TicketChange::Commented { comment_id: comment.id, internal: false };
-                    events::record(conn, &moved, Some(who.person_id), commented).await?;
-                }
-                Ok::<_, AppError>(moved)
+                take_step(conn, who, &ticket, action, reason.as_deref(), None).await
             })
             .await?;
+        self.state.live.committed();
         tracing::info!(
             number = ticket.number,
             person_id = who.person_id,
@@ -309,6 +325,7 @@ impl TicketApi {
                 Ok(updated)
             })
             .await?;
+        self.state.live.committed();
         encode_one(&mut conn, &ticket).await
     }
 
@@ -362,6 +379,7 @@ impl TicketApi {
                 Ok::<_, AppError>(comment)
             })
             .await?;
+        self.state.live.committed();
         let authors = people::by_ids(&mut conn, &[who.person_id]).await?;
         let no_communities = HashMap::new();
         Ok(TicketContext { communities: &no_communities, people: &authors }.comment(&comment))

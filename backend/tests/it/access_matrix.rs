@@ -135,6 +135,55 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
             assert_eq!(titles, expected, "{who:?}: ListApprovalQueue");
         }
 
+        // The board: exactly the visible tickets; only staff may move cards.
+        let board = client.board.clone().get_board(pb::GetBoardRequest {}).await;
+        check(&world, who, "GetBoard", &board, signed_in(who, Code::Ok));
+        if let Ok(board) = &board {
+            let mut got: Vec<i64> = board.get_ref().cards.iter().map(|c| c.number).collect();
+            let mut expected: Vec<i64> =
+                world.tickets.iter().filter(|t| world.may_see(who, t)).map(|t| t.number).collect();
+            got.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(got, expected, "{who:?}: GetBoard");
+            assert_eq!(board.get_ref().can_move, who.is_staff(), "{who:?}: can_move");
+        }
+
+        // The live stream, replayed from the very beginning: every change the caller receives
+        // is about a ticket they may see, and internal notes reach staff only.
+        let everything = pb::WatchRequest {
+            after: Some(pb::LivePosition { transaction: 0, event: 0 }),
+            all_tickets: true,
+            ticket_numbers: world.tickets.iter().map(|t| t.number).collect(),
+        };
+        match client.live.clone().watch(everything).await {
+            Err(status) => assert_eq!((who, status.code()), (Who::Anonymous, Code::Unauthenticated)),
+            Ok(response) => {
+                let mut stream = response.into_inner();
+                let mut received = Vec::new();
+                while let Some(message) = stream.message().await.expect("stream") {
+                    match message.message.expect("message") {
+                        pb::watch_response::Message::Live(_) => break,
+                        pb::watch_response::Message::TicketChange(change) => received.push(change),
+                        other => panic!("{who:?}: unexpected {other:?}"),
+                    }
+                }
+                let text = format!("{received:?}");
+                for marker in forbidden_markers(&world, who) {
+                    assert!(!text.contains(&marker), "{who:?} received {marker} on the live stream");
+                }
+                let mut numbers: Vec<i64> = received.iter().map(|c| c.number).collect();
+                numbers.sort_unstable();
+                numbers.dedup();
+                let mut expected: Vec<i64> =
+                    world.tickets.iter().filter(|t| world.may_see(who, t)).map(|t| t.number).collect();
+                expected.sort_unstable();
+                assert_eq!(numbers, expected, "{who:?}: tickets on the live stream");
+                let notes = received.iter().filter(|c| c.summary.contains("internal note")).count();
+                let expected_notes = if who.is_staff() { world.tickets.len() } else { 0 };
+                assert_eq!(notes, expected_notes, "{who:?}: internal notes on the live stream");
+            }
+        }
+
         // Directory and intake.
         let communities = directory.list_communities(pb::ListCommunitiesRequest {}).await;
         check(&world, who, "ListCommunities", &communities, signed_in(who, Code::Ok));
@@ -230,6 +279,39 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
                 &tickets.add_comment(reply).await,
                 hidden_or(visible, Code::Ok),
             );
+        }
+
+        // Moving cards on the board: staff only (to the others, hidden or not, it is refused alike).
+        for (number, visible) in [(a_public, sees_a), (b_public, sees_b)] {
+            let version = world.version(number).await;
+            let start = pb::MoveCardRequest {
+                number,
+                expected_version: version,
+                to_state: pb::TicketState::InProgress as i32,
+                before_number: None,
+                reason: String::new(),
+            };
+            let expected = signed_in(
+                who,
+                match (who.is_staff(), visible) {
+                    (true, true) => Code::Ok,
+                    (true, false) => Code::NotFound,
+                    (false, _) => Code::PermissionDenied,
+                },
+            );
+            let moved = client.board.clone().move_card(start).await;
+            check(&world, who, &format!("MoveCard #{number}"), &moved, expected);
+            if let Ok(moved) = moved {
+                let card = moved.into_inner().card.expect("card");
+                let back = pb::MoveCardRequest {
+                    number,
+                    expected_version: card.version,
+                    to_state: pb::TicketState::Pending as i32,
+                    before_number: None,
+                    reason: String::new(),
+                };
+                client.board.clone().move_card(back).await.expect("move on");
+            }
         }
 
         // Approving a member's request: only A's representative (the member sees it, being its requester).

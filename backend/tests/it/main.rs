@@ -6,7 +6,9 @@
 
 mod access_matrix;
 mod auth;
+mod board;
 mod directory;
+mod live;
 mod server;
 mod tickets;
 mod util;

@@ -3,6 +3,7 @@
 pub mod comments;
 pub mod communities;
 pub mod events;
+pub mod live;
 pub mod people;
 pub mod sessions;
 pub mod tickets;

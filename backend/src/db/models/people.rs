@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::communities::Community;
 use super::{is_unique_violation, unknown_value};
@@ -147,29 +147,38 @@ pub async fn memberships_of(conn: &mut AsyncPgConnection, person_ids: &[i64]) ->
         .collect()
 }
 
-/// Adds the person to the community with `role`, or changes their role there.
+/// Adds the person to the community with `role`, or changes their role there, and records the
+/// access change for their open streams.
 pub async fn set_membership(
     conn: &mut AsyncPgConnection,
     person_id: i64,
     community_id: i64,
     role: MembershipRole,
 ) -> AppResult<()> {
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::person_id.eq(person_id),
-            memberships::community_id.eq(community_id),
-            memberships::role.eq(role.as_str()),
-        ))
-        .on_conflict((memberships::person_id, memberships::community_id))
-        .do_update()
-        .set(memberships::role.eq(role.as_str()))
-        .execute(conn)
-        .await?;
-    Ok(())
+    conn.transaction(async |conn| {
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::person_id.eq(person_id),
+                memberships::community_id.eq(community_id),
+                memberships::role.eq(role.as_str()),
+            ))
+            .on_conflict((memberships::person_id, memberships::community_id))
+            .do_update()
+            .set(memberships::role.eq(role.as_str()))
+            .execute(conn)
+            .await?;
+        super::live::record_access_change(conn, person_id).await
+    })
+    .await
 }
 
-/// Removes the person from the community; whether they were in it.
+/// Removes the person from the community, recording the access change for their open streams;
+/// whether they were in it.
 pub async fn remove_membership(conn: &mut AsyncPgConnection, person_id: i64, community_id: i64) -> AppResult<bool> {
-    let removed = diesel::delete(memberships::table.find((person_id, community_id))).execute(conn).await?;
-    Ok(removed > 0)
+    conn.transaction(async |conn| {
+        let removed = diesel::delete(memberships::table.find((person_id, community_id))).execute(conn).await?;
+        super::live::record_access_change(conn, person_id).await?;
+        Ok(removed > 0)
+    })
+    .await
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bytea, Nullable, Text};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::unknown_value;
 use crate::auth::Principal;
@@ -29,10 +29,17 @@ pub async fn insert(
     Ok(())
 }
 
-/// Ends a session.
+/// Ends a session, recording the access change so streams opened with it end too.
 pub async fn delete(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResult<()> {
-    diesel::delete(sessions::table.find(token_hash)).execute(conn).await?;
-    Ok(())
+    conn.transaction(async |conn| {
+        let ended: Vec<i64> =
+            diesel::delete(sessions::table.find(token_hash)).returning(sessions::person_id).get_results(conn).await?;
+        for person_id in ended {
+            super::live::record_access_change(conn, person_id).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Deletes expired sessions and failed sign-ins older than `keep_failures_since`.

@@ -2,15 +2,16 @@
 //! the caller saw, so concurrent changes never overwrite each other.
 
 use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::unknown_value;
 use crate::authz::{TicketFacts, TicketVisibility};
 use crate::db::schema::tickets;
 use crate::domain::intake::{Answer, CheckedRequest};
-use crate::domain::{Priority, RequestType, TicketState};
+use crate::domain::{Priority, RequestType, TicketState, board};
 use crate::error::{AppError, AppResult};
 
 #[derive(Queryable, Selectable)]
@@ -32,10 +33,11 @@ struct TicketRow {
     updated_at: DateTime<Utc>,
     resolved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
+    board_rank: f64,
 }
 
 /// A ticket as stored, in domain values.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ticket {
     pub number: i64,
     pub community_id: i64,
@@ -53,6 +55,8 @@ pub struct Ticket {
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The place in its board column (see [`crate::domain::board`]).
+    pub rank: f64,
 }
 
 impl Ticket {
@@ -88,6 +92,7 @@ impl TryFrom<TicketRow> for Ticket {
             updated_at: row.updated_at,
             resolved_at: row.resolved_at,
             closed_at: row.closed_at,
+            rank: row.board_rank,
         })
     }
 }
@@ -101,6 +106,7 @@ pub async fn insert(
     request: &CheckedRequest,
 ) -> AppResult<Ticket> {
     let answers = serde_json::to_value(&request.answers).map_err(AppError::internal)?;
+    let rank = bottom_rank(conn, state, None).await?;
     let row: TicketRow = diesel::insert_into(tickets::table)
         .values((
             tickets::community_id.eq(community_id),
@@ -112,6 +118,7 @@ pub async fn insert(
             tickets::description.eq(&request.description),
             tickets::confidential.eq(request.confidential),
             tickets::form_answers.eq(answers),
+            tickets::board_rank.eq(rank),
         ))
         .returning(TicketRow::as_returning())
         .get_result(conn)
@@ -127,7 +134,7 @@ pub async fn find(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Option
 }
 
 /// What to change on a ticket; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Change {
     pub state: Option<TicketState>,
     /// `Some(None)` unassigns.
@@ -135,6 +142,9 @@ pub struct Change {
     pub priority: Option<Priority>,
     pub request_type: Option<RequestType>,
     pub confidential: Option<bool>,
+    /// The place in the board column; a change of state without one puts the ticket at the
+    /// bottom of its new column.
+    pub rank: Option<f64>,
 }
 
 #[derive(AsChangeset)]
@@ -145,22 +155,30 @@ struct ChangeRow<'a> {
     priority: Option<&'a str>,
     request_type: Option<&'a str>,
     confidential: Option<bool>,
+    board_rank: Option<f64>,
 }
 
 /// Applies `change` if the ticket is still at `expected_version`, bumping the version and the
-/// update time (and the resolved/closed times when the state says so). StaleVersion otherwise.
+/// update time (and the resolved/closed times when the state says so), in one statement.
+/// StaleVersion otherwise.
 pub async fn apply(
     conn: &mut AsyncPgConnection,
     number: i64,
     expected_version: i64,
     change: &Change,
 ) -> AppResult<Ticket> {
+    let rank = match (change.rank, change.state) {
+        (Some(rank), _) => Some(rank),
+        (None, Some(state)) => Some(bottom_rank(conn, state, Some(number)).await?),
+        (None, None) => None,
+    };
     let row = ChangeRow {
         state: change.state.map(TicketState::as_str),
         assignee_id: change.assignee_id,
         priority: change.priority.map(Priority::as_str),
         request_type: change.request_type.map(RequestType::as_str),
         confidential: change.confidential,
+        board_rank: rank,
     };
     let resolved_at = match change.state {
         Some(TicketState::Resolved) => Some(Some(Utc::now())),
@@ -174,30 +192,142 @@ pub async fn apply(
     };
     let updated: Option<TicketRow> =
         diesel::update(tickets::table.find(number).filter(tickets::version.eq(expected_version)))
-            .set((row, tickets::version.eq(tickets::version + 1), tickets::updated_at.eq(diesel::dsl::now)))
+            .set((
+                row,
+                tickets::version.eq(tickets::version + 1),
+                tickets::updated_at.eq(diesel::dsl::now),
+                resolved_at.map(|at| tickets::resolved_at.eq(at)),
+                closed_at.map(|at| tickets::closed_at.eq(at)),
+            ))
             .returning(TicketRow::as_returning())
             .get_result(conn)
             .await
             .optional()?;
-    let mut ticket = match updated {
-        Some(row) => Ticket::try_from(row)?,
+    match updated {
+        Some(row) => Ticket::try_from(row),
         None => {
             let current = tickets::table.find(number).select(tickets::version).first(conn).await.optional()?;
-            return Err(match current {
+            Err(match current {
                 Some(current) => AppError::StaleVersion { current },
                 None => AppError::NotFound("ticket"),
-            });
+            })
         }
-    };
-    if resolved_at.is_some() || closed_at.is_some() {
-        let row: TicketRow = diesel::update(tickets::table.find(number))
-            .set((resolved_at.map(|at| tickets::resolved_at.eq(at)), closed_at.map(|at| tickets::closed_at.eq(at))))
-            .returning(TicketRow::as_returning())
-            .get_result(conn)
-            .await?;
-        ticket = Ticket::try_from(row)?;
     }
-    Ok(ticket)
+}
+
+/// The ticket, locked until the transaction ends, so a move computes its place against a
+/// column no one else is moving this ticket in.
+pub async fn find_for_update(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Option<Ticket>> {
+    let row: Option<TicketRow> =
+        tickets::table.find(number).select(TicketRow::as_select()).for_update().first(conn).await.optional()?;
+    row.map(Ticket::try_from).transpose()
+}
+
+/// The rank that puts a ticket at the bottom of the `state` column (leaving `except` out).
+pub async fn bottom_rank(conn: &mut AsyncPgConnection, state: TicketState, except: Option<i64>) -> AppResult<f64> {
+    let last: Option<f64> = tickets::table
+        .filter(tickets::state.eq(state.as_str()))
+        .filter(tickets::number.ne(except.unwrap_or(0)))
+        .select(diesel::dsl::max(tickets::board_rank))
+        .first(conn)
+        .await?;
+    board::rank_between(last, None).ok_or_else(|| AppError::internal(anyhow::anyhow!("no rank below {last:?}")))
+}
+
+#[derive(QueryableByName)]
+struct Neighbours {
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    below: f64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Double>)]
+    above: Option<f64>,
+}
+
+/// The ranks around the place just above ticket `below` in the `state` column, leaving out
+/// `moving`: `None` if `below` is not in that column.
+pub async fn ranks_above(
+    conn: &mut AsyncPgConnection,
+    state: TicketState,
+    below: i64,
+    moving: i64,
+) -> AppResult<Option<(Option<f64>, f64)>> {
+    let found: Option<Neighbours> = diesel::sql_query(
+        "SELECT b.board_rank AS below,
+                (SELECT a.board_rank FROM tickets a
+                  WHERE a.state = b.state AND a.number <> $2
+                    AND (a.board_rank, a.number) < (b.board_rank, b.number)
+                  ORDER BY a.board_rank DESC, a.number DESC LIMIT 1) AS above
+           FROM tickets b
+          WHERE b.number = $1 AND b.state = $3",
+    )
+    .bind::<BigInt, _>(below)
+    .bind::<BigInt, _>(moving)
+    .bind::<Text, _>(state.as_str())
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(found.map(|n| (n.above, n.below)))
+}
+
+/// The numbers of the `state` column's tickets in board order.
+pub async fn column_order(conn: &mut AsyncPgConnection, state: TicketState) -> AppResult<Vec<(i64, f64)>> {
+    Ok(tickets::table
+        .filter(tickets::state.eq(state.as_str()))
+        .select((tickets::number, tickets::board_rank))
+        .order((tickets::board_rank, tickets::number))
+        .load(conn)
+        .await?)
+}
+
+/// Gives a ticket a new rank without any other change, bumping its version (renumbering).
+pub async fn set_rank(conn: &mut AsyncPgConnection, number: i64, rank: f64) -> AppResult<Ticket> {
+    let row: TicketRow = diesel::update(tickets::table.find(number))
+        .set((
+            tickets::board_rank.eq(rank),
+            tickets::version.eq(tickets::version + 1),
+            tickets::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(TicketRow::as_returning())
+        .get_result(conn)
+        .await?;
+    Ticket::try_from(row)
+}
+
+/// How many closed tickets the board shows: the most recently closed.
+pub const BOARD_CLOSED_LIMIT: i64 = 50;
+
+/// The board: every ticket `visibility` admits that is not closed, plus the most recently
+/// closed ones, in board order.
+pub async fn board(conn: &mut AsyncPgConnection, visibility: &TicketVisibility) -> AppResult<Vec<Ticket>> {
+    let open: Vec<TicketRow> = visible(visibility)
+        .filter(tickets::state.ne(TicketState::Closed.as_str()))
+        .order((tickets::board_rank, tickets::number))
+        .load(conn)
+        .await?;
+    let closed: Vec<TicketRow> = visible(visibility)
+        .filter(tickets::state.eq(TicketState::Closed.as_str()))
+        .order((tickets::closed_at.desc().nulls_last(), tickets::number.desc()))
+        .limit(BOARD_CLOSED_LIMIT)
+        .load(conn)
+        .await?;
+    let mut tickets: Vec<Ticket> = open.into_iter().chain(closed).map(Ticket::try_from).collect::<AppResult<_>>()?;
+    tickets.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.number.cmp(&b.number)));
+    Ok(tickets)
+}
+
+/// Every ticket `visibility` admits, as a query to narrow further.
+fn visible(visibility: &TicketVisibility) -> tickets::BoxedQuery<'static, Pg, diesel::dsl::AsSelect<TicketRow, Pg>> {
+    let mut query = tickets::table.select(TicketRow::as_select()).into_boxed();
+    if let TicketVisibility::Limited { person_id, all_of, public_of } = visibility {
+        query = query.filter(
+            tickets::requester_id.eq(*person_id).or(tickets::community_id.eq_any(all_of.clone())).or(
+                tickets::community_id
+                    .eq_any(public_of.clone())
+                    .and(tickets::confidential.eq(false))
+                    .and(tickets::state.ne(TicketState::AwaitingApproval.as_str())),
+            ),
+        );
+    }
+    query
 }
 
 /// Which tickets a list asks for.
@@ -229,17 +359,7 @@ pub async fn list(
     after: Option<PageAfter>,
     limit: i64,
 ) -> AppResult<Vec<Ticket>> {
-    let mut query = tickets::table.select(TicketRow::as_select()).into_boxed();
-    if let TicketVisibility::Limited { person_id, all_of, public_of } = visibility {
-        query = query.filter(
-            tickets::requester_id.eq(*person_id).or(tickets::community_id.eq_any(all_of.clone())).or(
-                tickets::community_id
-                    .eq_any(public_of.clone())
-                    .and(tickets::confidential.eq(false))
-                    .and(tickets::state.ne(TicketState::AwaitingApproval.as_str())),
-            ),
-        );
-    }
+    let mut query = visible(visibility);
     if let Some(community_id) = filter.community_id {
         query = query.filter(tickets::community_id.eq(community_id));
     }

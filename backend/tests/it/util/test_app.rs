@@ -10,8 +10,10 @@ use steward_backend::domain::{MembershipRole, StaffRole};
 use steward_backend::{AppState, server};
 use steward_proto::v1 as pb;
 use steward_proto::v1::auth_service_client::AuthServiceClient;
+use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
+use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
 use tokio_util::sync::CancellationToken;
 use tonic::codegen::InterceptedService;
@@ -29,8 +31,10 @@ pub struct TestApp {
     pub state: AppState,
     stop: CancellationToken,
     pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
-    // Last: dropped after the server is told to stop.
-    _db: TestDatabase,
+    pub database_url: String,
+    // Last: dropped after the server is told to stop. `None` for a second server on another's
+    // database.
+    _db: Option<TestDatabase>,
 }
 
 impl TestApp {
@@ -39,6 +43,19 @@ impl TestApp {
         steward_backend::telemetry::init_for_test();
         let db = TestDatabase::new().await;
         let url = db.url.clone();
+        let mut app = TestApp::spawn_on(url).await;
+        app._db = Some(db);
+        app
+    }
+
+    /// Starts another server process's worth of Steward on this one's database, as a second
+    /// replica would run.
+    pub async fn spawn_beside(&self) -> TestApp {
+        TestApp::spawn_on(self.database_url.clone()).await
+    }
+
+    async fn spawn_on(database_url: String) -> TestApp {
+        let url = database_url.clone();
         let config = Config::from_lookup(move |name| match name {
             "DATABASE_URL" => Some(url.clone()),
             "STEWARD_STATIC_DIR" => Some(env!("CARGO_MANIFEST_DIR").to_owned() + "/tests/it/static"),
@@ -47,11 +64,11 @@ impl TestApp {
         .expect("test config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = server::state(config, CancellationToken::new()).expect("state");
+        let state = server::state(config, CancellationToken::new()).await.expect("state");
         let stop = CancellationToken::new();
         let stopped = stop.clone();
         let server = tokio::spawn(server::serve(listener, state.clone(), async move { stopped.cancelled().await }));
-        TestApp { addr, state, stop, server, _db: db }
+        TestApp { addr, state, stop, server, database_url, _db: None }
     }
 
     pub fn url(&self) -> String {
@@ -125,6 +142,8 @@ type Intercepted = InterceptedService<Channel, CookieJar>;
 pub struct Client {
     pub jar: CookieJar,
     pub auth: AuthServiceClient<Intercepted>,
+    pub board: BoardServiceClient<Intercepted>,
+    pub live: LiveServiceClient<Intercepted>,
     pub directory: DirectoryServiceClient<Intercepted>,
     pub intake: IntakeServiceClient<Intercepted>,
     pub tickets: TicketServiceClient<Intercepted>,
@@ -136,6 +155,8 @@ impl Client {
         let jar = CookieJar(Arc::new(Mutex::new(cookie)));
         Client {
             auth: AuthServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            board: BoardServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            live: LiveServiceClient::with_interceptor(channel.clone(), jar.clone()),
             directory: DirectoryServiceClient::with_interceptor(channel.clone(), jar.clone()),
             intake: IntakeServiceClient::with_interceptor(channel.clone(), jar.clone()),
             tickets: TicketServiceClient::with_interceptor(channel, jar.clone()),

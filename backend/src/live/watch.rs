@@ -1,0 +1,206 @@
+//! One Watch stream: replay after the client's position, then live events, each checked against
+//! the watcher's access when it is sent. See the module docs of [`crate::live`] for the order
+//! of subscribing, replaying and forwarding that makes it miss nothing and repeat nothing.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use steward_proto::v1 as pb;
+use steward_proto::v1::watch_response::Message;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::Status;
+
+use super::{LiveChange, Position, Published, hub};
+use crate::AppState;
+use crate::auth::{NOT_SIGNED_IN, Principal};
+use crate::authz;
+use crate::db::models::{live as log, sessions};
+use crate::error::AppError;
+use crate::services::convert;
+
+/// A heartbeat goes out when nothing else has for this long.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+/// A client that takes no message for this long loses its stream (it resumes by position).
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// A replay longer than this many events is replaced by a Resync: reloading is cheaper.
+pub const REPLAY_LIMIT: usize = 10_000;
+/// Messages queued for one client.
+const OUTBOX: usize = 32;
+/// Events read per replay query.
+const REPLAY_PAGE: i64 = 500;
+
+/// What a stream watches.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Subscription {
+    pub all_tickets: bool,
+    pub ticket_numbers: HashSet<i64>,
+}
+
+impl Subscription {
+    fn covers(&self, number: i64) -> bool {
+        self.all_tickets || self.ticket_numbers.contains(&number)
+    }
+}
+
+/// The watcher and the session their stream was opened with.
+pub struct Watcher {
+    pub principal: Principal,
+    pub session_hash: Vec<u8>,
+}
+
+/// Starts a stream for `watcher`; it runs until the client goes away, the session ends or the
+/// server shuts down.
+pub fn start(
+    state: AppState,
+    watcher: Watcher,
+    subscription: Subscription,
+    after: Option<Position>,
+) -> ReceiverStream<Result<pb::WatchResponse, Status>> {
+    let (outbox, receiver) = mpsc::channel(OUTBOX);
+    // Subscribe before anything else: every event published from here on is in `ring`.
+    let ring = state.live.subscribe();
+    tokio::spawn(async move {
+        let mut stream = Stream { state, watcher, subscription, outbox, sent: Position::ZERO };
+        if let Err(Ended { status: Some(status) }) = stream.run(ring, after).await {
+            let _ = stream.outbox.try_send(Err(status));
+        }
+    });
+    ReceiverStream::new(receiver)
+}
+
+/// Why a stream ended early; `status` is sent to the client if there is one to send.
+struct Ended {
+    status: Option<Status>,
+}
+
+impl From<AppError> for Ended {
+    fn from(error: AppError) -> Ended {
+        Ended { status: Some(error.into()) }
+    }
+}
+
+struct Stream {
+    state: AppState,
+    watcher: Watcher,
+    subscription: Subscription,
+    outbox: mpsc::Sender<Result<pb::WatchResponse, Status>>,
+    /// Every event at or below this position has been sent or withheld.
+    sent: Position,
+}
+
+impl Stream {
+    async fn run(&mut self, mut ring: broadcast::Receiver<Published>, after: Option<Position>) -> Result<(), Ended> {
+        // Everything settled now, whether or not this process's tailer has published it yet:
+        // "from now" and "resume" both mean as of this call.
+        let settled = {
+            let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+            log::head(&mut conn).await?
+        };
+        let head = self.state.live.head().max(settled);
+        match after {
+            None => self.sent = head,
+            Some(after) => {
+                self.sent = after;
+                self.replay_upto(head).await?;
+            }
+        }
+        self.send(Message::Live(pb::Live { position: Some(self.sent.to_pb()) })).await?;
+        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+        loop {
+            tokio::select! {
+                () = self.state.shutdown.cancelled() => return Ok(()),
+                () = self.outbox.closed() => return Ok(()),
+                received = ring.recv() => match received {
+                    Ok(Published::Ticket(change)) => {
+                        if self.forward(&change).await? {
+                            heartbeat.reset();
+                        }
+                    }
+                    Ok(Published::AccessChanged { person_id }) if person_id == self.watcher.principal.person_id => {
+                        self.reload_access().await?;
+                    }
+                    Ok(Published::AccessChanged { .. }) => {}
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        tracing::debug!(missed, "live stream fell behind the ring; replaying from the database");
+                        let head = self.state.live.head();
+                        self.replay_upto(head).await?;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
+                },
+                _ = heartbeat.tick() => {
+                    let at = convert::timestamp(chrono::Utc::now());
+                    self.send(Message::Heartbeat(pb::Heartbeat { at: Some(at) })).await?;
+                }
+            }
+        }
+    }
+
+    /// Sends `change` if it is new and the watcher may see it now; whether it was sent.
+    async fn forward(&mut self, change: &LiveChange) -> Result<bool, Ended> {
+        if change.position <= self.sent {
+            return Ok(false);
+        }
+        self.sent = change.position;
+        let wanted = self.subscription.covers(change.number)
+            && authz::can_receive_change(&self.watcher.principal, &change.facts, change.internal);
+        if wanted {
+            self.send(Message::TicketChange(change.message.clone())).await?;
+        }
+        Ok(wanted)
+    }
+
+    /// Sends, from the database, every settled event after `sent` up to `head`; a Resync instead
+    /// when there are more than [`REPLAY_LIMIT`].
+    async fn replay_upto(&mut self, head: Position) -> Result<(), Ended> {
+        let mut replayed = 0;
+        while self.sent < head {
+            let page = {
+                let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+                let logged = log::changes_after(&mut conn, self.sent, head, REPLAY_PAGE).await?;
+                hub::encode(&mut conn, logged).await?
+            };
+            let full = page.len() as i64 == REPLAY_PAGE;
+            replayed += page.len();
+            if replayed > REPLAY_LIMIT {
+                self.sent = head;
+                return self.send(Message::Resync(pb::Resync { position: Some(head.to_pb()) })).await;
+            }
+            for change in &page {
+                self.forward(change).await?;
+            }
+            if !full {
+                break;
+            }
+        }
+        self.sent = self.sent.max(head);
+        Ok(())
+    }
+
+    /// Reloads the watcher's roles after an access change; ends the stream if the session is gone.
+    async fn reload_access(&mut self) -> Result<(), Ended> {
+        let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+        match sessions::principal_for(&mut conn, &self.watcher.session_hash).await? {
+            Some(principal) => {
+                self.watcher.principal = principal;
+                Ok(())
+            }
+            None => Err(AppError::Unauthenticated(NOT_SIGNED_IN).into()),
+        }
+    }
+
+    async fn send(&mut self, message: Message) -> Result<(), Ended> {
+        let response = pb::WatchResponse { message: Some(message) };
+        match tokio::time::timeout(SEND_TIMEOUT, self.outbox.send(Ok(response))).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Ended { status: None }),
+            Err(_) => {
+                tracing::info!(
+                    person_id = self.watcher.principal.person_id,
+                    "live stream ended: the client took nothing for {SEND_TIMEOUT:?}"
+                );
+                Err(Ended { status: None })
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! `steward.v1.LiveService`: the one stream per page. The work is in [`crate::live::watch`].
+
+use std::pin::Pin;
+
+use futures_util::Stream;
+use steward_proto::v1 as pb;
+use steward_proto::v1::live_service_server::LiveService;
+use tonic::{Request, Response, Status};
+
+use crate::AppState;
+use crate::auth::{NOT_SIGNED_IN, caller};
+use crate::error::AppError;
+use crate::live::Position;
+use crate::live::watch::{self, Subscription, Watcher};
+
+/// How many single tickets one stream may watch.
+const MAX_TICKET_NUMBERS: usize = 100;
+
+/// The live service.
+pub struct LiveApi {
+    pub state: AppState,
+}
+
+type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::WatchResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl LiveService for LiveApi {
+    type WatchStream = WatchStream;
+
+    async fn watch(&self, request: Request<pb::WatchRequest>) -> Result<Response<Self::WatchStream>, Status> {
+        let caller = caller(&request)?;
+        let principal = caller.signed_in()?.clone();
+        let session_hash = caller.session_hash.clone().ok_or(AppError::Unauthenticated(NOT_SIGNED_IN))?;
+        let request = request.into_inner();
+        if request.ticket_numbers.len() > MAX_TICKET_NUMBERS {
+            return Err(AppError::invalid(
+                "ticket_numbers",
+                format!("Watch at most {MAX_TICKET_NUMBERS} tickets on one stream, or all of them."),
+            )
+            .into());
+        }
+        if !request.all_tickets && request.ticket_numbers.is_empty() {
+            return Err(
+                AppError::invalid("all_tickets", "Say what to watch: all tickets or some ticket numbers.").into()
+            );
+        }
+        let subscription = Subscription {
+            all_tickets: request.all_tickets,
+            ticket_numbers: request.ticket_numbers.into_iter().collect(),
+        };
+        let after = request.after.as_ref().map(Position::from_pb);
+        let stream = watch::start(self.state.clone(), Watcher { principal, session_hash }, subscription, after);
+        Ok(Response::new(Box::pin(stream)))
+    }
+}
