@@ -227,7 +227,11 @@ fn browser_tests(database: &Database) -> anyhow::Result<()> {
         .args(["--test", "--test-concurrency=1"])
         .args(&files)
         .env("STEWARD_URL", format!("http://{addr}"))
-        .env("CHROMIUM", tools::CHROMIUM));
+        .env("CHROMIUM", tools::CHROMIUM)
+        // For tests that run a server of their own (to stop and restart it) on the same data.
+        .env("STEWARD_BIN", &binary)
+        .env("STEWARD_DATABASE_URL", &url)
+        .env("STEWARD_STATIC_DIR", root().join("dist")));
     server.stop();
     if result.is_err() {
         say(format!("the server's log is in {}", log.display()));
