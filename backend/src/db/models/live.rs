@@ -177,8 +177,13 @@ struct PositionRow {
 
 /// The highest settled position of the ticket log: every later event will be above it.
 pub async fn head(conn: &mut AsyncPgConnection) -> AppResult<Position> {
+    settled_head(conn, "ticket_events").await
+}
+
+/// The highest settled position of `table`, one of the two logs.
+async fn settled_head(conn: &mut AsyncPgConnection, table: &'static str) -> AppResult<Position> {
     let row: Option<PositionRow> = diesel::sql_query(format!(
-        "SELECT xact_id::text AS xact, id FROM ticket_events WHERE {SETTLED} ORDER BY xact_id DESC, id DESC LIMIT 1"
+        "SELECT xact_id::text AS xact, id FROM {table} WHERE {SETTLED} ORDER BY xact_id DESC, id DESC LIMIT 1"
     ))
     .get_result(conn)
     .await
@@ -228,16 +233,7 @@ pub async fn record_access_change(conn: &mut AsyncPgConnection, person_id: i64) 
 
 /// The highest settled position of the access log.
 pub async fn access_head(conn: &mut AsyncPgConnection) -> AppResult<Position> {
-    let row: Option<PositionRow> = diesel::sql_query(format!(
-        "SELECT xact_id::text AS xact, id FROM access_changes WHERE {SETTLED} ORDER BY xact_id DESC, id DESC LIMIT 1"
-    ))
-    .get_result(conn)
-    .await
-    .optional()?;
-    Ok(match row {
-        Some(row) => Position { transaction: parse_xact(&row.xact)?, event: row.id },
-        None => Position::ZERO,
-    })
+    settled_head(conn, "access_changes").await
 }
 
 #[derive(QueryableByName)]
