@@ -50,3 +50,59 @@ export async function signedInPage(browser, email) {
 export function unique() {
   return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a `steward serve` of the test's own on `port`, on the same database as the main server
+ * (STEWARD_BIN, STEWARD_DATABASE_URL and STEWARD_STATIC_DIR are set by `cargo xtask test`), and
+ * waits until it answers. Returns { url, stop }: stop() sends SIGTERM and waits for the exit.
+ */
+export async function startOwnServer(port) {
+  const { spawn } = await import('node:child_process');
+  for (const name of ['STEWARD_BIN', 'STEWARD_DATABASE_URL', 'STEWARD_STATIC_DIR']) {
+    if (!process.env[name]) throw new Error(`${name} is not set: run the browser tests with cargo xtask test`);
+  }
+  const child = spawn(process.env.STEWARD_BIN, ['serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.STEWARD_DATABASE_URL,
+      STEWARD_ADDR: `127.0.0.1:${port}`,
+      STEWARD_STATIC_DIR: process.env.STEWARD_STATIC_DIR,
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/signin`);
+      if (response.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null) throw new Error(`steward serve exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`steward serve did not answer on ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -8,9 +8,10 @@ use leptos_router::{NavigateOptions, path};
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError};
+use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
-    approvals::ApprovalsPage, new_request::NewRequestPage, not_found::NotFound, signin::SignInPage, ticket::TicketPage,
-    tickets::TicketsPage,
+    approvals::ApprovalsPage, board::BoardPage, new_request::NewRequestPage, not_found::NotFound, signin::SignInPage,
+    ticket::TicketPage, tickets::TicketsPage,
 };
 
 /// The signed-in person, shared with every page.
@@ -36,6 +37,7 @@ pub fn is_representative(person: &pb::Person) -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(CurrentUser(RwSignal::new(None)));
+    provide_context(LiveStatus(RwSignal::new(None)));
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
@@ -44,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/tickets"/> }/>
                     <Route path=path!("/tickets") view=TicketsPage/>
                     <Route path=path!("/tickets/:number") view=TicketPage/>
+                    <Route path=path!("/board") view=BoardPage/>
                     <Route path=path!("/new") view=NewRequestPage/>
                     <Route path=path!("/approvals") view=ApprovalsPage/>
                 </ParentRoute>
@@ -123,11 +126,13 @@ fn Header(person: pb::Person) -> impl IntoView {
             <a class="brand" href="/tickets">"Steward"</a>
             <nav aria-label="Main">
                 <A href="/tickets">"Tickets"</A>
+                <A href="/board">"Board"</A>
                 <A href="/new">"New request"</A>
                 <Show when=move || representative>
                     <A href="/approvals">"Approvals"</A>
                 </Show>
             </nav>
+            <LiveIndicator/>
             <span class="who">{person.display_name.clone()}</span>
             <button type="button" class="secondary" on:click=sign_out>"Sign out"</button>
             {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}

@@ -4,8 +4,10 @@
 pub mod labels;
 
 use steward_proto::v1::auth_service_client::AuthServiceClient;
+use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
+use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -22,6 +24,14 @@ fn client() -> Client {
 
 pub fn auth() -> AuthServiceClient<Client> {
     AuthServiceClient::new(client())
+}
+
+pub fn board() -> BoardServiceClient<Client> {
+    BoardServiceClient::new(client())
+}
+
+pub fn live() -> LiveServiceClient<Client> {
+    LiveServiceClient::new(client())
 }
 
 pub fn directory() -> DirectoryServiceClient<Client> {
@@ -60,6 +70,11 @@ impl ApiError {
     pub fn is_not_found(&self) -> bool {
         self.code == Code::NotFound
     }
+}
+
+/// The `google.rpc.ErrorInfo` reason of a failed call, e.g. `STALE_VERSION`.
+pub fn error_reason(status: &Status) -> Option<String> {
+    status.get_details_error_info().map(|info| info.reason)
 }
 
 impl From<Status> for ApiError {

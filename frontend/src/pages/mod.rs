@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod approvals;
+pub mod board;
 pub mod new_request;
 pub mod not_found;
 pub mod signin;

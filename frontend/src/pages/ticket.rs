@@ -9,12 +9,22 @@ use steward_proto::v1 as pb;
 use crate::api::{self, ApiError, labels, local_time};
 use crate::app::{CurrentUser, is_staff};
 use crate::components::{ErrorNote, FieldError};
+use crate::live::{self, Watch};
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.with(|p| p.get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0));
     let reload = RwSignal::new(0u32);
+    // What the person is typing survives every refresh of the ticket.
+    let draft = RwSignal::new(String::new());
+    // Follow this ticket live: any change to it reloads what the page shows.
+    Effect::new(move |_| {
+        let number = number();
+        live::refresh_on_change(Watch { all_tickets: false, ticket_numbers: vec![number] }, move || {
+            reload.update(|n| *n += 1)
+        });
+    });
     let ticket = LocalResource::new(move || {
         reload.track();
         let number = number();
@@ -35,13 +45,13 @@ pub fn TicketPage() -> impl IntoView {
                 <p><a href="/tickets">"Back to Tickets"</a></p>
             }.into_any(),
             Some(Err(error)) => view! { <p role="alert" class="error">{error.message}</p> }.into_any(),
-            Some(Ok(response)) => view! { <TicketView response reload/> }.into_any(),
+            Some(Ok(response)) => view! { <TicketView response reload draft/> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn TicketView(response: pb::GetTicketResponse, reload: RwSignal<u32>) -> impl IntoView {
+fn TicketView(response: pb::GetTicketResponse, reload: RwSignal<u32>, draft: RwSignal<String>) -> impl IntoView {
     let ticket = response.ticket.unwrap_or_default();
     let can_manage = response.can_manage;
     let comments = RwSignal::new(response.comments);
@@ -107,7 +117,7 @@ fn TicketView(response: pb::GetTicketResponse, reload: RwSignal<u32>) -> impl In
                         </ol>
                     }.into_any()
                 }}
-                <ReplyBox number staff=can_manage comments reload/>
+                <ReplyBox number staff=can_manage comments reload body=draft/>
             </section>
             <History number/>
         </article>
@@ -115,8 +125,13 @@ fn TicketView(response: pb::GetTicketResponse, reload: RwSignal<u32>) -> impl In
 }
 
 #[component]
-fn ReplyBox(number: i64, staff: bool, comments: RwSignal<Vec<pb::Comment>>, reload: RwSignal<u32>) -> impl IntoView {
-    let body = RwSignal::new(String::new());
+fn ReplyBox(
+    number: i64,
+    staff: bool,
+    comments: RwSignal<Vec<pb::Comment>>,
+    reload: RwSignal<u32>,
+    body: RwSignal<String>,
+) -> impl IntoView {
     let internal = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);

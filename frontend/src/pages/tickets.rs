@@ -8,6 +8,7 @@ use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels, local_time};
 use crate::app::{CurrentUser, encode_component, is_staff};
+use crate::live::{self, Watch};
 
 const FILTERS: &[&str] = &["community", "state", "type", "priority", "assignee", "q"];
 
@@ -61,6 +62,8 @@ pub fn TicketsPage() -> impl IntoView {
         query.track();
         fetch(String::new());
     });
+    // Follow every ticket the person may see: a change refreshes the list as filtered.
+    live::refresh_on_change(Watch { all_tickets: true, ticket_numbers: vec![] }, move || fetch(String::new()));
 
     view! {
         <h1>"Tickets"</h1>

@@ -1,0 +1,146 @@
+// The live board, as people use it: a steward drags a card with the mouse and then with the
+// keyboard alone, and another steward and the community's representative see it move without
+// reloading; a drop the lifecycle refuses snaps back with the reason; another community's
+// representative never sees the card; a page keeps up across a server restart.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, signedInPage, PEOPLE, PASSWORD, BASE_URL, unique, freePort, startOwnServer } from './support.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Files an "Other" request through the form and returns its number. */
+async function fileRequest(page, title) {
+  await page.getByRole('link', { name: 'New request' }).click();
+  await page.getByRole('heading', { name: 'New request' }).waitFor();
+  await page.getByRole('radio', { name: 'Other' }).check();
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Description').fill('Filed by the board test.');
+  await page.getByRole('radio', { name: 'Normal' }).check();
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/tickets\/\d+$/);
+  return Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+/** Opens the board and waits until its stream is live; marks the page to detect reloads. */
+async function openBoard(page) {
+  await page.getByRole('link', { name: 'Board', exact: true }).click();
+  await page.getByRole('heading', { name: 'Board', exact: true }).waitFor();
+  await page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
+  await page.evaluate(() => {
+    window.__notReloaded = true;
+  });
+}
+
+const column = (page, state) => page.locator(`section.column[data-state="${state}"]`);
+const cardIn = (page, state, number) => column(page, state).locator(`#card-${number}`);
+
+async function assertNotReloaded(page) {
+  assert.equal(await page.evaluate(() => window.__notReloaded), true, 'the page was not reloaded');
+}
+
+test('a steward drags a card; other stewards and the representative see it move live; refused drops snap back', async () => {
+  const title = `Board card ${unique()}`;
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const number = await fileRequest(rita, title);
+  const [sam, tess, bea] = await Promise.all([
+    signedInPage(browser, PEOPLE.sam),
+    signedInPage(browser, PEOPLE.tess),
+    signedInPage(browser, PEOPLE.bea),
+  ]);
+  for (const page of [sam, tess, rita, bea]) await openBoard(page);
+  for (const page of [sam, tess, rita]) await cardIn(page, 'New', number).waitFor();
+  assert.equal(await rita.locator(`#card-${number}`).getAttribute('draggable'), 'false', 'read-only for representatives');
+
+  // With the mouse: New -> Open (triage).
+  await sam.locator(`#card-${number}`).dragTo(column(sam, 'Open'));
+  await cardIn(sam, 'Open', number).waitFor();
+  for (const page of [tess, rita]) {
+    await cardIn(page, 'Open', number).waitFor();
+    await assertNotReloaded(page);
+  }
+
+  // With the keyboard alone: Open -> In progress.
+  const card = sam.locator(`#card-${number}`);
+  await card.focus();
+  await sam.keyboard.press('Space');
+  await sam.locator('#board-announcer', { hasText: `Picked up #${number}` }).waitFor();
+  await sam.keyboard.press('ArrowRight');
+  await sam.locator('#board-announcer', { hasText: 'Moved to In progress' }).waitFor();
+  await sam.keyboard.press('Space');
+  await sam.locator('#board-announcer', { hasText: `Dropped #${number} in In progress` }).waitFor();
+  await cardIn(sam, 'In progress', number).waitFor();
+  for (const page of [tess, rita]) {
+    await cardIn(page, 'In progress', number).waitFor();
+    await assertNotReloaded(page);
+  }
+
+  // A drop the lifecycle refuses goes back, with the reason on the card.
+  await sam.locator(`#card-${number}`).dragTo(column(sam, 'New'));
+  await cardIn(sam, 'In progress', number).locator('[role="alert"]', { hasText: 'Cannot move a ticket from In progress to New' }).waitFor();
+  assert.equal(await cardIn(tess, 'In progress', number).count(), 1, 'nothing moved for the others');
+
+  // Escape puts a lifted card back where it was.
+  await sam.locator(`#card-${number}`).focus();
+  await sam.keyboard.press('Enter');
+  await sam.keyboard.press('ArrowLeft');
+  await sam.keyboard.press('Escape');
+  await sam.locator('#board-announcer', { hasText: 'Move cancelled' }).waitFor();
+  await cardIn(sam, 'In progress', number).waitFor();
+
+  // Another community's representative never saw the card, live or otherwise.
+  await assertNotReloaded(bea);
+  assert.equal(await bea.locator(`#card-${number}`).count(), 0, "Borealis' representative sees no Aurora card");
+  await bea.reload();
+  await bea.locator('.live-indicator', { hasText: 'Live' }).waitFor();
+  assert.equal(await bea.locator(`#card-${number}`).count(), 0);
+
+  for (const page of [sam, tess, rita, bea]) await page.context().close();
+});
+
+test('a board keeps up across a server restart: moves made meanwhile appear after it reconnects', async () => {
+  const title = `Restart card ${unique()}`;
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const number = await fileRequest(rita, title);
+
+  // Sam watches the board through a server of the test's own.
+  const port = await freePort();
+  let own = await startOwnServer(port);
+  const context = await browser.newContext({ baseURL: own.url });
+  const sam = await context.newPage();
+  sam.setDefaultTimeout(20_000);
+  await sam.goto('/signin');
+  await sam.getByLabel('Email').fill(PEOPLE.sam);
+  await sam.getByLabel('Password').fill(PASSWORD);
+  await sam.getByRole('button', { name: 'Sign in' }).click();
+  await sam.getByRole('heading', { name: 'Tickets' }).waitFor();
+  await openBoard(sam);
+  await cardIn(sam, 'New', number).waitFor();
+
+  // The server goes away; the page says so.
+  await own.stop();
+  await sam.locator('.live-indicator', { hasText: /Reconnecting|Offline/ }).waitFor();
+
+  // Meanwhile Tess moves the card through the main server.
+  const tess = await signedInPage(browser, PEOPLE.tess);
+  assert.notEqual(new URL(BASE_URL).port, String(port));
+  await openBoard(tess);
+  await tess.locator(`#card-${number}`).dragTo(column(tess, 'Open'));
+  await cardIn(tess, 'Open', number).waitFor();
+  await tess.locator(`#card-${number}`).dragTo(column(tess, 'Pending'));
+  await cardIn(tess, 'Pending', number).waitFor();
+
+  // Back up: Sam's page reconnects and shows the move, without a reload.
+  own = await startOwnServer(port);
+  await sam.locator('.live-indicator', { hasText: 'Live' }).waitFor({ timeout: 30_000 });
+  await cardIn(sam, 'Pending', number).waitFor();
+  await assertNotReloaded(sam);
+
+  await own.stop();
+  for (const page of [sam, tess, rita]) await page.context().close();
+});

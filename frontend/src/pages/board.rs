@@ -1,0 +1,595 @@
+//! The board: one column per lifecycle state, cards in the saved order. Staff move cards with
+//! the mouse (drag and drop) or the keyboard alone (Space or Enter lifts the focused card, the
+//! arrow keys move it, Space or Enter drops it, Escape puts it back), with every step announced
+//! to screen readers. Everyone else sees their communities' board read-only.
+//!
+//! What the server confirmed (`cards`) is kept apart from moves still in flight (`moving`): a
+//! move shows at once, and when the server refuses it the card simply falls back to the
+//! confirmed state, with the reason on the card. The stream keeps `cards` current: a change is
+//! applied only if its version is newer than the card's, so late or repeated news never wins.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use steward_proto::v1 as pb;
+
+use crate::api::{self, ApiError, error_reason, labels};
+use crate::live::{self, LiveEvent, Watch};
+
+/// The columns, left to right.
+const COLUMNS: &[pb::TicketState] = &[
+    pb::TicketState::AwaitingApproval,
+    pb::TicketState::New,
+    pb::TicketState::Open,
+    pb::TicketState::InProgress,
+    pb::TicketState::Pending,
+    pb::TicketState::Resolved,
+    pb::TicketState::Closed,
+];
+
+/// A move shown before the server confirms it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Placement {
+    state: i32,
+    rank: f64,
+}
+
+/// A card lifted with the keyboard: where it would go if dropped now.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Lifted {
+    number: i64,
+    column: usize,
+    /// Its place among the other cards of that column.
+    index: usize,
+    /// Where it was picked up: dropping it there moves nothing.
+    from: (usize, usize),
+}
+
+/// The client-side filters (staff).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Filters {
+    community: Option<i64>,
+    request_type: Option<i32>,
+    priority: Option<i32>,
+    /// `Some(0)` for unassigned.
+    assignee: Option<i64>,
+    text: String,
+}
+
+impl Filters {
+    fn admit(&self, card: &pb::BoardCard) -> bool {
+        let community = card.community.as_ref().map(|c| c.id);
+        let assignee = card.assignee.as_ref().map(|a| a.id).unwrap_or(0);
+        let text = self.text.trim().to_lowercase();
+        self.community.is_none_or(|c| community == Some(c))
+            && self.request_type.is_none_or(|t| card.request_type == t)
+            && self.priority.is_none_or(|p| card.priority == p)
+            && self.assignee.is_none_or(|a| assignee == a)
+            && (text.is_empty()
+                || card.title.to_lowercase().contains(&text)
+                || format!("#{}", card.number).contains(text.trim_start_matches('#')))
+    }
+}
+
+fn column_label(state: pb::TicketState) -> &'static str {
+    labels::state(state as i32)
+}
+
+/// How long ago, in a few characters: "12 min", "5 h", "3 d".
+fn age(created_at: &Option<prost_types::Timestamp>) -> String {
+    let Some(created) = created_at else { return String::new() };
+    let minutes = ((js_sys::Date::now() / 1000.0 - created.seconds as f64) / 60.0).max(0.0) as i64;
+    match minutes {
+        0..60 => format!("{minutes} min"),
+        60..1440 => format!("{} h", minutes / 60),
+        _ => format!("{} d", minutes / 1440),
+    }
+}
+
+/// The rank between two neighbours, as the server computes it (for showing a move at once).
+fn rank_between(above: Option<f64>, below: Option<f64>) -> f64 {
+    match (above, below) {
+        (None, None) => 1.0,
+        (Some(a), None) => a.floor() + 1.0,
+        (None, Some(b)) => b.ceil() - 1.0,
+        (Some(a), Some(b)) => a + (b - a) / 2.0,
+    }
+}
+
+/// Whether dragging from one state to another asks for a reason (reopening, declining).
+fn needs_reason(from: i32, to: i32) -> bool {
+    use pb::TicketState::*;
+    let (Ok(from), Ok(to)) = (pb::TicketState::try_from(from), pb::TicketState::try_from(to)) else {
+        return false;
+    };
+    matches!((from, to), (Resolved | Closed, Open) | (AwaitingApproval, Closed))
+}
+
+fn focus_card(number: i64) {
+    let id = format!("card-{number}");
+    // After the view has re-rendered the card in its new place.
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id)) {
+            use wasm_bindgen::JsCast;
+            if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        }
+    });
+}
+
+#[derive(Clone, Copy)]
+struct Board {
+    cards: RwSignal<HashMap<i64, pb::BoardCard>>,
+    moving: RwSignal<HashMap<i64, Placement>>,
+    /// A message on a card: why a move was refused, or who moved it first.
+    notes: RwSignal<HashMap<i64, String>>,
+    /// Who last changed each card, from the stream.
+    last_actor: RwSignal<HashMap<i64, String>>,
+    lifted: RwSignal<Option<Lifted>>,
+    dragging: RwSignal<Option<i64>>,
+    announcement: RwSignal<String>,
+    filters: RwSignal<Filters>,
+    can_move: RwSignal<bool>,
+    communities: RwSignal<Vec<pb::Community>>,
+    error: RwSignal<Option<ApiError>>,
+}
+
+impl Board {
+    /// Applies a card from the server if it is newer than the one shown.
+    fn upsert(&self, card: pb::BoardCard) {
+        self.cards.update(|cards| match cards.get(&card.number) {
+            Some(shown) if shown.version >= card.version => {}
+            _ => {
+                cards.insert(card.number, card);
+            }
+        });
+    }
+
+    /// Where each card is shown: the confirmed state with moves in flight on top.
+    fn effective(&self) -> Vec<pb::BoardCard> {
+        let moving = self.moving.get();
+        let mut cards: Vec<pb::BoardCard> = self
+            .cards
+            .get()
+            .into_values()
+            .map(|mut card| {
+                if let Some(placement) = moving.get(&card.number) {
+                    card.state = placement.state;
+                    card.rank = placement.rank;
+                }
+                card
+            })
+            .collect();
+        cards.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.number.cmp(&b.number)));
+        cards
+    }
+
+    /// The cards of each column in order, with a keyboard-lifted card shown where it would land.
+    fn columns(&self) -> Vec<Vec<pb::BoardCard>> {
+        let filters = self.filters.get();
+        let lifted = self.lifted.get();
+        let cards = self.effective();
+        let mut columns: Vec<Vec<pb::BoardCard>> = COLUMNS
+            .iter()
+            .map(|state| {
+                cards
+                    .iter()
+                    .filter(|c| c.state == *state as i32 && Some(c.number) != lifted.map(|l| l.number))
+                    .filter(|c| filters.admit(c))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        if let Some(lifted) = lifted
+            && let Some(card) = cards.iter().find(|c| c.number == lifted.number)
+        {
+            let column = &mut columns[lifted.column];
+            column.insert(lifted.index.min(column.len()), card.clone());
+        }
+        columns
+    }
+
+    /// The other cards of column `column`, in order (leaving `number` out).
+    fn others_in(&self, column: usize, number: i64) -> Vec<pb::BoardCard> {
+        let filters = self.filters.get_untracked();
+        self.effective()
+            .into_iter()
+            .filter(|c| c.state == COLUMNS[column] as i32 && c.number != number && filters.admit(c))
+            .collect()
+    }
+
+    /// Moves `number` to `column`, just above `before` (or to the bottom).
+    fn move_card(&self, number: i64, column: usize, before: Option<i64>) {
+        let Some(card) = self.cards.get_untracked().get(&number).cloned() else { return };
+        let to = COLUMNS[column] as i32;
+        if card.state == to
+            && before.is_none()
+            && self.others_in(column, number).last().is_none_or(|l| l.rank < card.rank)
+        {
+            return; // Already at the bottom of its column.
+        }
+        let reason = if needs_reason(card.state, to) {
+            let question = format!(
+                "Why move #{} from {} to {}? (kept on the ticket)",
+                number,
+                labels::state(card.state),
+                labels::state(to)
+            );
+            match web_sys::window().and_then(|w| w.prompt_with_message(&question).ok().flatten()) {
+                Some(reason) if !reason.trim().is_empty() => reason,
+                _ => {
+                    self.announcement.set("Move cancelled: a reason is needed.".to_owned());
+                    return;
+                }
+            }
+        } else {
+            String::new()
+        };
+        let others = self.others_in(column, number);
+        let rank = match before {
+            Some(before) => {
+                let at = others.iter().position(|c| c.number == before).unwrap_or(others.len());
+                let above = at.checked_sub(1).and_then(|i| others.get(i)).map(|c| c.rank);
+                rank_between(above, others.get(at).map(|c| c.rank))
+            }
+            None => rank_between(others.last().map(|c| c.rank), None),
+        };
+        self.moving.update(|m| {
+            m.insert(number, Placement { state: to, rank });
+        });
+        self.notes.update(|n| {
+            n.remove(&number);
+        });
+        let request =
+            pb::MoveCardRequest { number, expected_version: card.version, to_state: to, before_number: before, reason };
+        let board = *self;
+        leptos::task::spawn_local(async move {
+            match api::board().move_card(request).await {
+                Ok(response) => {
+                    if let Some(card) = response.into_inner().card {
+                        board.upsert(card);
+                    }
+                    board.moving.update(|m| {
+                        m.remove(&number);
+                    });
+                }
+                Err(status) => {
+                    let stale = error_reason(&status).as_deref() == Some("STALE_VERSION");
+                    let error = ApiError::from(status);
+                    board.moving.update(|m| {
+                        m.remove(&number);
+                    });
+                    let note = if stale {
+                        let who = board
+                            .last_actor
+                            .get_untracked()
+                            .get(&number)
+                            .cloned()
+                            .unwrap_or_else(|| "Someone else".to_owned());
+                        board.reload_card(number);
+                        format!("{who} moved this first; your move was not applied.")
+                    } else {
+                        error.message
+                    };
+                    board.announcement.set(format!("#{number} was not moved. {note}"));
+                    board.notes.update(|n| {
+                        n.insert(number, note);
+                    });
+                }
+            }
+        });
+    }
+
+    /// Fetches the board again to show `number` as the server has it now (the stream usually
+    /// brings it first; this covers the case where it has not yet).
+    fn reload_card(&self, number: i64) {
+        let board = *self;
+        leptos::task::spawn_local(async move {
+            if let Ok(response) = api::board().get_board(pb::GetBoardRequest {}).await {
+                let response = response.into_inner();
+                if let Some(card) = response.cards.into_iter().find(|c| c.number == number) {
+                    board.upsert(card);
+                }
+            }
+        });
+    }
+
+    /// Replaces every card with the server's (first load and resync).
+    fn load(&self, on_loaded: impl FnOnce(Option<pb::LivePosition>) + 'static) {
+        let board = *self;
+        leptos::task::spawn_local(async move {
+            match api::board().get_board(pb::GetBoardRequest {}).await {
+                Ok(response) => {
+                    let response = response.into_inner();
+                    board.can_move.set(response.can_move);
+                    board.cards.set(response.cards.into_iter().map(|c| (c.number, c)).collect());
+                    board.error.set(None);
+                    board.communities.set(response.communities);
+                    on_loaded(response.position);
+                }
+                Err(status) => board.error.set(Some(ApiError::from(status))),
+            }
+        });
+    }
+
+    /// A key on a card that is not lifted: Space or Enter lifts it.
+    fn keydown_on_card(&self, number: i64, event: leptos::ev::KeyboardEvent) {
+        if !self.can_move.get_untracked() || self.lifted.get_untracked().is_some() {
+            return;
+        }
+        if !matches!(event.key().as_str(), " " | "Enter") {
+            return;
+        }
+        event.prevent_default();
+        // The page-wide handler below takes over from here; this key is not for it.
+        event.stop_propagation();
+        let Some(card) = self.effective().into_iter().find(|c| c.number == number) else { return };
+        let Some(column) = COLUMNS.iter().position(|s| *s as i32 == card.state) else { return };
+        let index = self.others_in(column, number).iter().filter(|c| c.rank < card.rank).count();
+        self.lifted.set(Some(Lifted { number, column, index, from: (column, index) }));
+        self.announce_place(&format!("Picked up #{number} {}.", card.title), column, index, number);
+    }
+
+    /// A key anywhere on the page while a card is lifted (the card is re-rendered as it moves,
+    /// so focus may be between elements for a moment): arrows move it, Space or Enter drops it,
+    /// Escape puts it back.
+    fn keydown_while_lifted(&self, event: leptos::ev::KeyboardEvent) {
+        let Some(mut lifted) = self.lifted.get_untracked() else { return };
+        let number = lifted.number;
+        match event.key().as_str() {
+            " " | "Enter" => {
+                event.prevent_default();
+                let others = self.others_in(lifted.column, number);
+                let before = others.get(lifted.index).map(|c| c.number);
+                self.lifted.set(None);
+                self.announcement.set(format!("Dropped #{number} in {}.", column_label(COLUMNS[lifted.column])));
+                if (lifted.column, lifted.index) != lifted.from {
+                    self.move_card(number, lifted.column, before);
+                }
+            }
+            "Escape" => {
+                event.prevent_default();
+                self.lifted.set(None);
+                self.announcement.set("Move cancelled.".to_owned());
+            }
+            key @ ("ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown") => {
+                event.prevent_default();
+                match key {
+                    "ArrowLeft" => lifted.column = lifted.column.saturating_sub(1),
+                    "ArrowRight" => lifted.column = (lifted.column + 1).min(COLUMNS.len() - 1),
+                    "ArrowUp" => lifted.index = lifted.index.saturating_sub(1),
+                    _ => lifted.index += 1,
+                }
+                lifted.index = lifted.index.min(self.others_in(lifted.column, number).len());
+                self.lifted.set(Some(lifted));
+                self.announce_place("Moved", lifted.column, lifted.index, number);
+            }
+            _ => return,
+        }
+        focus_card(number);
+    }
+
+    fn announce_place(&self, start: &str, column: usize, index: usize, number: i64) {
+        let count = self.others_in(column, number).len() + 1;
+        let place = if start == "Moved" { "Moved to".to_owned() } else { format!("{start} In") };
+        self.announcement.set(format!(
+            "{place} {}, position {} of {count}. Arrow keys move it, Space drops it, Escape cancels.",
+            column_label(COLUMNS[column]),
+            index + 1
+        ));
+    }
+}
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let board = Board {
+        cards: RwSignal::new(HashMap::new()),
+        moving: RwSignal::new(HashMap::new()),
+        notes: RwSignal::new(HashMap::new()),
+        last_actor: RwSignal::new(HashMap::new()),
+        lifted: RwSignal::new(None),
+        dragging: RwSignal::new(None),
+        announcement: RwSignal::new(String::new()),
+        filters: RwSignal::new(Filters::default()),
+        can_move: RwSignal::new(false),
+        communities: RwSignal::new(Vec::new()),
+        error: RwSignal::new(None),
+    };
+    let loaded = RwSignal::new(false);
+    let keys = window_event_listener(leptos::ev::keydown, move |event| board.keydown_while_lifted(event));
+    on_cleanup(move || keys.remove());
+    let owner = Owner::current().expect("the board page has an owner");
+    board.load(move |position| {
+        loaded.set(true);
+        owner.with(|| {
+            live::watch(Watch { all_tickets: true, ticket_numbers: vec![] }, position, move |event| match event {
+                LiveEvent::Change(change) => {
+                    if let Some(actor) = &change.actor {
+                        board.last_actor.update(|a| {
+                            a.insert(change.number, actor.display_name.clone());
+                        });
+                    }
+                    if let Some(card) = change.card {
+                        board.upsert(card);
+                    }
+                }
+                LiveEvent::Resync => board.load(|_| {}),
+                LiveEvent::Live => {}
+            });
+        });
+    });
+
+    view! {
+        <h1>"Board"</h1>
+        <p class="sr-only" aria-live="assertive" id="board-announcer">{move || board.announcement.get()}</p>
+        {move || board.error.get().map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+        <Show when=move || board.can_move.get()>
+            <BoardFilters board/>
+            <p class="hint" id="board-help">
+                "Drag a card to another column or place, or focus it and press Space to lift it, the arrow keys to move it, Space to drop it and Escape to cancel."
+            </p>
+        </Show>
+        <Show when=move || loaded.get() && !board.can_move.get()>
+            <p class="hint">"This board follows your communities' tickets live. The support team moves the cards."</p>
+        </Show>
+        <Show when=move || loaded.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <div class="board">
+                {move || {
+                    let columns = board.columns();
+                    COLUMNS.iter().enumerate().map(|(index, state)| {
+                        let cards = columns[index].clone();
+                        view! { <Column board index state=*state cards/> }
+                    }).collect_view()
+                }}
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn Column(board: Board, index: usize, state: pb::TicketState, cards: Vec<pb::BoardCard>) -> impl IntoView {
+    let heading_id = format!("column-{index}");
+    let labelled_by = heading_id.clone();
+    let count = cards.len();
+    let on_drop = move |event: leptos::ev::DragEvent| {
+        event.prevent_default();
+        if let Some(number) = board.dragging.get_untracked() {
+            board.dragging.set(None);
+            board.move_card(number, index, None);
+        }
+    };
+    view! {
+        <section class="column" aria-labelledby=labelled_by data-state=column_label(state)
+            on:dragover=move |event: leptos::ev::DragEvent| event.prevent_default()
+            on:drop=on_drop>
+            <h2 id=heading_id>{column_label(state)}" "<span class="count">{count}</span></h2>
+            <ol class="cards">
+                {cards.into_iter().map(|card| view! { <Card board column=index card/> }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn Card(board: Board, column: usize, card: pb::BoardCard) -> impl IntoView {
+    let number = card.number;
+    let movable = board.can_move.get_untracked();
+    let lifted = move || board.lifted.get().is_some_and(|l| l.number == number);
+    let moving = move || board.moving.get().contains_key(&number);
+    let note = move || board.notes.get().get(&number).cloned();
+    let on_drop = move |event: leptos::ev::DragEvent| {
+        event.prevent_default();
+        event.stop_propagation();
+        if let Some(dragged) = board.dragging.get_untracked() {
+            board.dragging.set(None);
+            if dragged != number {
+                board.move_card(dragged, column, Some(number));
+            }
+        }
+    };
+    let on_dragstart = move |event: leptos::ev::DragEvent| {
+        board.dragging.set(Some(number));
+        if let Some(transfer) = event.data_transfer() {
+            let _ = transfer.set_data("text/plain", &number.to_string());
+            transfer.set_effect_allowed("move");
+        }
+    };
+    let assignee = card.assignee.as_ref().map(|a| a.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned());
+    let community = card.community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let label = format!("#{} {}", card.number, card.title);
+    view! {
+        <li class="card" id=format!("card-{number}") data-number=number.to_string()
+            class:lifted=lifted class:moving=moving
+            draggable=if movable { "true" } else { "false" }
+            tabindex="0"
+            aria-roledescription=if movable { "movable card" } else { "card" }
+            aria-describedby=if movable { "board-help" } else { "" }
+            aria-label=label
+            on:dragstart=on_dragstart
+            on:dragend=move |_| board.dragging.set(None)
+            on:dragover=move |event: leptos::ev::DragEvent| event.prevent_default()
+            on:drop=on_drop
+            on:keydown=move |event| board.keydown_on_card(number, event)>
+            <p class="card-title">
+                <a href=format!("/tickets/{number}") draggable="false" tabindex="-1">{format!("#{number}")}</a>" "{card.title.clone()}
+            </p>
+            <p class="card-facts">
+                <span>{community}</span>
+                <span>{labels::request_type(card.request_type)}</span>
+                <span class="priority">{labels::priority(card.priority)}</span>
+            </p>
+            <p class="card-facts">
+                <span>{assignee}</span>
+                <span title="Age">{age(&card.created_at)}</span>
+                {card.confidential.then(|| view! { <span class="badge confidential">"Confidential"</span> })}
+            </p>
+            {move || note().map(|text| view! { <p class="card-note" role="alert">{text}</p> })}
+        </li>
+    }
+}
+
+#[component]
+fn BoardFilters(board: Board) -> impl IntoView {
+    let communities = board.communities;
+    let assignees = move || {
+        let mut people: Vec<(i64, String)> = board
+            .cards
+            .get()
+            .values()
+            .filter_map(|c| c.assignee.as_ref().map(|a| (a.id, a.display_name.clone())))
+            .collect();
+        people.sort();
+        people.dedup();
+        people
+    };
+    let set = move |change: &dyn Fn(&mut Filters)| board.filters.update(|f| change(f));
+    let number = |value: String| value.parse::<i64>().ok();
+    view! {
+        <form class="filters" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+            <div>
+                <label for="board-community">"Community"</label>
+                <select id="board-community" on:change=move |ev| set(&|f| f.community = number(event_target_value(&ev)))>
+                    <option value="">"All communities"</option>
+                    {move || communities.get().into_iter().map(|c| view! {
+                        <option value=c.id.to_string()>{c.name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="board-type">"Type"</label>
+                <select id="board-type" on:change=move |ev| set(&|f| f.request_type = number(event_target_value(&ev)).map(|v| v as i32))>
+                    <option value="">"Any type"</option>
+                    {labels::REQUEST_TYPES.iter().map(|t| view! {
+                        <option value=(*t as i32).to_string()>{labels::request_type(*t as i32)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="board-priority">"Priority"</label>
+                <select id="board-priority" on:change=move |ev| set(&|f| f.priority = number(event_target_value(&ev)).map(|v| v as i32))>
+                    <option value="">"Any priority"</option>
+                    {labels::PRIORITIES.iter().map(|p| view! {
+                        <option value=(*p as i32).to_string()>{labels::priority(*p as i32)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="board-assignee">"Assignee"</label>
+                <select id="board-assignee" on:change=move |ev| set(&|f| f.assignee = number(event_target_value(&ev)))>
+                    <option value="">"Anyone"</option>
+                    <option value="0">"Unassigned"</option>
+                    {move || assignees().into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string()>{name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="board-text">"Search"</label>
+                <input id="board-text" type="search" placeholder="Title or #number"
+                    on:input=move |ev| set(&|f| f.text = event_target_value(&ev))/>
+            </div>
+        </form>
+    }
+}
