@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use tokio_postgres::{AsyncMessage, NoTls};
 use tokio_util::sync::CancellationToken;
 
+use super::COALESCE;
 use super::hub::Hub;
 
 /// The notification channel.
@@ -56,6 +57,8 @@ async fn listen_and_notify(hub: &Arc<Hub>, database_url: &str, shutdown: &Cancel
             () = shutdown.cancelled() => return Ok(()),
             () = hub.notify_bell.notified() => {
                 client.batch_execute(&format!("NOTIFY {CHANNEL}")).await?;
+                // Commits that ring meanwhile share the next notification.
+                tokio::time::sleep(COALESCE).await;
             }
             ended = &mut driver => {
                 return match ended {

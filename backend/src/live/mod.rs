@@ -54,6 +54,11 @@ pub use hub::{Hub, LiveChange, Published};
 /// How often the tailer reads the log even when no bell rang.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
+/// The least time between two reads of the log by the tailer, and between two NOTIFYs by the
+/// bus: under a burst of writes, each read and each notification covers many commits. It adds
+/// at most this much to delivery.
+pub const COALESCE: Duration = Duration::from_millis(10);
+
 /// A place in the one total order of changes: `(transaction, event)`, compared in that order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tokio_util::sync::CancellationToken;
 
-use super::{POLL_INTERVAL, Position, hub};
+use super::{COALESCE, POLL_INTERVAL, Position, hub};
 use crate::db::models::live as log;
 use crate::error::{AppError, AppResult};
 
@@ -46,7 +46,11 @@ pub async fn run(
             };
             match poll(connection, &hub, &mut ticket_head, &mut access_head).await {
                 Ok(true) => continue,
-                Ok(false) => break,
+                Ok(false) => {
+                    // Let commits that ring meanwhile gather into the next read.
+                    tokio::time::sleep(COALESCE).await;
+                    break;
+                }
                 Err(error) => {
                     tracing::warn!(%error, "live updates: reading the event log failed; reconnecting");
                     conn = None;

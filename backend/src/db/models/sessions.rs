@@ -2,13 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bytea, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::unknown_value;
 use crate::auth::Principal;
-use crate::db::schema::{failed_sign_ins, sessions};
-use crate::domain::StaffRole;
+use crate::db::schema::{failed_sign_ins, memberships, people, sessions};
+use crate::domain::{MembershipRole, StaffRole};
 use crate::error::AppResult;
 
 /// Stores a new session.
@@ -49,55 +48,40 @@ pub async fn prune(conn: &mut AsyncPgConnection, keep_failures_since: DateTime<U
     Ok(())
 }
 
-#[derive(QueryableByName)]
-struct PrincipalRow {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Text)]
-    display_name: String,
-    #[diesel(sql_type = Text)]
-    email: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    staff_role: Option<String>,
-    #[diesel(sql_type = Array<BigInt>)]
-    representative_of: Vec<i64>,
-    #[diesel(sql_type = Array<BigInt>)]
-    member_of: Vec<i64>,
-}
-
-/// Who holds the unexpired session with this token hash, with their roles, in one query.
+/// Who holds the unexpired session with this token hash, with their roles.
+///
+/// This runs on every call, so it is written with the query builder: its two statements are
+/// prepared once per connection and never planned again (hand-written SQL is re-planned on every
+/// call).
 pub async fn principal_for(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResult<Option<Principal>> {
-    let row: Option<PrincipalRow> = diesel::sql_query(
-        "SELECT p.id, p.display_name, p.email, p.staff_role,
-                coalesce(array_agg(m.community_id ORDER BY m.community_id)
-                         FILTER (WHERE m.role = 'representative'), '{}') AS representative_of,
-                coalesce(array_agg(m.community_id ORDER BY m.community_id)
-                         FILTER (WHERE m.role = 'member'), '{}') AS member_of
-           FROM sessions s
-           JOIN people p ON p.id = s.person_id
-           LEFT JOIN memberships m ON m.person_id = p.id
-          WHERE s.token_hash = $1 AND s.expires_at > now()
-          GROUP BY p.id",
-    )
-    .bind::<Bytea, _>(token_hash)
-    .get_result(conn)
-    .await
-    .optional()?;
-    row.map(|row| {
-        let staff_role = match row.staff_role {
-            None => None,
-            Some(text) => Some(StaffRole::parse(&text).ok_or_else(|| unknown_value("people.staff_role", &text))?),
-        };
-        Ok(Principal {
-            person_id: row.id,
-            display_name: row.display_name,
-            email: row.email,
-            staff_role,
-            representative_of: row.representative_of,
-            member_of: row.member_of,
-        })
-    })
-    .transpose()
+    let person: Option<(i64, String, String, Option<String>)> = sessions::table
+        .inner_join(people::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::expires_at.gt(diesel::dsl::now))
+        .select((people::id, people::display_name, people::email, people::staff_role))
+        .first(conn)
+        .await
+        .optional()?;
+    let Some((person_id, display_name, email, staff_role)) = person else { return Ok(None) };
+    let staff_role = match staff_role {
+        None => None,
+        Some(text) => Some(StaffRole::parse(&text).ok_or_else(|| unknown_value("people.staff_role", &text))?),
+    };
+    let roles: Vec<(i64, String)> = memberships::table
+        .filter(memberships::person_id.eq(person_id))
+        .select((memberships::community_id, memberships::role))
+        .order(memberships::community_id)
+        .load(conn)
+        .await?;
+    let mut principal =
+        Principal { person_id, display_name, email, staff_role, representative_of: Vec::new(), member_of: Vec::new() };
+    for (community_id, role) in roles {
+        match MembershipRole::parse(&role).ok_or_else(|| unknown_value("memberships.role", &role))? {
+            MembershipRole::Representative => principal.representative_of.push(community_id),
+            MembershipRole::Member => principal.member_of.push(community_id),
+        }
+    }
+    Ok(Some(principal))
 }
 
 /// Records a failed sign-in.
