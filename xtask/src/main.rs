@@ -3,6 +3,7 @@
 //! needs first (see `tools`), says what it does, and stops with the exact command to run when
 //! it cannot install something itself.
 
+mod bench;
 mod steward;
 mod tools;
 
@@ -19,7 +20,9 @@ commands:
   dev                 build everything and serve Steward with demo data on http://127.0.0.1:8080
                       (STEWARD_ADDR changes the address; DATABASE_URL uses your own PostgreSQL)
   test                run every test: unit, integration (real PostgreSQL) and browser
-  test --no-browser   skip the frontend build and the browser tests (quick local runs)";
+  test --no-browser   skip the frontend build and the browser tests (quick local runs)
+  bench               measure live delivery, moves per second against pgbench, memory per stream
+                      and the frontend's size (prints `name: value` lines)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
         ["dev"] => dev(),
         ["test"] => test(true),
         ["test", "--no-browser"] => test(false),
+        ["bench"] => bench::bench(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -63,13 +67,13 @@ pub fn run(command: &mut Command) -> anyhow::Result<()> {
 }
 
 /// The PostgreSQL server to use: `DATABASE_URL`'s, or the private cluster under `target/`.
-enum Database {
+pub(crate) enum Database {
     External(String),
     Private(Cluster),
 }
 
 impl Database {
-    fn open() -> anyhow::Result<Database> {
+    pub(crate) fn open() -> anyhow::Result<Database> {
         match std::env::var("DATABASE_URL") {
             Ok(url) if !url.trim().is_empty() => {
                 say("using the PostgreSQL in DATABASE_URL");
@@ -85,7 +89,7 @@ impl Database {
 
     /// A URL for `database` on this server (for an external server, the database in its URL
     /// is replaced).
-    fn url(&self, database: &str) -> String {
+    pub(crate) fn url(&self, database: &str) -> String {
         match self {
             Database::External(url) => with_database(url, database),
             Database::Private(cluster) => cluster.url(database),
@@ -93,7 +97,7 @@ impl Database {
     }
 
     /// Creates `database` if it is missing (with `fresh`, drops it first).
-    fn create(&self, database: &str, fresh: bool) -> anyhow::Result<()> {
+    pub(crate) fn create(&self, database: &str, fresh: bool) -> anyhow::Result<()> {
         let admin = self.url("postgres");
         if fresh {
             psql(&admin, &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))?;
@@ -105,7 +109,7 @@ impl Database {
         Ok(())
     }
 
-    fn stop(&self) {
+    pub(crate) fn stop(&self) {
         if let Database::Private(cluster) = self {
             say("stopping the private PostgreSQL cluster");
             if let Err(error) = cluster.stop() {

@@ -66,6 +66,11 @@ impl Server {
         Ok(server)
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits until Ctrl-C or SIGTERM, then stops the server gracefully.
     pub fn wait_for_signal(mut self) -> anyhow::Result<()> {
         let (tx, rx) = mpsc::channel();

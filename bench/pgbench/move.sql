@@ -1,0 +1,50 @@
+-- One card move (BoardService.MoveCard to the bottom of another column), statement for statement
+-- as Steward runs it, for pgbench to run side by side with the API (`cargo xtask bench`).
+-- Variables: :first (the first bench ticket), :token (a session token hash, hex), :client_id.
+-- The SQL is copied from the PostgreSQL log of one move (log_statement = all).
+\set n :first + :client_id
+
+-- auth.rs `authenticate` -> db/models/sessions.rs `principal_for`: who is calling, and their roles.
+SELECT "people"."id", "people"."display_name", "people"."email", "people"."staff_role"
+  FROM ("sessions" INNER JOIN "people" ON ("sessions"."person_id" = "people"."id"))
+ WHERE (("sessions"."token_hash" = decode(:token, 'hex')) AND ("sessions"."expires_at" > CURRENT_TIMESTAMP))
+ LIMIT 1 \gset
+SELECT "memberships"."community_id", "memberships"."role" FROM "memberships"
+ WHERE ("memberships"."person_id" = :id) ORDER BY "memberships"."community_id";
+
+-- services/board.rs `move_card`: one transaction.
+BEGIN;
+-- tickets::find_for_update (the target column is the other of In progress and Pending).
+SELECT "tickets"."number", "tickets"."community_id", "tickets"."requester_id", "tickets"."request_type",
+       "tickets"."priority", "tickets"."state", "tickets"."title", "tickets"."description",
+       "tickets"."confidential", "tickets"."assignee_id", "tickets"."form_answers", "tickets"."version",
+       "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."closed_at",
+       "tickets"."board_rank",
+       CASE "tickets"."state" WHEN 'in_progress' THEN 'pending' ELSE 'in_progress' END AS target
+  FROM "tickets" WHERE ("tickets"."number" = :n) LIMIT 1 FOR UPDATE \gset
+-- tickets::bottom_rank
+SELECT coalesce(max("tickets"."board_rank"), 0) + 1 AS rank FROM "tickets"
+ WHERE (("tickets"."state" = :target) AND ("tickets"."number" != :n)) LIMIT 1 \gset
+-- tickets::apply
+UPDATE "tickets" SET "state" = :target, "board_rank" = :rank, "version" = ("tickets"."version" + 1),
+       "updated_at" = CURRENT_TIMESTAMP, "resolved_at" = NULL, "closed_at" = NULL
+ WHERE (("tickets"."number" = :n) AND ("tickets"."version" = :version))
+RETURNING "tickets"."number", "tickets"."community_id", "tickets"."requester_id", "tickets"."request_type",
+       "tickets"."priority", "tickets"."state", "tickets"."title", "tickets"."description",
+       "tickets"."confidential", "tickets"."assignee_id", "tickets"."form_answers", "tickets"."version",
+       "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."closed_at",
+       "tickets"."board_rank";
+-- events::record -> events::append
+INSERT INTO "ticket_events" ("ticket_number", "community_id", "actor_id", "kind", "internal", "data")
+VALUES (:n, :community_id, :requester_id, 'transitioned', false,
+        '{"action": "start", "from": "pending", "to": "in_progress", "reason": null}')
+RETURNING "ticket_events"."id", "ticket_events"."ticket_number", "ticket_events"."community_id",
+       "ticket_events"."actor_id", "ticket_events"."kind", "ticket_events"."internal", "ticket_events"."data",
+       "ticket_events"."at";
+COMMIT;
+
+-- services/board.rs `encode_cards`: the card's community and assignee.
+SELECT "communities"."id", "communities"."slug", "communities"."name" FROM "communities"
+ WHERE ("communities"."id" = ANY(ARRAY[:community_id]::bigint[])) ORDER BY "communities"."name";
+SELECT "people"."id", "people"."email", "people"."display_name", "people"."staff_role" FROM "people"
+ WHERE ("people"."id" = ANY(ARRAY[]::bigint[]));

@@ -1,0 +1,501 @@
+//! Steward's benchmark client. `cargo xtask bench` starts PostgreSQL and a release `steward
+//! serve` with demo data, then runs this against it; every figure is printed as `name: value`,
+//! context as `# ` lines.
+//!
+//! - Live delivery: 1,000 watching streams (native gRPC, staff sessions, all tickets) while
+//!   movers move cards at a fixed rate. Latency runs from the moment a mover sends MoveCard (so it
+//!   includes the move itself: an upper bound on commit-to-client) to the moment a watcher reads
+//!   the change with that ticket's new version.
+//! - Throughput: the rate steps up until p99 passes 100 ms; the best delivered rate is reported.
+//! - Writes: 32 movers as fast as the API allows, against pgbench running the same statements.
+//! - Memory: the server's resident memory before and after opening 10,000 idle streams.
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use steward_proto::v1 as pb;
+use steward_proto::v1::auth_service_client::AuthServiceClient;
+use steward_proto::v1::board_service_client::BoardServiceClient;
+use steward_proto::v1::directory_service_client::DirectoryServiceClient;
+use steward_proto::v1::live_service_client::LiveServiceClient;
+use steward_proto::v1::ticket_service_client::TicketServiceClient;
+use tonic::codegen::InterceptedService;
+use tonic::service::Interceptor;
+use tonic::transport::{Channel, Endpoint};
+
+#[derive(Parser)]
+struct Args {
+    /// The server, e.g. http://127.0.0.1:8080.
+    #[arg(long)]
+    url: String,
+    /// The server's process id, for its memory.
+    #[arg(long)]
+    server_pid: u32,
+    /// The database the server uses (for pgbench).
+    #[arg(long)]
+    database_url: String,
+    /// The pgbench scripts.
+    #[arg(long)]
+    pgbench_dir: String,
+    /// A steward's email and password (the demo data's).
+    #[arg(long, default_value = "sam@steward.example")]
+    email: String,
+    #[arg(long, default_value = "demo-password-2026")]
+    password: String,
+}
+
+const WATCHERS: usize = 1_000;
+const STREAMS_PER_CONNECTION: usize = 100;
+const MOVERS: usize = 32;
+const IDLE_STREAMS: usize = 10_000;
+const TARGET_P99_MS: f64 = 100.0;
+
+/// Sends the session cookie on every call.
+#[derive(Clone)]
+struct Session(tonic::metadata::MetadataValue<tonic::metadata::Ascii>);
+
+impl Interceptor for Session {
+    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        request.metadata_mut().insert("cookie", self.0.clone());
+        Ok(request)
+    }
+}
+
+type Authed = InterceptedService<Channel, Session>;
+
+async fn connect(url: &str) -> anyhow::Result<Channel> {
+    Ok(Endpoint::from_shared(url.to_owned())?.tcp_nodelay(true).connect().await?)
+}
+
+/// Signs in on `channel`; returns the session cookie to send.
+async fn sign_in(channel: Channel, email: &str, password: &str) -> anyhow::Result<Session> {
+    let response = AuthServiceClient::new(channel)
+        .sign_in(pb::SignInRequest { email: email.into(), password: password.into() })
+        .await
+        .context("signing in")?;
+    let cookie = response
+        .metadata()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .context("sign-in set no cookie")?
+        .to_owned();
+    Ok(Session(cookie.parse()?))
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[index]
+}
+
+/// A ticket a mover owns, with the version it last saw.
+struct Owned {
+    number: i64,
+    version: i64,
+    in_progress: bool,
+}
+
+/// A mover: its client and its ticket.
+type Mover = (BoardServiceClient<Authed>, Owned);
+
+/// When each move was sent, by (ticket, version it creates).
+type Sent = Arc<Mutex<HashMap<(i64, i64), Instant>>>;
+
+/// Moves `ticket` to the other of In progress and Pending; records when it was sent.
+async fn move_once(
+    board: &mut BoardServiceClient<Authed>,
+    ticket: &mut Owned,
+    sent: Option<&Sent>,
+) -> anyhow::Result<()> {
+    let to = if ticket.in_progress { pb::TicketState::Pending } else { pb::TicketState::InProgress };
+    if let Some(sent) = sent {
+        sent.lock().expect("sent").insert((ticket.number, ticket.version + 1), Instant::now());
+    }
+    let request = pb::MoveCardRequest {
+        number: ticket.number,
+        expected_version: ticket.version,
+        to_state: to as i32,
+        before_number: None,
+        reason: String::new(),
+    };
+    let card = board.move_card(request).await?.into_inner().card.context("no card")?;
+    ticket.version = card.version;
+    ticket.in_progress = !ticket.in_progress;
+    Ok(())
+}
+
+/// What one watcher received: (ticket, version, when).
+type Received = Arc<Mutex<Vec<(i64, i64, Instant)>>>;
+
+/// An open watcher: its task (abort it to close the stream) and what it received.
+struct Watcher {
+    task: tokio::task::JoinHandle<()>,
+    received: Received,
+}
+
+/// Opens `count` Watch streams, `STREAMS_PER_CONNECTION` per connection, and waits until each
+/// says Live. Each stream records what it receives while `recording` is set.
+async fn open_watchers(
+    url: &str,
+    session: &Session,
+    count: usize,
+    recording: Arc<std::sync::atomic::AtomicBool>,
+) -> anyhow::Result<Vec<Watcher>> {
+    let mut watchers = Vec::with_capacity(count);
+    let mut ready = Vec::with_capacity(count);
+    let mut channel = connect(url).await?;
+    for i in 0..count {
+        if i > 0 && i % STREAMS_PER_CONNECTION == 0 {
+            channel = connect(url).await?;
+        }
+        let mut live = LiveServiceClient::with_interceptor(channel.clone(), session.clone());
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
+        ready.push(ready_rx);
+        let recording = recording.clone();
+        let received = Received::default();
+        let sink = received.clone();
+        let task = tokio::spawn(async move {
+            let request = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![] };
+            let Ok(response) = live.watch(request).await else { return };
+            let mut stream = response.into_inner();
+            let mut ready_tx = Some(ready_tx);
+            while let Ok(Some(message)) = stream.message().await {
+                match message.message {
+                    Some(pb::watch_response::Message::Live(_)) => {
+                        if let Some(tx) = ready_tx.take() {
+                            let _ = tx.send(());
+                        }
+                    }
+                    Some(pb::watch_response::Message::TicketChange(change)) => {
+                        if recording.load(std::sync::atomic::Ordering::Relaxed)
+                            && let Some(card) = change.card
+                        {
+                            let at = Instant::now();
+                            sink.lock().expect("received").push((card.number, card.version, at));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        });
+        watchers.push(Watcher { task, received });
+    }
+    for ready in ready {
+        ready.await.context("a watcher failed to open")?;
+    }
+    Ok(watchers)
+}
+
+/// One step of the delivery benchmark: `rate` moves per second for `duration`.
+struct Step {
+    rate: f64,
+    delivered_per_s: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    missing: usize,
+}
+
+async fn delivery_step(
+    url: &str,
+    session: &Session,
+    movers: &mut [Mover],
+    rate: f64,
+    duration: Duration,
+) -> anyhow::Result<Step> {
+    let recording = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watchers = open_watchers(url, session, WATCHERS, recording.clone()).await?;
+    let sent: Sent = Arc::new(Mutex::new(HashMap::new()));
+    let started = Instant::now();
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let mut next = tokio::time::Instant::now();
+    let mut turn = 0;
+    // Take the movers out so each move can run on its own task; put them back afterwards.
+    let mut slots: Vec<Option<Mover>> = movers
+        .iter_mut()
+        .map(|m| Some((m.0.clone(), Owned { number: m.1.number, version: m.1.version, in_progress: m.1.in_progress })))
+        .collect();
+    let mut busy: Vec<Option<tokio::task::JoinHandle<anyhow::Result<Mover>>>> =
+        (0..slots.len()).map(|_| None).collect();
+    while started.elapsed() < duration {
+        tokio::time::sleep_until(next).await;
+        next += interval;
+        let slot = turn % slots.len();
+        turn += 1;
+        if let Some(handle) = busy[slot].take() {
+            // This ticket's previous move must finish first (same version chain).
+            slots[slot] = Some(handle.await??);
+        }
+        let (mut board, mut ticket) = slots[slot].take().context("mover missing")?;
+        let sent = sent.clone();
+        busy[slot] = Some(tokio::spawn(async move {
+            move_once(&mut board, &mut ticket, Some(&sent)).await?;
+            Ok((board, ticket))
+        }));
+    }
+    for (slot, handle) in busy.iter_mut().enumerate() {
+        if let Some(handle) = handle.take() {
+            slots[slot] = Some(handle.await??);
+        }
+    }
+    // Let the last deliveries arrive, then stop the watchers.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    recording.store(false, std::sync::atomic::Ordering::Relaxed);
+    for (mover, slot) in movers.iter_mut().zip(slots) {
+        let (_, ticket) = slot.context("mover missing")?;
+        mover.1 = ticket;
+    }
+    let sent = sent.lock().expect("sent").clone();
+    let mut latencies = Vec::with_capacity(sent.len() * WATCHERS);
+    let mut missing = 0;
+    for watcher in watchers {
+        watcher.task.abort();
+        let received = std::mem::take(&mut *watcher.received.lock().expect("received"));
+        let mut seen = 0;
+        for (number, version, at) in received {
+            if let Some(sent_at) = sent.get(&(number, version)) {
+                latencies.push(at.saturating_duration_since(*sent_at).as_secs_f64() * 1000.0);
+                seen += 1;
+            }
+        }
+        missing += sent.len().saturating_sub(seen);
+    }
+    latencies.sort_by(f64::total_cmp);
+    Ok(Step {
+        rate,
+        delivered_per_s: latencies.len() as f64 / elapsed,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+        missing,
+    })
+}
+
+/// CPU time (user + system) used so far, in clock ticks: by the server, by this client, and by
+/// every PostgreSQL process, to say where a phase's time went.
+#[derive(Clone, Copy, Default)]
+struct CpuTicks {
+    server: u64,
+    client: u64,
+    postgres: u64,
+}
+
+fn ticks_of(stat: &str) -> Option<(String, u64)> {
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let name = stat[open + 1..close].to_owned();
+    let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some((name, utime + stime))
+}
+
+fn cpu_ticks(server_pid: u32) -> CpuTicks {
+    let read = |pid: &str| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok().and_then(|s| ticks_of(&s));
+    let mut ticks = CpuTicks {
+        server: read(&server_pid.to_string()).map(|t| t.1).unwrap_or(0),
+        client: read("self").map(|t| t.1).unwrap_or(0),
+        postgres: 0,
+    };
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.chars().all(|c| c.is_ascii_digit())
+                && let Some((command, used)) = read(&name)
+                && command == "postgres"
+            {
+                ticks.postgres += used;
+            }
+        }
+    }
+    ticks
+}
+
+/// Prints where the CPU went between `before` and now, per operation.
+fn print_cpu_split(label: &str, server_pid: u32, before: CpuTicks, operations: f64) {
+    let after = cpu_ticks(server_pid);
+    // Linux reports 100 ticks per second.
+    let per_op_us = |a: u64, b: u64| (a.saturating_sub(b)) as f64 * 10_000.0 / operations.max(1.0);
+    println!(
+        "# cpu per {label}: postgres {:.0} us, steward {:.0} us, benchmark client {:.0} us",
+        per_op_us(after.postgres, before.postgres),
+        per_op_us(after.server, before.server),
+        per_op_us(after.client, before.client),
+    );
+}
+
+fn rss_kib(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("no VmRSS")?;
+    Ok(line.split_whitespace().nth(1).context("VmRSS value")?.parse()?)
+}
+
+fn pgbench(args: &Args, script: &str, defines: &[(&str, String)]) -> anyhow::Result<f64> {
+    let mut command = Command::new(pgbench_path()?);
+    command.args(["-n", "-M", "prepared", "-c", &MOVERS.to_string(), "-j", "2", "-T", "10", "-f", script]);
+    for (name, value) in defines {
+        command.args(["-D", &format!("{name}={value}")]);
+    }
+    command.arg(&args.database_url);
+    let output = command.output().context("running pgbench")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!("pgbench failed: {}{}", text, String::from_utf8_lossy(&output.stderr));
+    }
+    let line = text.lines().find(|l| l.starts_with("tps =")).context("pgbench printed no tps")?;
+    Ok(line.split_whitespace().nth(2).context("tps value")?.parse()?)
+}
+
+fn pgbench_path() -> anyhow::Result<String> {
+    if let Ok(output) = Command::new("pg_config").arg("--bindir").output()
+        && output.status.success()
+    {
+        let candidate = format!("{}/pgbench", String::from_utf8_lossy(&output.stdout).trim());
+        if std::path::Path::new(&candidate).exists() {
+            return Ok(candidate);
+        }
+    }
+    let mut found: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")?
+        .flatten()
+        .map(|e| e.path().join("bin/pgbench"))
+        .filter(|p| p.exists())
+        .collect();
+    found.sort();
+    found.pop().map(|p| p.display().to_string()).context("pgbench not found (it comes with PostgreSQL)")
+}
+
+/// The hex of the token hash of the newest session, for pgbench's session lookup.
+fn newest_session_hash(database_url: &str) -> anyhow::Result<String> {
+    let output = Command::new("psql")
+        .args([
+            database_url,
+            "-tAqc",
+            "SELECT encode(token_hash, 'hex') FROM sessions ORDER BY created_at DESC LIMIT 1",
+        ])
+        .output()
+        .context("running psql")?;
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let channel = connect(&args.url).await?;
+    let session = sign_in(channel.clone(), &args.email, &args.password).await?;
+
+    // The movers' tickets, filed by the steward in the first demo community.
+    let community = DirectoryServiceClient::with_interceptor(channel.clone(), session.clone())
+        .list_communities(pb::ListCommunitiesRequest {})
+        .await?
+        .into_inner()
+        .communities
+        .first()
+        .context("no community: load the demo data first")?
+        .id;
+    let mut tickets = TicketServiceClient::with_interceptor(channel, session.clone());
+    let mut movers = Vec::with_capacity(MOVERS);
+    let mut first_number = None;
+    for i in 0..MOVERS {
+        let request = pb::CreateTicketRequest {
+            community_id: community,
+            request_type: pb::RequestType::Other as i32,
+            priority: pb::Priority::Normal as i32,
+            title: format!("Benchmark card {i}"),
+            description: "Moved back and forth by the benchmark.".into(),
+            confidential: false,
+            answers: Default::default(),
+        };
+        let ticket = tickets.create_ticket(request).await?.into_inner().ticket.context("no ticket")?;
+        first_number.get_or_insert(ticket.number);
+        // Each mover has its own connection and its own session, like separate people.
+        let channel = connect(&args.url).await?;
+        let own = sign_in(channel.clone(), &args.email, &args.password).await?;
+        movers.push((
+            BoardServiceClient::with_interceptor(channel, own),
+            Owned { number: ticket.number, version: ticket.version, in_progress: false },
+        ));
+    }
+    let first_number = first_number.context("no tickets")?;
+    println!("# machine: {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "# client and server share the machine; latency runs from sending MoveCard to a watcher reading the change (includes the move)"
+    );
+
+    // Live delivery at 20 moves/s to 1,000 watchers, then stepping up.
+    let mut best: Option<Step> = None;
+    let mut first_step = None;
+    for rate in [20.0, 50.0, 100.0, 150.0, 200.0, 300.0] {
+        let step = delivery_step(&args.url, &session, &mut movers, rate, Duration::from_secs(8)).await?;
+        println!(
+            "# step: {:.0} moves/s x {} watchers: delivered {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, missing {}",
+            step.rate, WATCHERS, step.delivered_per_s, step.p50_ms, step.p99_ms, step.missing
+        );
+        let within = step.p99_ms <= TARGET_P99_MS && step.missing == 0;
+        if first_step.is_none() {
+            first_step = Some((step.p50_ms, step.p99_ms));
+        }
+        if within {
+            best = Some(step);
+        } else {
+            break;
+        }
+    }
+    let (p50, p99) = first_step.context("no step ran")?;
+    println!("commit_to_client_p50_ms: {p50:.1}");
+    println!("commit_to_client_p99_ms: {p99:.1}");
+    println!("deliveries_per_s: {:.0}", best.as_ref().map(|s| s.delivered_per_s).unwrap_or(0.0));
+
+    // Moves per second: 32 movers as fast as they go, 10 s.
+    let cpu_before = cpu_ticks(args.server_pid);
+    let started = Instant::now();
+    let duration = Duration::from_secs(10);
+    let tasks: Vec<_> = movers
+        .into_iter()
+        .map(|(mut board, mut ticket)| {
+            tokio::spawn(async move {
+                let mut done = 0u64;
+                while started.elapsed() < duration {
+                    move_once(&mut board, &mut ticket, None).await?;
+                    done += 1;
+                }
+                anyhow::Ok(done)
+            })
+        })
+        .collect();
+    let mut moves = 0;
+    for task in tasks {
+        moves += task.await??;
+    }
+    let moves_per_s = moves as f64 / started.elapsed().as_secs_f64();
+    print_cpu_split("move through the API", args.server_pid, cpu_before, moves as f64);
+    println!("moves_per_s: {moves_per_s:.0}");
+
+    // The same statements through pgbench, and a one-row update for reference.
+    let token = newest_session_hash(&args.database_url)?;
+    let defines = [("first", first_number.to_string()), ("token", token)];
+    let move_script = format!("{}/move.sql", args.pgbench_dir);
+    let pgbench_tps = pgbench(&args, &move_script, &defines)?;
+    println!("pgbench_tps: {pgbench_tps:.0}");
+    println!("moves_to_pgbench_ratio: {:.2}", moves_per_s / pgbench_tps);
+    let single = pgbench(&args, &format!("{}/single_update.sql", args.pgbench_dir), &defines[..1])?;
+    println!("pgbench_single_update_tps: {single:.0}");
+
+    // Memory per idle stream.
+    let before = rss_kib(args.server_pid)?;
+    let recording = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let idle = open_watchers(&args.url, &session, IDLE_STREAMS, recording).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss_kib(args.server_pid)?;
+    println!("# server RSS: {before} KiB before, {after} KiB with {IDLE_STREAMS} idle streams");
+    println!("stream_rss_kib: {:.1}", after.saturating_sub(before) as f64 / IDLE_STREAMS as f64);
+    for stream in idle {
+        stream.task.abort();
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! `cargo xtask bench`: the figures issue 3 asks for, measured side by side in one run on this
+//! machine. Starts PostgreSQL (the private cluster, or `DATABASE_URL`'s server) with a fresh
+//! `steward_bench` database, builds `steward` and `steward-bench` in release, serves the demo
+//! data, runs the benchmark client (see `bench/src/main.rs`), and measures the release
+//! frontend's wasm. Prints one `name: value` per line; `# ` lines say how.
+
+use std::process::{Command, ExitCode};
+
+use anyhow::Context;
+
+use crate::{Database, root, run, say, steward, tools};
+
+pub fn bench() -> anyhow::Result<ExitCode> {
+    tools::ensure_build_tools()?;
+    let database = Database::open()?;
+    let result = (|| {
+        database.create("steward_bench", true)?;
+        let url = database.url("steward_bench");
+        say("building steward and steward-bench (release)");
+        run(Command::new(env!("CARGO")).args([
+            "build",
+            "--release",
+            "--package",
+            "steward-backend",
+            "--package",
+            "steward-bench",
+            "--bin",
+            "steward",
+            "--bin",
+            "steward-bench",
+        ]))?;
+        let release = steward_devdb::target_dir().join("release");
+        let binary = release.join("steward");
+        steward::run_command(&binary, &url, "migrate")?;
+        steward::run_command(&binary, &url, "demo")?;
+        tools::build_frontend()?;
+        let addr = steward::free_local_addr()?;
+        let log = steward_devdb::target_dir().join("bench-server.log");
+        let server = steward::Server::start(&binary, &url, &addr, Some(&log))?;
+        say(format!("benchmarking (about 3 minutes); the server's log is in {}", log.display()));
+        let measured = run(Command::new(release.join("steward-bench"))
+            .arg("--url")
+            .arg(format!("http://{addr}"))
+            .arg("--server-pid")
+            .arg(server.pid().to_string())
+            .arg("--database-url")
+            .arg(&url)
+            .arg("--pgbench-dir")
+            .arg(root().join("bench/pgbench")));
+        server.stop();
+        measured?;
+        println!("wasm_gzip_kib: {:.1}", wasm_gzip_bytes()? as f64 / 1024.0);
+        Ok(ExitCode::SUCCESS)
+    })();
+    database.stop();
+    result
+}
+
+/// The size of the release frontend's wasm (dist/*.wasm), compressed with gzip -9.
+fn wasm_gzip_bytes() -> anyhow::Result<usize> {
+    let wasm = std::fs::read_dir(root().join("dist"))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .context("no .wasm in dist/: the frontend build failed")?;
+    let output = Command::new("gzip").args(["-9", "-c"]).arg(&wasm).output().context("running gzip")?;
+    anyhow::ensure!(output.status.success(), "gzip failed");
+    println!("# wasm: {} ({} bytes before gzip)", wasm.display(), std::fs::metadata(&wasm)?.len());
+    Ok(output.stdout.len())
+}
