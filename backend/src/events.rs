@@ -61,7 +61,7 @@ pub fn action_name(action: Action) -> &'static str {
 
 /// Records `change` to `ticket` (already in its new state) by `actor`.
 pub async fn record(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     ticket: &Ticket,
     actor: Option<i64>,
     change: TicketChange<'_>,

@@ -4,17 +4,21 @@
 -- The SQL is copied from the PostgreSQL log of one move (log_statement = all).
 \set n :first + :client_id
 
--- auth.rs `authenticate` -> db/models/sessions.rs `principal_for`: who is calling, and their roles.
+-- auth.rs `authenticate` -> db/models/sessions.rs `principal_for`: who is calling, and their roles
+-- (the API sends these two together, pipelined; pgbench sends them one after the other).
 SELECT "people"."id", "people"."display_name", "people"."email", "people"."staff_role"
   FROM ("sessions" INNER JOIN "people" ON ("sessions"."person_id" = "people"."id"))
  WHERE (("sessions"."token_hash" = decode(:token, 'hex')) AND ("sessions"."expires_at" > CURRENT_TIMESTAMP))
  LIMIT 1 \gset
 SELECT "memberships"."community_id", "memberships"."role" FROM "memberships"
- WHERE ("memberships"."person_id" = :id) ORDER BY "memberships"."community_id";
+ WHERE ("memberships"."person_id" IN (SELECT "sessions"."person_id" FROM "sessions"
+                                        WHERE ("sessions"."token_hash" = decode(:token, 'hex'))))
+ ORDER BY "memberships"."community_id";
 
 -- services/board.rs `move_card`: one transaction.
 BEGIN;
--- tickets::find_for_update (the target column is the other of In progress and Pending).
+-- tickets::find_for_update and tickets::bottom_rank (pipelined by the API). The target column is
+-- the other of In progress and Pending.
 SELECT "tickets"."number", "tickets"."community_id", "tickets"."requester_id", "tickets"."request_type",
        "tickets"."priority", "tickets"."state", "tickets"."title", "tickets"."description",
        "tickets"."confidential", "tickets"."assignee_id", "tickets"."form_answers", "tickets"."version",
@@ -22,7 +26,6 @@ SELECT "tickets"."number", "tickets"."community_id", "tickets"."requester_id", "
        "tickets"."board_rank",
        CASE "tickets"."state" WHEN 'in_progress' THEN 'pending' ELSE 'in_progress' END AS target
   FROM "tickets" WHERE ("tickets"."number" = :n) LIMIT 1 FOR UPDATE \gset
--- tickets::bottom_rank
 SELECT coalesce(max("tickets"."board_rank"), 0) + 1 AS rank FROM "tickets"
  WHERE (("tickets"."state" = :target) AND ("tickets"."number" != :n)) LIMIT 1 \gset
 -- tickets::apply
@@ -43,7 +46,7 @@ RETURNING "ticket_events"."id", "ticket_events"."ticket_number", "ticket_events"
        "ticket_events"."at";
 COMMIT;
 
--- services/board.rs `encode_cards`: the card's community and assignee.
+-- services/board.rs `encode_cards`: the card's community and assignee (pipelined by the API).
 SELECT "communities"."id", "communities"."slug", "communities"."name" FROM "communities"
  WHERE ("communities"."id" = ANY(ARRAY[:community_id]::bigint[])) ORDER BY "communities"."name";
 SELECT "people"."id", "people"."email", "people"."display_name", "people"."staff_role" FROM "people"

@@ -40,9 +40,9 @@ async fn encode_cards(conn: &mut AsyncPgConnection, tickets: &[Ticket]) -> AppRe
     let mut assignee_ids: Vec<i64> = tickets.iter().filter_map(|t| t.assignee_id).collect();
     assignee_ids.sort_unstable();
     assignee_ids.dedup();
-    let communities: HashMap<i64, communities::Community> =
-        communities::list_by_ids(conn, &community_ids).await?.into_iter().map(|c| (c.id, c)).collect();
-    let people = people::by_ids(conn, &assignee_ids).await?;
+    let (communities, people) =
+        futures_util::try_join!(communities::list_by_ids(conn, &community_ids), people::by_ids(conn, &assignee_ids))?;
+    let communities: HashMap<i64, communities::Community> = communities.into_iter().map(|c| (c.id, c)).collect();
     tickets
         .iter()
         .map(|ticket| {
@@ -55,18 +55,15 @@ async fn encode_cards(conn: &mut AsyncPgConnection, tickets: &[Ticket]) -> AppRe
         .collect()
 }
 
-/// Where in the `to` column the moving ticket goes: just above `before`, or at the bottom.
-/// Renumbers the column first (recording each renumbered card) when the gap is used up.
-async fn place(
+/// The rank that puts the moving ticket just above `before` in the `to` column. Renumbers the
+/// column first (recording each renumbered card) when the gap is used up.
+async fn place_above(
     conn: &mut AsyncPgConnection,
     who: &Principal,
     moving: &Ticket,
     to: TicketState,
-    before: Option<i64>,
+    before: i64,
 ) -> AppResult<f64> {
-    let Some(before) = before else {
-        return tickets::bottom_rank(conn, to, Some(moving.number)).await;
-    };
     if before == moving.number {
         return Err(AppError::invalid("before_number", "A card cannot be put above itself."));
     }
@@ -106,7 +103,7 @@ impl BoardApi {
         let cards = encode_cards(&mut conn, &tickets).await?;
         let communities = match authz::visible_communities(who) {
             None => communities::list_all(&mut conn).await?,
-            Some(ids) => communities::list_by_ids(&mut conn, &ids).await?,
+            Some(ids) => communities::list_by_ids(&conn, &ids).await?,
         };
         Ok(pb::GetBoardResponse {
             cards,
@@ -124,7 +121,19 @@ impl BoardApi {
         let mut conn = self.state.pool.get().await?;
         let moved = conn
             .transaction(async |conn| {
-                let ticket = match tickets::find_for_update(conn, request.number).await? {
+                // Lock the ticket and, for a drop at the bottom, read the column's last rank at
+                // once (pipelined).
+                let (found, bottom) = match request.before_number {
+                    None => {
+                        let (found, bottom) = futures_util::try_join!(
+                            tickets::find_for_update(conn, request.number),
+                            tickets::bottom_rank(conn, to, Some(request.number)),
+                        )?;
+                        (found, Some(bottom))
+                    }
+                    Some(_) => (tickets::find_for_update(conn, request.number).await?, None),
+                };
+                let ticket = match found {
                     Some(ticket) if authz::can_view_ticket(who, &ticket.facts()) => ticket,
                     _ => return Err(AppError::NotFound("ticket")),
                 };
@@ -134,22 +143,45 @@ impl BoardApi {
                     Some(action) => decode_reason(action, &request.reason)?,
                     None => None,
                 };
-                let rank = place(conn, who, &ticket, to, request.before_number).await?;
-                match step {
-                    Some(action) => take_step(conn, who, &ticket, action, reason.as_deref(), Some(rank)).await,
-                    None => {
-                        let change = Change { rank: Some(rank), ..Change::default() };
-                        let reordered = tickets::apply(conn, ticket.number, ticket.version, &change).await?;
-                        events::record(conn, &reordered, Some(who.person_id), TicketChange::Reordered).await?;
-                        Ok(reordered)
+                let rank = match (bottom, request.before_number) {
+                    (Some(rank), _) => rank,
+                    (None, Some(before)) => place_above(conn, who, &ticket, to, before).await?,
+                    (None, None) => tickets::bottom_rank(conn, to, Some(ticket.number)).await?,
+                };
+                // The move, its event, and what the card shows (community, assignee) go out
+                // together (pipelined).
+                let shared: &AsyncPgConnection = conn;
+                let change = async {
+                    match step {
+                        Some(action) => take_step(shared, who, &ticket, action, reason.as_deref(), Some(rank)).await,
+                        None => {
+                            let change = Change { rank: Some(rank), ..Change::default() };
+                            let after = Ticket { rank, ..ticket.clone() };
+                            let (reordered, _) = futures_util::try_join!(
+                                tickets::apply(shared, ticket.number, ticket.version, &change),
+                                events::record(shared, &after, Some(who.person_id), TicketChange::Reordered),
+                            )?;
+                            Ok(reordered)
+                        }
                     }
-                }
+                };
+                let community_ids = [ticket.community_id];
+                let assignees: Vec<i64> = ticket.assignee_id.into_iter().collect();
+                let (moved, communities, people) = futures_util::try_join!(
+                    change,
+                    communities::list_by_ids(shared, &community_ids),
+                    people::by_ids(shared, &assignees),
+                )?;
+                Ok::<_, AppError>((moved, communities, people))
             })
             .await?;
         self.state.live.committed();
+        let (moved, mut communities, people) = moved;
         tracing::info!(number = moved.number, person_id = who.person_id, state = moved.state.as_str(), "card moved");
-        let mut cards = encode_cards(&mut conn, std::slice::from_ref(&moved)).await?;
-        cards.pop().ok_or_else(|| AppError::internal(anyhow::anyhow!("encoding a card produced nothing")))
+        let community = communities
+            .pop()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("ticket #{} has no community", moved.number)))?;
+        Ok(convert::board_card(&Card::of(&moved, community), &people))
     }
 }
 

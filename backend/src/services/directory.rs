@@ -92,7 +92,7 @@ impl DirectoryService for DirectoryApi {
         let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
         let list = match authz::visible_communities(principal) {
             None => communities::list_all(&mut conn).await?,
-            Some(ids) => communities::list_by_ids(&mut conn, &ids).await?,
+            Some(ids) => communities::list_by_ids(&conn, &ids).await?,
         };
         Ok(Response::new(pb::ListCommunitiesResponse { communities: list.iter().map(convert::community).collect() }))
     }

@@ -29,9 +29,9 @@ pub(crate) async fn encode_tickets(conn: &mut AsyncPgConnection, tickets: &[Tick
         tickets.iter().flat_map(|t| std::iter::once(t.requester_id).chain(t.assignee_id)).collect();
     person_ids.sort_unstable();
     person_ids.dedup();
-    let communities: HashMap<i64, communities::Community> =
-        communities::list_by_ids(conn, &community_ids).await?.into_iter().map(|c| (c.id, c)).collect();
-    let people = people::by_ids(conn, &person_ids).await?;
+    let (communities, people) =
+        futures_util::try_join!(communities::list_by_ids(conn, &community_ids), people::by_ids(conn, &person_ids))?;
+    let communities: HashMap<i64, communities::Community> = communities.into_iter().map(|c| (c.id, c)).collect();
     let context = TicketContext { communities: &communities, people: &people };
     Ok(tickets.iter().map(|t| context.ticket(t)).collect())
 }

@@ -46,7 +46,7 @@ pub(crate) async fn visible_ticket(conn: &mut AsyncPgConnection, who: &Principal
 /// if the rules allow it: the new state (at `rank` in its column, or at the bottom), its event,
 /// and the reason as a public reply. TicketService and the board both move tickets through here.
 pub(crate) async fn take_step(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     who: &Principal,
     ticket: &Ticket,
     action: Action,
@@ -58,9 +58,14 @@ pub(crate) async fn take_step(
     }
     let to = lifecycle::next_state(ticket.state, action)?;
     let change = Change { state: Some(to), rank, ..Change::default() };
-    let moved = tickets::apply(conn, ticket.number, ticket.version, &change).await?;
+    // The change and its event go out together (pipelined); if the change is refused, the
+    // transaction rolls the event back with it.
+    let after = Ticket { state: to, ..ticket.clone() };
     let transition = TicketChange::Transitioned { action, from: ticket.state, reason };
-    events::record(conn, &moved, Some(who.person_id), transition).await?;
+    let (moved, _) = futures_util::try_join!(
+        tickets::apply(conn, ticket.number, ticket.version, &change),
+        events::record(conn, &after, Some(who.person_id), transition),
+    )?;
     if let Some(reason) = reason {
         let comment = comments::insert(conn, moved.number, who.person_id, reason, false).await?;
         let commented = TicketChange::Commented { comment_id: comment.id, internal: false };
@@ -189,7 +194,7 @@ impl TicketApi {
         let conversation = comments::list_for_ticket(&mut conn, number, authz::can_see_internal_notes(who)).await?;
         let encoded = encode_one(&mut conn, &ticket).await?;
         let author_ids: Vec<i64> = conversation.iter().map(|c| c.author_id).collect();
-        let authors = people::by_ids(&mut conn, &author_ids).await?;
+        let authors = people::by_ids(&conn, &author_ids).await?;
         let no_communities = HashMap::new();
         let context = TicketContext { communities: &no_communities, people: &authors };
         let facts = ticket.facts();
@@ -380,7 +385,7 @@ impl TicketApi {
             })
             .await?;
         self.state.live.committed();
-        let authors = people::by_ids(&mut conn, &[who.person_id]).await?;
+        let authors = people::by_ids(&conn, &[who.person_id]).await?;
         let no_communities = HashMap::new();
         Ok(TicketContext { communities: &no_communities, people: &authors }.comment(&comment))
     }
@@ -393,7 +398,7 @@ impl TicketApi {
         ids.extend(found.iter().flat_map(events::mentioned_people));
         ids.sort_unstable();
         ids.dedup();
-        let names = people::by_ids(&mut conn, &ids).await?;
+        let names = people::by_ids(&conn, &ids).await?;
         let events = found
             .iter()
             .map(|event| pb::TicketEvent {

@@ -22,7 +22,7 @@ pub struct Comment {
 
 /// Adds an entry.
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     ticket_number: i64,
     author_id: i64,
     body: &str,
@@ -36,7 +36,7 @@ pub async fn insert(
             comments::internal.eq(internal),
         ))
         .returning(Comment::as_returning())
-        .get_result(conn)
+        .get_result(&mut { conn })
         .await?)
 }
 

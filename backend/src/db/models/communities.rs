@@ -23,12 +23,15 @@ pub async fn list_all(conn: &mut AsyncPgConnection) -> AppResult<Vec<Community>>
 }
 
 /// The communities with these ids, by name.
-pub async fn list_by_ids(conn: &mut AsyncPgConnection, ids: &[i64]) -> AppResult<Vec<Community>> {
+///
+/// Takes a shared connection, so it can be pipelined with other reads (`futures_util::try_join!`).
+pub async fn list_by_ids(conn: &AsyncPgConnection, ids: &[i64]) -> AppResult<Vec<Community>> {
+    let mut conn = conn;
     Ok(communities::table
         .filter(communities::id.eq_any(ids))
         .select(Community::as_select())
         .order(communities::name)
-        .load(conn)
+        .load(&mut conn)
         .await?)
 }
 

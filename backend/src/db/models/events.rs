@@ -34,7 +34,8 @@ pub struct NewEvent<'a> {
 }
 
 /// Appends an event.
-pub async fn append(conn: &mut AsyncPgConnection, event: NewEvent<'_>) -> AppResult<Event> {
+/// Takes a shared connection, so it can be pipelined with the change it records.
+pub async fn append(conn: &AsyncPgConnection, event: NewEvent<'_>) -> AppResult<Event> {
     Ok(diesel::insert_into(ticket_events::table)
         .values((
             ticket_events::ticket_number.eq(event.ticket_number),
@@ -45,7 +46,7 @@ pub async fn append(conn: &mut AsyncPgConnection, event: NewEvent<'_>) -> AppRes
             ticket_events::data.eq(event.data),
         ))
         .returning(Event::as_returning())
-        .get_result(conn)
+        .get_result(&mut { conn })
         .await?)
 }
 

@@ -72,9 +72,12 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option<Per
 }
 
 /// The people with these ids, by id.
-pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[i64]) -> AppResult<HashMap<i64, Person>> {
+///
+/// Takes a shared connection, so it can be pipelined with other reads (`futures_util::try_join!`).
+pub async fn by_ids(conn: &AsyncPgConnection, ids: &[i64]) -> AppResult<HashMap<i64, Person>> {
+    let mut conn = conn;
     let rows: Vec<PersonRow> =
-        people::table.filter(people::id.eq_any(ids)).select(PersonRow::as_select()).load(conn).await?;
+        people::table.filter(people::id.eq_any(ids)).select(PersonRow::as_select()).load(&mut conn).await?;
     rows.into_iter().map(|row| Person::try_from(row).map(|p| (p.id, p))).collect()
 }
 

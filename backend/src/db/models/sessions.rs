@@ -54,25 +54,28 @@ pub async fn prune(conn: &mut AsyncPgConnection, keep_failures_since: DateTime<U
 /// prepared once per connection and never planned again (hand-written SQL is re-planned on every
 /// call).
 pub async fn principal_for(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResult<Option<Principal>> {
-    let person: Option<(i64, String, String, Option<String>)> = sessions::table
+    // Both statements go out at once (pipelined): one round trip.
+    let shared: &AsyncPgConnection = conn;
+    let person = sessions::table
         .inner_join(people::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(diesel::dsl::now))
         .select((people::id, people::display_name, people::email, people::staff_role))
-        .first(conn)
-        .await
-        .optional()?;
+        .first::<(i64, String, String, Option<String>)>(&mut &*shared);
+    let roles = memberships::table
+        .filter(
+            memberships::person_id
+                .eq_any(sessions::table.filter(sessions::token_hash.eq(token_hash)).select(sessions::person_id)),
+        )
+        .select((memberships::community_id, memberships::role))
+        .order(memberships::community_id)
+        .load::<(i64, String)>(&mut &*shared);
+    let (person, roles) = futures_util::try_join!(async { person.await.optional() }, roles)?;
     let Some((person_id, display_name, email, staff_role)) = person else { return Ok(None) };
     let staff_role = match staff_role {
         None => None,
         Some(text) => Some(StaffRole::parse(&text).ok_or_else(|| unknown_value("people.staff_role", &text))?),
     };
-    let roles: Vec<(i64, String)> = memberships::table
-        .filter(memberships::person_id.eq(person_id))
-        .select((memberships::community_id, memberships::role))
-        .order(memberships::community_id)
-        .load(conn)
-        .await?;
     let mut principal =
         Principal { person_id, display_name, email, staff_role, representative_of: Vec::new(), member_of: Vec::new() };
     for (community_id, role) in roles {

@@ -161,12 +161,7 @@ struct ChangeRow<'a> {
 /// Applies `change` if the ticket is still at `expected_version`, bumping the version and the
 /// update time (and the resolved/closed times when the state says so), in one statement.
 /// StaleVersion otherwise.
-pub async fn apply(
-    conn: &mut AsyncPgConnection,
-    number: i64,
-    expected_version: i64,
-    change: &Change,
-) -> AppResult<Ticket> {
+pub async fn apply(conn: &AsyncPgConnection, number: i64, expected_version: i64, change: &Change) -> AppResult<Ticket> {
     let rank = match (change.rank, change.state) {
         (Some(rank), _) => Some(rank),
         (None, Some(state)) => Some(bottom_rank(conn, state, Some(number)).await?),
@@ -200,13 +195,13 @@ pub async fn apply(
                 closed_at.map(|at| tickets::closed_at.eq(at)),
             ))
             .returning(TicketRow::as_returning())
-            .get_result(conn)
+            .get_result(&mut { conn })
             .await
             .optional()?;
     match updated {
         Some(row) => Ticket::try_from(row),
         None => {
-            let current = tickets::table.find(number).select(tickets::version).first(conn).await.optional()?;
+            let current = tickets::table.find(number).select(tickets::version).first(&mut { conn }).await.optional()?;
             Err(match current {
                 Some(current) => AppError::StaleVersion { current },
                 None => AppError::NotFound("ticket"),
@@ -217,19 +212,22 @@ pub async fn apply(
 
 /// The ticket, locked until the transaction ends, so a move computes its place against a
 /// column no one else is moving this ticket in.
-pub async fn find_for_update(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Option<Ticket>> {
+pub async fn find_for_update(conn: &AsyncPgConnection, number: i64) -> AppResult<Option<Ticket>> {
+    let mut conn = conn;
     let row: Option<TicketRow> =
-        tickets::table.find(number).select(TicketRow::as_select()).for_update().first(conn).await.optional()?;
+        tickets::table.find(number).select(TicketRow::as_select()).for_update().first(&mut conn).await.optional()?;
     row.map(Ticket::try_from).transpose()
 }
 
 /// The rank that puts a ticket at the bottom of the `state` column (leaving `except` out).
-pub async fn bottom_rank(conn: &mut AsyncPgConnection, state: TicketState, except: Option<i64>) -> AppResult<f64> {
+/// Takes a shared connection, so it can be pipelined with other reads.
+pub async fn bottom_rank(conn: &AsyncPgConnection, state: TicketState, except: Option<i64>) -> AppResult<f64> {
+    let mut conn = conn;
     let last: Option<f64> = tickets::table
         .filter(tickets::state.eq(state.as_str()))
         .filter(tickets::number.ne(except.unwrap_or(0)))
         .select(diesel::dsl::max(tickets::board_rank))
-        .first(conn)
+        .first(&mut conn)
         .await?;
     board::rank_between(last, None).ok_or_else(|| AppError::internal(anyhow::anyhow!("no rank below {last:?}")))
 }
