@@ -37,7 +37,7 @@ pub fn is_representative(person: &pb::Person) -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(CurrentUser(RwSignal::new(None)));
-    provide_context(LiveStatus(RwSignal::new(None)));
+    provide_context(LiveStatus::default());
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>

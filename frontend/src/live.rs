@@ -1,19 +1,26 @@
 //! Live updates for a page: exactly one `LiveService.Watch` stream per page, cancelled when the
-//! page goes away (browsers allow about six HTTP/1.1 connections per origin, across all tabs),
-//! reconnecting with backoff after any end or error and resuming after the last position
-//! received, so nothing is missed and nothing is applied twice. The connection's state is shown
-//! by [`LiveIndicator`] in the header.
+//! page goes away (browsers allow about six HTTP/1.1 connections per origin, across all tabs, and
+//! `spawn_local` alone would keep a stream open after its page is gone: an abort handle fired on
+//! cleanup drops it, which aborts the fetch). After any end or error it reconnects with
+//! exponential backoff and jitter, resuming after the last position received, and ignores any
+//! change at or below that position: nothing is missed and nothing is applied twice. The
+//! connection's state is shown by [`LiveIndicator`] in the header.
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use futures_util::future::{AbortHandle, Abortable, Either, select};
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use steward_proto::v1 as pb;
 use steward_proto::v1::watch_response::Message;
 
 use crate::api::{self, ApiError};
 
-/// A stream that sends nothing (not even a heartbeat) for this long is treated as dead.
+/// A stream that sends nothing (the server sends a heartbeat every ~10 s) for this long is dead.
 const SILENCE_MS: u32 = 25_000;
-/// The first wait before reconnecting; it doubles up to [`MAX_BACKOFF_MS`], with jitter.
+/// The first wait before reconnecting; it doubles with every failure up to [`MAX_BACKOFF_MS`],
+/// and each wait is jittered so that many pages do not reconnect in step after a restart.
 const FIRST_BACKOFF_MS: f64 = 500.0;
 const MAX_BACKOFF_MS: f64 = 10_000.0;
 /// After this many failed attempts in a row the page says it is offline (and keeps trying).
@@ -22,24 +29,56 @@ const OFFLINE_AFTER: u32 = 3;
 /// The state of the page's stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
+    /// Opening the stream for the first time.
     Connecting,
+    /// Caught up: changes arrive as they happen.
     Live,
+    /// The stream ended or failed; trying again.
     Reconnecting,
+    /// The browser is offline, or several attempts in a row failed (it keeps trying).
     Offline,
 }
 
-/// The stream state of the current page, shared with the header; `None` when the page does not
-/// watch anything.
+/// The stream state of the current page, shared with the header.
 #[derive(Clone, Copy)]
-pub struct LiveStatus(pub RwSignal<Option<Connection>>);
+pub struct LiveStatus {
+    /// `None` when the page watches nothing.
+    connection: RwSignal<Option<Connection>>,
+    /// Why the stream last failed, until it is live again.
+    problem: RwSignal<Option<String>>,
+    /// Which stream owns the status: a page that goes away after the next one started watching
+    /// must not clear the next page's state.
+    holder: StoredValue<u64>,
+}
+
+impl Default for LiveStatus {
+    fn default() -> Self {
+        LiveStatus { connection: RwSignal::new(None), problem: RwSignal::new(None), holder: StoredValue::new(0) }
+    }
+}
+
+impl LiveStatus {
+    fn set(&self, token: u64, connection: Option<Connection>) {
+        if self.holder.get_value() == token {
+            self.connection.set(connection);
+        }
+    }
+
+    fn set_problem(&self, token: u64, problem: Option<String>) {
+        if self.holder.get_value() == token {
+            self.problem.set(problem);
+        }
+    }
+}
 
 /// What a page hears from its stream.
 pub enum LiveEvent {
     /// A change, newer than anything heard before.
     Change(Box<pb::TicketChange>),
-    /// Caught up: everything up to now has been delivered (after every (re)connection).
-    Live,
-    /// Too much was missed to replay: reload what the page shows.
+    /// Caught up: everything up to now has been delivered. `from_scratch` when this connection
+    /// started without a position (changes made before it began were not replayed).
+    Live { from_scratch: bool },
+    /// Too much was missed to replay: reload what the page shows. The stream goes on.
     Resync,
 }
 
@@ -50,67 +89,100 @@ pub struct Watch {
     pub ticket_numbers: Vec<i64>,
 }
 
-fn position_of(position: &Option<pb::LivePosition>) -> Option<(u64, i64)> {
+/// A position as something that compares the way the server orders changes: by transaction,
+/// then event.
+type Position = (u64, i64);
+
+fn position_of(position: &Option<pb::LivePosition>) -> Option<Position> {
     position.as_ref().map(|p| (p.transaction, p.event))
 }
 
 /// Watches `what` after `after` (or from now) for the lifetime of the current reactive owner
 /// (the page), calling `on_event` for each event. The stream is cancelled on cleanup.
 pub fn watch(what: Watch, after: Option<pb::LivePosition>, on_event: impl Fn(LiveEvent) + 'static) {
-    let status = expect_context::<LiveStatus>().0;
+    let status = expect_context::<LiveStatus>();
+    let token = status.holder.get_value() + 1;
+    status.holder.set_value(token);
+    status.connection.set(Some(Connection::Connecting));
+    status.problem.set(None);
+
+    // Coming back online cuts the wait before the next attempt short.
+    let wake = Rc::new(Cell::new(false));
+    let online = window_event_listener(leptos::ev::online, {
+        let wake = wake.clone();
+        move |_| wake.set(true)
+    });
+    let offline = window_event_listener(leptos::ev::offline, move |_| status.set(token, Some(Connection::Offline)));
+
     let (abort, registration) = AbortHandle::new_pair();
-    status.set(Some(Connection::Connecting));
-    let stream = Abortable::new(run(what, after, status, on_event), registration);
+    let stream = Abortable::new(run(what, position_of(&after), status, token, wake, on_event), registration);
     leptos::task::spawn_local(async move {
         let _ = stream.await;
     });
     on_cleanup(move || {
         abort.abort();
-        status.set(None);
+        online.remove();
+        offline.remove();
+        status.set(token, None);
+        status.set_problem(token, None);
     });
+}
+
+/// How one connection ended.
+enum Ended {
+    /// The server closed the stream (it is shutting down, or dropped a slow reader).
+    Closed,
+    /// An error status, at the start or in the middle of the stream, or silence.
+    Failed(ApiError),
 }
 
 async fn run(
     what: Watch,
-    after: Option<pb::LivePosition>,
-    status: RwSignal<Option<Connection>>,
+    mut last: Option<Position>,
+    status: LiveStatus,
+    token: u64,
+    wake: Rc<Cell<bool>>,
     on_event: impl Fn(LiveEvent),
 ) {
-    let mut last = position_of(&after);
     let mut failures: u32 = 0;
     loop {
+        let from_scratch = last.is_none();
         let request = pb::WatchRequest {
             after: last.map(|(transaction, event)| pb::LivePosition { transaction, event }),
             all_tickets: what.all_tickets,
             ticket_numbers: what.ticket_numbers.clone(),
         };
-        match api::live().watch(request).await {
+        let ended = match api::live().watch(request).await {
+            Err(error) => Ended::Failed(error.into()),
             Ok(response) => {
                 let mut stream = response.into_inner();
                 loop {
-                    let next = select(Box::pin(stream.message()), gloo_timers::future::TimeoutFuture::new(SILENCE_MS));
-                    let message = match next.await {
+                    let next = select(Box::pin(stream.message()), TimeoutFuture::new(SILENCE_MS)).await;
+                    let message = match next {
                         Either::Left((Ok(Some(message)), _)) => message,
-                        // Ended by the server (it is shutting down) or silent too long: reconnect.
-                        Either::Left((Ok(None), _)) | Either::Right(_) => break,
-                        Either::Left((Err(status), _)) => {
-                            if ApiError::from(status).is_unauthenticated() {
-                                // Signed out elsewhere: nothing to reconnect to until sign-in.
-                                return reload_to_sign_in();
-                            }
-                            break;
+                        Either::Left((Ok(None), _)) => break Ended::Closed,
+                        // An error status in the trailers, mid-stream: an error, not an end.
+                        Either::Left((Err(error), _)) => break Ended::Failed(error.into()),
+                        Either::Right(_) => {
+                            break Ended::Failed(ApiError {
+                                code: tonic::Code::DeadlineExceeded,
+                                message: "Steward stopped answering.".to_owned(),
+                                fields: Vec::new(),
+                            });
                         }
                     };
                     match message.message {
                         Some(Message::Live(live)) => {
                             last = last.max(position_of(&live.position));
                             failures = 0;
-                            status.set(Some(Connection::Live));
-                            on_event(LiveEvent::Live);
+                            status.set(token, Some(Connection::Live));
+                            status.set_problem(token, None);
+                            on_event(LiveEvent::Live { from_scratch });
                         }
                         Some(Message::TicketChange(change)) => {
                             let position = position_of(&change.position);
-                            if position > last {
+                            // At or below the last position: already applied.
+                            if position.is_some() && position > last {
                                 last = position;
                                 on_event(LiveEvent::Change(Box::new(change)));
                             }
@@ -123,34 +195,49 @@ async fn run(
                     }
                 }
             }
-            Err(status) => {
-                if ApiError::from(status).is_unauthenticated() {
-                    return reload_to_sign_in();
-                }
+        };
+        if let Ended::Failed(error) = ended {
+            if error.is_unauthenticated() {
+                // Signed out (here or elsewhere): reloading lets the shell ask for a sign-in.
+                return reload_to_sign_in();
             }
+            status.set_problem(token, Some(error.message));
         }
         failures += 1;
         let offline = failures >= OFFLINE_AFTER || !navigator_online();
-        status.set(Some(if offline { Connection::Offline } else { Connection::Reconnecting }));
-        let backoff = (FIRST_BACKOFF_MS * 2f64.powi(failures.saturating_sub(1).min(10) as i32)).min(MAX_BACKOFF_MS);
-        let jittered = backoff * (0.5 + js_sys::Math::random() / 2.0);
-        gloo_timers::future::TimeoutFuture::new(jittered as u32).await;
+        status.set(token, Some(if offline { Connection::Offline } else { Connection::Reconnecting }));
+        wait_before_retry(failures, &wake).await;
     }
 }
 
-/// Calls `refresh` shortly after any change to what the page watches (several changes in a
-/// burst cause one refresh), and after a resync: for pages that show data of their own.
+/// Waits 0.5 s, 1 s, 2 s, ... up to 10 s after the `failures`-th failure in a row, each
+/// jittered to between half and all of it; returns early when the browser comes back online.
+async fn wait_before_retry(failures: u32, wake: &Cell<bool>) {
+    let exponent = failures.saturating_sub(1).min(16) as i32;
+    let backoff = (FIRST_BACKOFF_MS * 2f64.powi(exponent)).min(MAX_BACKOFF_MS);
+    let mut remaining = backoff * (0.5 + js_sys::Math::random() / 2.0);
+    wake.set(false);
+    while remaining > 0.0 && !wake.get() {
+        let slice = remaining.min(250.0);
+        TimeoutFuture::new(slice as u32).await;
+        remaining -= slice;
+    }
+}
+
+/// Calls `refresh` shortly after any change to what the page watches (a burst of changes causes
+/// one refresh), after a resync, and once the first connection is live (to cover changes made
+/// between the page's own load and the start of the stream): for pages that load their own data.
 pub fn refresh_on_change(what: Watch, refresh: impl Fn() + 'static) {
-    let scheduled = RwSignal::new(false);
-    let refresh = std::rc::Rc::new(refresh);
+    let scheduled = Rc::new(Cell::new(false));
+    let refresh = Rc::new(refresh);
     watch(what, None, move |event| {
-        if matches!(event, LiveEvent::Live) || scheduled.get_untracked() {
+        if matches!(event, LiveEvent::Live { from_scratch: false }) || scheduled.get() {
             return;
         }
         scheduled.set(true);
-        let refresh = refresh.clone();
+        let (scheduled, refresh) = (scheduled.clone(), refresh.clone());
         leptos::task::spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(150).await;
+            TimeoutFuture::new(200).await;
             scheduled.set(false);
             refresh();
         });
@@ -161,26 +248,31 @@ fn navigator_online() -> bool {
     web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
 }
 
-/// The session ended: reloading the page lets the shell send the person to sign in.
 fn reload_to_sign_in() {
     if let Some(window) = web_sys::window() {
         let _ = window.location().reload();
     }
 }
 
-/// Shows the page's stream state: live, reconnecting or offline.
+/// Shows the page's stream state: "Live", "Reconnecting…" or "Offline" (with the last problem
+/// as its title); nothing on pages that do not watch.
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
-    let status = expect_context::<LiveStatus>().0;
+    let status = expect_context::<LiveStatus>();
     move || {
-        status.get().map(|connection| {
+        status.connection.get().map(|connection| {
             let (class, text) = match connection {
                 Connection::Connecting => ("live-indicator connecting", "Connecting…"),
                 Connection::Live => ("live-indicator live", "Live"),
                 Connection::Reconnecting => ("live-indicator reconnecting", "Reconnecting…"),
                 Connection::Offline => ("live-indicator offline", "Offline"),
             };
-            view! { <span class=class role="status" aria-live="polite">{text}</span> }
+            let title = move || match (connection, status.problem.get()) {
+                (Connection::Live, _) => "Changes appear as they happen.".to_owned(),
+                (_, Some(problem)) => format!("Live updates interrupted: {problem}"),
+                (_, None) => "Live updates interrupted; trying again.".to_owned(),
+            };
+            view! { <span class=class role="status" title=title>{text}</span> }
         })
     }
 }

@@ -416,7 +416,7 @@ pub fn BoardPage() -> impl IntoView {
                     }
                 }
                 LiveEvent::Resync => board.load(|_| {}),
-                LiveEvent::Live => {}
+                LiveEvent::Live { .. } => {}
             });
         });
     });
