@@ -136,6 +136,23 @@ pub fn can_administer(who: &Principal) -> bool {
     who.is_admin()
 }
 
+/// Whether `who` may triage: see the triage queue, set priority flags, run the timebox, link
+/// issues, record releases, log time and fill in response templates.
+pub fn can_triage(who: &Principal) -> bool {
+    who.is_staff()
+}
+
+/// Whether `who` may see how much of `community_id`'s support budget is used: staff and the
+/// community's representatives (who speak for it and spend it), not its other members.
+pub fn can_view_budget(who: &Principal, community_id: i64) -> bool {
+    who.is_staff() || who.role_in(community_id) == Some(MembershipRole::Representative)
+}
+
+/// Whether `who` may change Steward's configuration: budgets, response templates.
+pub fn can_configure(who: &Principal) -> bool {
+    who.is_admin()
+}
+
 /// Whether `who` may see the list of staff (to assign tickets).
 pub fn can_list_staff(who: &Principal) -> bool {
     who.is_staff()
@@ -390,5 +407,18 @@ mod tests {
         assert_eq!(visible_communities(&steward()), None);
         assert_eq!(visible_communities(&person(50, None, &[B], &[A, B])), Some(vec![A, B]));
         assert_eq!(visible_communities(&outsider()), Some(vec![]));
+    }
+
+    #[test]
+    fn triage_is_for_staff_budgets_for_staff_and_representatives_configuration_for_admins() {
+        for who in everyone() {
+            assert_eq!(can_triage(&who), who.staff_role.is_some(), "{}", who.display_name);
+            assert_eq!(can_configure(&who), who.staff_role == Some(StaffRole::Admin), "{}", who.display_name);
+            for community_id in [A, B] {
+                let expected = who.staff_role.is_some() || who.representative_of.contains(&community_id);
+                assert_eq!(can_view_budget(&who, community_id), expected, "{} in {community_id}", who.display_name);
+            }
+        }
+        assert!(can_view_budget(&rep_a(), A) && !can_view_budget(&member_a(), A) && !can_view_budget(&rep_b(), A));
     }
 }

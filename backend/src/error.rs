@@ -9,10 +9,12 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::domain::intake::FieldError;
-use crate::domain::lifecycle::{NoStepBetween, TransitionRefused};
+use crate::domain::lifecycle::{NoStepBetween, ReleaseMissing, TransitionRefused};
 
 /// Reason in `google.rpc.ErrorInfo` when the lifecycle refuses a step.
 pub const REASON_TRANSITION_NOT_ALLOWED: &str = "TRANSITION_NOT_ALLOWED";
+/// Reason in `google.rpc.ErrorInfo` when a ticket cannot be closed before its release is recorded.
+pub const REASON_RELEASE_REQUIRED: &str = "RELEASE_REQUIRED";
 /// Reason in `google.rpc.ErrorInfo` when the caller's version of a ticket is stale.
 pub const REASON_STALE_VERSION: &str = "STALE_VERSION";
 /// The `google.rpc.ErrorInfo` domain of Steward's reasons.
@@ -41,6 +43,9 @@ pub enum AppError {
     /// A board move between two columns that no step of the lifecycle makes.
     #[error("{0}")]
     NoStep(#[from] NoStepBetween),
+    /// A change request or problem cannot be closed before its release is recorded.
+    #[error(transparent)]
+    ReleaseMissing(#[from] ReleaseMissing),
     /// Someone else changed the ticket since the caller read it.
     #[error("this ticket was changed by someone else since you opened it (now version {current})")]
     StaleVersion { current: i64 },
@@ -107,6 +112,10 @@ impl From<AppError> for Status {
             AppError::PermissionDenied(_) => Status::permission_denied(message),
             AppError::TransitionRefused(_) | AppError::NoStep(_) => {
                 let details = ErrorDetails::with_error_info(REASON_TRANSITION_NOT_ALLOWED, ERROR_DOMAIN, []);
+                Status::with_error_details(Code::FailedPrecondition, message, details)
+            }
+            AppError::ReleaseMissing(_) => {
+                let details = ErrorDetails::with_error_info(REASON_RELEASE_REQUIRED, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }
             AppError::StaleVersion { current } => {

@@ -10,7 +10,7 @@ use crate::db::models::events::{self, Event, NewEvent};
 use crate::db::models::people::Person;
 use crate::db::models::tickets::Ticket;
 use crate::domain::lifecycle::Action;
-use crate::domain::{Priority, RequestType, TicketState};
+use crate::domain::{Priority, PriorityFlag, RequestType, TicketState};
 use crate::error::AppResult;
 use diesel_async::AsyncPgConnection;
 
@@ -35,6 +35,27 @@ pub enum TicketChange<'a> {
     },
     /// Moved within its board column.
     Reordered,
+    /// Staff set the flags that place it in the triage order (staff only).
+    FlagsSet,
+    /// The 30-minute timebox started or stopped (staff only).
+    Timebox {
+        running: bool,
+    },
+    /// The release that makes it available was recorded (or cleared).
+    ReleaseRecorded,
+    /// An engineering issue was linked.
+    Linked {
+        url: &'a str,
+        title: &'a str,
+    },
+    /// An engineering issue was unlinked.
+    Unlinked {
+        link_id: i64,
+    },
+    /// Time was logged on it (staff only).
+    TimeLogged {
+        minutes: i32,
+    },
 }
 
 /// One field changed by an update, as database spellings (ids for people).
@@ -90,6 +111,15 @@ pub async fn record(
             ("commented", internal, json!({ "comment_id": comment_id, "internal": internal }))
         }
         TicketChange::Reordered => ("reordered", false, json!({ "state": ticket.state.as_str(), "rank": ticket.rank })),
+        TicketChange::FlagsSet => {
+            let flags: Vec<&str> = ticket.flags.iter().map(|f| f.as_str()).collect();
+            ("flags_set", true, json!({ "flags": flags }))
+        }
+        TicketChange::Timebox { running } => ("timebox", true, json!({ "running": running })),
+        TicketChange::ReleaseRecorded => ("release_recorded", false, json!({ "released_in": ticket.released_in })),
+        TicketChange::Linked { url, title } => ("linked", false, json!({ "url": url, "title": title })),
+        TicketChange::Unlinked { link_id } => ("unlinked", false, json!({ "link_id": link_id })),
+        TicketChange::TimeLogged { minutes } => ("time_logged", true, json!({ "minutes": minutes })),
     };
     events::append(
         conn,
@@ -120,6 +150,38 @@ pub fn summary(event: &Event, people: &HashMap<i64, Person>) -> String {
             line
         }
         "reordered" => format!("moved it within {}", state("state")),
+        "flags_set" => {
+            let flags: Vec<&str> = event
+                .data
+                .get("flags")
+                .and_then(|v| v.as_array())
+                .map(|flags| {
+                    flags.iter().filter_map(|f| f.as_str()).filter_map(PriorityFlag::parse).map(|f| f.label()).collect()
+                })
+                .unwrap_or_default();
+            if flags.is_empty() {
+                "cleared the priority flags".to_owned()
+            } else {
+                format!("set the priority flags: {}", flags.join(", "))
+            }
+        }
+        "timebox" => {
+            if event.data.get("running").and_then(|v| v.as_bool()) == Some(true) {
+                "started the 30-minute timebox".to_owned()
+            } else {
+                "stopped the timebox".to_owned()
+            }
+        }
+        "release_recorded" => match event.data.get("released_in").and_then(|v| v.as_str()) {
+            Some(release) => format!("recorded the release: {release}"),
+            None => "cleared the release".to_owned(),
+        },
+        "linked" => format!("linked the issue \"{}\" ({})", text("title"), text("url")),
+        "unlinked" => "removed a linked issue".to_owned(),
+        "time_logged" => {
+            let minutes = event.data.get("minutes").and_then(|v| v.as_i64()).unwrap_or(0);
+            format!("logged {} h {:02} min", minutes / 60, minutes % 60)
+        }
         "requester_replied" => format!("answered, which moved it from {} to {}", state("from"), state("to")),
         "commented" => {
             if event.internal {

@@ -17,6 +17,7 @@ use steward_proto::v1::directory_service_server::DirectoryServiceServer;
 use steward_proto::v1::intake_service_server::IntakeServiceServer;
 use steward_proto::v1::live_service_server::LiveServiceServer;
 use steward_proto::v1::ticket_service_server::TicketServiceServer;
+use steward_proto::v1::triage_service_server::TriageServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
@@ -31,6 +32,7 @@ use crate::services::directory::DirectoryApi;
 use crate::services::intake::IntakeApi;
 use crate::services::live::LiveApi;
 use crate::services::tickets::TicketApi;
+use crate::services::triage::TriageApi;
 use crate::{AppState, auth, db};
 
 /// The Steward services' names, as health and reflection report them.
@@ -68,6 +70,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .add_service(IntakeServiceServer::new(IntakeApi))
         .add_service(LiveServiceServer::new(LiveApi { state: state.clone() }))
         .add_service(TicketServiceServer::new(TicketApi { state: state.clone() }))
+        .add_service(TriageServiceServer::new(TriageApi { state: state.clone() }))
         .prepare()
         .into_axum_router()
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))

@@ -26,6 +26,8 @@ diesel::table! {
         slug -> Text,
         name -> Text,
         created_at -> Timestamptz,
+        budget_hours -> Nullable<Int4>,
+        budget_period -> Text,
     }
 }
 
@@ -99,6 +101,43 @@ diesel::table! {
         resolved_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
         board_rank -> Float8,
+        priority_flags -> Array<Text>,
+        acknowledged_at -> Nullable<Timestamptz>,
+        timebox_started_at -> Nullable<Timestamptz>,
+        released_in -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ticket_links (id) {
+        id -> Int8,
+        ticket_number -> Int8,
+        url -> Text,
+        title -> Text,
+        added_by -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    time_entries (id) {
+        id -> Int8,
+        ticket_number -> Int8,
+        person_id -> Int8,
+        minutes -> Int4,
+        worked_on -> Date,
+        note -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    response_templates (key) {
+        key -> Text,
+        name -> Text,
+        body -> Text,
+        position -> Int4,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -109,6 +148,9 @@ diesel::joinable!(memberships -> people (person_id));
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(ticket_events -> tickets (ticket_number));
 diesel::joinable!(tickets -> communities (community_id));
+diesel::joinable!(ticket_links -> tickets (ticket_number));
+diesel::joinable!(time_entries -> tickets (ticket_number));
+diesel::joinable!(time_entries -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_changes,
@@ -117,7 +159,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     failed_sign_ins,
     memberships,
     people,
+    response_templates,
     sessions,
     ticket_events,
+    ticket_links,
     tickets,
+    time_entries,
 );

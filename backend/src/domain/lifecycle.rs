@@ -18,7 +18,7 @@
 //!
 //! Who may take an action is not decided here but in [`crate::authz`].
 
-use super::TicketState;
+use super::{RequestType, TicketState};
 
 /// A step a person asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -153,6 +153,48 @@ pub fn step_between(from: TicketState, to: TicketState) -> Result<Action, NoStep
     Action::ALL.iter().copied().find(|&action| next_state(from, action) == Ok(to)).ok_or(NoStepBetween { from, to })
 }
 
+/// Whether a ticket of this type may be closed only once the release or change that makes it
+/// available to users is recorded on it (seed 000: a feature request or bug is not closed before
+/// the change reaches users): change requests and problems.
+pub fn close_needs_release(request_type: RequestType) -> bool {
+    matches!(request_type, RequestType::ChangeRequest | RequestType::ProblemTroubleshooting)
+}
+
+/// A ticket that must not be closed yet because no release is recorded on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReleaseMissing {
+    pub request_type: RequestType,
+}
+
+impl std::fmt::Display for ReleaseMissing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Cannot close a {} before the release or change that makes it available to users is recorded \
+             on it: record the release on the ticket, then close it.",
+            self.request_type.label().to_lowercase()
+        )
+    }
+}
+
+impl std::error::Error for ReleaseMissing {}
+
+/// Whether `action` may be taken on a ticket of `request_type` with `released_in` recorded, as
+/// far as the release rule goes (the state rules are [`next_state`]'s). Declining a request
+/// that never started is not closing it as done, so only [`Action::Close`] is held back.
+pub fn check_release(
+    action: Action,
+    request_type: RequestType,
+    released_in: Option<&str>,
+) -> Result<(), ReleaseMissing> {
+    let recorded = released_in.is_some_and(|release| !release.trim().is_empty());
+    if action == Action::Close && close_needs_release(request_type) && !recorded {
+        Err(ReleaseMissing { request_type })
+    } else {
+        Ok(())
+    }
+}
+
 /// The state after the requester's side answers in the conversation: a ticket that was
 /// waiting on them (Pending) goes back to Open; any other state stays.
 pub fn after_requester_reply(state: TicketState) -> TicketState {
@@ -282,5 +324,27 @@ mod tests {
     fn only_decline_and_reopen_need_a_reason() {
         let needing: Vec<_> = Action::ALL.iter().filter(|a| a.needs_reason()).collect();
         assert_eq!(needing, [&Decline, &Reopen]);
+    }
+
+    #[test]
+    fn change_requests_and_problems_close_only_with_a_release() {
+        for &request_type in RequestType::ALL {
+            let needs = matches!(request_type, RequestType::ChangeRequest | RequestType::ProblemTroubleshooting);
+            assert_eq!(close_needs_release(request_type), needs, "{request_type:?}");
+            for &action in Action::ALL {
+                let without = check_release(action, request_type, None);
+                let blank = check_release(action, request_type, Some("  "));
+                let with = check_release(action, request_type, Some("v2.4.0"));
+                assert_eq!(with, Ok(()), "{request_type:?} {action:?} with a release");
+                if needs && action == Close {
+                    assert_eq!(without, Err(ReleaseMissing { request_type }));
+                    assert_eq!(blank, Err(ReleaseMissing { request_type }), "a blank release is none");
+                } else {
+                    assert_eq!(without, Ok(()), "{request_type:?} {action:?}");
+                }
+            }
+        }
+        let message = ReleaseMissing { request_type: RequestType::ChangeRequest }.to_string();
+        assert!(message.starts_with("Cannot close a change request before the release"), "{message}");
     }
 }

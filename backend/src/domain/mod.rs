@@ -3,8 +3,11 @@
 //! exhaustively in place; the services and the database layer only apply these decisions.
 
 pub mod board;
+pub mod budget;
 pub mod intake;
 pub mod lifecycle;
+pub mod priority;
+pub mod templates;
 mod values;
 
-pub use values::{MembershipRole, Priority, RequestType, StaffRole, TicketState};
+pub use values::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};

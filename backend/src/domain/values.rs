@@ -91,6 +91,26 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// A fact about a request that a steward records, and that moves it up the triage order
+    /// (see [`crate::domain::priority`]).
+    PriorityFlag {
+        DedicatedFunding = ("dedicated_funding", "Comes with dedicated funding"),
+        ManyCommunities = ("many_communities", "Affects many communities"),
+        AlignedGoals = ("aligned_goals", "Aligned with our goals"),
+        AlignedUpstream = ("aligned_upstream", "Aligned with upstream's goals"),
+        HighImpact = ("high_impact", "High impact on one community"),
+    }
+}
+
+text_enum! {
+    /// The period a community's support budget renews over (calendar periods, UTC).
+    BudgetPeriod {
+        Month = ("month", "month"),
+        Quarter = ("quarter", "quarter"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +131,12 @@ mod tests {
         }
         for value in StaffRole::ALL {
             assert_eq!(StaffRole::parse(value.as_str()), Some(*value));
+        }
+        for value in BudgetPeriod::ALL {
+            assert_eq!(BudgetPeriod::parse(value.as_str()), Some(*value));
+        }
+        for value in PriorityFlag::ALL {
+            assert_eq!(PriorityFlag::parse(value.as_str()), Some(*value));
         }
         assert_eq!(TicketState::parse("Open"), None);
     }

@@ -12,7 +12,7 @@ use crate::db::models::live::Card;
 use crate::db::models::people::{Membership, Person};
 use crate::db::models::tickets::Ticket;
 use crate::domain::lifecycle::Action;
-use crate::domain::{MembershipRole, Priority, RequestType, StaffRole, TicketState};
+use crate::domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
 use crate::error::{AppError, AppResult};
 
 pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
@@ -116,6 +116,45 @@ pub fn action_from_pb(value: i32) -> AppResult<Action> {
         Ok(pb::TicketAction::Reopen) => Ok(Action::Reopen),
         Ok(pb::TicketAction::Unspecified) => Err(AppError::invalid("action", "Choose an action.")),
         Err(_) => Err(AppError::invalid("action", format!("{value} is not an action."))),
+    }
+}
+
+pub fn priority_flag_to_pb(value: PriorityFlag) -> pb::PriorityFlag {
+    match value {
+        PriorityFlag::DedicatedFunding => pb::PriorityFlag::DedicatedFunding,
+        PriorityFlag::ManyCommunities => pb::PriorityFlag::ManyCommunities,
+        PriorityFlag::AlignedGoals => pb::PriorityFlag::AlignedGoals,
+        PriorityFlag::AlignedUpstream => pb::PriorityFlag::AlignedUpstream,
+        PriorityFlag::HighImpact => pb::PriorityFlag::HighImpact,
+    }
+}
+
+pub fn priority_flag_from_pb(value: i32, field: &str) -> AppResult<PriorityFlag> {
+    match pb::PriorityFlag::try_from(value) {
+        Ok(pb::PriorityFlag::DedicatedFunding) => Ok(PriorityFlag::DedicatedFunding),
+        Ok(pb::PriorityFlag::ManyCommunities) => Ok(PriorityFlag::ManyCommunities),
+        Ok(pb::PriorityFlag::AlignedGoals) => Ok(PriorityFlag::AlignedGoals),
+        Ok(pb::PriorityFlag::AlignedUpstream) => Ok(PriorityFlag::AlignedUpstream),
+        Ok(pb::PriorityFlag::HighImpact) => Ok(PriorityFlag::HighImpact),
+        Ok(pb::PriorityFlag::Unspecified) | Err(_) => {
+            Err(AppError::invalid(field, "Choose one of the priority flags."))
+        }
+    }
+}
+
+pub fn budget_period_to_pb(value: BudgetPeriod) -> pb::BudgetPeriod {
+    match value {
+        BudgetPeriod::Month => pb::BudgetPeriod::Month,
+        BudgetPeriod::Quarter => pb::BudgetPeriod::Quarter,
+    }
+}
+
+/// The period, defaulting to a month when unspecified.
+pub fn budget_period_from_pb(value: i32) -> AppResult<BudgetPeriod> {
+    match pb::BudgetPeriod::try_from(value) {
+        Ok(pb::BudgetPeriod::Unspecified | pb::BudgetPeriod::Month) => Ok(BudgetPeriod::Month),
+        Ok(pb::BudgetPeriod::Quarter) => Ok(BudgetPeriod::Quarter),
+        Err(_) => Err(AppError::invalid("period", "Choose a month or a quarter.")),
     }
 }
 
@@ -233,6 +272,8 @@ impl TicketContext<'_> {
             updated_at: Some(timestamp(value.updated_at)),
             resolved_at: value.resolved_at.map(timestamp),
             closed_at: value.closed_at.map(timestamp),
+            acknowledged_at: value.acknowledged_at.map(timestamp),
+            released_in: value.released_in.clone(),
         }
     }
 

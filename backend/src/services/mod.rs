@@ -9,6 +9,7 @@ pub mod directory;
 pub mod intake;
 pub mod live;
 pub mod tickets;
+pub mod triage;
 
 use std::collections::HashMap;
 

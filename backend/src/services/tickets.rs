@@ -14,11 +14,12 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{self, TicketContext};
 use super::encode_tickets;
+use super::triage;
 use crate::AppState;
 use crate::auth::{Principal, caller};
 use crate::authz::{self, Filing};
 use crate::db::models::tickets::{self, Change, Filter, PageAfter, Ticket};
-use crate::db::models::{comments, communities, events as event_rows, people};
+use crate::db::models::{comments, communities, events as event_rows, people, triage as triage_rows};
 use crate::domain::intake::{self, RequestDraft};
 use crate::domain::lifecycle::{self, Action};
 use crate::error::{AppError, AppResult};
@@ -57,6 +58,7 @@ pub(crate) async fn take_step(
         return Err(AppError::PermissionDenied(refusal_for(action)));
     }
     let to = lifecycle::next_state(ticket.state, action)?;
+    lifecycle::check_release(action, ticket.request_type, ticket.released_in.as_deref())?;
     let change = Change { state: Some(to), rank, ..Change::default() };
     // The change and its event go out together (pipelined); if the change is refused, the
     // transaction rolls the event back with it.
@@ -205,11 +207,17 @@ impl TicketApi {
             })
             .map(|&action| convert::action_to_pb(action) as i32)
             .collect();
+        let links = triage_rows::links_of(&mut conn, ticket.number).await?;
+        let linkers: Vec<i64> = links.iter().map(|l| l.added_by).collect();
+        let linkers = people::by_ids(&conn, &linkers).await?;
+        let triage = if authz::can_triage(who) { Some(triage::triage_of(&mut conn, &ticket).await?) } else { None };
         Ok(pb::GetTicketResponse {
             ticket: Some(encoded),
             comments: conversation.iter().map(|c| context.comment(c)).collect(),
             available_actions,
             can_manage: authz::can_manage_tickets(who),
+            links: links.iter().map(|l| triage::encode_link(l, &linkers)).collect(),
+            triage,
         })
     }
 
@@ -380,6 +388,10 @@ impl TicketApi {
                     .await?;
                 } else {
                     tickets::touch(conn, ticket.number).await?;
+                }
+                if !internal && who.is_staff() {
+                    // Support's first public answer is the acknowledgement (seeds 001, 002).
+                    triage_rows::mark_acknowledged(conn, ticket.number).await?;
                 }
                 Ok::<_, AppError>(comment)
             })

@@ -11,4 +11,5 @@ mod directory;
 mod live;
 mod server;
 mod tickets;
+mod triage;
 mod util;

@@ -7,6 +7,7 @@ pub mod live;
 pub mod people;
 pub mod sessions;
 pub mod tickets;
+pub mod triage;
 
 use diesel::result::{DatabaseErrorKind, Error};
 

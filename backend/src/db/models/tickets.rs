@@ -11,7 +11,7 @@ use super::unknown_value;
 use crate::authz::{TicketFacts, TicketVisibility};
 use crate::db::schema::tickets;
 use crate::domain::intake::{Answer, CheckedRequest};
-use crate::domain::{Priority, RequestType, TicketState, board};
+use crate::domain::{Priority, PriorityFlag, RequestType, TicketState, board};
 use crate::error::{AppError, AppResult};
 
 #[derive(Queryable, Selectable)]
@@ -34,6 +34,10 @@ struct TicketRow {
     resolved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
     board_rank: f64,
+    priority_flags: Vec<String>,
+    acknowledged_at: Option<DateTime<Utc>>,
+    timebox_started_at: Option<DateTime<Utc>>,
+    released_in: Option<String>,
 }
 
 /// A ticket as stored, in domain values.
@@ -57,6 +61,14 @@ pub struct Ticket {
     pub closed_at: Option<DateTime<Utc>>,
     /// The place in its board column (see [`crate::domain::board`]).
     pub rank: f64,
+    /// What places it in the triage order (see [`crate::domain::priority`]).
+    pub flags: Vec<PriorityFlag>,
+    /// When support first answered the requester publicly.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// When a steward started the 30-minute attempt to resolve it.
+    pub timebox_started_at: Option<DateTime<Utc>>,
+    /// The release or change that makes it available to users.
+    pub released_in: Option<String>,
 }
 
 impl Ticket {
@@ -93,6 +105,14 @@ impl TryFrom<TicketRow> for Ticket {
             resolved_at: row.resolved_at,
             closed_at: row.closed_at,
             rank: row.board_rank,
+            flags: row
+                .priority_flags
+                .iter()
+                .map(|flag| PriorityFlag::parse(flag).ok_or_else(|| unknown_value("tickets.priority_flags", flag)))
+                .collect::<AppResult<_>>()?,
+            acknowledged_at: row.acknowledged_at,
+            timebox_started_at: row.timebox_started_at,
+            released_in: row.released_in,
         })
     }
 }
@@ -145,6 +165,11 @@ pub struct Change {
     /// The place in the board column; a change of state without one puts the ticket at the
     /// bottom of its new column.
     pub rank: Option<f64>,
+    pub flags: Option<Vec<PriorityFlag>>,
+    /// `Some(None)` clears it.
+    pub released_in: Option<Option<String>>,
+    /// `Some(None)` stops the timebox.
+    pub timebox_started_at: Option<Option<DateTime<Utc>>>,
 }
 
 #[derive(AsChangeset)]
@@ -156,6 +181,9 @@ struct ChangeRow<'a> {
     request_type: Option<&'a str>,
     confidential: Option<bool>,
     board_rank: Option<f64>,
+    priority_flags: Option<Vec<&'a str>>,
+    released_in: Option<Option<&'a str>>,
+    timebox_started_at: Option<Option<DateTime<Utc>>>,
 }
 
 /// Applies `change` if the ticket is still at `expected_version`, bumping the version and the
@@ -174,6 +202,9 @@ pub async fn apply(conn: &AsyncPgConnection, number: i64, expected_version: i64,
         request_type: change.request_type.map(RequestType::as_str),
         confidential: change.confidential,
         board_rank: rank,
+        priority_flags: change.flags.as_ref().map(|flags| flags.iter().map(|f| f.as_str()).collect()),
+        released_in: change.released_in.as_ref().map(|r| r.as_deref()),
+        timebox_started_at: change.timebox_started_at,
     };
     let resolved_at = match change.state {
         Some(TicketState::Resolved) => Some(Some(Utc::now())),
@@ -412,4 +443,12 @@ pub async fn awaiting_approval(conn: &mut AsyncPgConnection, community_ids: &[i6
 pub async fn touch(conn: &mut AsyncPgConnection, number: i64) -> AppResult<()> {
     diesel::update(tickets::table.find(number)).set(tickets::updated_at.eq(diesel::dsl::now)).execute(conn).await?;
     Ok(())
+}
+
+/// Every ticket in one of `states`, whoever asks; callers check access.
+pub async fn in_states(conn: &mut AsyncPgConnection, states: &[TicketState]) -> AppResult<Vec<Ticket>> {
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let rows: Vec<TicketRow> =
+        tickets::table.filter(tickets::state.eq_any(states)).select(TicketRow::as_select()).load(conn).await?;
+    rows.into_iter().map(Ticket::try_from).collect()
 }

@@ -15,6 +15,7 @@ use steward_proto::v1::directory_service_client::DirectoryServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
+use steward_proto::v1::triage_service_client::TriageServiceClient;
 use tokio_util::sync::CancellationToken;
 use tonic::codegen::InterceptedService;
 use tonic::service::Interceptor;
@@ -147,6 +148,7 @@ pub struct Client {
     pub directory: DirectoryServiceClient<Intercepted>,
     pub intake: IntakeServiceClient<Intercepted>,
     pub tickets: TicketServiceClient<Intercepted>,
+    pub triage: TriageServiceClient<Intercepted>,
 }
 
 impl Client {
@@ -159,7 +161,8 @@ impl Client {
             live: LiveServiceClient::with_interceptor(channel.clone(), jar.clone()),
             directory: DirectoryServiceClient::with_interceptor(channel.clone(), jar.clone()),
             intake: IntakeServiceClient::with_interceptor(channel.clone(), jar.clone()),
-            tickets: TicketServiceClient::with_interceptor(channel, jar.clone()),
+            tickets: TicketServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            triage: TriageServiceClient::with_interceptor(channel, jar.clone()),
             jar,
         }
     }

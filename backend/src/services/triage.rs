@@ -1,0 +1,559 @@
+//! `steward.v1.TriageService`: the priority-ordered triage queue and what stewards record while
+//! they triage (flags, timebox, linked issues, release, time), support budgets, and response
+//! templates. The order is [`crate::domain::priority`]'s, budgets [`crate::domain::budget`]'s,
+//! placeholders [`crate::domain::templates`]'s; this module only reads, checks and writes.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use steward_proto::v1 as pb;
+use steward_proto::v1::triage_service_server::TriageService;
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use super::encode_tickets;
+use super::tickets::{check_version, visible_ticket};
+use crate::AppState;
+use crate::auth::{Principal, caller};
+use crate::authz;
+use crate::db::models::tickets::{self, Change, Ticket};
+use crate::db::models::triage::{self, Template};
+use crate::db::models::{communities, people};
+use crate::domain::priority::{self, BudgetUse, PlacingRule, QueueEntry};
+use crate::domain::templates::{self, Placeholder, TemplateError};
+use crate::domain::{PriorityFlag, TicketState, budget};
+use crate::error::{AppError, AppResult};
+use crate::events::{self, TicketChange};
+
+/// How long the first attempt to resolve a ticket may take (seed 001).
+pub const TIMEBOX: Duration = Duration::minutes(30);
+/// The states of tickets still to be worked.
+const QUEUE_STATES: &[TicketState] =
+    &[TicketState::New, TicketState::Open, TicketState::InProgress, TicketState::Pending];
+
+const LINK_TITLE_MAX_CHARS: usize = 200;
+const RELEASE_MAX_CHARS: usize = 200;
+const NOTE_MAX_CHARS: usize = 500;
+const TEMPLATE_BODY_MAX_CHARS: usize = 20_000;
+
+pub struct TriageApi {
+    pub state: AppState,
+}
+
+fn require_triage(who: &Principal) -> AppResult<()> {
+    if authz::can_triage(who) {
+        Ok(())
+    } else {
+        Err(AppError::PermissionDenied("Only the support team can triage tickets."))
+    }
+}
+
+fn require_configure(who: &Principal) -> AppResult<()> {
+    if authz::can_configure(who) {
+        Ok(())
+    } else {
+        Err(AppError::PermissionDenied("Only an admin can change budgets and response templates."))
+    }
+}
+
+/// How much of their budget each of these communities has used in the period containing today.
+async fn budget_uses(conn: &mut AsyncPgConnection, community_ids: &[i64]) -> AppResult<HashMap<i64, BudgetUse>> {
+    let today = Utc::now().date_naive();
+    let mut uses = HashMap::new();
+    for setting in triage::budget_settings(conn, community_ids).await? {
+        let use_ = match setting.hours {
+            None => BudgetUse::NoBudget,
+            Some(hours) => {
+                let (from, until) = budget::period_containing(today, setting.period);
+                let used = triage::time_used(conn, setting.community_id, from, until).await?;
+                budget::budget_use(Some(hours), used.budget_minutes)
+            }
+        };
+        uses.insert(setting.community_id, use_);
+    }
+    Ok(uses)
+}
+
+/// What the priority order needs to know about `ticket`.
+fn queue_entry(ticket: &Ticket, budget: BudgetUse) -> QueueEntry {
+    QueueEntry {
+        number: ticket.number,
+        request_type: ticket.request_type,
+        priority: ticket.priority,
+        flags: ticket.flags.clone(),
+        budget,
+        created_at: ticket.created_at,
+    }
+}
+
+fn encode_triage(ticket: &Ticket, rule: PlacingRule, minutes_logged: i64) -> pb::TicketTriage {
+    pb::TicketTriage {
+        flags: ticket.flags.iter().map(|&f| convert::priority_flag_to_pb(f) as i32).collect(),
+        placed_by: rule.explanation().to_owned(),
+        timebox_started_at: ticket.timebox_started_at.map(convert::timestamp),
+        timebox_ends_at: ticket.timebox_started_at.map(|at| convert::timestamp(at + TIMEBOX)),
+        minutes_logged: i32::try_from(minutes_logged).unwrap_or(i32::MAX),
+    }
+}
+
+/// What staff see of `ticket`'s triage (for TicketService.GetTicket).
+pub(crate) async fn triage_of(conn: &mut AsyncPgConnection, ticket: &Ticket) -> AppResult<pb::TicketTriage> {
+    let uses = budget_uses(conn, &[ticket.community_id]).await?;
+    let budget = uses.get(&ticket.community_id).copied().unwrap_or(BudgetUse::NoBudget);
+    let rule = priority::placing_rule(&queue_entry(ticket, budget));
+    let minutes = triage::minutes_logged(conn, &[ticket.number]).await?.first().map_or(0, |(_, m)| *m);
+    Ok(encode_triage(ticket, rule, minutes))
+}
+
+pub(crate) fn encode_link(link: &triage::Link, people: &HashMap<i64, people::Person>) -> pb::TicketLink {
+    pb::TicketLink {
+        id: link.id,
+        url: link.url.clone(),
+        title: link.title.clone(),
+        added_by: Some(convert::person_ref_or_unknown(link.added_by, people)),
+        created_at: Some(convert::timestamp(link.created_at)),
+    }
+}
+
+/// The budget of `community_id` in the period containing today.
+async fn budget_of(conn: &mut AsyncPgConnection, community_id: i64) -> AppResult<pb::Budget> {
+    let community = communities::find(conn, community_id).await?.ok_or(AppError::NotFound("community"))?;
+    let setting = triage::budget_settings(conn, &[community_id]).await?.pop().ok_or(AppError::NotFound("community"))?;
+    let (from, until) = budget::period_containing(Utc::now().date_naive(), setting.period);
+    let used = triage::time_used(conn, community_id, from, until).await?;
+    Ok(pb::Budget {
+        community: Some(convert::community(&community)),
+        hours: setting.hours,
+        period: convert::budget_period_to_pb(setting.period) as i32,
+        period_start: from.to_string(),
+        period_end: until.to_string(),
+        used_minutes: used.budget_minutes,
+        incident_minutes: used.incident_minutes,
+    })
+}
+
+fn encode_template(template: &Template) -> pb::ResponseTemplate {
+    pb::ResponseTemplate {
+        key: template.key.clone(),
+        name: template.name.clone(),
+        body: template.body.clone(),
+        position: template.position,
+    }
+}
+
+/// The address of a ticket's page, for `{LINK}`: on the configured public origin, else on the
+/// origin the caller's browser used.
+fn ticket_link(state: &AppState, request_origin: Option<&str>, number: i64) -> String {
+    let origin = state
+        .config
+        .public_origin
+        .clone()
+        .or_else(|| request_origin.map(str::to_owned))
+        .unwrap_or_else(|| format!("http://{}", state.config.addr));
+    format!("{}/tickets/{number}", origin.trim_end_matches('/'))
+}
+
+impl TriageApi {
+    /// Applies a staff change to one ticket at the version the caller saw, with its event, and
+    /// wakes the live streams. `decide` returns `None` when nothing changes.
+    async fn change_ticket(
+        &self,
+        who: &Principal,
+        number: i64,
+        expected_version: i64,
+        decide: impl FnOnce(&Ticket) -> AppResult<Option<(Change, TicketChange<'static>)>> + Send,
+    ) -> AppResult<pb::Ticket> {
+        require_triage(who)?;
+        let mut conn = self.state.pool.get().await?;
+        let ticket = conn
+            .transaction(async |conn| {
+                let ticket = visible_ticket(conn, who, number).await?;
+                check_version(&ticket, expected_version)?;
+                let Some((change, event)) = decide(&ticket)? else {
+                    return Ok::<_, AppError>(ticket);
+                };
+                let changed = tickets::apply(conn, number, expected_version, &change).await?;
+                events::record(conn, &changed, Some(who.person_id), event).await?;
+                Ok(changed)
+            })
+            .await?;
+        self.state.live.committed();
+        Ok(encode_tickets(&mut conn, std::slice::from_ref(&ticket)).await?.remove(0))
+    }
+
+    async fn queue(&self, who: &Principal) -> AppResult<pb::GetTriageQueueResponse> {
+        require_triage(who)?;
+        let mut conn = self.state.pool.get().await?;
+        let open = tickets::in_states(&mut conn, QUEUE_STATES).await?;
+        let mut community_ids: Vec<i64> = open.iter().map(|t| t.community_id).collect();
+        community_ids.sort_unstable();
+        community_ids.dedup();
+        let uses = budget_uses(&mut conn, &community_ids).await?;
+        let numbers: Vec<i64> = open.iter().map(|t| t.number).collect();
+        let minutes: HashMap<i64, i64> = triage::minutes_logged(&mut conn, &numbers).await?.into_iter().collect();
+        let entries = open
+            .iter()
+            .map(|t| queue_entry(t, uses.get(&t.community_id).copied().unwrap_or(BudgetUse::NoBudget)))
+            .collect();
+        let by_number: HashMap<i64, &Ticket> = open.iter().map(|t| (t.number, t)).collect();
+        let ordered: Vec<(&Ticket, PlacingRule)> =
+            priority::order(entries).into_iter().map(|(entry, rule)| (by_number[&entry.number], rule)).collect();
+        let in_order: Vec<Ticket> = ordered.iter().map(|(t, _)| (*t).clone()).collect();
+        let encoded = encode_tickets(&mut conn, &in_order).await?;
+        let entries = ordered
+            .iter()
+            .zip(encoded)
+            .map(|((ticket, rule), encoded)| pb::QueueEntry {
+                ticket: Some(encoded),
+                triage: Some(encode_triage(ticket, *rule, minutes.get(&ticket.number).copied().unwrap_or(0))),
+                untriaged: ticket.state == TicketState::New,
+                acknowledged: ticket.acknowledged_at.is_some(),
+            })
+            .collect();
+        let rules = PlacingRule::ALL.iter().map(|r| r.explanation().to_owned()).collect();
+        Ok(pb::GetTriageQueueResponse { entries, rules })
+    }
+
+    async fn set_flags(&self, who: &Principal, request: pb::SetPriorityFlagsRequest) -> AppResult<pb::Ticket> {
+        let mut flags = Vec::new();
+        for (i, &value) in request.flags.iter().enumerate() {
+            let flag = convert::priority_flag_from_pb(value, &format!("flags[{i}]"))?;
+            if !flags.contains(&flag) {
+                flags.push(flag);
+            }
+        }
+        // Stored in the seed's order, so equal sets compare equal.
+        flags.sort_by_key(|f| PriorityFlag::ALL.iter().position(|g| g == f));
+        self.change_ticket(who, request.number, request.expected_version, move |ticket| {
+            Ok((ticket.flags != flags)
+                .then(|| (Change { flags: Some(flags), ..Change::default() }, TicketChange::FlagsSet)))
+        })
+        .await
+    }
+
+    async fn set_timebox(&self, who: &Principal, request: pb::SetTimeboxRequest) -> AppResult<pb::Ticket> {
+        let running = request.running;
+        self.change_ticket(who, request.number, request.expected_version, move |ticket| {
+            if !running && ticket.timebox_started_at.is_none() {
+                return Ok(None);
+            }
+            if running && !matches!(ticket.state, TicketState::New | TicketState::Open | TicketState::InProgress) {
+                return Err(AppError::invalid(
+                    "running",
+                    format!("The timebox is for tickets being worked; this one is {}.", ticket.state),
+                ));
+            }
+            let started = running.then(Utc::now);
+            Ok(Some((
+                Change { timebox_started_at: Some(started), ..Change::default() },
+                TicketChange::Timebox { running },
+            )))
+        })
+        .await
+    }
+
+    async fn set_release(&self, who: &Principal, request: pb::SetReleaseRequest) -> AppResult<pb::Ticket> {
+        let release = request.released_in.trim().to_owned();
+        if release.chars().count() > RELEASE_MAX_CHARS {
+            return Err(AppError::invalid(
+                "released_in",
+                format!("Keep the release under {RELEASE_MAX_CHARS} characters."),
+            ));
+        }
+        let release = (!release.is_empty()).then_some(release);
+        self.change_ticket(who, request.number, request.expected_version, move |ticket| {
+            Ok((ticket.released_in != release)
+                .then(|| (Change { released_in: Some(release), ..Change::default() }, TicketChange::ReleaseRecorded)))
+        })
+        .await
+    }
+
+    async fn add_link(&self, who: &Principal, request: pb::AddLinkRequest) -> AppResult<pb::TicketLink> {
+        require_triage(who)?;
+        let url = request.url.trim().to_owned();
+        let title = request.title.trim().to_owned();
+        let parsed = url::Url::parse(&url).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        if parsed.is_none() || url.len() > 2000 {
+            return Err(AppError::invalid("url", "Give the issue's web address, starting with https://."));
+        }
+        if title.is_empty() || title.chars().count() > LINK_TITLE_MAX_CHARS {
+            return Err(AppError::invalid(
+                "title",
+                format!("Give the issue a title (up to {LINK_TITLE_MAX_CHARS} characters)."),
+            ));
+        }
+        let mut conn = self.state.pool.get().await?;
+        let link = conn
+            .transaction(async |conn| {
+                let ticket = visible_ticket(conn, who, request.number).await?;
+                let link = triage::add_link(conn, ticket.number, &url, &title, who.person_id).await?;
+                tickets::touch(conn, ticket.number).await?;
+                events::record(conn, &ticket, Some(who.person_id), TicketChange::Linked { url: &url, title: &title })
+                    .await?;
+                Ok::<_, AppError>(link)
+            })
+            .await?;
+        self.state.live.committed();
+        let people = people::by_ids(&conn, &[who.person_id]).await?;
+        Ok(encode_link(&link, &people))
+    }
+
+    async fn remove_link(&self, who: &Principal, request: pb::RemoveLinkRequest) -> AppResult<()> {
+        require_triage(who)?;
+        let mut conn = self.state.pool.get().await?;
+        conn.transaction(async |conn| {
+            let ticket = visible_ticket(conn, who, request.number).await?;
+            if !triage::remove_link(conn, ticket.number, request.link_id).await? {
+                return Err(AppError::NotFound("link"));
+            }
+            tickets::touch(conn, ticket.number).await?;
+            events::record(conn, &ticket, Some(who.person_id), TicketChange::Unlinked { link_id: request.link_id })
+                .await?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+        self.state.live.committed();
+        Ok(())
+    }
+
+    async fn log_time(&self, who: &Principal, request: pb::LogTimeRequest) -> AppResult<pb::Budget> {
+        require_triage(who)?;
+        if !(1..=1440).contains(&request.minutes) {
+            return Err(AppError::invalid("minutes", "Log between 1 minute and 24 hours (1440 minutes)."));
+        }
+        let today = Utc::now().date_naive();
+        let worked_on = match request.worked_on.trim() {
+            "" => today,
+            text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| AppError::invalid("worked_on", "Give the day as YYYY-MM-DD."))?,
+        };
+        if worked_on > today {
+            return Err(AppError::invalid("worked_on", "Time cannot be logged for a day still to come."));
+        }
+        let note = request.note.trim().to_owned();
+        if note.chars().count() > NOTE_MAX_CHARS {
+            return Err(AppError::invalid("note", format!("Keep the note under {NOTE_MAX_CHARS} characters.")));
+        }
+        let mut conn = self.state.pool.get().await?;
+        let ticket = conn
+            .transaction(async |conn| {
+                let ticket = visible_ticket(conn, who, request.number).await?;
+                triage::log_time(conn, ticket.number, who.person_id, request.minutes, worked_on, &note).await?;
+                let logged = TicketChange::TimeLogged { minutes: request.minutes };
+                events::record(conn, &ticket, Some(who.person_id), logged).await?;
+                Ok::<_, AppError>(ticket)
+            })
+            .await?;
+        self.state.live.committed();
+        budget_of(&mut conn, ticket.community_id).await
+    }
+
+    async fn budget(&self, who: &Principal, community_id: i64) -> AppResult<pb::Budget> {
+        if !authz::can_view_budget(who, community_id) {
+            return Err(AppError::NotFound("community"));
+        }
+        let mut conn = self.state.pool.get().await?;
+        budget_of(&mut conn, community_id).await
+    }
+
+    async fn set_budget(&self, who: &Principal, request: pb::SetBudgetRequest) -> AppResult<pb::Budget> {
+        require_configure(who)?;
+        if let Some(hours) = request.hours.filter(|h| !(0..=100_000).contains(h)) {
+            return Err(AppError::invalid("hours", format!("{hours} is not a number of hours between 0 and 100000.")));
+        }
+        let period = convert::budget_period_from_pb(request.period)?;
+        let mut conn = self.state.pool.get().await?;
+        if !triage::set_budget(&mut conn, request.community_id, request.hours, period).await? {
+            return Err(AppError::invalid("community_id", "There is no such community."));
+        }
+        tracing::info!(community_id = request.community_id, hours = request.hours, "support budget set");
+        budget_of(&mut conn, request.community_id).await
+    }
+
+    async fn templates(&self, who: &Principal) -> AppResult<pb::ListResponseTemplatesResponse> {
+        require_triage(who)?;
+        let mut conn = self.state.pool.get().await?;
+        let templates = triage::templates(&mut conn).await?;
+        Ok(pb::ListResponseTemplatesResponse {
+            templates: templates.iter().map(encode_template).collect(),
+            placeholders: Placeholder::ALL
+                .iter()
+                .map(|p| pb::Placeholder { name: p.name().to_owned(), description: p.description().to_owned() })
+                .collect(),
+        })
+    }
+
+    async fn save_template(
+        &self,
+        who: &Principal,
+        request: pb::SaveResponseTemplateRequest,
+    ) -> AppResult<pb::ResponseTemplate> {
+        require_configure(who)?;
+        let template = request.template.ok_or_else(|| AppError::invalid("template", "Send the template."))?;
+        let key = template.key.trim().to_owned();
+        let valid_key = !key.is_empty()
+            && key.len() <= 63
+            && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            && key.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
+        if !valid_key {
+            return Err(AppError::invalid(
+                "template.key",
+                "Use lower-case letters, digits, - and _ (up to 63), starting with a letter or digit.",
+            ));
+        }
+        let name = template.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(AppError::invalid("template.name", "Give the template a name (up to 200 characters)."));
+        }
+        let body = template.body.trim_end().to_owned();
+        if body.trim().is_empty() || body.chars().count() > TEMPLATE_BODY_MAX_CHARS {
+            return Err(AppError::invalid(
+                "template.body",
+                format!("Write the template (up to {TEMPLATE_BODY_MAX_CHARS} characters)."),
+            ));
+        }
+        templates::check(&body).map_err(|error| AppError::invalid("template.body", error.to_string()))?;
+        let mut conn = self.state.pool.get().await?;
+        let saved =
+            triage::save_template(&mut conn, &Template { key, name, body, position: template.position }).await?;
+        tracing::info!(key = saved.key, "response template saved");
+        Ok(encode_template(&saved))
+    }
+
+    async fn fill_template(
+        &self,
+        who: &Principal,
+        origin: Option<&str>,
+        request: pb::FillResponseTemplateRequest,
+    ) -> AppResult<String> {
+        require_triage(who)?;
+        let mut conn = self.state.pool.get().await?;
+        let ticket = visible_ticket(&mut conn, who, request.number).await?;
+        let template = triage::template(&mut conn, request.key.trim())
+            .await?
+            .ok_or_else(|| AppError::invalid("key", "There is no response template with that key."))?;
+        let requester = people::by_ids(&conn, &[ticket.requester_id]).await?;
+        let community = communities::find(&mut conn, ticket.community_id).await?;
+        let values = templates::Values {
+            name: requester.get(&ticket.requester_id).map(|p| p.display_name.clone()).unwrap_or_default(),
+            community: community.map(|c| c.name).unwrap_or_default(),
+            ticket_number: ticket.number,
+            title: ticket.title.clone(),
+            link: ticket_link(&self.state, origin, ticket.number),
+            steward: who.display_name.clone(),
+            context: request.context,
+        };
+        templates::fill(&template.body, &values).map_err(|error| match error {
+            TemplateError::ContextMissing => AppError::invalid("context", error.to_string()),
+            other => AppError::invalid(
+                "key",
+                format!("The template \"{}\" cannot be used until an admin fixes it: {other}", template.name),
+            ),
+        })
+    }
+}
+
+#[tonic::async_trait]
+impl TriageService for TriageApi {
+    async fn get_triage_queue(
+        &self,
+        request: Request<pb::GetTriageQueueRequest>,
+    ) -> Result<Response<pb::GetTriageQueueResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.queue(caller.signed_in()?).await?))
+    }
+
+    async fn set_priority_flags(
+        &self,
+        request: Request<pb::SetPriorityFlagsRequest>,
+    ) -> Result<Response<pb::SetPriorityFlagsResponse>, Status> {
+        let caller = caller(&request)?;
+        let ticket = self.set_flags(caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::SetPriorityFlagsResponse { ticket: Some(ticket) }))
+    }
+
+    async fn set_timebox(
+        &self,
+        request: Request<pb::SetTimeboxRequest>,
+    ) -> Result<Response<pb::SetTimeboxResponse>, Status> {
+        let caller = caller(&request)?;
+        let ticket = TriageApi::set_timebox(self, caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::SetTimeboxResponse { ticket: Some(ticket) }))
+    }
+
+    async fn set_release(
+        &self,
+        request: Request<pb::SetReleaseRequest>,
+    ) -> Result<Response<pb::SetReleaseResponse>, Status> {
+        let caller = caller(&request)?;
+        let ticket = TriageApi::set_release(self, caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::SetReleaseResponse { ticket: Some(ticket) }))
+    }
+
+    async fn add_link(&self, request: Request<pb::AddLinkRequest>) -> Result<Response<pb::AddLinkResponse>, Status> {
+        let caller = caller(&request)?;
+        let link = TriageApi::add_link(self, caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::AddLinkResponse { link: Some(link) }))
+    }
+
+    async fn remove_link(
+        &self,
+        request: Request<pb::RemoveLinkRequest>,
+    ) -> Result<Response<pb::RemoveLinkResponse>, Status> {
+        let caller = caller(&request)?;
+        TriageApi::remove_link(self, caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::RemoveLinkResponse {}))
+    }
+
+    async fn log_time(&self, request: Request<pb::LogTimeRequest>) -> Result<Response<pb::LogTimeResponse>, Status> {
+        let caller = caller(&request)?;
+        let budget = TriageApi::log_time(self, caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::LogTimeResponse { budget: Some(budget) }))
+    }
+
+    async fn get_budget(
+        &self,
+        request: Request<pb::GetBudgetRequest>,
+    ) -> Result<Response<pb::GetBudgetResponse>, Status> {
+        let caller = caller(&request)?;
+        let budget = self.budget(caller.signed_in()?, request.get_ref().community_id).await?;
+        Ok(Response::new(pb::GetBudgetResponse { budget: Some(budget) }))
+    }
+
+    async fn set_budget(
+        &self,
+        request: Request<pb::SetBudgetRequest>,
+    ) -> Result<Response<pb::SetBudgetResponse>, Status> {
+        let caller = caller(&request)?;
+        let budget = TriageApi::set_budget(self, caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::SetBudgetResponse { budget: Some(budget) }))
+    }
+
+    async fn list_response_templates(
+        &self,
+        request: Request<pb::ListResponseTemplatesRequest>,
+    ) -> Result<Response<pb::ListResponseTemplatesResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.templates(caller.signed_in()?).await?))
+    }
+
+    async fn save_response_template(
+        &self,
+        request: Request<pb::SaveResponseTemplateRequest>,
+    ) -> Result<Response<pb::SaveResponseTemplateResponse>, Status> {
+        let caller = caller(&request)?;
+        let template = self.save_template(caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::SaveResponseTemplateResponse { template: Some(template) }))
+    }
+
+    async fn fill_response_template(
+        &self,
+        request: Request<pb::FillResponseTemplateRequest>,
+    ) -> Result<Response<pb::FillResponseTemplateResponse>, Status> {
+        let caller = caller(&request)?;
+        let origin = request.metadata().get("origin").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let text = self.fill_template(caller.signed_in()?, origin.as_deref(), request.into_inner()).await?;
+        Ok(Response::new(pb::FillResponseTemplateResponse { text }))
+    }
+}

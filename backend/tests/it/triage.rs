@@ -1,0 +1,496 @@
+//! Triage through the API: the queue follows the seed's priority order and says why, budgets
+//! count non-incident time only, templates are filled from the ticket and refuse unknown
+//! placeholders, a change request closes only with a release, and only staff triage.
+
+use steward_backend::domain::{MembershipRole, StaffRole};
+use steward_proto::v1 as pb;
+use tonic::Code;
+use tonic_types::StatusExt;
+
+use crate::util::{Client, TestApp};
+
+struct Desk {
+    app: TestApp,
+    aurora: i64,
+    borealis: i64,
+    sam: Client,
+    admin: Client,
+    rita: Client,
+    member: Client,
+    rob: Client,
+}
+
+async fn desk() -> Desk {
+    let app = TestApp::spawn().await;
+    let aurora = app.community("aurora", "Aurora Hub").await;
+    let borealis = app.community("borealis", "Borealis Lab").await;
+    let rita = app.person("rita@example.org", "Rita Rep", None).await;
+    let member = app.person("mo@example.org", "Mo Member", None).await;
+    let rob = app.person("rob@example.org", "Rob Rep", None).await;
+    app.person("sam@example.org", "Sam Steward", Some(StaffRole::Steward)).await;
+    app.person("ada@example.org", "Ada Admin", Some(StaffRole::Admin)).await;
+    app.membership(rita, aurora, MembershipRole::Representative).await;
+    app.membership(member, aurora, MembershipRole::Member).await;
+    app.membership(rob, borealis, MembershipRole::Representative).await;
+    Desk {
+        sam: app.sign_in("sam@example.org").await,
+        admin: app.sign_in("ada@example.org").await,
+        rita: app.sign_in("rita@example.org").await,
+        member: app.sign_in("mo@example.org").await,
+        rob: app.sign_in("rob@example.org").await,
+        app,
+        aurora,
+        borealis,
+    }
+}
+
+/// Files an "Other" request; the steward then sets its type, as triage does.
+async fn file(client: &Client, community_id: i64, title: &str) -> pb::Ticket {
+    let request = pb::CreateTicketRequest {
+        community_id,
+        request_type: pb::RequestType::Other as i32,
+        priority: pb::Priority::Normal as i32,
+        title: title.into(),
+        description: format!("{title}, described"),
+        confidential: false,
+        answers: Default::default(),
+    };
+    client.tickets.clone().create_ticket(request).await.expect("file").into_inner().ticket.expect("ticket")
+}
+
+async fn set_type(client: &Client, number: i64, request_type: pb::RequestType) {
+    let request = pb::UpdateTicketRequest {
+        number,
+        expected_version: version(client, number).await,
+        request_type: Some(request_type as i32),
+        ..Default::default()
+    };
+    client.tickets.clone().update_ticket(request).await.expect("set type");
+}
+
+async fn get(client: &Client, number: i64) -> pb::GetTicketResponse {
+    client.tickets.clone().get_ticket(pb::GetTicketRequest { number }).await.expect("get").into_inner()
+}
+
+async fn version(client: &Client, number: i64) -> i64 {
+    get(client, number).await.ticket.expect("ticket").version
+}
+
+async fn set_flags(client: &Client, number: i64, flags: &[pb::PriorityFlag]) -> Result<pb::Ticket, tonic::Status> {
+    let request = pb::SetPriorityFlagsRequest {
+        number,
+        expected_version: version(client, number).await,
+        flags: flags.iter().map(|f| *f as i32).collect(),
+    };
+    Ok(client.triage.clone().set_priority_flags(request).await?.into_inner().ticket.expect("ticket"))
+}
+
+async fn log_time(client: &Client, number: i64, minutes: i32) -> Result<pb::Budget, tonic::Status> {
+    let request = pb::LogTimeRequest { number, minutes, worked_on: String::new(), note: "looked into it".into() };
+    Ok(client.triage.clone().log_time(request).await?.into_inner().budget.expect("budget"))
+}
+
+async fn set_budget(desk: &Desk, community_id: i64, hours: Option<i32>) -> pb::Budget {
+    let request = pb::SetBudgetRequest { community_id, hours, period: pb::BudgetPeriod::Month as i32 };
+    desk.admin.triage.clone().set_budget(request).await.expect("set budget").into_inner().budget.expect("budget")
+}
+
+async fn queue(client: &Client) -> Vec<(String, String)> {
+    let queue = client.triage.clone().get_triage_queue(pb::GetTriageQueueRequest {}).await.expect("queue").into_inner();
+    queue.entries.into_iter().map(|e| (e.ticket.expect("ticket").title, e.triage.expect("triage").placed_by)).collect()
+}
+
+async fn close(client: &Client, number: i64) -> Result<tonic::Response<pb::TransitionTicketResponse>, tonic::Status> {
+    let expected_version = version(client, number).await;
+    let request = pb::TransitionTicketRequest {
+        number,
+        action: pb::TicketAction::Close as i32,
+        expected_version,
+        reason: String::new(),
+    };
+    client.tickets.clone().transition_ticket(request).await
+}
+
+async fn record_release(
+    client: &Client,
+    number: i64,
+    released_in: &str,
+) -> Result<tonic::Response<pb::SetReleaseResponse>, tonic::Status> {
+    let expected_version = version(client, number).await;
+    let request = pb::SetReleaseRequest { number, expected_version, released_in: released_in.into() };
+    client.triage.clone().set_release(request).await
+}
+
+fn field_of(status: &tonic::Status) -> String {
+    status.get_details_bad_request().expect("field violation").field_violations[0].field.clone()
+}
+
+#[tokio::test]
+async fn the_queue_follows_the_seed_order_and_says_which_rule_placed_each_request() {
+    let desk = desk().await;
+    set_budget(&desk, desk.aurora, Some(10)).await;
+    set_budget(&desk, desk.borealis, Some(1)).await;
+    // Filed oldest first, in the reverse of the order they must be worked.
+    let spent = file(&desk.rob, desk.borealis, "Borealis: no budget left").await;
+    file(&desk.sam, desk.borealis, "Borealis: other work").await;
+    let impact = file(&desk.rob, desk.borealis, "Borealis: high impact").await;
+    let little = file(&desk.rita, desk.aurora, "Aurora: little budget used").await;
+    let upstream = file(&desk.rita, desk.aurora, "Aurora: upstream").await;
+    let funded = file(&desk.rob, desk.borealis, "Borealis: funded").await;
+    let incident = file(&desk.rob, desk.borealis, "Borealis: hub down").await;
+    set_type(&desk.sam, incident.number, pb::RequestType::Incident).await;
+    set_flags(&desk.sam, impact.number, &[pb::PriorityFlag::HighImpact]).await.expect("flags");
+    set_flags(&desk.sam, upstream.number, &[pb::PriorityFlag::HighImpact, pb::PriorityFlag::AlignedUpstream])
+        .await
+        .expect("flags");
+    set_flags(&desk.sam, funded.number, &[pb::PriorityFlag::DedicatedFunding]).await.expect("flags");
+
+    // Before any time is logged, Borealis has used little of its budget too.
+    let before = queue(&desk.sam).await;
+    assert_eq!(before[0], ("Borealis: hub down".to_owned(), "Incident: always first".to_owned()));
+    assert!(before.contains(&(
+        "Borealis: other work".to_owned(),
+        "5. Community has used little of its support budget".to_owned()
+    )));
+
+    // Two hours on a Borealis change request exhaust its one-hour budget; an hour on the
+    // incident does not count.
+    let budget = log_time(&desk.sam, incident.number, 60).await.expect("log incident time");
+    assert_eq!((budget.used_minutes, budget.incident_minutes), (0, 60), "incident time never draws on the budget");
+    let budget = log_time(&desk.sam, spent.number, 120).await.expect("log time");
+    assert_eq!((budget.used_minutes, budget.incident_minutes, budget.hours), (120, 60, Some(1)));
+
+    let expected = [
+        ("Borealis: hub down", "Incident: always first"),
+        ("Borealis: funded", "1. Comes with dedicated funding"),
+        ("Aurora: upstream", "4. Aligned with upstream's goals"),
+        ("Aurora: little budget used", "5. Community has used little of its support budget"),
+        ("Borealis: high impact", "6. High impact on one community"),
+        // Both Borealis requests without flags are last; the older first.
+        ("Borealis: no budget left", "8. Community has no support budget left"),
+        ("Borealis: other work", "8. Community has no support budget left"),
+    ];
+    let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    assert_eq!(queue(&desk.sam).await, expected);
+
+    // Without a budget, the budget rules do not apply: Borealis's plain requests are other work.
+    set_budget(&desk, desk.borealis, None).await;
+    let after = queue(&desk.sam).await;
+    assert_eq!(after[5], ("Borealis: no budget left".to_owned(), "7. Other work".to_owned()));
+    assert_eq!(after[4].0, "Borealis: high impact");
+
+    // A triaged ticket is no longer untriaged but stays in the queue; a resolved one leaves it.
+    let step = |number: i64, action: pb::TicketAction| {
+        let mut tickets = desk.sam.tickets.clone();
+        let client_version = version(&desk.sam, number);
+        async move {
+            let expected_version = client_version.await;
+            let request =
+                pb::TransitionTicketRequest { number, action: action as i32, expected_version, reason: String::new() };
+            tickets.transition_ticket(request).await.expect("step")
+        }
+    };
+    step(funded.number, pb::TicketAction::Triage).await;
+    step(little.number, pb::TicketAction::Resolve).await;
+    let entries = desk
+        .sam
+        .triage
+        .clone()
+        .get_triage_queue(pb::GetTriageQueueRequest {})
+        .await
+        .expect("queue")
+        .into_inner()
+        .entries;
+    let untriaged: Vec<(String, bool)> =
+        entries.into_iter().map(|e| (e.ticket.expect("ticket").title, e.untriaged)).collect();
+    assert_eq!(untriaged.len(), 6, "the resolved request left the queue: {untriaged:?}");
+    assert_eq!(untriaged[1], ("Borealis: funded".to_owned(), false));
+    assert!(untriaged.iter().filter(|(title, _)| title != "Borealis: funded").all(|(_, untriaged)| *untriaged));
+}
+
+#[tokio::test]
+async fn budgets_are_seen_by_staff_and_the_communitys_representatives_and_set_by_admins() {
+    let desk = desk().await;
+    let budget = set_budget(&desk, desk.aurora, Some(12)).await;
+    assert_eq!(budget.hours, Some(12));
+    assert_eq!(budget.community.expect("community").name, "Aurora Hub");
+    assert!(budget.period_start.ends_with("-01") && budget.period_start < budget.period_end);
+    let budget_of = |client: &Client, community_id| {
+        let mut triage = client.triage.clone();
+        async move { triage.get_budget(pb::GetBudgetRequest { community_id }).await }
+    };
+    assert_eq!(
+        budget_of(&desk.rita, desk.aurora).await.expect("rep sees").into_inner().budget.expect("b").hours,
+        Some(12)
+    );
+    assert_eq!(
+        budget_of(&desk.sam, desk.aurora).await.expect("steward sees").into_inner().budget.expect("b").hours,
+        Some(12)
+    );
+    assert_eq!(budget_of(&desk.member, desk.aurora).await.expect_err("member").code(), Code::NotFound);
+    assert_eq!(budget_of(&desk.rob, desk.aurora).await.expect_err("other community").code(), Code::NotFound);
+
+    let by_steward = desk
+        .sam
+        .triage
+        .clone()
+        .set_budget(pb::SetBudgetRequest { community_id: desk.aurora, hours: Some(1), period: 0 })
+        .await
+        .expect_err("steward");
+    assert_eq!(by_steward.code(), Code::PermissionDenied);
+    let negative = desk
+        .admin
+        .triage
+        .clone()
+        .set_budget(pb::SetBudgetRequest { community_id: desk.aurora, hours: Some(-3), period: 0 })
+        .await
+        .expect_err("negative");
+    assert_eq!((negative.code(), field_of(&negative)), (Code::InvalidArgument, "hours".to_owned()));
+    assert_eq!(budget_of(&desk.rita, desk.aurora).await.expect("kept").into_inner().budget.expect("b").hours, Some(12));
+
+    let ticket = file(&desk.rita, desk.aurora, "Time").await;
+    for (minutes, field) in [(0, "minutes"), (1441, "minutes")] {
+        let refused = log_time(&desk.sam, ticket.number, minutes).await.expect_err("bad minutes");
+        assert_eq!(field_of(&refused), field);
+    }
+    let future =
+        pb::LogTimeRequest { number: ticket.number, minutes: 5, worked_on: "2999-01-01".into(), note: String::new() };
+    let refused = desk.sam.triage.clone().log_time(future).await.expect_err("future");
+    assert_eq!(field_of(&refused), "worked_on");
+    assert_eq!(log_time(&desk.rita, ticket.number, 5).await.expect_err("rep").code(), Code::PermissionDenied);
+    assert_eq!(log_time(&desk.sam, ticket.number, 90).await.expect("log").used_minutes, 90);
+    let triage = get(&desk.sam, ticket.number).await.triage.expect("staff see triage");
+    assert_eq!(triage.minutes_logged, 90);
+    assert!(get(&desk.rita, ticket.number).await.triage.is_none(), "the requester does not see triage details");
+}
+
+#[tokio::test]
+async fn templates_are_filled_from_the_ticket_and_unknown_placeholders_are_refused() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Notebook server will not start").await;
+    let listed = desk
+        .sam
+        .triage
+        .clone()
+        .list_response_templates(pb::ListResponseTemplatesRequest {})
+        .await
+        .expect("list")
+        .into_inner();
+    let keys: Vec<&str> = listed.templates.iter().map(|t| t.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["acknowledgement", "not-an-incident-planned", "incident-acknowledgement", "incident-update", "resolution"]
+    );
+    assert!(listed.placeholders.iter().any(|p| p.name == "CONTEXT"));
+
+    let fill = |key: &str, context: &str| {
+        let request =
+            pb::FillResponseTemplateRequest { number: ticket.number, key: key.into(), context: context.into() };
+        let mut triage = desk.sam.triage.clone();
+        async move { triage.fill_response_template(request).await.map(|r| r.into_inner().text) }
+    };
+    let text = fill("acknowledgement", "").await.expect("fill");
+    assert!(text.starts_with("Hello Rita Rep,"), "{text}");
+    assert!(text.contains(&format!("#{}", ticket.number)) && text.contains("Notebook server will not start"), "{text}");
+    assert!(text.contains("Sam Steward") && text.contains(&format!("/tickets/{}", ticket.number)), "{text}");
+    assert!(!text.contains('{'), "every placeholder is filled: {text}");
+
+    let missing = fill("not-an-incident-planned", "  ").await.expect_err("context needed");
+    assert_eq!((missing.code(), field_of(&missing)), (Code::InvalidArgument, "context".to_owned()));
+    let planned = fill("not-an-incident-planned", "It needs a new node pool.").await.expect("fill");
+    assert!(planned.contains("Aurora Hub") && planned.contains("It needs a new node pool."), "{planned}");
+    assert_eq!(field_of(&fill("no-such-template", "").await.expect_err("unknown key")), "key");
+
+    let save = |client: &Client, body: &str| {
+        let template = pb::ResponseTemplate {
+            key: "hub-update".into(),
+            name: "Hub update".into(),
+            body: body.into(),
+            position: 9,
+        };
+        let mut triage = client.triage.clone();
+        async move { triage.save_response_template(pb::SaveResponseTemplateRequest { template: Some(template) }).await }
+    };
+    let unknown = save(&desk.admin, "Hello {NAME}, your {HUB} is back.").await.expect_err("unknown placeholder");
+    assert_eq!((unknown.code(), field_of(&unknown)), (Code::InvalidArgument, "template.body".to_owned()));
+    assert!(unknown.message().contains("{HUB} is not a placeholder"), "{}", unknown.message());
+    assert_eq!(save(&desk.sam, "Hello {NAME}").await.expect_err("steward").code(), Code::PermissionDenied);
+    save(&desk.admin, "Hello { NAME }, {COMMUNITY} is back.").await.expect("admin saves");
+    assert_eq!(fill("hub-update", "").await.expect("fill saved"), "Hello Rita Rep, Aurora Hub is back.");
+    assert_eq!(
+        desk.rita
+            .triage
+            .clone()
+            .list_response_templates(pb::ListResponseTemplatesRequest {})
+            .await
+            .expect_err("rep")
+            .code(),
+        Code::PermissionDenied
+    );
+}
+
+#[tokio::test]
+async fn a_change_request_is_closed_only_once_its_release_is_recorded() {
+    let desk = desk().await;
+    let change = file(&desk.rita, desk.aurora, "Newer Python").await;
+    set_type(&desk.sam, change.number, pb::RequestType::ChangeRequest).await;
+    let refused = close(&desk.sam, change.number).await.expect_err("no release");
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+    assert_eq!(refused.get_details_error_info().expect("info").reason, "RELEASE_REQUIRED");
+    assert!(refused.message().starts_with("Cannot close a change request before the release"), "{}", refused.message());
+
+    // The board refuses the drop to Closed the same way.
+    let drop = pb::MoveCardRequest {
+        number: change.number,
+        expected_version: version(&desk.sam, change.number).await,
+        to_state: pb::TicketState::Closed as i32,
+        before_number: None,
+        reason: String::new(),
+    };
+    let dropped = desk.sam.board.clone().move_card(drop).await.expect_err("board refuses");
+    assert_eq!(dropped.get_details_error_info().expect("info").reason, "RELEASE_REQUIRED");
+
+    assert_eq!(record_release(&desk.rita, change.number, "v1").await.expect_err("rep").code(), Code::PermissionDenied);
+    let recorded = record_release(&desk.sam, change.number, " v2.4.0 ")
+        .await
+        .expect("record")
+        .into_inner()
+        .ticket
+        .expect("ticket");
+    assert_eq!(recorded.released_in.as_deref(), Some("v2.4.0"));
+    let closed =
+        close(&desk.sam, change.number).await.expect("close with a release").into_inner().ticket.expect("ticket");
+    assert_eq!(closed.state, pb::TicketState::Closed as i32);
+
+    // Other types close without one.
+    let question = file(&desk.rita, desk.aurora, "A question").await;
+    let request = pb::TransitionTicketRequest {
+        number: question.number,
+        action: pb::TicketAction::Close as i32,
+        expected_version: version(&desk.sam, question.number).await,
+        reason: String::new(),
+    };
+    desk.sam.tickets.clone().transition_ticket(request).await.expect("close a question");
+}
+
+#[tokio::test]
+async fn acknowledgement_links_and_the_timebox_are_kept_on_the_ticket() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Slow hub").await;
+    let comment = |client: &Client, visibility: pb::CommentVisibility| {
+        let request =
+            pb::AddCommentRequest { number: ticket.number, body: "On it.".into(), visibility: visibility as i32 };
+        let mut tickets = client.tickets.clone();
+        async move { tickets.add_comment(request).await.expect("comment") }
+    };
+    comment(&desk.rita, pb::CommentVisibility::PublicReply).await;
+    comment(&desk.sam, pb::CommentVisibility::InternalNote).await;
+    let seen = get(&desk.rita, ticket.number).await.ticket.expect("ticket");
+    assert!(seen.acknowledged_at.is_none(), "the requester's own reply and an internal note are no acknowledgement");
+    comment(&desk.sam, pb::CommentVisibility::PublicReply).await;
+    let first = get(&desk.rita, ticket.number).await.ticket.expect("ticket").acknowledged_at.expect("acknowledged");
+    comment(&desk.sam, pb::CommentVisibility::PublicReply).await;
+    let still = get(&desk.rita, ticket.number).await.ticket.expect("ticket").acknowledged_at.expect("acknowledged");
+    assert_eq!(first, still, "the first public answer is the acknowledgement");
+
+    let link = |client: &Client, url: &str, title: &str| {
+        let request = pb::AddLinkRequest { number: ticket.number, url: url.into(), title: title.into() };
+        let mut triage = client.triage.clone();
+        async move { triage.add_link(request).await }
+    };
+    let bad = link(&desk.sam, "infrastructure#42", "Tracker").await.expect_err("not a web address");
+    assert_eq!(field_of(&bad), "url");
+    assert_eq!(field_of(&link(&desk.sam, "https://example.org/i/1", " ").await.expect_err("no title")), "title");
+    assert_eq!(
+        link(&desk.rita, "https://example.org/i/1", "Mine").await.expect_err("rep").code(),
+        Code::PermissionDenied
+    );
+    let added = link(&desk.sam, "https://github.com/example/infrastructure/issues/42", "Hub is slow")
+        .await
+        .expect("link")
+        .into_inner()
+        .link
+        .expect("link");
+    let again =
+        link(&desk.sam, "https://github.com/example/infrastructure/issues/42", "Again").await.expect_err("twice");
+    assert_eq!(again.code(), Code::AlreadyExists);
+    let seen = get(&desk.rita, ticket.number).await;
+    assert_eq!(seen.links.len(), 1, "the requester sees the linked issue");
+    assert_eq!(
+        (seen.links[0].title.as_str(), seen.links[0].added_by.as_ref().expect("by").display_name.as_str()),
+        ("Hub is slow", "Sam Steward")
+    );
+    desk.sam
+        .triage
+        .clone()
+        .remove_link(pb::RemoveLinkRequest { number: ticket.number, link_id: added.id })
+        .await
+        .expect("remove");
+    assert!(get(&desk.rita, ticket.number).await.links.is_empty());
+
+    let timebox = |running: bool| {
+        let mut triage = desk.sam.triage.clone();
+        let number = ticket.number;
+        let client_version = version(&desk.sam, number);
+        async move {
+            let expected_version = client_version.await;
+            triage.set_timebox(pb::SetTimeboxRequest { number, expected_version, running }).await
+        }
+    };
+    timebox(true).await.expect("start");
+    let triage = get(&desk.sam, ticket.number).await.triage.expect("triage");
+    let (started, ends) = (triage.timebox_started_at.expect("started"), triage.timebox_ends_at.expect("ends"));
+    assert_eq!(ends.seconds - started.seconds, 30 * 60, "the timebox is 30 minutes");
+    timebox(false).await.expect("stop");
+    assert!(get(&desk.sam, ticket.number).await.triage.expect("triage").timebox_started_at.is_none());
+
+    // The history says what triage did; the requester does not see the staff-only entries.
+    let history = |client: &Client| {
+        let mut tickets = client.tickets.clone();
+        let number = ticket.number;
+        async move {
+            tickets
+                .list_ticket_events(pb::ListTicketEventsRequest { number })
+                .await
+                .expect("history")
+                .into_inner()
+                .events
+        }
+    };
+    let staff: Vec<String> = history(&desk.sam).await.into_iter().map(|e| e.summary).collect();
+    assert!(staff.iter().any(|s| s == "started the 30-minute timebox"), "{staff:?}");
+    assert!(staff.iter().any(|s| s.starts_with("linked the issue \"Hub is slow\"")), "{staff:?}");
+    let requester: Vec<String> = history(&desk.rita).await.into_iter().map(|e| e.summary).collect();
+    assert!(requester.iter().any(|s| s.starts_with("linked the issue")), "{requester:?}");
+    assert!(!requester.iter().any(|s| s.contains("timebox")), "{requester:?}");
+}
+
+#[tokio::test]
+async fn only_staff_triage() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Access check").await;
+    let anonymous = desk.app.anonymous().await;
+    for (client, code) in [
+        (&anonymous, Code::Unauthenticated),
+        (&desk.rita, Code::PermissionDenied),
+        (&desk.member, Code::PermissionDenied),
+        (&desk.rob, Code::PermissionDenied),
+    ] {
+        let queue = client.triage.clone().get_triage_queue(pb::GetTriageQueueRequest {}).await.expect_err("queue");
+        assert_eq!(queue.code(), code);
+        let flags = pb::SetPriorityFlagsRequest { number: ticket.number, expected_version: 1, flags: vec![1] };
+        assert_eq!(client.triage.clone().set_priority_flags(flags).await.expect_err("flags").code(), code);
+        let fill = pb::FillResponseTemplateRequest {
+            number: ticket.number,
+            key: "acknowledgement".into(),
+            context: String::new(),
+        };
+        assert_eq!(client.triage.clone().fill_response_template(fill).await.expect_err("fill").code(), code);
+    }
+    let unknown_flag = pb::SetPriorityFlagsRequest { number: ticket.number, expected_version: 1, flags: vec![99] };
+    let refused = desk.sam.triage.clone().set_priority_flags(unknown_flag).await.expect_err("unknown flag");
+    assert_eq!(field_of(&refused), "flags[0]");
+    let stale = pb::SetPriorityFlagsRequest { number: ticket.number, expected_version: 0, flags: vec![1] };
+    let refused = desk.sam.triage.clone().set_priority_flags(stale).await.expect_err("stale");
+    assert_eq!(refused.get_details_error_info().expect("info").reason, "STALE_VERSION");
+}
