@@ -4,7 +4,7 @@
 // representative never sees the card; a page keeps up across a server restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, signedInPage, PEOPLE, PASSWORD, BASE_URL, unique, freePort, startOwnServer } from './support.mjs';
+import { launchBrowser, signedInPage, PEOPLE, PASSWORD, BASE_URL, unique, freePort, startOwnServer, fileRequest } from './support.mjs';
 
 let browser;
 before(async () => {
@@ -13,19 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Files an "Other" request through the form and returns its number. */
-async function fileRequest(page, title) {
-  await page.getByRole('link', { name: 'New request' }).click();
-  await page.getByRole('heading', { name: 'New request' }).waitFor();
-  await page.getByRole('radio', { name: 'Other' }).check();
-  await page.getByLabel('Title').fill(title);
-  await page.getByLabel('Description').fill('Filed by the board test.');
-  await page.getByRole('radio', { name: 'Normal' }).check();
-  await page.getByRole('button', { name: 'Submit request' }).click();
-  await page.waitForURL(/\/tickets\/\d+$/);
-  return Number(new URL(page.url()).pathname.split('/').pop());
-}
 
 /** Opens the board and waits until its stream is live; marks the page to detect reloads. */
 async function openBoard(page) {

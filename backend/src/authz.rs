@@ -12,6 +12,10 @@
 //! - The requester of a ticket always sees it and may confirm or reopen it.
 //! - Nobody but staff ever sees an internal note, by any path.
 //! - To someone who may not see a ticket, it does not exist: callers answer NotFound.
+//! - Public knowledge (seed 000): a public ticket that is not awaiting approval, with its public
+//!   replies, is readable by anyone on the known-issues pages, signed in or not; that view never
+//!   carries confidential tickets, internal notes, form answers or e-mail addresses. Working on a
+//!   ticket (replying, steps, the board, lists, live streams) stays within the rules above.
 
 use crate::auth::Principal;
 use crate::domain::lifecycle::Action;
@@ -59,6 +63,12 @@ pub fn can_view_ticket(who: &Principal, ticket: &TicketFacts) -> bool {
         Some(MembershipRole::Member) => !ticket.confidential && ticket.state != TicketState::AwaitingApproval,
         None => false,
     }
+}
+
+/// Whether a ticket is public knowledge: shown to anyone on the known-issues pages and in
+/// suggestions of similar tickets.
+pub fn is_public_knowledge(ticket: &TicketFacts) -> bool {
+    !ticket.confidential && ticket.state != TicketState::AwaitingApproval
 }
 
 /// Whether `who` sees internal notes (and internal events) on tickets they can see.
@@ -420,5 +430,18 @@ mod tests {
             }
         }
         assert!(can_view_budget(&rep_a(), A) && !can_view_budget(&member_a(), A) && !can_view_budget(&rep_b(), A));
+    }
+
+    #[test]
+    fn public_knowledge_is_every_public_ticket_not_awaiting_approval() {
+        for ticket in every_ticket() {
+            let expected = !ticket.confidential && ticket.state != TicketState::AwaitingApproval;
+            assert_eq!(is_public_knowledge(&ticket), expected, "{ticket:?}");
+            if is_public_knowledge(&ticket) {
+                // Whoever may work on a public ticket's community may also read it there.
+                let member = person(50, None, &[], &[ticket.community_id]);
+                assert!(can_view_ticket(&member, &ticket), "{ticket:?}");
+            }
+        }
     }
 }

@@ -10,11 +10,11 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::auth;
 use crate::db::models::tickets::{self, Change};
-use crate::db::models::{comments, communities, people};
+use crate::db::models::{comments, communities, people, triage};
 use crate::db::schema;
 use crate::domain::intake::{self, RequestDraft};
 use crate::domain::lifecycle::{self, Action};
-use crate::domain::{MembershipRole, Priority, RequestType, StaffRole};
+use crate::domain::{BudgetPeriod, MembershipRole, Priority, RequestType, StaffRole};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, TicketChange};
 
@@ -33,6 +33,10 @@ const PEOPLE: &[(&str, &str, Option<StaffRole>)] = &[
 
 /// (slug, name)
 const COMMUNITIES: &[(&str, &str)] = &[("aurora", "Aurora Hub"), ("borealis", "Borealis Lab")];
+
+/// (community slug, support budget hours, period), set when the community is first created.
+const BUDGETS: &[(&str, i32, BudgetPeriod)] =
+    &[("aurora", 20, BudgetPeriod::Month), ("borealis", 30, BudgetPeriod::Quarter)];
 
 /// (email, community slug, role)
 const MEMBERSHIPS: &[(&str, &str, MembershipRole)] = &[
@@ -203,7 +207,10 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
     }
     for (slug, name) in COMMUNITIES {
         if communities::find_by_slug(&mut conn, slug).await?.is_none() {
-            communities::insert(&mut conn, slug, name).await?;
+            let community = communities::insert(&mut conn, slug, name).await?;
+            if let Some((_, hours, period)) = BUDGETS.iter().find(|(budget_slug, _, _)| budget_slug == slug) {
+                triage::set_budget(&mut conn, community.id, Some(*hours), *period).await?;
+            }
             loaded.communities += 1;
         }
     }

@@ -15,6 +15,7 @@ use steward_proto::v1::auth_service_server::AuthServiceServer;
 use steward_proto::v1::board_service_server::BoardServiceServer;
 use steward_proto::v1::directory_service_server::DirectoryServiceServer;
 use steward_proto::v1::intake_service_server::IntakeServiceServer;
+use steward_proto::v1::known_issues_service_server::KnownIssuesServiceServer;
 use steward_proto::v1::live_service_server::LiveServiceServer;
 use steward_proto::v1::ticket_service_server::TicketServiceServer;
 use steward_proto::v1::triage_service_server::TriageServiceServer;
@@ -30,6 +31,7 @@ use crate::services::auth::AuthApi;
 use crate::services::board::BoardApi;
 use crate::services::directory::DirectoryApi;
 use crate::services::intake::IntakeApi;
+use crate::services::known_issues::KnownIssuesApi;
 use crate::services::live::LiveApi;
 use crate::services::tickets::TicketApi;
 use crate::services::triage::TriageApi;
@@ -68,6 +70,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .add_service(BoardServiceServer::new(BoardApi { state: state.clone() }))
         .add_service(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }))
         .add_service(IntakeServiceServer::new(IntakeApi))
+        .add_service(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }))
         .add_service(LiveServiceServer::new(LiveApi { state: state.clone() }))
         .add_service(TicketServiceServer::new(TicketApi { state: state.clone() }))
         .add_service(TriageServiceServer::new(TriageApi { state: state.clone() }))

@@ -10,8 +10,9 @@ use steward_proto::v1 as pb;
 use crate::api::{self, ApiError};
 use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
-    approvals::ApprovalsPage, board::BoardPage, new_request::NewRequestPage, not_found::NotFound, signin::SignInPage,
-    ticket::TicketPage, tickets::TicketsPage,
+    approvals::ApprovalsPage, board::BoardPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage,
+    new_request::NewRequestPage, not_found::NotFound, settings::SettingsPage, signin::SignInPage, ticket::TicketPage,
+    tickets::TicketsPage, triage::TriagePage,
 };
 
 /// The signed-in person, shared with every page.
@@ -29,6 +30,11 @@ pub fn is_staff(person: &pb::Person) -> bool {
     person.staff_role != pb::StaffRole::None as i32
 }
 
+/// Whether the person administers Steward.
+pub fn is_admin(person: &pb::Person) -> bool {
+    person.staff_role == pb::StaffRole::Admin as i32
+}
+
 /// Whether the person represents at least one community.
 pub fn is_representative(person: &pb::Person) -> bool {
     person.memberships.iter().any(|m| m.role == pb::MembershipRole::Representative as i32)
@@ -42,6 +48,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/signin") view=SignInPage/>
+                <Route path=path!("/known-issues") view=KnownIssuesPage/>
+                <Route path=path!("/known-issues/:number") view=KnownIssuePage/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("/") view=|| view! { <Redirect path="/tickets"/> }/>
                     <Route path=path!("/tickets") view=TicketsPage/>
@@ -49,6 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board") view=BoardPage/>
                     <Route path=path!("/new") view=NewRequestPage/>
                     <Route path=path!("/approvals") view=ApprovalsPage/>
+                    <Route path=path!("/triage") view=TriagePage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -121,13 +131,19 @@ fn Header(person: pb::Person) -> impl IntoView {
         });
     };
     let representative = is_representative(&person);
+    let staff = is_staff(&person);
     view! {
         <header class="app-header">
             <a class="brand" href="/tickets">"Steward"</a>
             <nav aria-label="Main">
                 <A href="/tickets">"Tickets"</A>
                 <A href="/board">"Board"</A>
+                <Show when=move || staff>
+                    <A href="/triage">"Triage"</A>
+                    <A href="/settings">"Settings"</A>
+                </Show>
                 <A href="/new">"New request"</A>
+                <A href="/known-issues">"Known issues"</A>
                 <Show when=move || representative>
                     <A href="/approvals">"Approvals"</A>
                 </Show>

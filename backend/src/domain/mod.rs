@@ -7,6 +7,7 @@ pub mod budget;
 pub mod intake;
 pub mod lifecycle;
 pub mod priority;
+pub mod similar;
 pub mod templates;
 mod values;
 

@@ -7,6 +7,7 @@ pub mod board;
 pub mod convert;
 pub mod directory;
 pub mod intake;
+pub mod known_issues;
 pub mod live;
 pub mod tickets;
 pub mod triage;

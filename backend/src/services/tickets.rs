@@ -203,10 +203,22 @@ impl TicketApi {
         let available_actions = Action::ALL
             .iter()
             .filter(|&&action| {
-                authz::can_take_action(who, &facts, action) && lifecycle::next_state(ticket.state, action).is_ok()
+                authz::can_take_action(who, &facts, action)
+                    && lifecycle::next_state(ticket.state, action).is_ok()
+                    && lifecycle::check_release(action, ticket.request_type, ticket.released_in.as_deref()).is_ok()
             })
             .map(|&action| convert::action_to_pb(action) as i32)
             .collect();
+        let close_held_back = if authz::can_take_action(who, &facts, Action::Close)
+            && lifecycle::next_state(ticket.state, Action::Close).is_ok()
+        {
+            lifecycle::check_release(Action::Close, ticket.request_type, ticket.released_in.as_deref())
+                .err()
+                .map(|missing| missing.to_string())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
         let links = triage_rows::links_of(&mut conn, ticket.number).await?;
         let linkers: Vec<i64> = links.iter().map(|l| l.added_by).collect();
         let linkers = people::by_ids(&conn, &linkers).await?;
@@ -218,6 +230,7 @@ impl TicketApi {
             can_manage: authz::can_manage_tickets(who),
             links: links.iter().map(|l| triage::encode_link(l, &linkers)).collect(),
             triage,
+            close_held_back,
         })
     }
 

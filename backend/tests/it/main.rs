@@ -8,6 +8,7 @@ mod access_matrix;
 mod auth;
 mod board;
 mod directory;
+mod known_issues;
 mod live;
 mod server;
 mod tickets;

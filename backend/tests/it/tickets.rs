@@ -209,8 +209,20 @@ async fn a_ticket_goes_through_its_lifecycle_and_refusals_say_why() {
 
     let resolved = act(&desk.steward, &reopened, pb::TicketAction::Resolve, "").await.expect("resolve");
     assert!(resolved.resolved_at.is_some());
+    // A change request is confirmed (closed) only once the release that carries it is recorded.
+    let rep_view = get(&desk.rep, ticket.number).await;
+    assert!(!rep_view.available_actions.contains(&(pb::TicketAction::Close as i32)), "no release recorded yet");
+    assert!(rep_view.close_held_back.starts_with("Cannot close a change request before the release"));
+    let release = pb::SetReleaseRequest {
+        number: ticket.number,
+        expected_version: resolved.version,
+        released_in: "v2.4.0".into(),
+    };
+    let resolved =
+        desk.steward.triage.clone().set_release(release).await.expect("release").into_inner().ticket.expect("ticket");
     let rep_view = get(&desk.rep, ticket.number).await;
     assert!(rep_view.available_actions.contains(&(pb::TicketAction::Close as i32)), "the representative can confirm");
+    assert_eq!(rep_view.close_held_back, "");
     let closed = act(&desk.rep, &resolved, pb::TicketAction::Close, "").await.expect("confirm");
     assert_eq!(closed.state, pb::TicketState::Closed as i32);
     assert!(closed.closed_at.is_some());
@@ -243,6 +255,7 @@ async fn a_ticket_goes_through_its_lifecycle_and_refusals_say_why() {
             "Rita Rep replied",
             "Rita Rep answered, which moved it from Pending to Open",
             "Sam Steward moved it from Open to Resolved",
+            "Sam Steward recorded the release: v2.4.0",
             "Rita Rep moved it from Resolved to Closed",
             "Rita Rep moved it from Closed to Open: \"Still failing on Firefox\"",
             "Rita Rep replied",

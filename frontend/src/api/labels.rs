@@ -1,6 +1,6 @@
 //! Words for the API's enum values.
 
-use steward_proto::v1::{CommentVisibility, Priority, RequestType, TicketAction, TicketState};
+use steward_proto::v1::{CommentVisibility, Priority, PriorityFlag, RequestType, TicketAction, TicketState};
 
 pub fn request_type(value: i32) -> &'static str {
     match RequestType::try_from(value) {
@@ -82,4 +82,29 @@ pub fn action_needs_reason(value: i32) -> bool {
 
 pub fn is_internal(visibility: i32) -> bool {
     visibility == CommentVisibility::InternalNote as i32
+}
+
+/// The priority flags, in the seed's order.
+pub const PRIORITY_FLAGS: &[PriorityFlag] = &[
+    PriorityFlag::DedicatedFunding,
+    PriorityFlag::ManyCommunities,
+    PriorityFlag::AlignedGoals,
+    PriorityFlag::AlignedUpstream,
+    PriorityFlag::HighImpact,
+];
+
+pub fn priority_flag(value: i32) -> &'static str {
+    match PriorityFlag::try_from(value) {
+        Ok(PriorityFlag::DedicatedFunding) => "Dedicated funding",
+        Ok(PriorityFlag::ManyCommunities) => "Affects many communities",
+        Ok(PriorityFlag::AlignedGoals) => "Aligned with our goals",
+        Ok(PriorityFlag::AlignedUpstream) => "Aligned with upstream",
+        Ok(PriorityFlag::HighImpact) => "High impact on one community",
+        _ => "Unknown flag",
+    }
+}
+
+/// Minutes as "2 h 05 min".
+pub fn duration(minutes: i64) -> String {
+    if minutes < 60 { format!("{minutes} min") } else { format!("{} h {:02} min", minutes / 60, minutes % 60) }
 }

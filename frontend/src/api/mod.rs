@@ -7,8 +7,10 @@ use steward_proto::v1::auth_service_client::AuthServiceClient;
 use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
+use steward_proto::v1::known_issues_service_client::KnownIssuesServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
+use steward_proto::v1::triage_service_client::TriageServiceClient;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
 use tonic_web_wasm_client::Client;
@@ -42,8 +44,16 @@ pub fn intake() -> IntakeServiceClient<Client> {
     IntakeServiceClient::new(client())
 }
 
+pub fn known_issues() -> KnownIssuesServiceClient<Client> {
+    KnownIssuesServiceClient::new(client())
+}
+
 pub fn tickets() -> TicketServiceClient<Client> {
     TicketServiceClient::new(client())
+}
+
+pub fn triage() -> TriageServiceClient<Client> {
+    TriageServiceClient::new(client())
 }
 
 /// A failed call, in words for the person using the app.

@@ -2,8 +2,11 @@
 
 pub mod approvals;
 pub mod board;
+pub mod known_issues;
 pub mod new_request;
 pub mod not_found;
+pub mod settings;
 pub mod signin;
 pub mod ticket;
 pub mod tickets;
+pub mod triage;

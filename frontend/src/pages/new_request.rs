@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 use crate::api::{self, ApiError};
 use crate::app::CurrentUser;
 use crate::components::FieldError;
+use crate::pages::known_issues::SimilarTickets;
 
 /// What the person has typed so far.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -229,6 +230,8 @@ pub fn NewRequestPage() -> impl IntoView {
                         prop:value=move || draft.with(|d| d.description.clone())
                         on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))></textarea>
                     <FieldError id="description-error" message=field("description".into())/>
+                    <SimilarTickets title=Signal::derive(move || draft.with(|d| d.title.clone()))
+                        description=Signal::derive(move || draft.with(|d| d.description.clone()))/>
 
                     {move || current_form_for_fields().map(|form| form.fields.into_iter().map(|f| {
                         let key = f.key.clone();

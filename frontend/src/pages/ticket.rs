@@ -18,6 +18,8 @@ pub fn TicketPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // What the person is typing survives every refresh of the ticket.
     let draft = RwSignal::new(String::new());
+    // Why the last step was refused, kept across the refresh that shows the current ticket.
+    let action_error = RwSignal::new(None::<ApiError>);
     // Follow this ticket live: any change to it reloads what the page shows.
     Effect::new(move |_| {
         let number = number();
@@ -45,13 +47,18 @@ pub fn TicketPage() -> impl IntoView {
                 <p><a href="/tickets">"Back to Tickets"</a></p>
             }.into_any(),
             Some(Err(error)) => view! { <p role="alert" class="error">{error.message}</p> }.into_any(),
-            Some(Ok(response)) => view! { <TicketView response reload draft/> }.into_any(),
+            Some(Ok(response)) => view! { <TicketView response reload draft action_error/> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn TicketView(response: pb::GetTicketResponse, reload: RwSignal<u32>, draft: RwSignal<String>) -> impl IntoView {
+fn TicketView(
+    response: pb::GetTicketResponse,
+    reload: RwSignal<u32>,
+    draft: RwSignal<String>,
+    action_error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
     let ticket = response.ticket.unwrap_or_default();
     let can_manage = response.can_manage;
     let comments = RwSignal::new(response.comments);
@@ -78,8 +85,12 @@ fn TicketView(response: pb::GetTicketResponse, reload: RwSignal<u32>, draft: RwS
                 <dt>"Assignee"</dt><dd>{person(&ticket.assignee)}</dd>
                 <dt>"Filed"</dt><dd>{local_time(&ticket.created_at)}</dd>
                 <dt>"Updated"</dt><dd>{local_time(&ticket.updated_at)}</dd>
+                <dt>"Acknowledged"</dt>
+                <dd>{if ticket.acknowledged_at.is_some() { local_time(&ticket.acknowledged_at) } else { "Not yet".to_owned() }}</dd>
+                {ticket.released_in.clone().map(|release| view! { <dt>"Released in"</dt><dd class="released-in">{release}</dd> })}
             </dl>
-            <Actions ticket=ticket.clone() actions=response.available_actions staff=can_manage reload/>
+            <Actions ticket=ticket.clone() actions=response.available_actions reload error=action_error/>
+            {(!response.close_held_back.is_empty()).then(|| view! { <p class="note close-held-back">{response.close_held_back.clone()}</p> })}
             <section aria-labelledby="request-heading">
                 <h2 id="request-heading">"Request"</h2>
                 <p class="description">{ticket.description.clone()}</p>
@@ -89,7 +100,9 @@ fn TicketView(response: pb::GetTicketResponse, reload: RwSignal<u32>, draft: RwS
                     </dl>
                 })}
             </section>
+            <Links number links=response.links staff=can_manage reload/>
             {can_manage.then(|| view! { <ManageForm ticket=ticket.clone() reload/> })}
+            {response.triage.map(|triage| view! { <TriagePanel ticket=ticket.clone() triage reload/> })}
             <section aria-labelledby="conversation-heading">
                 <h2 id="conversation-heading">"Conversation"</h2>
                 {move || {
@@ -167,6 +180,7 @@ fn ReplyBox(
     };
     let body_error = Signal::derive(move || error.get().and_then(|e| e.field("body")));
     view! {
+        {staff.then(|| view! { <TemplatePicker number body/> })}
         <form class="reply" on:submit=send>
             <label for="message">"Message"</label>
             <textarea id="message" rows="4" bind:value=body aria-describedby="body-error"
@@ -188,12 +202,16 @@ fn ReplyBox(
 }
 
 #[component]
-fn Actions(ticket: pb::Ticket, actions: Vec<i32>, staff: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn Actions(
+    ticket: pb::Ticket,
+    actions: Vec<i32>,
+    reload: RwSignal<u32>,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let confirming = !user.get().as_ref().is_some_and(is_staff) && ticket.state == pb::TicketState::Resolved as i32;
     let asking_reason = RwSignal::new(None::<i32>);
     let reason = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let number = ticket.number;
     let version = ticket.version;
     let act = move |action: i32| {
@@ -206,18 +224,20 @@ fn Actions(ticket: pb::Ticket, actions: Vec<i32>, staff: bool, reload: RwSignal<
                     reload.update(|n| *n += 1);
                 }
                 Err(status) => {
-                    let failure = ApiError::from(status);
-                    let refused = failure.code == tonic::Code::FailedPrecondition;
-                    error.set(Some(failure));
-                    if refused {
-                        // Someone else changed it, or it moved on: show the current ticket.
+                    // Someone else changed it, or it moved on: show the current ticket (the
+                    // reason stays on screen). A missing release changes nothing.
+                    let moved_on = matches!(
+                        api::error_reason(&status).as_deref(),
+                        Some("STALE_VERSION" | "TRANSITION_NOT_ALLOWED")
+                    );
+                    error.set(Some(ApiError::from(status)));
+                    if moved_on {
                         reload.update(|n| *n += 1);
                     }
                 }
             }
         });
     };
-    let _ = staff;
     let reason_error = Signal::derive(move || error.get().and_then(|e| e.field("reason")));
     view! {
         <div class="actions" role="group" aria-label="Ticket actions">
@@ -340,5 +360,267 @@ fn History(number: i64) -> impl IntoView {
                 }.into_any(),
             }}
         </details>
+    }
+}
+
+/// Staff: pick a response template, say what `{CONTEXT}` should be, and get it filled in from
+/// the ticket into the message box, to edit before sending.
+#[component]
+fn TemplatePicker(number: i64, body: RwSignal<String>) -> impl IntoView {
+    let templates = LocalResource::new(|| async {
+        api::triage()
+            .list_response_templates(pb::ListResponseTemplatesRequest {})
+            .await
+            .map(|r| r.into_inner().templates)
+            .map_err(ApiError::from)
+    });
+    let key = RwSignal::new(String::new());
+    let context = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let fill = move |_| {
+        let request =
+            pb::FillResponseTemplateRequest { number, key: key.get_untracked(), context: context.get_untracked() };
+        if request.key.is_empty() {
+            error.set(Some(ApiError {
+                code: tonic::Code::InvalidArgument,
+                message: "Choose a template first.".to_owned(),
+                fields: vec![("key".to_owned(), "Choose a template first.".to_owned())],
+            }));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match api::triage().fill_response_template(request).await {
+                Ok(response) => {
+                    body.set(response.into_inner().text);
+                    error.set(None);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    let key_error = Signal::derive(move || error.get().and_then(|e| e.field("key")));
+    let context_error = Signal::derive(move || error.get().and_then(|e| e.field("context")));
+    view! {
+        <fieldset class="template-picker">
+            <legend>"Reply from a template"</legend>
+            <label for="template">"Template"</label>
+            <select id="template" on:change=move |ev| key.set(event_target_value(&ev)) aria-describedby="template-error">
+                <option value="" selected=move || key.get().is_empty()>"Choose…"</option>
+                {move || match templates.get() {
+                    Some(Ok(list)) => list.into_iter().map(|t| view! {
+                        <option value=t.key.clone()>{t.name}</option>
+                    }).collect_view().into_any(),
+                    _ => ().into_any(),
+                }}
+            </select>
+            <FieldError id="template-error" message=key_error/>
+            <label for="template-context">"Context (fills {CONTEXT})"</label>
+            <textarea id="template-context" rows="2" bind:value=context aria-describedby="template-context-error"
+                aria-invalid=move || context_error.get().is_some().to_string()></textarea>
+            <FieldError id="template-context-error" message=context_error/>
+            {move || match templates.get() {
+                Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.message}</p> }),
+                _ => None,
+            }}
+            {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+            <button type="button" class="secondary" on:click=fill>"Fill in the message"</button>
+        </fieldset>
+    }
+}
+
+/// Engineering issues that track the work: everyone who sees the ticket sees them; staff add
+/// and remove them.
+#[component]
+fn Links(number: i64, links: Vec<pb::TicketLink>, staff: bool, reload: RwSignal<u32>) -> impl IntoView {
+    let url = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = pb::AddLinkRequest { number, url: url.get_untracked(), title: title.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match api::triage().add_link(request).await {
+                Ok(_) => {
+                    url.set(String::new());
+                    title.set(String::new());
+                    error.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    let remove = move |link_id: i64| {
+        leptos::task::spawn_local(async move {
+            match api::triage().remove_link(pb::RemoveLinkRequest { number, link_id }).await {
+                Ok(_) => reload.update(|n| *n += 1),
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    let url_error = Signal::derive(move || error.get().and_then(|e| e.field("url")));
+    let title_error = Signal::derive(move || error.get().and_then(|e| e.field("title")));
+    let empty = links.is_empty();
+    (staff || !empty).then(|| view! {
+        <section aria-labelledby="links-heading" class="links">
+            <h2 id="links-heading">"Engineering issues"</h2>
+            {empty.then(|| view! { <p class="hint">"No issue linked yet."</p> })}
+            <ul>
+                {links.into_iter().map(|link| {
+                    let id = link.id;
+                    view! {
+                        <li>
+                            <a href=link.url.clone() rel="noopener noreferrer" target="_blank">{link.title.clone()}</a>
+                            {staff.then(|| view! {
+                                " " <button type="button" class="link-button" on:click=move |_| remove(id)
+                                    aria-label=format!("Remove the link to {}", link.title)>"Remove"</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {staff.then(|| view! {
+                <form class="add-link" on:submit=add>
+                    <label for="link-url">"Issue address"</label>
+                    <input id="link-url" type="url" bind:value=url placeholder="https://…" aria-describedby="link-url-error"/>
+                    <FieldError id="link-url-error" message=url_error/>
+                    <label for="link-title">"Issue title"</label>
+                    <input id="link-title" bind:value=title aria-describedby="link-title-error"/>
+                    <FieldError id="link-title-error" message=title_error/>
+                    {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+                    <button type="submit" class="secondary">"Link issue"</button>
+                </form>
+            })}
+        </section>
+    })
+}
+
+/// Seconds since the epoch now, from the browser's clock.
+fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// Staff: where the ticket stands in the triage order, the 30-minute timebox, the release that
+/// makes it available, and the time logged on it.
+#[component]
+fn TriagePanel(ticket: pb::Ticket, triage: pb::TicketTriage, reload: RwSignal<u32>) -> impl IntoView {
+    let number = ticket.number;
+    let version = ticket.version;
+    let error = RwSignal::new(None::<ApiError>);
+    let done = move |result: Result<(), tonic::Status>| match result {
+        Ok(()) => {
+            error.set(None);
+            reload.update(|n| *n += 1);
+        }
+        Err(status) => error.set(Some(ApiError::from(status))),
+    };
+    // The timebox: a clock that says how long is left, and when it is up.
+    let now = RwSignal::new(now_seconds());
+    let tick = set_interval_with_handle(move || now.set(now_seconds()), std::time::Duration::from_secs(1)).ok();
+    on_cleanup(move || {
+        if let Some(tick) = tick {
+            tick.clear();
+        }
+    });
+    let ends = triage.timebox_ends_at.as_ref().map(|t| t.seconds);
+    let running = triage.timebox_started_at.is_some();
+    let set_timebox = move |running: bool| {
+        let request = pb::SetTimeboxRequest { number, expected_version: version, running };
+        leptos::task::spawn_local(async move { done(api::triage().set_timebox(request).await.map(|_| ())) });
+    };
+    let release = RwSignal::new(ticket.released_in.clone().unwrap_or_default());
+    let save_release = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = pb::SetReleaseRequest { number, expected_version: version, released_in: release.get_untracked() };
+        leptos::task::spawn_local(async move { done(api::triage().set_release(request).await.map(|_| ())) });
+    };
+    let minutes = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let budget = RwSignal::new(None::<pb::Budget>);
+    let log = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(value) = minutes.get_untracked().trim().parse::<i32>() else {
+            let message = "Give the time in minutes, e.g. 45.".to_owned();
+            error.set(Some(ApiError {
+                code: tonic::Code::InvalidArgument,
+                message: message.clone(),
+                fields: vec![("minutes".to_owned(), message)],
+            }));
+            return;
+        };
+        let request =
+            pb::LogTimeRequest { number, minutes: value, worked_on: String::new(), note: note.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match api::triage().log_time(request).await {
+                Ok(response) => {
+                    budget.set(response.into_inner().budget);
+                    minutes.set(String::new());
+                    note.set(String::new());
+                    done(Ok(()));
+                }
+                Err(status) => done(Err(status)),
+            }
+        });
+    };
+    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    view! {
+        <section class="triage-panel" aria-labelledby="triage-panel-heading">
+            <h2 id="triage-panel-heading">"Priority and time"</h2>
+            <p>"Placed in the queue by: " <strong class="placed-by">{triage.placed_by.clone()}</strong></p>
+            <p>{if triage.flags.is_empty() {
+                "No priority flags set (set them on the triage queue).".to_owned()
+            } else {
+                format!("Flags: {}", triage.flags.iter().map(|f| labels::priority_flag(*f)).collect::<Vec<_>>().join(", "))
+            }}</p>
+            <div class="timebox" role="group" aria-label="30-minute timebox">
+                {move || match ends {
+                    Some(ends) if ends > now.get() => {
+                        let left = ends - now.get();
+                        view! { <span class="timebox-clock" role="timer">{format!("Timebox: {}:{:02} left", left / 60, left % 60)}</span> }.into_any()
+                    }
+                    Some(_) => view! { <span class="timebox-clock up" role="alert">"Timebox is up: open an engineering issue and link it, or keep going deliberately."</span> }.into_any(),
+                    None => view! { <span class="timebox-clock">"Timebox not started."</span> }.into_any(),
+                }}
+                {if running {
+                    view! { <button type="button" class="secondary" on:click=move |_| set_timebox(false)>"Stop timebox"</button> }.into_any()
+                } else {
+                    view! { <button type="button" class="secondary" on:click=move |_| set_timebox(true)>"Start 30-minute timebox"</button> }.into_any()
+                }}
+            </div>
+            <form class="release" on:submit=save_release>
+                <label for="released-in">"Released in (the release or change that makes it available)"</label>
+                <input id="released-in" bind:value=release aria-describedby="released-in-error"/>
+                <FieldError id="released-in-error" message=field("released_in")/>
+                <button type="submit" class="secondary">"Save release"</button>
+            </form>
+            <form class="log-time" on:submit=log>
+                <p>{format!("Time logged: {}", labels::duration(i64::from(triage.minutes_logged)))}</p>
+                <label for="log-minutes">"Minutes spent"</label>
+                <input id="log-minutes" inputmode="numeric" bind:value=minutes aria-describedby="log-minutes-error"/>
+                <FieldError id="log-minutes-error" message=field("minutes")/>
+                <label for="log-note">"Note"</label>
+                <input id="log-note" bind:value=note aria-describedby="log-note-error"/>
+                <FieldError id="log-note-error" message=field("note")/>
+                <button type="submit" class="secondary">"Log time"</button>
+                {move || budget.get().map(|b| view! { <p role="status">{budget_line(&b)}</p> })}
+            </form>
+            {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+        </section>
+    }
+}
+
+/// "Aurora Hub: 3 h 30 min of 20 h used this month (incidents: 1 h 00 min, not counted)".
+pub fn budget_line(budget: &pb::Budget) -> String {
+    let community = budget.community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let period = if budget.period == pb::BudgetPeriod::Quarter as i32 { "quarter" } else { "month" };
+    let used = labels::duration(budget.used_minutes);
+    let incidents = if budget.incident_minutes > 0 {
+        format!(" (incidents: {}, not counted)", labels::duration(budget.incident_minutes))
+    } else {
+        String::new()
+    };
+    match budget.hours {
+        Some(hours) => format!("{community}: {used} of {hours} h support budget used this {period}{incidents}"),
+        None => format!("{community}: no support budget set; {used} logged this {period}{incidents}"),
     }
 }

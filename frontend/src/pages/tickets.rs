@@ -9,6 +9,7 @@ use steward_proto::v1 as pb;
 use crate::api::{self, ApiError, labels, local_time};
 use crate::app::{CurrentUser, encode_component, is_staff};
 use crate::live::{self, Watch};
+use crate::pages::ticket::budget_line;
 
 const FILTERS: &[&str] = &["community", "state", "type", "priority", "assignee", "q"];
 
@@ -68,6 +69,7 @@ pub fn TicketsPage() -> impl IntoView {
     view! {
         <h1>"Tickets"</h1>
         {staff.then(|| view! { <Filters/> })}
+        <RepresentedBudgets/>
         {move || error.get().map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
         {move || {
             let list = tickets.get();
@@ -198,5 +200,40 @@ fn Filters() -> impl IntoView {
             </div>
             <button type="submit" class="secondary">"Apply"</button>
         </form>
+    }
+}
+
+/// For representatives: how much of each represented community's support budget is used.
+#[component]
+fn RepresentedBudgets() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let represented: Vec<i64> = user
+        .get()
+        .map(|p| p.memberships)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m.role == pb::MembershipRole::Representative as i32)
+        .filter_map(|m| m.community.map(|c| c.id))
+        .collect();
+    let budgets = LocalResource::new(move || {
+        let represented = represented.clone();
+        async move {
+            let mut lines = Vec::new();
+            for community_id in represented {
+                if let Ok(response) = api::triage().get_budget(pb::GetBudgetRequest { community_id }).await {
+                    lines.extend(response.into_inner().budget.map(|b| budget_line(&b)));
+                }
+            }
+            lines
+        }
+    });
+    move || {
+        budgets.get().filter(|lines| !lines.is_empty()).map(|lines| {
+            view! {
+                <ul class="budget-summary" aria-label="Support budgets">
+                    {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
+            }
+        })
     }
 }

@@ -3,6 +3,7 @@
 pub mod comments;
 pub mod communities;
 pub mod events;
+pub mod known_issues;
 pub mod live;
 pub mod people;
 pub mod sessions;

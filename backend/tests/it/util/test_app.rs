@@ -13,6 +13,7 @@ use steward_proto::v1::auth_service_client::AuthServiceClient;
 use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
+use steward_proto::v1::known_issues_service_client::KnownIssuesServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
 use steward_proto::v1::triage_service_client::TriageServiceClient;
@@ -147,6 +148,7 @@ pub struct Client {
     pub live: LiveServiceClient<Intercepted>,
     pub directory: DirectoryServiceClient<Intercepted>,
     pub intake: IntakeServiceClient<Intercepted>,
+    pub known_issues: KnownIssuesServiceClient<Intercepted>,
     pub tickets: TicketServiceClient<Intercepted>,
     pub triage: TriageServiceClient<Intercepted>,
 }
@@ -161,6 +163,7 @@ impl Client {
             live: LiveServiceClient::with_interceptor(channel.clone(), jar.clone()),
             directory: DirectoryServiceClient::with_interceptor(channel.clone(), jar.clone()),
             intake: IntakeServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            known_issues: KnownIssuesServiceClient::with_interceptor(channel.clone(), jar.clone()),
             tickets: TicketServiceClient::with_interceptor(channel.clone(), jar.clone()),
             triage: TriageServiceClient::with_interceptor(channel, jar.clone()),
             jar,

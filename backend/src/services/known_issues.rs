@@ -1,0 +1,119 @@
+//! `steward.v1.KnownIssuesService`: public knowledge (seed 000), readable without signing in.
+//! Lists and searches read only public tickets ([`known_issues`] applies the rule in SQL); the
+//! single ticket is checked again with [`authz::is_public_knowledge`]. Messages here have no
+//! field for anything private, so nothing private can leak through them.
+
+use steward_proto::v1 as pb;
+use steward_proto::v1::known_issues_service_server::KnownIssuesService;
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use crate::AppState;
+use crate::authz;
+use crate::db::models::known_issues::{self, KnownIssue};
+use crate::db::models::{tickets, triage};
+use crate::domain::{Priority, RequestType, TicketState, similar};
+use crate::error::{AppError, AppResult};
+
+const LIST_LIMIT: i64 = 50;
+const SUGGESTION_LIMIT: i64 = 5;
+/// Longer texts are cut before searching: the first words say what a request is about.
+const SUGGEST_MAX_CHARS: usize = 2_000;
+
+pub struct KnownIssuesApi {
+    pub state: AppState,
+}
+
+fn encode(issue: &KnownIssue) -> pb::KnownIssue {
+    pb::KnownIssue {
+        number: issue.number,
+        title: issue.title.clone(),
+        description: issue.description.clone(),
+        community: issue.community.clone(),
+        request_type: RequestType::parse(&issue.request_type).map_or(0, |t| convert::request_type_to_pb(t) as i32),
+        priority: Priority::parse(&issue.priority).map_or(0, |p| convert::priority_to_pb(p) as i32),
+        state: TicketState::parse(&issue.state).map_or(0, |s| convert::state_to_pb(s) as i32),
+        created_at: Some(convert::timestamp(issue.created_at)),
+        updated_at: Some(convert::timestamp(issue.updated_at)),
+        resolved_at: issue.resolved_at.map(convert::timestamp),
+        released_in: issue.released_in.clone(),
+    }
+}
+
+fn truncated(text: &str) -> &str {
+    match text.char_indices().nth(SUGGEST_MAX_CHARS) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
+impl KnownIssuesApi {
+    async fn list(&self, text: &str) -> AppResult<Vec<pb::KnownIssue>> {
+        let mut conn = self.state.pool.get().await?;
+        let found = match similar::query(truncated(text), "") {
+            None => known_issues::recent(&mut conn, LIST_LIMIT).await?,
+            Some(query) => known_issues::search(&mut conn, &query, LIST_LIMIT).await?,
+        };
+        Ok(found.iter().map(encode).collect())
+    }
+
+    async fn get(&self, number: i64) -> AppResult<pb::GetKnownIssueResponse> {
+        let mut conn = self.state.pool.get().await?;
+        let ticket = tickets::find(&mut conn, number).await?.filter(|t| authz::is_public_knowledge(&t.facts()));
+        let Some(ticket) = ticket else {
+            return Err(AppError::NotFound("public ticket"));
+        };
+        let issue = known_issues::find(&mut conn, ticket.number).await?.ok_or(AppError::NotFound("public ticket"))?;
+        let replies = known_issues::replies(&mut conn, ticket.number).await?;
+        let links = triage::links_of(&mut conn, ticket.number).await?;
+        Ok(pb::GetKnownIssueResponse {
+            issue: Some(encode(&issue)),
+            replies: replies
+                .into_iter()
+                .map(|r| pb::PublicReply {
+                    author: r.author,
+                    from_support: r.from_support,
+                    body: r.body,
+                    created_at: Some(convert::timestamp(r.created_at)),
+                })
+                .collect(),
+            links: links.into_iter().map(|l| pb::PublicLink { url: l.url, title: l.title }).collect(),
+        })
+    }
+
+    async fn suggest(&self, title: &str, description: &str) -> AppResult<Vec<pb::KnownIssue>> {
+        let Some(query) = similar::query(truncated(title), truncated(description)) else {
+            return Ok(Vec::new());
+        };
+        let mut conn = self.state.pool.get().await?;
+        let found = known_issues::search(&mut conn, &query, SUGGESTION_LIMIT).await?;
+        Ok(found.iter().map(encode).collect())
+    }
+}
+
+#[tonic::async_trait]
+impl KnownIssuesService for KnownIssuesApi {
+    async fn list_known_issues(
+        &self,
+        request: Request<pb::ListKnownIssuesRequest>,
+    ) -> Result<Response<pb::ListKnownIssuesResponse>, Status> {
+        let issues = self.list(&request.get_ref().text).await?;
+        Ok(Response::new(pb::ListKnownIssuesResponse { issues }))
+    }
+
+    async fn get_known_issue(
+        &self,
+        request: Request<pb::GetKnownIssueRequest>,
+    ) -> Result<Response<pb::GetKnownIssueResponse>, Status> {
+        Ok(Response::new(self.get(request.get_ref().number).await?))
+    }
+
+    async fn suggest_similar(
+        &self,
+        request: Request<pb::SuggestSimilarRequest>,
+    ) -> Result<Response<pb::SuggestSimilarResponse>, Status> {
+        let request = request.into_inner();
+        let suggestions = self.suggest(&request.title, &request.description).await?;
+        Ok(Response::new(pb::SuggestSimilarResponse { suggestions }))
+    }
+}

@@ -1,0 +1,225 @@
+//! Settings (admins): the response templates stewards reply with, and each community's support
+//! budget. Other staff see the budgets; only admins change anything (the server enforces it).
+
+use leptos::prelude::*;
+use steward_proto::v1 as pb;
+
+use crate::api::{self, ApiError};
+use crate::app::{CurrentUser, is_admin};
+use crate::components::FieldError;
+use crate::pages::ticket::budget_line;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let admin = user.get().as_ref().is_some_and(is_admin);
+    view! {
+        <h1>"Settings"</h1>
+        {(!admin).then(|| view! { <p class="hint">"Only an admin can change these settings."</p> })}
+        <Budgets admin/>
+        <Templates admin/>
+    }
+}
+
+#[component]
+fn Budgets(admin: bool) -> impl IntoView {
+    let budgets = LocalResource::new(|| async {
+        let communities = api::directory()
+            .list_communities(pb::ListCommunitiesRequest {})
+            .await
+            .map_err(ApiError::from)?
+            .into_inner()
+            .communities;
+        let mut budgets = Vec::new();
+        for community in communities {
+            let request = pb::GetBudgetRequest { community_id: community.id };
+            let budget = api::triage().get_budget(request).await.map_err(ApiError::from)?.into_inner().budget;
+            budgets.extend(budget);
+        }
+        Ok::<_, ApiError>(budgets)
+    });
+    view! {
+        <section aria-labelledby="budgets-heading">
+            <h2 id="budgets-heading">"Support budgets"</h2>
+            <p class="hint">"Hours per calendar month or quarter. Time on incidents never draws on a budget."</p>
+            {move || match budgets.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="budgets">
+                        {list.into_iter().map(|budget| view! { <BudgetRow budget admin/> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn BudgetRow(budget: pb::Budget, admin: bool) -> impl IntoView {
+    let community = budget.community.clone().unwrap_or_default();
+    let current = RwSignal::new(budget);
+    let hours = RwSignal::new(current.get_untracked().hours.map(|h| h.to_string()).unwrap_or_default());
+    let period = RwSignal::new(current.get_untracked().period);
+    let error = RwSignal::new(None::<ApiError>);
+    let id = community.id;
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = hours.get_untracked();
+        let hours_value = match text.trim() {
+            "" => None,
+            value => match value.parse::<i32>() {
+                Ok(h) => Some(h),
+                Err(_) => {
+                    let message = "Give a whole number of hours, or leave it empty for no budget.".to_owned();
+                    error.set(Some(ApiError {
+                        code: tonic::Code::InvalidArgument,
+                        message: message.clone(),
+                        fields: vec![("hours".to_owned(), message)],
+                    }));
+                    return;
+                }
+            },
+        };
+        let request = pb::SetBudgetRequest { community_id: id, hours: hours_value, period: period.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match api::triage().set_budget(request).await {
+                Ok(response) => {
+                    if let Some(budget) = response.into_inner().budget {
+                        current.set(budget);
+                    }
+                    error.set(None);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    let hours_error = Signal::derive(move || error.get().and_then(|e| e.field("hours")));
+    let input_id = format!("budget-hours-{id}");
+    let period_id = format!("budget-period-{id}");
+    let error_id = format!("budget-hours-error-{id}");
+    view! {
+        <li>
+            <p role="status">{move || budget_line(&current.get())}</p>
+            {admin.then(|| view! {
+                <form class="budget-form" on:submit=save>
+                    <label for=input_id.clone()>{format!("Hours for {}", community.name)}</label>
+                    <input id=input_id.clone() inputmode="numeric" bind:value=hours aria-describedby=error_id.clone()/>
+                    <FieldError id=error_id.clone() message=hours_error/>
+                    <label for=period_id.clone()>"per"</label>
+                    <select id=period_id.clone() on:change=move |ev| period.set(event_target_value(&ev).parse().unwrap_or(1))>
+                        <option value=(pb::BudgetPeriod::Month as i32).to_string()
+                            selected=move || period.get() != pb::BudgetPeriod::Quarter as i32>"month"</option>
+                        <option value=(pb::BudgetPeriod::Quarter as i32).to_string()
+                            selected=move || period.get() == pb::BudgetPeriod::Quarter as i32>"quarter"</option>
+                    </select>
+                    {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+                    <button type="submit" class="secondary">"Save budget"</button>
+                </form>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn Templates(admin: bool) -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let templates = LocalResource::new(move || {
+        reload.track();
+        async {
+            api::triage()
+                .list_response_templates(pb::ListResponseTemplatesRequest {})
+                .await
+                .map(|r| r.into_inner())
+                .map_err(ApiError::from)
+        }
+    });
+    view! {
+        <section aria-labelledby="templates-heading">
+            <h2 id="templates-heading">"Response templates"</h2>
+            {move || match templates.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
+                Some(Ok(response)) => {
+                    let next_position = response.templates.iter().map(|t| t.position).max().unwrap_or(0) + 1;
+                    let blank = pb::ResponseTemplate { position: next_position, ..Default::default() };
+                    view! {
+                        <p class="hint">
+                            "Placeholders: "
+                            {response.placeholders.iter().map(|p| format!("{{{}}} ({})", p.name, p.description)).collect::<Vec<_>>().join(", ")}
+                            ". Write {{ or }} for a brace."
+                        </p>
+                        {response.templates.into_iter().map(|template| view! { <TemplateForm template admin reload is_new=false/> }).collect_view()}
+                        {admin.then(|| view! {
+                            <details class="new-template">
+                                <summary>"Add a template"</summary>
+                                <TemplateForm template=blank admin reload is_new=true/>
+                            </details>
+                        })}
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TemplateForm(template: pb::ResponseTemplate, admin: bool, reload: RwSignal<u32>, is_new: bool) -> impl IntoView {
+    let key = RwSignal::new(template.key.clone());
+    let name = RwSignal::new(template.name.clone());
+    let body = RwSignal::new(template.body.clone());
+    let position = template.position;
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let template = pb::ResponseTemplate {
+            key: key.get_untracked(),
+            name: name.get_untracked(),
+            body: body.get_untracked(),
+            position,
+        };
+        leptos::task::spawn_local(async move {
+            match api::triage()
+                .save_response_template(pb::SaveResponseTemplateRequest { template: Some(template) })
+                .await
+            {
+                Ok(_) => {
+                    error.set(None);
+                    saved.set(true);
+                    if is_new {
+                        reload.update(|n| *n += 1);
+                    }
+                }
+                Err(status) => {
+                    saved.set(false);
+                    error.set(Some(ApiError::from(status)));
+                }
+            }
+        });
+    };
+    let slug = if is_new { "new".to_owned() } else { template.key.clone() };
+    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let (key_id, name_id, body_id) =
+        (format!("template-key-{slug}"), format!("template-name-{slug}"), format!("template-body-{slug}"));
+    let body_error_id = format!("{body_id}-error");
+    view! {
+        <form class="template-form" on:submit=save>
+            {is_new.then(|| view! {
+                <label for=key_id.clone()>"Key (lower-case letters, digits, - and _)"</label>
+                <input id=key_id.clone() bind:value=key aria-describedby=format!("{key_id}-error")/>
+                <FieldError id=format!("{key_id}-error") message=field("template.key")/>
+            })}
+            <label for=name_id.clone()>"Name"</label>
+            <input id=name_id.clone() bind:value=name disabled=!admin aria-describedby=format!("{name_id}-error")/>
+            <FieldError id=format!("{name_id}-error") message=field("template.name")/>
+            <label for=body_id.clone()>"Text"</label>
+            <textarea id=body_id.clone() rows="8" bind:value=body disabled=!admin aria-describedby=body_error_id.clone()
+                aria-invalid=move || field("template.body").get().is_some().to_string()></textarea>
+            <FieldError id=body_error_id message=field("template.body")/>
+            {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+            {admin.then(|| view! { <button type="submit" class="secondary">"Save template"</button> })}
+            <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
+        </form>
+    }
+}

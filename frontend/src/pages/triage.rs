@@ -1,0 +1,121 @@
+//! The triage queue (staff): every ticket still to be worked, in the seeds' priority order,
+//! each saying which rule placed it there; stewards set the flags that move a request up, and
+//! the queue reorders live on every steward's screen.
+
+use leptos::prelude::*;
+use steward_proto::v1 as pb;
+
+use crate::api::{self, ApiError, labels};
+use crate::live::{self, Watch};
+
+#[component]
+pub fn TriagePage() -> impl IntoView {
+    let queue = RwSignal::new(None::<Result<pb::GetTriageQueueResponse, ApiError>>);
+    let untriaged_only = RwSignal::new(false);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            let response = api::triage().get_triage_queue(pb::GetTriageQueueRequest {}).await;
+            queue.set(Some(response.map(|r| r.into_inner()).map_err(ApiError::from)));
+        });
+    };
+    load();
+    live::refresh_on_change(Watch { all_tickets: true, ticket_numbers: vec![] }, load);
+    view! {
+        <h1>"Triage queue"</h1>
+        <p class="hint">
+            "Incidents first, then the seed's order: the first rule that applies places a request; "
+            "within a rule, higher priority, then older requests, come first."
+        </p>
+        <div class="choice">
+            <input type="checkbox" id="untriaged-only" prop:checked=move || untriaged_only.get()
+                on:change=move |ev| untriaged_only.set(event_target_checked(&ev))/>
+            <label for="untriaged-only">"Untriaged only"</label>
+        </div>
+        {move || match queue.get() {
+            None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+            Some(Err(error)) => view! { <p role="alert" class="error">{error.message}</p> }.into_any(),
+            Some(Ok(response)) => {
+                let entries: Vec<pb::QueueEntry> =
+                    response.entries.into_iter().filter(|e| !untriaged_only.get() || e.untriaged).collect();
+                if entries.is_empty() {
+                    return view! { <p class="hint">"Nothing to triage."</p> }.into_any();
+                }
+                view! {
+                    <ol class="triage-queue" aria-label="Requests in the order to work them">
+                        {entries.into_iter().map(|entry| view! { <QueueItem entry/> }).collect_view()}
+                    </ol>
+                    <details class="rules">
+                        <summary>"The order"</summary>
+                        <ol>{response.rules.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ol>
+                    </details>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn QueueItem(entry: pb::QueueEntry) -> impl IntoView {
+    let ticket = entry.ticket.unwrap_or_default();
+    let triage = entry.triage.unwrap_or_default();
+    let number = ticket.number;
+    // Each change answers with the ticket's new version, so flags can be set one after another.
+    let version = RwSignal::new(ticket.version);
+    let flags = RwSignal::new(triage.flags.clone());
+    let error = RwSignal::new(None::<String>);
+    let toggle = move |flag: i32, on: bool| {
+        let mut wanted = flags.get_untracked();
+        wanted.retain(|f| *f != flag);
+        if on {
+            wanted.push(flag);
+        }
+        flags.set(wanted.clone());
+        let request = pb::SetPriorityFlagsRequest { number, expected_version: version.get_untracked(), flags: wanted };
+        leptos::task::spawn_local(async move {
+            // On success the live stream reloads the queue in its new order.
+            match api::triage().set_priority_flags(request).await {
+                Ok(response) => {
+                    if let Some(ticket) = response.into_inner().ticket {
+                        version.set(ticket.version);
+                    }
+                    error.set(None);
+                }
+                Err(status) => error.set(Some(ApiError::from(status).message)),
+            }
+        });
+    };
+    let community = ticket.community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let assignee = ticket.assignee.as_ref().map(|a| a.display_name.clone());
+    view! {
+        <li class="queue-entry" data-number=number.to_string()>
+            <header>
+                <a href=format!("/tickets/{number}")>{format!("#{} {}", number, ticket.title)}</a>
+                <span class="placed-by">{triage.placed_by.clone()}</span>
+            </header>
+            <p class="badges">
+                {entry.untriaged.then(|| view! { <span class="badge untriaged">"Untriaged"</span> })}
+                {(!entry.acknowledged).then(|| view! { <span class="badge">"Not acknowledged"</span> })}
+                <span class="badge">{community}</span>
+                <span class="badge">{labels::request_type(ticket.request_type)}</span>
+                <span class="badge priority">{labels::priority(ticket.priority)}</span>
+                <span class="badge state">{labels::state(ticket.state)}</span>
+                <span class="badge">{assignee.unwrap_or_else(|| "Unassigned".to_owned())}</span>
+            </p>
+            <fieldset class="flags">
+                <legend class="visually-hidden">{format!("Priority flags of #{number}")}</legend>
+                {labels::PRIORITY_FLAGS.iter().map(|flag| {
+                    let flag = *flag as i32;
+                    let id = format!("flag-{number}-{flag}");
+                    view! {
+                        <span class="choice">
+                            <input type="checkbox" id=id.clone() prop:checked=move || flags.get().contains(&flag)
+                                on:change=move |ev| toggle(flag, event_target_checked(&ev))/>
+                            <label for=id>{labels::priority_flag(flag)}</label>
+                        </span>
+                    }
+                }).collect_view()}
+            </fieldset>
+            {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+        </li>
+    }
+}
