@@ -38,6 +38,10 @@ export async function signedInPage(browser, email) {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => console.error(`[${email}] page error: ${error.message}`));
+  // A panic in the app is reported on the console (console_error_panic_hook): show it.
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`[${email}] console: ${message.text().split('\n')[0]}`);
+  });
   await page.goto('/signin');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);

@@ -10,7 +10,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::auth;
 use crate::db::models::tickets::{self, Change};
-use crate::db::models::{comments, communities, people, triage};
+use crate::db::models::{comments, communities, people, support_policy, triage};
 use crate::db::schema;
 use crate::domain::intake::{self, RequestDraft};
 use crate::domain::lifecycle::{self, Action};
@@ -33,6 +33,20 @@ const PEOPLE: &[(&str, &str, Option<StaffRole>)] = &[
 
 /// (slug, name)
 const COMMUNITIES: &[(&str, &str)] = &[("aurora", "Aurora Hub"), ("borealis", "Borealis Lab")];
+
+/// How to reach the demo's support team, and its security route.
+fn demo_support_policy() -> support_policy::SupportPolicy {
+    support_policy::SupportPolicy {
+        channels: "This app: file a request under New request (all priorities).\n\
+                   Production down outside working hours: call the escalation line, +32 2 000 00 00."
+            .to_owned(),
+        security_contact: "security@steward.example".to_owned(),
+        security_instructions: "Write to the security contact, not to support, and do not file a request: requests \
+                                may be public. Describe the problem, how to reproduce it and what it exposes. We \
+                                answer within two working days and agree with you when to disclose it."
+            .to_owned(),
+    }
+}
 
 /// (community slug, support budget hours, period), set when the community is first created.
 const BUDGETS: &[(&str, i32, BudgetPeriod)] =
@@ -213,6 +227,9 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
             }
             loaded.communities += 1;
         }
+    }
+    if support_policy::get(&mut conn).await?.security_contact.is_empty() {
+        support_policy::set(&mut conn, &demo_support_policy()).await?;
     }
     for (email, slug, role) in MEMBERSHIPS {
         let person = person_id(&mut conn, email).await?;

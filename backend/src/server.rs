@@ -69,7 +69,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .add_service(AuthServiceServer::new(AuthApi { state: state.clone() }))
         .add_service(BoardServiceServer::new(BoardApi { state: state.clone() }))
         .add_service(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }))
-        .add_service(IntakeServiceServer::new(IntakeApi))
+        .add_service(IntakeServiceServer::new(IntakeApi { state: state.clone() }))
         .add_service(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }))
         .add_service(LiveServiceServer::new(LiveApi { state: state.clone() }))
         .add_service(TicketServiceServer::new(TicketApi { state: state.clone() }))

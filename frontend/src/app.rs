@@ -11,8 +11,8 @@ use crate::api::{self, ApiError};
 use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
     approvals::ApprovalsPage, board::BoardPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage,
-    new_request::NewRequestPage, not_found::NotFound, settings::SettingsPage, signin::SignInPage, ticket::TicketPage,
-    tickets::TicketsPage, triage::TriagePage,
+    new_request::NewRequestPage, not_found::NotFound, settings::SettingsPage, signin::SignInPage,
+    support::SecurityPage, support::SupportPage, ticket::TicketPage, tickets::TicketsPage, triage::TriagePage,
 };
 
 /// The signed-in person, shared with every page.
@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/signin") view=SignInPage/>
                 <Route path=path!("/known-issues") view=KnownIssuesPage/>
+                <Route path=path!("/support") view=SupportPage/>
+                <Route path=path!("/security") view=SecurityPage/>
                 <Route path=path!("/known-issues/:number") view=KnownIssuePage/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("/") view=|| view! { <Redirect path="/tickets"/> }/>
@@ -144,6 +146,7 @@ fn Header(person: pb::Person) -> impl IntoView {
                 </Show>
                 <A href="/new">"New request"</A>
                 <A href="/known-issues">"Known issues"</A>
+                <A href="/support">"Help"</A>
                 <Show when=move || representative>
                     <A href="/approvals">"Approvals"</A>
                 </Show>

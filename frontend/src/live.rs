@@ -229,6 +229,9 @@ async fn wait_before_retry(failures: u32, wake: &Cell<bool>) {
 /// between the page's own load and the start of the stream): for pages that load their own data.
 pub fn refresh_on_change(what: Watch, refresh: impl Fn() + 'static) {
     let scheduled = Rc::new(Cell::new(false));
+    // Disposed with the page: a refresh scheduled just before the page goes away must not touch
+    // the page's state.
+    let alive = StoredValue::new(());
     let refresh = Rc::new(refresh);
     watch(what, None, move |event| {
         if matches!(event, LiveEvent::Live { from_scratch: false }) || scheduled.get() {
@@ -239,7 +242,9 @@ pub fn refresh_on_change(what: Watch, refresh: impl Fn() + 'static) {
         leptos::task::spawn_local(async move {
             TimeoutFuture::new(200).await;
             scheduled.set(false);
-            refresh();
+            if alive.try_get_value().is_some() {
+                refresh();
+            }
         });
     });
 }

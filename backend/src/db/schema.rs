@@ -166,3 +166,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     tickets,
     time_entries,
 );
+
+diesel::table! {
+    support_policy (id) {
+        id -> Bool,
+        channels -> Text,
+        security_contact -> Text,
+        security_instructions -> Text,
+        updated_at -> Timestamptz,
+    }
+}

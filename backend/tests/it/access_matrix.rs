@@ -206,8 +206,12 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
             who,
             "GetIntakeForms",
             &client.intake.clone().get_intake_forms(pb::GetIntakeFormsRequest {}).await,
-            signed_in(who, Code::Ok),
+            Code::Ok,
         );
+        let policy = client.intake.clone().get_support_policy(pb::GetSupportPolicyRequest {}).await;
+        check(&world, who, "GetSupportPolicy", &policy, Code::Ok);
+        let change = pb::SetSupportPolicyRequest { policy: Some(pb::SupportPolicy::default()) };
+        check(&world, who, "SetSupportPolicy", &client.intake.clone().set_support_policy(change).await, admin_only);
         let me = client.auth.clone().get_current_user(pb::GetCurrentUserRequest {}).await;
         check(&world, who, "GetCurrentUser", &me, signed_in(who, Code::Ok));
     }

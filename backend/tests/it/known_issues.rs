@@ -1,6 +1,7 @@
 //! Public knowledge through the API: anyone, signed in or not, reads public tickets and their
 //! public replies; suggestions of similar tickets are public tickets only, whoever asks; nothing
-//! confidential, no internal note and no e-mail address is ever in any answer.
+//! confidential, no internal note and no e-mail address is ever in any answer. How to get
+//! support (channels, the security route, forms and priorities) is public too.
 
 use steward_proto::v1 as pb;
 use tonic::Code;
@@ -101,4 +102,33 @@ async fn suggestions_are_public_tickets_only_whoever_asks() {
         let empty = client.suggest_similar(suggest("", "a ?")).await.expect("nothing typed").into_inner();
         assert!(empty.suggestions.is_empty());
     }
+}
+
+#[tokio::test]
+async fn anyone_reads_how_to_get_support_and_only_admins_change_it() {
+    let world = World::build().await;
+    let policy = pb::SupportPolicy {
+        channels: "support@aurora.example\nEscalation phone: +32 000 00 00".into(),
+        security_contact: "security@steward.example".into(),
+        security_instructions: "Encrypt your report to our OpenPGP key.".into(),
+    };
+    let set = |who: Who, policy: pb::SupportPolicy| {
+        let mut intake = world.client(who).intake.clone();
+        async move { intake.set_support_policy(pb::SetSupportPolicyRequest { policy: Some(policy) }).await }
+    };
+    assert_eq!(set(Who::Steward, policy.clone()).await.expect_err("steward").code(), Code::PermissionDenied);
+    let saved = set(Who::Admin, policy.clone()).await.expect("admin").into_inner().policy.expect("policy");
+    assert_eq!(saved, policy);
+    let too_long = pb::SupportPolicy { security_contact: "x".repeat(501), ..policy.clone() };
+    let refused = set(Who::Admin, too_long).await.expect_err("too long");
+    let field =
+        tonic_types::StatusExt::get_details_bad_request(&refused).expect("field").field_violations[0].field.clone();
+    assert_eq!((refused.code(), field.as_str()), (Code::InvalidArgument, "policy.security_contact"));
+
+    let anonymous = world.client(Who::Anonymous);
+    let read = anonymous.intake.clone().get_support_policy(pb::GetSupportPolicyRequest {}).await.expect("anyone reads");
+    assert_eq!(read.into_inner().policy, Some(policy), "what the admin saved, unchanged by the refused change");
+    let forms =
+        anonymous.intake.clone().get_intake_forms(pb::GetIntakeFormsRequest {}).await.expect("forms are public");
+    assert_eq!(forms.into_inner().priorities.len(), 3);
 }

@@ -10,12 +10,13 @@ use crate::api::{self, ApiError, labels, local_time};
 
 /// The header of the public pages (no sign-in needed).
 #[component]
-fn PublicHeader() -> impl IntoView {
+pub fn PublicHeader() -> impl IntoView {
     view! {
         <header class="app-header">
             <a class="brand" href="/known-issues">"Steward"</a>
             <nav aria-label="Main">
                 <a href="/known-issues">"Known issues"</a>
+                <a href="/support">"How to get support"</a>
                 <a href="/tickets">"Sign in"</a>
             </nav>
         </header>
@@ -153,14 +154,14 @@ pub fn SimilarTickets(#[prop(into)] title: Signal<String>, #[prop(into)] descrip
         asked.set_value(ask);
         leptos::task::spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(500).await;
-            if asked.get_value() != ask {
-                return; // Still typing.
+            if asked.try_get_value() != Some(ask) {
+                return; // Still typing, or the page is gone.
             }
             let request = pb::SuggestSimilarRequest { title, description };
             if let Ok(response) = api::known_issues().suggest_similar(request).await
-                && asked.get_value() == ask
+                && asked.try_get_value() == Some(ask)
             {
-                suggestions.set(response.into_inner().suggestions);
+                suggestions.try_set(response.into_inner().suggestions);
             }
         });
     });

@@ -7,6 +7,7 @@ pub mod new_request;
 pub mod not_found;
 pub mod settings;
 pub mod signin;
+pub mod support;
 pub mod ticket;
 pub mod tickets;
 pub mod triage;

@@ -166,7 +166,9 @@ pub fn NewRequestPage() -> impl IntoView {
     view! {
         <h1>"New request"</h1>
         <p class="hint">
-            "Security vulnerabilities are not reported here: please follow the service's security policy instead, so they stay private until fixed."
+            "Security vulnerabilities are not reported here, so they stay private until fixed: "
+            <a href="/security">"report a security vulnerability"</a>
+            " instead."
         </p>
         {move || match forms.get() {
             None => view! { <p class="loading">"Loading the forms…"</p> }.into_any(),

@@ -1,5 +1,5 @@
-//! Settings (admins): the response templates stewards reply with, and each community's support
-//! budget. Other staff see the budgets; only admins change anything (the server enforces it).
+//! Settings (admins): the response templates stewards reply with, each community's support
+//! budget, and how to get support (channels, the security route). Other staff see the budgets; only admins change anything (the server enforces it).
 
 use leptos::prelude::*;
 use steward_proto::v1 as pb;
@@ -18,6 +18,7 @@ pub fn SettingsPage() -> impl IntoView {
         {(!admin).then(|| view! { <p class="hint">"Only an admin can change these settings."</p> })}
         <Budgets admin/>
         <Templates admin/>
+        <PolicyForm admin/>
     }
 }
 
@@ -221,5 +222,67 @@ fn TemplateForm(template: pb::ResponseTemplate, admin: bool, reload: RwSignal<u3
             {admin.then(|| view! { <button type="submit" class="secondary">"Save template"</button> })}
             <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
         </form>
+    }
+}
+
+#[component]
+fn PolicyForm(admin: bool) -> impl IntoView {
+    let channels = RwSignal::new(String::new());
+    let contact = RwSignal::new(String::new());
+    let instructions = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        match api::intake().get_support_policy(pb::GetSupportPolicyRequest {}).await {
+            Ok(response) => {
+                let policy = response.into_inner().policy.unwrap_or_default();
+                channels.set(policy.channels);
+                contact.set(policy.security_contact);
+                instructions.set(policy.security_instructions);
+            }
+            Err(status) => error.set(Some(ApiError::from(status))),
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let policy = pb::SupportPolicy {
+            channels: channels.get_untracked(),
+            security_contact: contact.get_untracked(),
+            security_instructions: instructions.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::intake().set_support_policy(pb::SetSupportPolicyRequest { policy: Some(policy) }).await {
+                Ok(_) => {
+                    error.set(None);
+                    saved.set(true);
+                }
+                Err(status) => {
+                    saved.set(false);
+                    error.set(Some(ApiError::from(status)));
+                }
+            }
+        });
+    };
+    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    view! {
+        <section aria-labelledby="policy-heading">
+            <h2 id="policy-heading">"How to get support"</h2>
+            <p class="hint">"Shown on the public " <a href="/support">"How to get support"</a> " and "
+                <a href="/security">"security"</a> " pages."</p>
+            <form class="policy-form" on:submit=save>
+                <label for="policy-channels">"Channels (one per line)"</label>
+                <textarea id="policy-channels" rows="3" bind:value=channels disabled=!admin aria-describedby="policy-channels-error"></textarea>
+                <FieldError id="policy-channels-error" message=field("policy.channels")/>
+                <label for="policy-contact">"Security contact (address or page)"</label>
+                <input id="policy-contact" bind:value=contact disabled=!admin aria-describedby="policy-contact-error"/>
+                <FieldError id="policy-contact-error" message=field("policy.security_contact")/>
+                <label for="policy-instructions">"Security instructions"</label>
+                <textarea id="policy-instructions" rows="4" bind:value=instructions disabled=!admin aria-describedby="policy-instructions-error"></textarea>
+                <FieldError id="policy-instructions-error" message=field("policy.security_instructions")/>
+                {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+                {admin.then(|| view! { <button type="submit" class="secondary">"Save"</button> })}
+                <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
+            </form>
+        </section>
     }
 }

@@ -7,6 +7,7 @@ pub mod known_issues;
 pub mod live;
 pub mod people;
 pub mod sessions;
+pub mod support_policy;
 pub mod tickets;
 pub mod triage;
 

@@ -1,0 +1,125 @@
+//! "How to get support" and the security route (seed 000), public pages built from the live
+//! configuration: the channels and security contact admins set, the request types and their
+//! forms, and the priority scale with its response times.
+
+use leptos::prelude::*;
+use steward_proto::v1 as pb;
+
+use crate::api::{self, ApiError};
+use crate::pages::known_issues::PublicHeader;
+
+fn policy_resource() -> LocalResource<Result<pb::SupportPolicy, ApiError>> {
+    LocalResource::new(|| async {
+        api::intake()
+            .get_support_policy(pb::GetSupportPolicyRequest {})
+            .await
+            .map(|r| r.into_inner().policy.unwrap_or_default())
+            .map_err(ApiError::from)
+    })
+}
+
+/// Text with line breaks kept.
+fn lines(text: &str) -> impl IntoView + use<> {
+    text.lines().map(|line| view! { <p>{line.to_owned()}</p> }).collect_view()
+}
+
+#[component]
+pub fn SupportPage() -> impl IntoView {
+    let policy = policy_resource();
+    let forms = LocalResource::new(|| async {
+        api::intake()
+            .get_intake_forms(pb::GetIntakeFormsRequest {})
+            .await
+            .map(|r| r.into_inner())
+            .map_err(ApiError::from)
+    });
+    view! {
+        <PublicHeader/>
+        <main id="main" class="support-page">
+            <h1>"How to get support"</h1>
+            <section aria-labelledby="channels-heading">
+                <h2 id="channels-heading">"Where to ask"</h2>
+                <p>"Community representatives file requests in Steward under " <a href="/new">"New request"</a>
+                   ". A member's request waits until one of the community's representatives approves it."</p>
+                {move || match policy.get() {
+                    Some(Ok(p)) if !p.channels.is_empty() => lines(&p.channels).into_any(),
+                    Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
+                    _ => ().into_any(),
+                }}
+            </section>
+            {move || match forms.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
+                Some(Ok(response)) => view! {
+                    <section aria-labelledby="priorities-heading">
+                        <h2 id="priorities-heading">"Priorities and response times"</h2>
+                        <table class="priorities">
+                            <thead><tr><th scope="col">"Priority"</th><th scope="col">"When"</th><th scope="col">"First response"</th></tr></thead>
+                            <tbody>{response.priorities.into_iter().map(|level| view! {
+                                <tr><th scope="row">{level.name}</th><td>{level.scope}</td><td>{level.response_time}</td></tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                    </section>
+                    <section aria-labelledby="types-heading">
+                        <h2 id="types-heading">"Kinds of request"</h2>
+                        <dl class="request-types">{response.forms.into_iter().map(|form| view! {
+                            <dt>{form.name}</dt>
+                            <dd>
+                                {form.description}
+                                {(!form.fields.is_empty()).then(|| format!(
+                                    " The form asks: {}.",
+                                    form.fields.iter().map(|f| f.label.clone()).collect::<Vec<_>>().join("; ")
+                                ))}
+                                {form.confidential_by_default.then_some(" Confidential unless you choose otherwise.")}
+                            </dd>
+                        }).collect_view()}</dl>
+                    </section>
+                }.into_any(),
+            }}
+            <section aria-labelledby="public-heading">
+                <h2 id="public-heading">"Public or confidential"</h2>
+                <p>"A public request, and the support team's public replies, can be read by anyone on the "
+                   <a href="/known-issues">"known issues"</a>
+                   " page, so others can see it is already reported and follow how it is going. Internal notes, "
+                   "form answers and e-mail addresses are never shown there."</p>
+                <p>"A confidential request is seen only by the support team, the person who filed it and their "
+                   "community's representatives. To send confidential information, tick Confidential on the request "
+                   "(some kinds of request are confidential from the start) and put the information in it; never in a "
+                   "public request."</p>
+            </section>
+            <section aria-labelledby="security-heading">
+                <h2 id="security-heading">"Security vulnerabilities"</h2>
+                <p>"Do not report a vulnerability as a support request. Follow the "
+                   <a href="/security">"security policy"</a> " instead."</p>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let policy = policy_resource();
+    view! {
+        <PublicHeader/>
+        <main id="main">
+            <h1>"Report a security vulnerability"</h1>
+            <p>"Security problems are not handled through support requests, which may be public. Report them here instead:"</p>
+            {move || match policy.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
+                Some(Ok(p)) if p.security_contact.is_empty() => view! {
+                    <p class="note">"The security contact has not been set up yet. Please ask the support team, "
+                        "without any details of the problem, how to reach it."</p>
+                }.into_any(),
+                Some(Ok(p)) => {
+                    let contact = p.security_contact.clone();
+                    let href = if contact.contains('@') && !contact.contains("://") { format!("mailto:{contact}") } else { contact.clone() };
+                    view! {
+                        <p class="security-contact">"Contact: " <a href=href>{contact}</a></p>
+                        {lines(&p.security_instructions)}
+                    }.into_any()
+                }
+            }}
+        </main>
+    }
+}
