@@ -68,7 +68,7 @@ fn field_kind(kind: FieldKind) -> pb::FieldKind {
 impl IntakeService for IntakeApi {
     async fn get_intake_forms(
         &self,
-        request: Request<pb::GetIntakeFormsRequest>,
+        _request: Request<pb::GetIntakeFormsRequest>,
     ) -> Result<Response<pb::GetIntakeFormsResponse>, Status> {
         let forms = FORMS
             .iter()
