@@ -113,3 +113,28 @@ test('a change request cannot be closed until the release that carries it is rec
   await rita.locator('dd.released-in', { hasText: 'v2.4.0' }).waitFor();
   for (const page of [rita, sam]) await page.context().close();
 });
+
+test('a representative confirms a resolution and answers the satisfaction survey', async () => {
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const number = await fileRequest(rita, `Survey ${unique()}`);
+  const sam = await signedInPage(browser, PEOPLE.sam);
+  await sam.goto(`/tickets/${number}`);
+  await sam.getByRole('button', { name: 'Resolve', exact: true }).click();
+  await sam.locator('.badges .state', { hasText: 'Resolved' }).waitFor();
+
+  await rita.goto(`/tickets/${number}`);
+  await rita.getByRole('button', { name: 'Confirm resolved' }).click();
+  await rita.locator('.badges .state', { hasText: 'Closed' }).waitFor();
+  // Sending without a rating says what is missing, next to the question.
+  await rita.getByRole('button', { name: 'Send rating' }).click();
+  await rita.locator('#survey-rating-error', { hasText: 'Choose a rating' }).waitFor();
+  await rita.getByLabel('4 · Good').check();
+  await rita.getByLabel('Anything to add? (optional)').fill('Fast and friendly.');
+  await rita.getByRole('button', { name: 'Send rating' }).click();
+  await rita.locator('.survey-answer', { hasText: 'Rated 4 out of 5' }).waitFor();
+
+  // The steward's page shows the answer live.
+  await sam.locator('.survey-answer', { hasText: 'Rated 4 out of 5 by Rita' }).waitFor();
+  await sam.locator('.survey-answer', { hasText: 'Fast and friendly.' }).waitFor();
+  for (const page of [rita, sam]) await page.context().close();
+});

@@ -104,6 +104,16 @@ pub fn is_requester_side(who: &Principal, ticket: &TicketFacts) -> bool {
     ticket.requester_id == who.person_id || who.role_in(ticket.community_id) == Some(MembershipRole::Representative)
 }
 
+/// Whether `who` sees a ticket's satisfaction survey: staff, and the requester's side.
+pub fn can_see_survey(who: &Principal, ticket: &TicketFacts) -> bool {
+    can_view_ticket(who, ticket) && (who.is_staff() || is_requester_side(who, ticket))
+}
+
+/// Whether `who` answers a ticket's satisfaction survey: the requester's side, not staff.
+pub fn can_answer_survey(who: &Principal, ticket: &TicketFacts) -> bool {
+    can_view_ticket(who, ticket) && !who.is_staff() && is_requester_side(who, ticket)
+}
+
 /// Whether `who` may take `action` on the ticket, if the lifecycle allows it.
 pub fn can_take_action(who: &Principal, ticket: &TicketFacts, action: Action) -> bool {
     if !can_view_ticket(who, ticket) {
@@ -443,5 +453,21 @@ mod tests {
                 assert!(can_view_ticket(&member, &ticket), "{ticket:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_requesters_side_answers_the_survey_and_staff_read_it() {
+        for who in everyone() {
+            for ticket in every_ticket() {
+                let requester_side =
+                    ticket.requester_id == who.person_id || who.representative_of.contains(&ticket.community_id);
+                let sees = can_view_ticket(&who, &ticket) && (who.staff_role.is_some() || requester_side);
+                assert_eq!(can_see_survey(&who, &ticket), sees, "{} {ticket:?}", who.display_name);
+                let answers = can_view_ticket(&who, &ticket) && who.staff_role.is_none() && requester_side;
+                assert_eq!(can_answer_survey(&who, &ticket), answers, "{} {ticket:?}", who.display_name);
+            }
+        }
+        assert!(!can_answer_survey(&member_a(), &ticket(A, 10, false, TicketState::Resolved)), "not a member's");
+        assert!(can_answer_survey(&rep_a(), &ticket(A, 11, false, TicketState::Resolved)));
     }
 }

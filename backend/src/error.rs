@@ -46,6 +46,9 @@ pub enum AppError {
     /// A change request or problem cannot be closed before its release is recorded.
     #[error(transparent)]
     ReleaseMissing(#[from] ReleaseMissing),
+    /// Nothing is waiting for this answer (a survey already answered); the message says why.
+    #[error("{0}")]
+    NothingToAnswer(&'static str),
     /// Someone else changed the ticket since the caller read it.
     #[error("this ticket was changed by someone else since you opened it (now version {current})")]
     StaleVersion { current: i64 },
@@ -118,6 +121,7 @@ impl From<AppError> for Status {
                 let details = ErrorDetails::with_error_info(REASON_RELEASE_REQUIRED, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }
+            AppError::NothingToAnswer(_) => Status::failed_precondition(message),
             AppError::StaleVersion { current } => {
                 let details = ErrorDetails::with_error_info(
                     REASON_STALE_VERSION,

@@ -52,6 +52,10 @@ pub enum TicketChange<'a> {
     Unlinked {
         link_id: i64,
     },
+    /// The requester's side answered the satisfaction survey.
+    SurveyAnswered {
+        rating: i16,
+    },
     /// Time was logged on it (staff only).
     TimeLogged {
         minutes: i32,
@@ -120,6 +124,7 @@ pub async fn record(
         TicketChange::Linked { url, title } => ("linked", false, json!({ "url": url, "title": title })),
         TicketChange::Unlinked { link_id } => ("unlinked", false, json!({ "link_id": link_id })),
         TicketChange::TimeLogged { minutes } => ("time_logged", true, json!({ "minutes": minutes })),
+        TicketChange::SurveyAnswered { rating } => ("survey_answered", false, json!({ "rating": rating })),
     };
     events::append(
         conn,
@@ -178,6 +183,10 @@ pub fn summary(event: &Event, people: &HashMap<i64, Person>) -> String {
         },
         "linked" => format!("linked the issue \"{}\" ({})", text("title"), text("url")),
         "unlinked" => "removed a linked issue".to_owned(),
+        "survey_answered" => {
+            let rating = event.data.get("rating").and_then(|v| v.as_i64()).unwrap_or(0);
+            format!("answered the satisfaction survey: {rating} out of 5")
+        }
         "time_logged" => {
             let minutes = event.data.get("minutes").and_then(|v| v.as_i64()).unwrap_or(0);
             format!("logged {} h {:02} min", minutes / 60, minutes % 60)
@@ -212,6 +221,7 @@ fn field_label(field: &str) -> &str {
         "priority" => "the priority",
         "request_type" => "the type",
         "confidential" => "confidentiality",
+        "scheduled_for" => "the scheduled day",
         other => other,
     }
 }

@@ -24,7 +24,7 @@ SELECT "tickets"."number", "tickets"."community_id", "tickets"."requester_id", "
        "tickets"."confidential", "tickets"."assignee_id", "tickets"."form_answers", "tickets"."version",
        "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."closed_at",
        "tickets"."board_rank", "tickets"."priority_flags", "tickets"."acknowledged_at",
-       "tickets"."timebox_started_at", "tickets"."released_in",
+       "tickets"."timebox_started_at", "tickets"."released_in", "tickets"."scheduled_for",
        CASE "tickets"."state" WHEN 'in_progress' THEN 'pending' ELSE 'in_progress' END AS target
   FROM "tickets" WHERE ("tickets"."number" = :n) LIMIT 1 FOR UPDATE \gset
 SELECT coalesce(max("tickets"."board_rank"), 0) + 1 AS rank FROM "tickets"
@@ -38,7 +38,7 @@ RETURNING "tickets"."number", "tickets"."community_id", "tickets"."requester_id"
        "tickets"."confidential", "tickets"."assignee_id", "tickets"."form_answers", "tickets"."version",
        "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."closed_at",
        "tickets"."board_rank", "tickets"."priority_flags", "tickets"."acknowledged_at",
-       "tickets"."timebox_started_at", "tickets"."released_in";
+       "tickets"."timebox_started_at", "tickets"."released_in", "tickets"."scheduled_for";
 -- events::record -> events::append
 INSERT INTO "ticket_events" ("ticket_number", "community_id", "actor_id", "kind", "internal", "data")
 VALUES (:n, :community_id, :requester_id, 'transitioned', false,

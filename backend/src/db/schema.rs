@@ -105,6 +105,7 @@ diesel::table! {
         acknowledged_at -> Nullable<Timestamptz>,
         timebox_started_at -> Nullable<Timestamptz>,
         released_in -> Nullable<Text>,
+        scheduled_for -> Nullable<Date>,
     }
 }
 
@@ -174,5 +175,16 @@ diesel::table! {
         security_contact -> Text,
         security_instructions -> Text,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    satisfaction_surveys (ticket_number) {
+        ticket_number -> Int8,
+        requested_at -> Timestamptz,
+        rating -> Nullable<Int2>,
+        comment -> Text,
+        answered_by -> Nullable<Int8>,
+        answered_at -> Nullable<Timestamptz>,
     }
 }

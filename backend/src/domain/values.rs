@@ -49,6 +49,14 @@ text_enum! {
     }
 }
 
+impl RequestType {
+    /// Whether requests of this type are scheduled for a date and planned rather than assigned
+    /// to a steward (seed 001: workshop requests).
+    pub fn is_scheduled_not_assigned(self) -> bool {
+        self == RequestType::WorkshopRequest
+    }
+}
+
 text_enum! {
     /// The priority scale (seed 003), highest first.
     Priority {
@@ -139,5 +147,8 @@ mod tests {
             assert_eq!(PriorityFlag::parse(value.as_str()), Some(*value));
         }
         assert_eq!(TicketState::parse("Open"), None);
+        let scheduled: Vec<RequestType> =
+            RequestType::ALL.iter().copied().filter(|t| t.is_scheduled_not_assigned()).collect();
+        assert_eq!(scheduled, [RequestType::WorkshopRequest], "only workshops are scheduled rather than assigned");
     }
 }

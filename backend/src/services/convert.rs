@@ -274,6 +274,7 @@ impl TicketContext<'_> {
             closed_at: value.closed_at.map(timestamp),
             acknowledged_at: value.acknowledged_at.map(timestamp),
             released_in: value.released_in.clone(),
+            scheduled_for: value.scheduled_for.map(|d| d.to_string()),
         }
     }
 

@@ -19,7 +19,8 @@ use crate::AppState;
 use crate::auth::{Principal, caller};
 use crate::authz::{self, Filing};
 use crate::db::models::tickets::{self, Change, Filter, PageAfter, Ticket};
-use crate::db::models::{comments, communities, events as event_rows, people, triage as triage_rows};
+use crate::db::models::{comments, communities, events as event_rows, people, surveys, triage as triage_rows};
+use crate::domain::TicketState;
 use crate::domain::intake::{self, RequestDraft};
 use crate::domain::lifecycle::{self, Action};
 use crate::error::{AppError, AppResult};
@@ -68,6 +69,10 @@ pub(crate) async fn take_step(
         tickets::apply(conn, ticket.number, ticket.version, &change),
         events::record(conn, &after, Some(who.person_id), transition),
     )?;
+    if to == TicketState::Resolved {
+        // Resolving asks the requester's side how it went (seed 001).
+        surveys::request(conn, moved.number).await?;
+    }
     if let Some(reason) = reason {
         let comment = comments::insert(conn, moved.number, who.person_id, reason, false).await?;
         let commented = TicketChange::Commented { comment_id: comment.id, internal: false };
@@ -223,6 +228,12 @@ impl TicketApi {
         let linkers: Vec<i64> = links.iter().map(|l| l.added_by).collect();
         let linkers = people::by_ids(&conn, &linkers).await?;
         let triage = if authz::can_triage(who) { Some(triage::triage_of(&mut conn, &ticket).await?) } else { None };
+        let survey = match surveys::find(&mut conn, ticket.number).await? {
+            Some(survey) if authz::can_see_survey(who, &facts) => {
+                Some(self.encode_survey(&conn, who, &facts, survey).await?)
+            }
+            _ => None,
+        };
         Ok(pb::GetTicketResponse {
             ticket: Some(encoded),
             comments: conversation.iter().map(|c| context.comment(c)).collect(),
@@ -231,6 +242,7 @@ impl TicketApi {
             links: links.iter().map(|l| triage::encode_link(l, &linkers)).collect(),
             triage,
             close_held_back,
+            survey,
         })
     }
 
@@ -291,6 +303,14 @@ impl TicketApi {
             Some(value) => convert::request_type_from_pb(value, "request_type")?,
             None => None,
         };
+        let scheduled_for = match request.scheduled_for.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(day) => Some(Some(
+                chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                    .map_err(|_| AppError::invalid("scheduled_for", "Give the day as YYYY-MM-DD."))?,
+            )),
+        };
         let mut conn = self.state.pool.get().await?;
         let assignee = match request.assignee_id {
             None => None,
@@ -318,6 +338,27 @@ impl TicketApi {
                         to: assignee.map(|id| id.to_string()),
                     });
                     change.assignee_id = Some(assignee);
+                }
+                let request_type_after = request_type.unwrap_or(ticket.request_type);
+                if request_type_after.is_scheduled_not_assigned() && matches!(change.assignee_id, Some(Some(_))) {
+                    return Err(AppError::invalid(
+                        "assignee_id",
+                        "Workshop requests are scheduled for a day and planned, not assigned: set the day instead.",
+                    ));
+                }
+                if let Some(day) = scheduled_for.filter(|d| *d != ticket.scheduled_for) {
+                    if !request_type_after.is_scheduled_not_assigned() {
+                        return Err(AppError::invalid(
+                            "scheduled_for",
+                            "Only workshop requests are scheduled for a day.",
+                        ));
+                    }
+                    fields.push(FieldChange {
+                        field: "scheduled_for",
+                        from: ticket.scheduled_for.map(|d| d.to_string()),
+                        to: day.map(|d| d.to_string()),
+                    });
+                    change.scheduled_for = Some(day);
                 }
                 if let Some(priority) = priority.filter(|p| *p != ticket.priority) {
                     fields.push(FieldChange {
@@ -415,6 +456,55 @@ impl TicketApi {
         Ok(TicketContext { communities: &no_communities, people: &authors }.comment(&comment))
     }
 
+    async fn encode_survey(
+        &self,
+        conn: &AsyncPgConnection,
+        who: &Principal,
+        facts: &authz::TicketFacts,
+        survey: surveys::Survey,
+    ) -> AppResult<pb::Survey> {
+        let answerers: Vec<i64> = survey.answered_by.into_iter().collect();
+        let names = people::by_ids(conn, &answerers).await?;
+        Ok(pb::Survey {
+            requested_at: Some(convert::timestamp(survey.requested_at)),
+            rating: survey.rating.map(i32::from),
+            comment: survey.comment,
+            answered_by: survey.answered_by.map(|id| convert::person_ref_or_unknown(id, &names)),
+            answered_at: survey.answered_at.map(convert::timestamp),
+            can_answer: survey.rating.is_none() && authz::can_answer_survey(who, facts),
+        })
+    }
+
+    async fn answer_survey(&self, who: &Principal, request: pb::AnswerSurveyRequest) -> AppResult<pb::Survey> {
+        let rating = i16::try_from(request.rating)
+            .ok()
+            .filter(|r| (1..=5).contains(r))
+            .ok_or_else(|| AppError::invalid("rating", "Choose a rating from 1 (very poor) to 5 (excellent)."))?;
+        let comment = request.comment.trim().to_owned();
+        if comment.chars().count() > 2_000 {
+            return Err(AppError::invalid("comment", "Keep the comment under 2000 characters."));
+        }
+        let mut conn = self.state.pool.get().await?;
+        let (ticket, answered) = conn
+            .transaction(async |conn| {
+                let ticket = visible_ticket(conn, who, request.number).await?;
+                if !authz::can_answer_survey(who, &ticket.facts()) {
+                    return Err(AppError::PermissionDenied(
+                        "Only the requester or a representative of the community answers the survey.",
+                    ));
+                }
+                let answered = surveys::answer(conn, ticket.number, who.person_id, rating, &comment)
+                    .await?
+                    .ok_or(AppError::NothingToAnswer("There is no open survey on this ticket: it was answered already, or the ticket was never resolved."))?;
+                tickets::touch(conn, ticket.number).await?;
+                events::record(conn, &ticket, Some(who.person_id), TicketChange::SurveyAnswered { rating }).await?;
+                Ok::<_, AppError>((ticket, answered))
+            })
+            .await?;
+        self.state.live.committed();
+        self.encode_survey(&conn, who, &ticket.facts(), answered).await
+    }
+
     async fn history(&self, who: &Principal, number: i64) -> AppResult<pb::ListTicketEventsResponse> {
         let mut conn = self.state.pool.get().await?;
         let ticket = visible_ticket(&mut conn, who, number).await?;
@@ -498,6 +588,15 @@ impl TicketService for TicketApi {
         let caller = caller(&request)?;
         let comment = self.comment(caller.signed_in()?, request.into_inner()).await?;
         Ok(Response::new(pb::AddCommentResponse { comment: Some(comment) }))
+    }
+
+    async fn answer_survey(
+        &self,
+        request: Request<pb::AnswerSurveyRequest>,
+    ) -> Result<Response<pb::AnswerSurveyResponse>, Status> {
+        let caller = caller(&request)?;
+        let survey = TicketApi::answer_survey(self, caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::AnswerSurveyResponse { survey: Some(survey) }))
     }
 
     async fn list_ticket_events(

@@ -121,6 +121,22 @@ async fn record_release(
     client.triage.clone().set_release(request).await
 }
 
+async fn update(
+    client: &Client,
+    number: i64,
+    assignee_id: Option<i64>,
+    scheduled_for: Option<&str>,
+) -> Result<tonic::Response<pb::UpdateTicketResponse>, tonic::Status> {
+    let request = pb::UpdateTicketRequest {
+        number,
+        expected_version: version(client, number).await,
+        assignee_id,
+        scheduled_for: scheduled_for.map(str::to_owned),
+        ..Default::default()
+    };
+    client.tickets.clone().update_ticket(request).await
+}
+
 fn field_of(status: &tonic::Status) -> String {
     status.get_details_bad_request().expect("field violation").field_violations[0].field.clone()
 }
@@ -493,4 +509,68 @@ async fn only_staff_triage() {
     let stale = pb::SetPriorityFlagsRequest { number: ticket.number, expected_version: 0, flags: vec![1] };
     let refused = desk.sam.triage.clone().set_priority_flags(stale).await.expect_err("stale");
     assert_eq!(refused.get_details_error_info().expect("info").reason, "STALE_VERSION");
+}
+
+#[tokio::test]
+async fn resolving_asks_the_requesters_side_for_a_rating_once() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Survey me").await;
+    assert!(get(&desk.rita, ticket.number).await.survey.is_none(), "no survey before it is resolved");
+    let resolve = pb::TransitionTicketRequest {
+        number: ticket.number,
+        action: pb::TicketAction::Resolve as i32,
+        expected_version: version(&desk.sam, ticket.number).await,
+        reason: String::new(),
+    };
+    desk.sam.tickets.clone().transition_ticket(resolve).await.expect("resolve");
+
+    let survey = get(&desk.rita, ticket.number).await.survey.expect("the requester is asked");
+    assert!(survey.can_answer && survey.rating.is_none());
+    assert!(get(&desk.member, ticket.number).await.survey.is_none(), "another member of the community is not asked");
+    assert!(!get(&desk.sam, ticket.number).await.survey.expect("staff see it").can_answer);
+
+    let answer = |client: &Client, rating: i32| {
+        let request = pb::AnswerSurveyRequest { number: ticket.number, rating, comment: "Quick and clear.".into() };
+        let mut tickets = client.tickets.clone();
+        async move { tickets.answer_survey(request).await }
+    };
+    for rating in [0, 6] {
+        let refused = answer(&desk.rita, rating).await.expect_err("out of range");
+        assert_eq!((refused.code(), field_of(&refused)), (Code::InvalidArgument, "rating".to_owned()));
+    }
+    assert_eq!(answer(&desk.sam, 5).await.expect_err("staff").code(), Code::PermissionDenied);
+    assert_eq!(answer(&desk.rob, 5).await.expect_err("other community").code(), Code::NotFound);
+    let answered = answer(&desk.rita, 4).await.expect("answer").into_inner().survey.expect("survey");
+    assert_eq!((answered.rating, answered.can_answer), (Some(4), false));
+    assert_eq!(answer(&desk.rita, 1).await.expect_err("twice").code(), Code::FailedPrecondition);
+
+    let seen = get(&desk.sam, ticket.number).await.survey.expect("kept for staff");
+    assert_eq!((seen.rating, seen.comment.as_str()), (Some(4), "Quick and clear."));
+    assert_eq!(seen.answered_by.expect("by").display_name, "Rita Rep");
+}
+
+#[tokio::test]
+async fn workshop_requests_are_scheduled_for_a_day_not_assigned() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Workshop for new students").await;
+    let not_yet = update(&desk.sam, ticket.number, None, Some("2026-12-01")).await.expect_err("not a workshop");
+    assert_eq!(field_of(&not_yet), "scheduled_for");
+    set_type(&desk.sam, ticket.number, pb::RequestType::WorkshopRequest).await;
+
+    let staff = desk.sam.directory.clone().list_staff(pb::ListStaffRequest {}).await.expect("staff").into_inner().staff;
+    let sam_id = staff.iter().find(|p| p.display_name == "Sam Steward").expect("sam").id;
+    let assigned = update(&desk.sam, ticket.number, Some(sam_id), None).await.expect_err("workshops are not assigned");
+    assert_eq!(field_of(&assigned), "assignee_id");
+    assert!(assigned.message().contains("scheduled"), "{}", assigned.message());
+    let bad_day = update(&desk.sam, ticket.number, None, Some("1 December")).await.expect_err("bad day");
+    assert_eq!(field_of(&bad_day), "scheduled_for");
+
+    let scheduled = update(&desk.sam, ticket.number, None, Some("2026-12-01")).await.expect("schedule");
+    assert_eq!(scheduled.into_inner().ticket.expect("ticket").scheduled_for.as_deref(), Some("2026-12-01"));
+    assert_eq!(
+        get(&desk.rita, ticket.number).await.ticket.expect("ticket").scheduled_for.as_deref(),
+        Some("2026-12-01")
+    );
+    let cleared = update(&desk.sam, ticket.number, None, Some("")).await.expect("unschedule");
+    assert_eq!(cleared.into_inner().ticket.expect("ticket").scheduled_for, None);
 }

@@ -88,6 +88,7 @@ fn TicketView(
                 <dt>"Acknowledged"</dt>
                 <dd>{if ticket.acknowledged_at.is_some() { local_time(&ticket.acknowledged_at) } else { "Not yet".to_owned() }}</dd>
                 {ticket.released_in.clone().map(|release| view! { <dt>"Released in"</dt><dd class="released-in">{release}</dd> })}
+                {ticket.scheduled_for.clone().map(|day| view! { <dt>"Scheduled for"</dt><dd class="scheduled-for">{day}</dd> })}
             </dl>
             <Actions ticket=ticket.clone() actions=response.available_actions reload error=action_error/>
             {(!response.close_held_back.is_empty()).then(|| view! { <p class="note close-held-back">{response.close_held_back.clone()}</p> })}
@@ -100,6 +101,7 @@ fn TicketView(
                     </dl>
                 })}
             </section>
+            {response.survey.map(|survey| view! { <SurveyView number survey reload/> })}
             <Links number links=response.links staff=can_manage reload/>
             {can_manage.then(|| view! { <ManageForm ticket=ticket.clone() reload/> })}
             {response.triage.map(|triage| view! { <TriagePanel ticket=ticket.clone() triage reload/> })}
@@ -274,19 +276,24 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
     let priority = RwSignal::new(ticket.priority);
     let request_type = RwSignal::new(ticket.request_type);
     let confidential = RwSignal::new(ticket.confidential);
+    let scheduled_for = RwSignal::new(ticket.scheduled_for.clone().unwrap_or_default());
+    let workshop = move || request_type.get() == pb::RequestType::WorkshopRequest as i32;
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let number = ticket.number;
     let version = ticket.version;
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let is_workshop = request_type.get_untracked() == pb::RequestType::WorkshopRequest as i32;
         let request = pb::UpdateTicketRequest {
             number,
             expected_version: version,
-            assignee_id: Some(assignee.get_untracked()),
+            // Workshops are scheduled for a day, not assigned.
+            assignee_id: (!is_workshop).then(|| assignee.get_untracked()),
             priority: Some(priority.get_untracked()),
             request_type: Some(request_type.get_untracked()),
             confidential: Some(confidential.get_untracked()),
+            scheduled_for: is_workshop.then(|| scheduled_for.get_untracked()),
         };
         leptos::task::spawn_local(async move {
             match api::tickets().update_ticket(request).await {
@@ -301,13 +308,18 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <form class="manage" on:submit=save>
             <h2>"Triage"</h2>
-            <label for="assignee">"Assignee"</label>
-            <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev).parse().unwrap_or(0))>
-                <option value="0" selected=move || assignee.get() == 0>"Unassigned"</option>
-                {move || staff.get().flatten().unwrap_or_default().into_iter().map(|p| view! {
-                    <option value=p.id.to_string() selected=move || assignee.get() == p.id>{p.display_name}</option>
-                }).collect_view()}
-            </select>
+            <Show when=move || !workshop() fallback=move || view! {
+                <label for="scheduled-for">"Scheduled for (workshops are planned for a day, not assigned)"</label>
+                <input id="scheduled-for" type="date" bind:value=scheduled_for/>
+            }>
+                <label for="assignee">"Assignee"</label>
+                <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    <option value="0" selected=move || assignee.get() == 0>"Unassigned"</option>
+                    {move || staff.get().flatten().unwrap_or_default().into_iter().map(|p| view! {
+                        <option value=p.id.to_string() selected=move || assignee.get() == p.id>{p.display_name}</option>
+                    }).collect_view()}
+                </select>
+            </Show>
             <label for="priority">"Priority"</label>
             <select id="priority" on:change=move |ev| priority.set(event_target_value(&ev).parse().unwrap_or(0))>
                 {labels::PRIORITIES.iter().map(|p| { let v = *p as i32; view! {
@@ -622,5 +634,68 @@ pub fn budget_line(budget: &pb::Budget) -> String {
     match budget.hours {
         Some(hours) => format!("{community}: {used} of {hours} h support budget used this {period}{incidents}"),
         None => format!("{community}: no support budget set; {used} logged this {period}{incidents}"),
+    }
+}
+
+const RATINGS: &[(i32, &str)] =
+    &[(1, "1 · Very poor"), (2, "2 · Poor"), (3, "3 · Fair"), (4, "4 · Good"), (5, "5 · Excellent")];
+
+/// The one-question satisfaction survey of a resolved ticket: the requester's side answers it
+/// once; staff read the answer.
+#[component]
+fn SurveyView(number: i64, survey: pb::Survey, reload: RwSignal<u32>) -> impl IntoView {
+    let rating = RwSignal::new(0i32);
+    let comment = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request =
+            pb::AnswerSurveyRequest { number, rating: rating.get_untracked(), comment: comment.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match api::tickets().answer_survey(request).await {
+                Ok(_) => reload.update(|n| *n += 1),
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    let rating_error = Signal::derive(move || error.get().and_then(|e| e.field("rating")));
+    let comment_error = Signal::derive(move || error.get().and_then(|e| e.field("comment")));
+    view! {
+        <section class="survey" aria-labelledby="survey-heading">
+            <h2 id="survey-heading">"How did we do?"</h2>
+            {match survey.rating {
+                Some(given) => view! {
+                    <p class="survey-answer">
+                        {format!("Rated {given} out of 5")}
+                        {survey.answered_by.as_ref().map(|p| format!(" by {}", p.display_name))}
+                        {(!survey.comment.is_empty()).then(|| format!(": \u{201c}{}\u{201d}", survey.comment))}
+                    </p>
+                }.into_any(),
+                None if survey.can_answer => view! {
+                    <form class="survey-form" on:submit=send>
+                        <fieldset aria-describedby="survey-rating-error">
+                            <legend>"How satisfied are you with the support on this request?"</legend>
+                            {RATINGS.iter().map(|(value, label)| {
+                                let (value, id) = (*value, format!("rating-{value}"));
+                                view! {
+                                    <span class="choice">
+                                        <input type="radio" name="rating" id=id.clone() prop:checked=move || rating.get() == value
+                                            on:change=move |_| rating.set(value)/>
+                                        <label for=id>{*label}</label>
+                                    </span>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <FieldError id="survey-rating-error" message=rating_error/>
+                        <label for="survey-comment">"Anything to add? (optional)"</label>
+                        <textarea id="survey-comment" rows="2" bind:value=comment aria-describedby="survey-comment-error"></textarea>
+                        <FieldError id="survey-comment-error" message=comment_error/>
+                        {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+                        <button type="submit">"Send rating"</button>
+                    </form>
+                }.into_any(),
+                None => view! { <p class="hint">"Waiting for the requester's rating."</p> }.into_any(),
+            }}
+        </section>
     }
 }

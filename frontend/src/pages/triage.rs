@@ -99,7 +99,10 @@ fn QueueItem(entry: pb::QueueEntry) -> impl IntoView {
                 <span class="badge">{labels::request_type(ticket.request_type)}</span>
                 <span class="badge priority">{labels::priority(ticket.priority)}</span>
                 <span class="badge state">{labels::state(ticket.state)}</span>
-                <span class="badge">{assignee.unwrap_or_else(|| "Unassigned".to_owned())}</span>
+                {match ticket.scheduled_for.clone() {
+                    Some(day) => view! { <span class="badge">{format!("Scheduled for {day}")}</span> }.into_any(),
+                    None => view! { <span class="badge">{assignee.unwrap_or_else(|| "Unassigned".to_owned())}</span> }.into_any(),
+                }}
             </p>
             <fieldset class="flags">
                 <legend class="visually-hidden">{format!("Priority flags of #{number}")}</legend>

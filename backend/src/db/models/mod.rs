@@ -8,6 +8,7 @@ pub mod live;
 pub mod people;
 pub mod sessions;
 pub mod support_policy;
+pub mod surveys;
 pub mod tickets;
 pub mod triage;
 

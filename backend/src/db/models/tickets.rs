@@ -1,7 +1,7 @@
 //! Tickets. A ticket's state and fields change only through [`apply`], which checks the version
 //! the caller saw, so concurrent changes never overwrite each other.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
@@ -38,6 +38,7 @@ struct TicketRow {
     acknowledged_at: Option<DateTime<Utc>>,
     timebox_started_at: Option<DateTime<Utc>>,
     released_in: Option<String>,
+    scheduled_for: Option<NaiveDate>,
 }
 
 /// A ticket as stored, in domain values.
@@ -69,6 +70,8 @@ pub struct Ticket {
     pub timebox_started_at: Option<DateTime<Utc>>,
     /// The release or change that makes it available to users.
     pub released_in: Option<String>,
+    /// The day a workshop request is planned for (workshops are scheduled, not assigned).
+    pub scheduled_for: Option<NaiveDate>,
 }
 
 impl Ticket {
@@ -113,6 +116,7 @@ impl TryFrom<TicketRow> for Ticket {
             acknowledged_at: row.acknowledged_at,
             timebox_started_at: row.timebox_started_at,
             released_in: row.released_in,
+            scheduled_for: row.scheduled_for,
         })
     }
 }
@@ -170,6 +174,8 @@ pub struct Change {
     pub released_in: Option<Option<String>>,
     /// `Some(None)` stops the timebox.
     pub timebox_started_at: Option<Option<DateTime<Utc>>>,
+    /// `Some(None)` unschedules.
+    pub scheduled_for: Option<Option<NaiveDate>>,
 }
 
 #[derive(AsChangeset)]
@@ -184,6 +190,7 @@ struct ChangeRow<'a> {
     priority_flags: Option<Vec<&'a str>>,
     released_in: Option<Option<&'a str>>,
     timebox_started_at: Option<Option<DateTime<Utc>>>,
+    scheduled_for: Option<Option<NaiveDate>>,
 }
 
 /// Applies `change` if the ticket is still at `expected_version`, bumping the version and the
@@ -205,6 +212,7 @@ pub async fn apply(conn: &AsyncPgConnection, number: i64, expected_version: i64,
         priority_flags: change.flags.as_ref().map(|flags| flags.iter().map(|f| f.as_str()).collect()),
         released_in: change.released_in.as_ref().map(|r| r.as_deref()),
         timebox_started_at: change.timebox_started_at,
+        scheduled_for: change.scheduled_for,
     };
     let resolved_at = match change.state {
         Some(TicketState::Resolved) => Some(Some(Utc::now())),

@@ -1,0 +1,2 @@
+ALTER TABLE tickets DROP COLUMN scheduled_for;
+DROP TABLE satisfaction_surveys;
