@@ -11,6 +11,55 @@ use crate::app::{CurrentUser, is_staff};
 use crate::components::{ErrorNote, FieldError};
 use crate::live::{self, Watch};
 
+/// What the person is typing on the ticket page, kept across refreshes.
+#[derive(Clone, Copy)]
+struct Drafts {
+    template_key: RwSignal<String>,
+    template_context: RwSignal<String>,
+    link_url: RwSignal<String>,
+    link_title: RwSignal<String>,
+    /// `None` until the person edits it: the field shows the recorded release.
+    release: RwSignal<Option<String>>,
+    minutes: RwSignal<String>,
+    note: RwSignal<String>,
+    rating: RwSignal<i32>,
+    comment: RwSignal<String>,
+}
+
+impl Drafts {
+    fn clear(&self) {
+        for text in [
+            self.template_key,
+            self.template_context,
+            self.link_url,
+            self.link_title,
+            self.minutes,
+            self.note,
+            self.comment,
+        ] {
+            text.set(String::new());
+        }
+        self.release.set(None);
+        self.rating.set(0);
+    }
+}
+
+impl Default for Drafts {
+    fn default() -> Self {
+        Drafts {
+            template_key: RwSignal::new(String::new()),
+            template_context: RwSignal::new(String::new()),
+            link_url: RwSignal::new(String::new()),
+            link_title: RwSignal::new(String::new()),
+            release: RwSignal::new(None),
+            minutes: RwSignal::new(String::new()),
+            note: RwSignal::new(String::new()),
+            rating: RwSignal::new(0),
+            comment: RwSignal::new(String::new()),
+        }
+    }
+}
+
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
@@ -18,6 +67,18 @@ pub fn TicketPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // What the person is typing survives every refresh of the ticket.
     let draft = RwSignal::new(String::new());
+    // The same for every other field on the page: a live refresh rebuilds the page's parts, and
+    // they bind to these. Opening another ticket starts afresh.
+    let drafts = Drafts::default();
+    provide_context(drafts);
+    Effect::new(move |previous: Option<i64>| {
+        let current = number();
+        if previous.is_some_and(|p| p != current) {
+            drafts.clear();
+            draft.set(String::new());
+        }
+        current
+    });
     // Why the last step was refused, kept across the refresh that shows the current ticket.
     let action_error = RwSignal::new(None::<ApiError>);
     // Follow this ticket live: any change to it reloads what the page shows.
@@ -386,8 +447,8 @@ fn TemplatePicker(number: i64, body: RwSignal<String>) -> impl IntoView {
             .map(|r| r.into_inner().templates)
             .map_err(ApiError::from)
     });
-    let key = RwSignal::new(String::new());
-    let context = RwSignal::new(String::new());
+    let drafts = expect_context::<Drafts>();
+    let (key, context) = (drafts.template_key, drafts.template_context);
     let error = RwSignal::new(None::<ApiError>);
     let fill = move |_| {
         let request =
@@ -444,8 +505,8 @@ fn TemplatePicker(number: i64, body: RwSignal<String>) -> impl IntoView {
 /// and remove them.
 #[component]
 fn Links(number: i64, links: Vec<pb::TicketLink>, staff: bool, reload: RwSignal<u32>) -> impl IntoView {
-    let url = RwSignal::new(String::new());
-    let title = RwSignal::new(String::new());
+    let drafts = expect_context::<Drafts>();
+    let (url, title) = (drafts.link_url, drafts.link_title);
     let error = RwSignal::new(None::<ApiError>);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -540,14 +601,22 @@ fn TriagePanel(ticket: pb::Ticket, triage: pb::TicketTriage, reload: RwSignal<u3
         let request = pb::SetTimeboxRequest { number, expected_version: version, running };
         leptos::task::spawn_local(async move { done(api::triage().set_timebox(request).await.map(|_| ())) });
     };
-    let release = RwSignal::new(ticket.released_in.clone().unwrap_or_default());
+    let drafts = expect_context::<Drafts>();
+    let recorded = ticket.released_in.clone().unwrap_or_default();
+    let release = Signal::derive(move || drafts.release.get().unwrap_or_else(|| recorded.clone()));
     let save_release = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = pb::SetReleaseRequest { number, expected_version: version, released_in: release.get_untracked() };
-        leptos::task::spawn_local(async move { done(api::triage().set_release(request).await.map(|_| ())) });
+        leptos::task::spawn_local(async move {
+            let saved = api::triage().set_release(request).await.map(|_| ());
+            if saved.is_ok() {
+                // Show what is recorded from now on.
+                drafts.release.set(None);
+            }
+            done(saved)
+        });
     };
-    let minutes = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
+    let (minutes, note) = (drafts.minutes, drafts.note);
     let budget = RwSignal::new(None::<pb::Budget>);
     let log = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -601,7 +670,8 @@ fn TriagePanel(ticket: pb::Ticket, triage: pb::TicketTriage, reload: RwSignal<u3
             </div>
             <form class="release" on:submit=save_release>
                 <label for="released-in">"Released in (the release or change that makes it available)"</label>
-                <input id="released-in" bind:value=release aria-describedby="released-in-error"/>
+                <input id="released-in" prop:value=move || release.get() aria-describedby="released-in-error"
+                    on:input=move |ev| drafts.release.set(Some(event_target_value(&ev)))/>
                 <FieldError id="released-in-error" message=field("released_in")/>
                 <button type="submit" class="secondary">"Save release"</button>
             </form>
@@ -644,8 +714,8 @@ const RATINGS: &[(i32, &str)] =
 /// once; staff read the answer.
 #[component]
 fn SurveyView(number: i64, survey: pb::Survey, reload: RwSignal<u32>) -> impl IntoView {
-    let rating = RwSignal::new(0i32);
-    let comment = RwSignal::new(String::new());
+    let drafts = expect_context::<Drafts>();
+    let (rating, comment) = (drafts.rating, drafts.comment);
     let error = RwSignal::new(None::<ApiError>);
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
