@@ -138,3 +138,27 @@ test('a representative confirms a resolution and answers the satisfaction survey
   await sam.locator('.survey-answer', { hasText: 'Fast and friendly.' }).waitFor();
   for (const page of [rita, sam]) await page.context().close();
 });
+
+test('a steward is told whom to assign and why, and a workshop is scheduled instead', async () => {
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const number = await fileRequest(rita, `Assign me ${unique()}`);
+  const sam = await signedInPage(browser, PEOPLE.sam);
+  await sam.goto(`/tickets/${number}`);
+  const suggestion = sam.locator('.suggestion');
+  await suggestion.waitFor();
+  assert.match(await suggestion.textContent(), /^Suggested: .+ \(.*open ticket/, 'the suggestion says why');
+  await suggestion.getByRole('button').click();
+  await sam.getByRole('button', { name: 'Save changes' }).click();
+  await sam.waitForFunction(() => {
+    const label = [...document.querySelectorAll('.facts dt')].find((dt) => dt.textContent === 'Assignee');
+    return label && label.nextElementSibling.textContent !== 'Unassigned';
+  });
+
+  await sam.getByLabel('Type', { exact: true }).selectOption({ label: 'Workshop request' });
+  await sam.getByLabel(/^Scheduled for/).fill('2026-12-03');
+  await sam.getByRole('button', { name: 'Save changes' }).click();
+  await sam.locator('dd.scheduled-for', { hasText: '2026-12-03' }).waitFor();
+  await rita.goto(`/tickets/${number}`);
+  await rita.locator('dd.scheduled-for', { hasText: '2026-12-03' }).waitFor();
+  for (const page of [rita, sam]) await page.context().close();
+});

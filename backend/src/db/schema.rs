@@ -188,3 +188,13 @@ diesel::table! {
         answered_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    support_duty (id) {
+        id -> Int8,
+        person_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Date,
+        created_at -> Timestamptz,
+    }
+}

@@ -120,7 +120,8 @@ mod tests {
         let busy = Candidate { open_tickets: 3, ..candidate(1, "Busy") };
         let light = Candidate { open_tickets: 1, ..candidate(2, "Light") };
         assert_eq!(names(vec![busy, light]), ["Light", "Busy"]);
-        let earlier = Candidate { last_touched_community: Some(now() - chrono::Duration::days(20)), ..candidate(1, "B") };
+        let earlier =
+            Candidate { last_touched_community: Some(now() - chrono::Duration::days(20)), ..candidate(1, "B") };
         let later = Candidate { last_touched_community: Some(now() - chrono::Duration::days(19)), ..candidate(2, "C") };
         assert_eq!(names(vec![earlier, later]), ["C", "B"]);
         assert_eq!(names(vec![candidate(2, "Bo"), candidate(1, "Al")]), ["Al", "Bo"]);

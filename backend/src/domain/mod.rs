@@ -2,6 +2,7 @@
 //! and what a request form asks. Everything here is plain data and pure functions, tested
 //! exhaustively in place; the services and the database layer only apply these decisions.
 
+pub mod assignment;
 pub mod board;
 pub mod budget;
 pub mod intake;

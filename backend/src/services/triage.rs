@@ -19,7 +19,8 @@ use crate::auth::{Principal, caller};
 use crate::authz;
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::triage::{self, Template};
-use crate::db::models::{communities, people};
+use crate::db::models::{communities, duty, people};
+use crate::domain::assignment;
 use crate::domain::priority::{self, BudgetUse, PlacingRule, QueueEntry};
 use crate::domain::templates::{self, Placeholder, TemplateError};
 use crate::domain::{PriorityFlag, TicketState, budget};
@@ -131,6 +132,15 @@ async fn budget_of(conn: &mut AsyncPgConnection, community_id: i64) -> AppResult
         used_minutes: used.budget_minutes,
         incident_minutes: used.incident_minutes,
     })
+}
+
+fn encode_duty(period: &duty::DutyPeriod, people: &HashMap<i64, people::Person>) -> pb::DutyPeriod {
+    pb::DutyPeriod {
+        id: period.id,
+        person: Some(convert::person_ref_or_unknown(period.person_id, people)),
+        starts_on: period.starts_on.to_string(),
+        ends_on: period.ends_on.to_string(),
+    }
 }
 
 fn encode_template(template: &Template) -> pb::ResponseTemplate {
@@ -371,6 +381,81 @@ impl TriageApi {
         budget_of(&mut conn, request.community_id).await
     }
 
+    async fn suggest_assignee(&self, who: &Principal, number: i64) -> AppResult<Vec<pb::AssigneeSuggestion>> {
+        require_triage(who)?;
+        let mut conn = self.state.pool.get().await?;
+        let ticket = visible_ticket(&mut conn, who, number).await?;
+        if ticket.request_type.is_scheduled_not_assigned() {
+            return Ok(Vec::new());
+        }
+        let now = Utc::now();
+        let today = now.date_naive();
+        let on_duty: Vec<i64> = duty::current_and_future(&mut conn, today)
+            .await?
+            .into_iter()
+            .filter(|p| p.starts_on <= today)
+            .map(|p| p.person_id)
+            .collect();
+        let load = duty::open_load(&mut conn).await?;
+        let touched = duty::last_touched(&mut conn, ticket.community_id).await?;
+        let community = communities::find(&mut conn, ticket.community_id).await?.map(|c| c.name).unwrap_or_default();
+        let candidates = people::list_staff(&mut conn)
+            .await?
+            .into_iter()
+            .map(|person| assignment::Candidate {
+                person_id: person.id,
+                on_duty: on_duty.contains(&person.id),
+                open_tickets: load.get(&person.id).copied().unwrap_or(0),
+                last_touched_community: touched.get(&person.id).copied(),
+                name: person.display_name,
+            })
+            .collect();
+        Ok(assignment::rank(candidates, now)
+            .into_iter()
+            .map(|candidate| pb::AssigneeSuggestion {
+                reasons: assignment::reasons(&candidate, &community, now),
+                person: Some(pb::PersonRef { id: candidate.person_id, display_name: candidate.name }),
+            })
+            .collect())
+    }
+
+    async fn duty_roster(&self, who: &Principal) -> AppResult<Vec<pb::DutyPeriod>> {
+        require_triage(who)?;
+        let mut conn = self.state.pool.get().await?;
+        let periods = duty::current_and_future(&mut conn, Utc::now().date_naive()).await?;
+        let ids: Vec<i64> = periods.iter().map(|p| p.person_id).collect();
+        let names = people::by_ids(&conn, &ids).await?;
+        Ok(periods.iter().map(|p| encode_duty(p, &names)).collect())
+    }
+
+    async fn add_duty(&self, who: &Principal, request: pb::AddDutyRequest) -> AppResult<pb::DutyPeriod> {
+        require_configure(who)?;
+        let day = |field: &str, text: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| AppError::invalid(field, "Give the day as YYYY-MM-DD."))
+        };
+        let starts_on = day("starts_on", &request.starts_on)?;
+        let ends_on = day("ends_on", &request.ends_on)?;
+        if ends_on <= starts_on {
+            return Err(AppError::invalid("ends_on", "The duty must end after it starts."));
+        }
+        let mut conn = self.state.pool.get().await?;
+        match people::find(&mut conn, request.person_id).await? {
+            Some(person) if person.staff_role.is_some() => {}
+            _ => return Err(AppError::invalid("person_id", "Choose someone on the support team.")),
+        }
+        let period = duty::add(&mut conn, request.person_id, starts_on, ends_on).await?;
+        let names = people::by_ids(&conn, &[period.person_id]).await?;
+        tracing::info!(person_id = period.person_id, %starts_on, %ends_on, "support duty added");
+        Ok(encode_duty(&period, &names))
+    }
+
+    async fn remove_duty(&self, who: &Principal, id: i64) -> AppResult<()> {
+        require_configure(who)?;
+        let mut conn = self.state.pool.get().await?;
+        if duty::remove(&mut conn, id).await? { Ok(()) } else { Err(AppError::NotFound("duty period")) }
+    }
+
     async fn templates(&self, who: &Principal) -> AppResult<pb::ListResponseTemplatesResponse> {
         require_triage(who)?;
         let mut conn = self.state.pool.get().await?;
@@ -528,6 +613,36 @@ impl TriageService for TriageApi {
         let caller = caller(&request)?;
         let budget = TriageApi::set_budget(self, caller.signed_in()?, request.into_inner()).await?;
         Ok(Response::new(pb::SetBudgetResponse { budget: Some(budget) }))
+    }
+
+    async fn suggest_assignee(
+        &self,
+        request: Request<pb::SuggestAssigneeRequest>,
+    ) -> Result<Response<pb::SuggestAssigneeResponse>, Status> {
+        let caller = caller(&request)?;
+        let suggestions = TriageApi::suggest_assignee(self, caller.signed_in()?, request.get_ref().number).await?;
+        Ok(Response::new(pb::SuggestAssigneeResponse { suggestions }))
+    }
+
+    async fn list_duty(&self, request: Request<pb::ListDutyRequest>) -> Result<Response<pb::ListDutyResponse>, Status> {
+        let caller = caller(&request)?;
+        let periods = self.duty_roster(caller.signed_in()?).await?;
+        Ok(Response::new(pb::ListDutyResponse { periods }))
+    }
+
+    async fn add_duty(&self, request: Request<pb::AddDutyRequest>) -> Result<Response<pb::AddDutyResponse>, Status> {
+        let caller = caller(&request)?;
+        let period = TriageApi::add_duty(self, caller.signed_in()?, request.into_inner()).await?;
+        Ok(Response::new(pb::AddDutyResponse { period: Some(period) }))
+    }
+
+    async fn remove_duty(
+        &self,
+        request: Request<pb::RemoveDutyRequest>,
+    ) -> Result<Response<pb::RemoveDutyResponse>, Status> {
+        let caller = caller(&request)?;
+        TriageApi::remove_duty(self, caller.signed_in()?, request.get_ref().id).await?;
+        Ok(Response::new(pb::RemoveDutyResponse {}))
     }
 
     async fn list_response_templates(

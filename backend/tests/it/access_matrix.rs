@@ -212,6 +212,15 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         check(&world, who, "GetSupportPolicy", &policy, Code::Ok);
         let change = pb::SetSupportPolicyRequest { policy: Some(pb::SupportPolicy::default()) };
         check(&world, who, "SetSupportPolicy", &client.intake.clone().set_support_policy(change).await, admin_only);
+        // Triage: staff only; a community's budget also to its representatives.
+        let mut triage = client.triage.clone();
+        check(&world, who, "GetTriageQueue", &triage.get_triage_queue(pb::GetTriageQueueRequest {}).await, staff_only);
+        let templates = triage.list_response_templates(pb::ListResponseTemplatesRequest {}).await;
+        check(&world, who, "ListResponseTemplates", &templates, staff_only);
+        check(&world, who, "ListDuty", &triage.list_duty(pb::ListDutyRequest {}).await, staff_only);
+        let budget = triage.get_budget(pb::GetBudgetRequest { community_id: world.a }).await;
+        let sees_budget = if who.is_staff() || who == Who::RepA { Code::Ok } else { Code::NotFound };
+        check(&world, who, "GetBudget", &budget, signed_in(who, sees_budget));
         let me = client.auth.clone().get_current_user(pb::GetCurrentUserRequest {}).await;
         check(&world, who, "GetCurrentUser", &me, signed_in(who, Code::Ok));
     }

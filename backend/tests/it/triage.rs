@@ -574,3 +574,58 @@ async fn workshop_requests_are_scheduled_for_a_day_not_assigned() {
     let cleared = update(&desk.sam, ticket.number, None, Some("")).await.expect("unschedule");
     assert_eq!(cleared.into_inner().ticket.expect("ticket").scheduled_for, None);
 }
+
+#[tokio::test]
+async fn the_assignee_suggestion_prefers_who_is_on_duty_then_who_knows_the_community() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Who takes this?").await;
+    // Sam works on an Aurora ticket (recategorizing it); Ada has not touched Aurora.
+    set_type(&desk.sam, ticket.number, pb::RequestType::GuidanceRequest).await;
+    let suggest = |client: &Client| {
+        let mut triage = client.triage.clone();
+        let number = ticket.number;
+        async move { triage.suggest_assignee(pb::SuggestAssigneeRequest { number }).await }
+    };
+    let first = suggest(&desk.sam).await.expect("suggest").into_inner().suggestions;
+    let names: Vec<&str> = first.iter().map(|s| s.person.as_ref().expect("person").display_name.as_str()).collect();
+    assert_eq!(names, ["Sam Steward", "Ada Admin"]);
+    assert_eq!(first[0].reasons, ["worked on Aurora Hub's tickets today", "no open tickets"]);
+    assert_eq!(suggest(&desk.rita).await.expect_err("rep").code(), Code::PermissionDenied);
+
+    let staff = desk.sam.directory.clone().list_staff(pb::ListStaffRequest {}).await.expect("staff").into_inner().staff;
+    let ada = staff.iter().find(|p| p.display_name == "Ada Admin").expect("ada").id;
+    let today = chrono::Utc::now().date_naive();
+    let add = |client: &Client, starts_on: String, ends_on: String| {
+        let mut triage = client.triage.clone();
+        async move { triage.add_duty(pb::AddDutyRequest { person_id: ada, starts_on, ends_on }).await }
+    };
+    let (from, until) = (today.to_string(), (today + chrono::Days::new(14)).to_string());
+    assert_eq!(add(&desk.sam, from.clone(), until.clone()).await.expect_err("steward").code(), Code::PermissionDenied);
+    let backwards = add(&desk.admin, until.clone(), from.clone()).await.expect_err("ends first");
+    assert_eq!(field_of(&backwards), "ends_on");
+    assert_eq!(field_of(&add(&desk.admin, "soon".into(), until.clone()).await.expect_err("bad day")), "starts_on");
+    add(&desk.admin, from, until).await.expect("admin puts Ada on duty");
+    let roster = desk.sam.triage.clone().list_duty(pb::ListDutyRequest {}).await.expect("roster").into_inner().periods;
+    assert_eq!(roster.len(), 1);
+    assert_eq!(roster[0].person.as_ref().expect("person").display_name, "Ada Admin");
+
+    let now = suggest(&desk.sam).await.expect("suggest").into_inner().suggestions;
+    assert_eq!(now[0].person.as_ref().expect("person").display_name, "Ada Admin");
+    assert_eq!(now[0].reasons, ["on support duty now", "no open tickets"]);
+
+    set_type(&desk.sam, ticket.number, pb::RequestType::WorkshopRequest).await;
+    assert!(suggest(&desk.sam).await.expect("suggest").into_inner().suggestions.is_empty(), "workshops are scheduled");
+
+    desk.admin.triage.clone().remove_duty(pb::RemoveDutyRequest { id: roster[0].id }).await.expect("remove");
+    assert!(
+        desk.sam
+            .triage
+            .clone()
+            .list_duty(pb::ListDutyRequest {})
+            .await
+            .expect("roster")
+            .into_inner()
+            .periods
+            .is_empty()
+    );
+}

@@ -338,6 +338,13 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
     let request_type = RwSignal::new(ticket.request_type);
     let confidential = RwSignal::new(ticket.confidential);
     let scheduled_for = RwSignal::new(ticket.scheduled_for.clone().unwrap_or_default());
+    let suggestions = LocalResource::new(move || async move {
+        api::triage()
+            .suggest_assignee(pb::SuggestAssigneeRequest { number: ticket.number })
+            .await
+            .map(|r| r.into_inner().suggestions)
+            .unwrap_or_default()
+    });
     let workshop = move || request_type.get() == pb::RequestType::WorkshopRequest as i32;
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
@@ -373,6 +380,19 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
                 <label for="scheduled-for">"Scheduled for (workshops are planned for a day, not assigned)"</label>
                 <input id="scheduled-for" type="date" bind:value=scheduled_for/>
             }>
+                {move || suggestions.get().and_then(|list| list.into_iter().next()).map(|best| {
+                    let person = best.person.unwrap_or_default();
+                    let id = person.id;
+                    view! {
+                        <p class="suggestion">
+                            "Suggested: " <strong>{person.display_name.clone()}</strong>
+                            {format!(" ({})", best.reasons.join("; "))} " "
+                            <button type="button" class="link-button" on:click=move |_| assignee.set(id)>
+                                {format!("Choose {}", person.display_name)}
+                            </button>
+                        </p>
+                    }
+                })}
                 <label for="assignee">"Assignee"</label>
                 <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev).parse().unwrap_or(0))>
                     <option value="0" selected=move || assignee.get() == 0>"Unassigned"</option>

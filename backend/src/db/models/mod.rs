@@ -2,6 +2,7 @@
 
 pub mod comments;
 pub mod communities;
+pub mod duty;
 pub mod events;
 pub mod known_issues;
 pub mod live;
