@@ -20,6 +20,18 @@ pub fn TriagePage() -> impl IntoView {
     };
     load();
     live::refresh_on_change(Watch { all_tickets: true, ticket_numbers: vec![] }, load);
+    let entries = move || {
+        let only_untriaged = untriaged_only.get();
+        queue.with(|queue| match queue {
+            Some(Ok(response)) => {
+                response.entries.iter().filter(|e| !only_untriaged || e.untriaged).cloned().collect::<Vec<_>>()
+            }
+            _ => Vec::new(),
+        })
+    };
+    let rules = move || {
+        queue.with(|queue| queue.as_ref().and_then(|q| q.as_ref().ok()).map(|q| q.rules.clone()).unwrap_or_default())
+    };
     view! {
         <h1>"Triage queue"</h1>
         <p class="hint">
@@ -34,24 +46,32 @@ pub fn TriagePage() -> impl IntoView {
         {move || match queue.get() {
             None => view! { <p class="loading">"Loading…"</p> }.into_any(),
             Some(Err(error)) => view! { <p role="alert" class="error">{error.message}</p> }.into_any(),
-            Some(Ok(response)) => {
-                let entries: Vec<pb::QueueEntry> =
-                    response.entries.into_iter().filter(|e| !untriaged_only.get() || e.untriaged).collect();
-                if entries.is_empty() {
-                    return view! { <p class="hint">"Nothing to triage."</p> }.into_any();
-                }
-                view! {
-                    <ol class="triage-queue" aria-label="Requests in the order to work them">
-                        {entries.into_iter().map(|entry| view! { <QueueItem entry/> }).collect_view()}
-                    </ol>
-                    <details class="rules">
-                        <summary>"The order"</summary>
-                        <ol>{response.rules.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ol>
-                    </details>
-                }.into_any()
-            }
+            Some(Ok(_)) if entries().is_empty() => view! { <p class="hint">"Nothing to triage."</p> }.into_any(),
+            Some(Ok(_)) => ().into_any(),
         }}
+        // Keyed, so a refresh that changes nothing about an entry leaves it (and what is being
+        // clicked in it) in place; entries that changed are rebuilt, and the order follows.
+        <ol class="triage-queue" aria-label="Requests in the order to work them">
+            <For each=entries key=entry_key let:entry>
+                <QueueItem entry/>
+            </For>
+        </ol>
+        <details class="rules">
+            <summary>"The order"</summary>
+            <ol>{move || rules().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ol>
+        </details>
     }
+}
+
+/// What an entry shows that can change without its ticket's version changing.
+fn entry_key(entry: &pb::QueueEntry) -> (i64, i64, bool, String) {
+    let ticket = entry.ticket.as_ref();
+    (
+        ticket.map_or(0, |t| t.number),
+        ticket.map_or(0, |t| t.version),
+        entry.acknowledged,
+        entry.triage.as_ref().map(|t| t.placed_by.clone()).unwrap_or_default(),
+    )
 }
 
 #[component]
