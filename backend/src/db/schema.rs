@@ -198,3 +198,14 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    request_form_edits (request_type) {
+        request_type -> Text,
+        description -> Text,
+        confidential_by_default -> Bool,
+        fields -> Jsonb,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}

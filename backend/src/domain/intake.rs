@@ -1,7 +1,10 @@
 //! What a new request must say: one form per request type (seed 000: "templates prepared for
 //! common support issues"), the priority scale with its promised response times (seed 003), and
 //! the checks every new request passes before it is stored. The server enforces these forms;
-//! the browser only renders them.
+//! the browser only renders them. The forms below ship with Steward; an admin may edit a type's
+//! description, default confidentiality and questions ([`FormSpec`], checked by [`edited_form`]),
+//! and the edit applies from then on. The priorities each type allows are the seed's rule and are
+//! not edited.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +21,8 @@ pub struct Field {
 }
 
 /// How an answer is entered and checked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FieldKind {
     Line,
     Text,
@@ -36,6 +40,117 @@ pub struct Form {
     /// Types that usually carry private data start out confidential.
     pub confidential_by_default: bool,
     pub allowed_priorities: &'static [Priority],
+}
+
+/// One question of a form as it applies now.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldSpec {
+    pub key: String,
+    pub label: String,
+    pub help: String,
+    pub required: bool,
+    pub kind: FieldKind,
+}
+
+/// A form as it applies now: the one Steward ships, or an admin's edit of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormSpec {
+    pub request_type: RequestType,
+    pub description: String,
+    pub fields: Vec<FieldSpec>,
+    pub confidential_by_default: bool,
+    pub allowed_priorities: Vec<Priority>,
+    /// Whether an admin edited it.
+    pub customized: bool,
+}
+
+impl Form {
+    /// The shipped form as it applies when nobody edited it.
+    pub fn spec(&self) -> FormSpec {
+        FormSpec {
+            request_type: self.request_type,
+            description: self.description.to_owned(),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| FieldSpec {
+                    key: f.key.to_owned(),
+                    label: f.label.to_owned(),
+                    help: f.help.to_owned(),
+                    required: f.required,
+                    kind: f.kind,
+                })
+                .collect(),
+            confidential_by_default: self.confidential_by_default,
+            allowed_priorities: self.allowed_priorities.to_vec(),
+            customized: false,
+        }
+    }
+}
+
+pub const FORM_DESCRIPTION_MAX_CHARS: usize = 500;
+pub const FORM_MAX_FIELDS: usize = 20;
+pub const FIELD_LABEL_MAX_CHARS: usize = 120;
+pub const FIELD_HELP_MAX_CHARS: usize = 300;
+
+/// An admin's edit of `request_type`'s form, checked: the form that applies from then on, or the
+/// first problem, named as in the API (`form.fields[2].key`, ...).
+pub fn edited_form(
+    request_type: RequestType,
+    description: &str,
+    confidential_by_default: bool,
+    fields: Vec<FieldSpec>,
+) -> Result<FormSpec, FieldError> {
+    let description = description.trim();
+    if description.is_empty() || description.chars().count() > FORM_DESCRIPTION_MAX_CHARS {
+        return Err(FieldError::new(
+            "form.description",
+            format!("Say when to use this type (up to {FORM_DESCRIPTION_MAX_CHARS} characters)."),
+        ));
+    }
+    if fields.len() > FORM_MAX_FIELDS {
+        return Err(FieldError::new("form.fields", format!("A form asks at most {FORM_MAX_FIELDS} questions.")));
+    }
+    let mut checked: Vec<FieldSpec> = Vec::new();
+    for (i, field) in fields.into_iter().enumerate() {
+        let name = |part: &str| format!("form.fields[{i}].{part}");
+        let key = field.key.trim().to_owned();
+        let valid_key = key.len() <= 40
+            && key.starts_with(|c: char| c.is_ascii_lowercase())
+            && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid_key {
+            return Err(FieldError::new(
+                name("key"),
+                "Use lower-case letters, digits and _ (up to 40), starting with a letter.",
+            ));
+        }
+        if checked.iter().any(|f| f.key == key) {
+            return Err(FieldError::new(name("key"), format!("Another question already uses the key \"{key}\".")));
+        }
+        let label = field.label.trim().to_owned();
+        if label.is_empty() || label.chars().count() > FIELD_LABEL_MAX_CHARS {
+            return Err(FieldError::new(
+                name("label"),
+                format!("Ask the question (up to {FIELD_LABEL_MAX_CHARS} characters)."),
+            ));
+        }
+        let help = field.help.trim().to_owned();
+        if help.chars().count() > FIELD_HELP_MAX_CHARS {
+            return Err(FieldError::new(
+                name("help"),
+                format!("Keep the help under {FIELD_HELP_MAX_CHARS} characters."),
+            ));
+        }
+        checked.push(FieldSpec { key, label, help, required: field.required, kind: field.kind });
+    }
+    Ok(FormSpec {
+        request_type,
+        description: description.to_owned(),
+        fields: checked,
+        confidential_by_default,
+        allowed_priorities: form_for(request_type).allowed_priorities.to_vec(),
+        customized: true,
+    })
 }
 
 /// One step of the priority scale and what it promises (seed 003).
@@ -270,10 +385,18 @@ pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
 pub const ANSWER_MAX_CHARS: usize = 5_000;
 
-/// Checks a draft against its type's form; the first problem found is returned.
+/// Checks a draft against its type's shipped form; the first problem found is returned.
 pub fn check(draft: RequestDraft) -> Result<CheckedRequest, FieldError> {
+    check_with(draft, |request_type| form_for(request_type).spec())
+}
+
+/// Checks a draft against its type's form as `form_of` gives it (admins may have edited it).
+pub fn check_with(
+    draft: RequestDraft,
+    form_of: impl Fn(RequestType) -> FormSpec,
+) -> Result<CheckedRequest, FieldError> {
     let request_type = draft.request_type.ok_or_else(|| FieldError::new("request_type", "Choose a request type."))?;
-    let form = form_for(request_type);
+    let form = form_of(request_type);
     let priority = draft.priority.ok_or_else(|| FieldError::new("priority", "Choose a priority."))?;
     if !form.allowed_priorities.contains(&priority) {
         let allowed: Vec<_> = form.allowed_priorities.iter().map(|p| p.label()).collect();
@@ -304,15 +427,15 @@ pub fn check(draft: RequestDraft) -> Result<CheckedRequest, FieldError> {
             format!("Keep the description under {DESCRIPTION_MAX_CHARS} characters."),
         ));
     }
-    if let Some(unknown) = draft.answers.keys().find(|key| !form.fields.iter().any(|f| f.key == key.as_str())) {
+    if let Some(unknown) = draft.answers.keys().find(|key| !form.fields.iter().any(|f| f.key == **key)) {
         return Err(FieldError::new(
             format!("answers.{unknown}"),
             format!("The {} form has no question \"{unknown}\".", request_type.label().to_lowercase()),
         ));
     }
     let mut answers = Vec::new();
-    for field in form.fields {
-        let value = draft.answers.get(field.key).map(|v| v.trim()).unwrap_or_default();
+    for field in &form.fields {
+        let value = draft.answers.get(field.key.as_str()).map(|v| v.trim()).unwrap_or_default();
         if value.is_empty() {
             if field.required {
                 return Err(FieldError::new(
@@ -323,12 +446,12 @@ pub fn check(draft: RequestDraft) -> Result<CheckedRequest, FieldError> {
             continue;
         }
         check_answer(field, value)?;
-        answers.push(Answer { key: field.key.to_owned(), label: field.label.to_owned(), value: value.to_owned() });
+        answers.push(Answer { key: field.key.clone(), label: field.label.clone(), value: value.to_owned() });
     }
     Ok(CheckedRequest { request_type, priority, title, description, confidential: draft.confidential, answers })
 }
 
-fn check_answer(field: &Field, value: &str) -> Result<(), FieldError> {
+fn check_answer(field: &FieldSpec, value: &str) -> Result<(), FieldError> {
     let error = |message: String| Err(FieldError::new(format!("answers.{}", field.key), message));
     if value.chars().count() > ANSWER_MAX_CHARS {
         return error(format!("Keep \"{}\" under {ANSWER_MAX_CHARS} characters.", field.label));
@@ -488,6 +611,53 @@ mod tests {
         assert!(looks_like_email("rita@aurora.example"));
         for bad in ["rita", "@aurora.example", "rita@aurora", "rita@@a.b", "ri ta@a.b", "rita@.example"] {
             assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+
+    fn question(key: &str, label: &str, required: bool) -> FieldSpec {
+        FieldSpec { key: key.into(), label: label.into(), help: String::new(), required, kind: FieldKind::Line }
+    }
+
+    #[test]
+    fn an_edited_form_is_enforced_in_place_of_the_shipped_one() {
+        let edited =
+            edited_form(RequestType::Other, " Anything else. ", true, vec![question("hub", "Which hub?", true)])
+                .unwrap();
+        assert!(edited.customized && edited.confidential_by_default);
+        assert_eq!(edited.allowed_priorities, form_for(RequestType::Other).allowed_priorities, "priorities stay");
+        let form_of = |t: RequestType| if t == RequestType::Other { edited.clone() } else { form_for(t).spec() };
+        let missing = check_with(draft(RequestType::Other, Priority::Normal, &[]), form_of).unwrap_err();
+        assert_eq!((missing.field.as_str(), missing.message.as_str()), ("answers.hub", "\"Which hub?\" is required."));
+        let answered = check_with(draft(RequestType::Other, Priority::Normal, &[("hub", "aurora")]), form_of).unwrap();
+        assert_eq!(answered.answers[0].label, "Which hub?");
+    }
+
+    #[test]
+    fn an_edit_with_a_bad_question_names_it() {
+        let edit =
+            |fields: Vec<FieldSpec>| edited_form(RequestType::Other, "Anything else.", false, fields).map(|_| ());
+        let field = |result: Result<(), FieldError>| result.unwrap_err().field;
+        assert_eq!(field(edit(vec![question("Hub", "Which hub?", true)])), "form.fields[0].key");
+        assert_eq!(field(edit(vec![question("hub", "A", true), question("hub", "B", false)])), "form.fields[1].key");
+        assert_eq!(field(edit(vec![question("hub", "  ", true)])), "form.fields[0].label");
+        let long_help = FieldSpec { help: "x".repeat(FIELD_HELP_MAX_CHARS + 1), ..question("hub", "Hub", false) };
+        assert_eq!(field(edit(vec![long_help])), "form.fields[0].help");
+        assert_eq!(
+            field(edit((0..=FORM_MAX_FIELDS).map(|i| question(&format!("q{i}"), "Q", false)).collect())),
+            "form.fields"
+        );
+        assert_eq!(edited_form(RequestType::Other, " ", false, vec![]).unwrap_err().field, "form.description");
+        assert!(edit(vec![]).is_ok(), "a form may ask nothing beyond title and description");
+    }
+
+    #[test]
+    fn every_shipped_form_passes_the_checks_an_edit_must_pass() {
+        for form in FORMS {
+            let spec = form.spec();
+            let again =
+                edited_form(form.request_type, &spec.description, spec.confidential_by_default, spec.fields.clone())
+                    .unwrap_or_else(|e| panic!("{:?}: {e}", form.request_type));
+            assert_eq!(again.fields, spec.fields);
         }
     }
 }

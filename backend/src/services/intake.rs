@@ -6,12 +6,13 @@ use steward_proto::v1 as pb;
 use steward_proto::v1::intake_service_server::IntakeService;
 use tonic::{Request, Response, Status};
 
-use super::convert::{priority_to_pb, request_type_to_pb};
+use super::convert::{priority_to_pb, request_type_from_pb, request_type_to_pb};
 use crate::AppState;
 use crate::auth::{Principal, caller};
 use crate::authz;
+use crate::db::models::forms;
 use crate::db::models::support_policy::{self, SupportPolicy};
-use crate::domain::intake::{FORMS, FieldKind, PRIORITY_SCALE};
+use crate::domain::intake::{self, FieldKind, FieldSpec, FormSpec, PRIORITY_SCALE};
 use crate::error::{AppError, AppResult};
 
 /// The intake service.
@@ -36,7 +37,78 @@ fn bounded(field: &str, text: &str, max: usize) -> AppResult<String> {
     Ok(text.to_owned())
 }
 
+fn encode_form(form: &FormSpec) -> pb::IntakeForm {
+    pb::IntakeForm {
+        request_type: request_type_to_pb(form.request_type) as i32,
+        name: form.request_type.label().to_owned(),
+        description: form.description.clone(),
+        fields: form
+            .fields
+            .iter()
+            .map(|f| pb::FormField {
+                key: f.key.clone(),
+                label: f.label.clone(),
+                help: f.help.clone(),
+                required: f.required,
+                kind: field_kind(f.kind) as i32,
+            })
+            .collect(),
+        confidential_by_default: form.confidential_by_default,
+        allowed_priorities: form.allowed_priorities.iter().map(|p| priority_to_pb(*p) as i32).collect(),
+        customized: form.customized,
+    }
+}
+
+fn field_kind_from_pb(value: i32, field: &str) -> AppResult<FieldKind> {
+    match pb::FieldKind::try_from(value) {
+        Ok(pb::FieldKind::Line) => Ok(FieldKind::Line),
+        Ok(pb::FieldKind::Text) => Ok(FieldKind::Text),
+        Ok(pb::FieldKind::Url) => Ok(FieldKind::Url),
+        Ok(pb::FieldKind::Date) => Ok(FieldKind::Date),
+        Ok(pb::FieldKind::Email) => Ok(FieldKind::Email),
+        Ok(pb::FieldKind::Unspecified) | Err(_) => Err(AppError::invalid(
+            field,
+            "Choose how it is answered: a line, text, a web address, a date or an e-mail.",
+        )),
+    }
+}
+
 impl IntakeApi {
+    async fn save_form(&self, who: &Principal, form: Option<pb::IntakeForm>) -> AppResult<pb::IntakeForm> {
+        if !authz::can_configure(who) {
+            return Err(AppError::PermissionDenied("Only an admin can change the request forms."));
+        }
+        let form = form.ok_or_else(|| AppError::invalid("form", "Send the form."))?;
+        let request_type = request_type_from_pb(form.request_type, "form.request_type")?
+            .ok_or_else(|| AppError::invalid("form.request_type", "Say which request type's form this is."))?;
+        let mut fields = Vec::new();
+        for (i, field) in form.fields.into_iter().enumerate() {
+            fields.push(FieldSpec {
+                kind: field_kind_from_pb(field.kind, &format!("form.fields[{i}].kind"))?,
+                key: field.key,
+                label: field.label,
+                help: field.help,
+                required: field.required,
+            });
+        }
+        let edited = intake::edited_form(request_type, &form.description, form.confidential_by_default, fields)?;
+        let mut conn = self.state.pool.get().await?;
+        forms::save(&mut conn, &edited, who.person_id).await?;
+        tracing::info!(person_id = who.person_id, request_type = request_type.as_str(), "request form edited");
+        Ok(encode_form(&edited))
+    }
+
+    async fn reset_form(&self, who: &Principal, request_type: i32) -> AppResult<pb::IntakeForm> {
+        if !authz::can_configure(who) {
+            return Err(AppError::PermissionDenied("Only an admin can change the request forms."));
+        }
+        let request_type = request_type_from_pb(request_type, "request_type")?
+            .ok_or_else(|| AppError::invalid("request_type", "Say which request type's form to restore."))?;
+        let mut conn = self.state.pool.get().await?;
+        forms::reset(&mut conn, request_type).await?;
+        Ok(encode_form(&intake::form_for(request_type).spec()))
+    }
+
     async fn set_policy(&self, who: &Principal, policy: Option<pb::SupportPolicy>) -> AppResult<pb::SupportPolicy> {
         if !authz::can_configure(who) {
             return Err(AppError::PermissionDenied("Only an admin can change how to get support."));
@@ -70,27 +142,8 @@ impl IntakeService for IntakeApi {
         &self,
         _request: Request<pb::GetIntakeFormsRequest>,
     ) -> Result<Response<pb::GetIntakeFormsResponse>, Status> {
-        let forms = FORMS
-            .iter()
-            .map(|form| pb::IntakeForm {
-                request_type: request_type_to_pb(form.request_type) as i32,
-                name: form.request_type.label().to_owned(),
-                description: form.description.to_owned(),
-                fields: form
-                    .fields
-                    .iter()
-                    .map(|f| pb::FormField {
-                        key: f.key.to_owned(),
-                        label: f.label.to_owned(),
-                        help: f.help.to_owned(),
-                        required: f.required,
-                        kind: field_kind(f.kind) as i32,
-                    })
-                    .collect(),
-                confidential_by_default: form.confidential_by_default,
-                allowed_priorities: form.allowed_priorities.iter().map(|p| priority_to_pb(*p) as i32).collect(),
-            })
-            .collect();
+        let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+        let forms = forms::all(&mut conn).await?.iter().map(encode_form).collect();
         let priorities = PRIORITY_SCALE
             .iter()
             .map(|level| pb::PriorityLevel {
@@ -101,6 +154,24 @@ impl IntakeService for IntakeApi {
             })
             .collect();
         Ok(Response::new(pb::GetIntakeFormsResponse { forms, priorities }))
+    }
+
+    async fn save_intake_form(
+        &self,
+        request: Request<pb::SaveIntakeFormRequest>,
+    ) -> Result<Response<pb::SaveIntakeFormResponse>, Status> {
+        let caller = caller(&request)?;
+        let form = self.save_form(caller.signed_in()?, request.into_inner().form).await?;
+        Ok(Response::new(pb::SaveIntakeFormResponse { form: Some(form) }))
+    }
+
+    async fn reset_intake_form(
+        &self,
+        request: Request<pb::ResetIntakeFormRequest>,
+    ) -> Result<Response<pb::ResetIntakeFormResponse>, Status> {
+        let caller = caller(&request)?;
+        let form = self.reset_form(caller.signed_in()?, request.get_ref().request_type).await?;
+        Ok(Response::new(pb::ResetIntakeFormResponse { form: Some(form) }))
     }
 
     async fn get_support_policy(

@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::auth::{Principal, caller};
 use crate::authz::{self, Filing};
 use crate::db::models::tickets::{self, Change, Filter, PageAfter, Ticket};
-use crate::db::models::{comments, communities, events as event_rows, people, surveys, triage as triage_rows};
+use crate::db::models::{comments, communities, events as event_rows, forms, people, surveys, triage as triage_rows};
 use crate::domain::TicketState;
 use crate::domain::intake::{self, RequestDraft};
 use crate::domain::lifecycle::{self, Action};
@@ -176,9 +176,17 @@ impl TicketApi {
             confidential: request.confidential,
             answers: request.answers.into_iter().collect(),
         };
-        let checked = intake::check(draft)?;
         let state = lifecycle::initial_state(matches!(filing, Filing::NeedsApproval));
         let mut conn = self.state.pool.get().await?;
+        // The forms as they apply now (an admin may have edited them).
+        let current_forms = forms::all(&mut conn).await?;
+        let checked = intake::check_with(draft, |request_type| {
+            current_forms
+                .iter()
+                .find(|f| f.request_type == request_type)
+                .cloned()
+                .unwrap_or_else(|| intake::form_for(request_type).spec())
+        })?;
         if communities::find(&mut conn, request.community_id).await?.is_none() {
             return Err(AppError::invalid("community_id", "There is no such community."));
         }

@@ -629,3 +629,67 @@ async fn the_assignee_suggestion_prefers_who_is_on_duty_then_who_knows_the_commu
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn an_admins_edit_of_a_form_is_what_the_server_enforces() {
+    let desk = desk().await;
+    let forms = desk.rita.intake.clone().get_intake_forms(pb::GetIntakeFormsRequest {}).await.expect("forms");
+    let mut other =
+        forms.into_inner().forms.into_iter().find(|f| f.request_type == pb::RequestType::Other as i32).expect("other");
+    assert!(!other.customized);
+    other.description = "Anything that fits no other type.".into();
+    other.fields.push(pb::FormField {
+        key: "hub".into(),
+        label: "Which hub?".into(),
+        help: "Its address.".into(),
+        required: true,
+        kind: pb::FieldKind::Url as i32,
+    });
+    let save = |client: &Client, form: pb::IntakeForm| {
+        let mut intake = client.intake.clone();
+        async move { intake.save_intake_form(pb::SaveIntakeFormRequest { form: Some(form) }).await }
+    };
+    assert_eq!(save(&desk.sam, other.clone()).await.expect_err("steward").code(), Code::PermissionDenied);
+    let mut bad = other.clone();
+    bad.fields.last_mut().expect("field").key = "Which hub".into();
+    let refused = save(&desk.admin, bad).await.expect_err("bad key");
+    assert_eq!(field_of(&refused), format!("form.fields[{}].key", other.fields.len() - 1));
+    let saved = save(&desk.admin, other.clone()).await.expect("admin saves").into_inner().form.expect("form");
+    assert!(saved.customized);
+
+    // The server, not only the browser, asks the new question.
+    let mut request = pb::CreateTicketRequest {
+        community_id: desk.aurora,
+        request_type: pb::RequestType::Other as i32,
+        priority: pb::Priority::Normal as i32,
+        title: "Needs the hub".into(),
+        description: "Something else.".into(),
+        confidential: false,
+        answers: Default::default(),
+    };
+    let missing = desk.rita.tickets.clone().create_ticket(request.clone()).await.expect_err("question unanswered");
+    assert_eq!((missing.code(), field_of(&missing)), (Code::InvalidArgument, "answers.hub".to_owned()));
+    request.answers.insert("hub".into(), "not a web address".into());
+    let wrong = desk.rita.tickets.clone().create_ticket(request.clone()).await.expect_err("kind is checked");
+    assert_eq!(field_of(&wrong), "answers.hub");
+    request.answers.insert("hub".into(), "https://hub.aurora.example".into());
+    let filed = desk
+        .rita
+        .tickets
+        .clone()
+        .create_ticket(request.clone())
+        .await
+        .expect("filed")
+        .into_inner()
+        .ticket
+        .expect("ticket");
+    assert_eq!(filed.answers[0].label, "Which hub?");
+
+    // Restoring the shipped form drops the question again.
+    let reset = pb::ResetIntakeFormRequest { request_type: pb::RequestType::Other as i32 };
+    let restored =
+        desk.admin.intake.clone().reset_intake_form(reset).await.expect("reset").into_inner().form.expect("form");
+    assert!(!restored.customized && restored.fields.iter().all(|f| f.key != "hub"));
+    let stale = desk.rita.tickets.clone().create_ticket(request).await.expect_err("no such question any more");
+    assert_eq!(field_of(&stale), "answers.hub");
+}

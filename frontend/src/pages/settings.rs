@@ -19,6 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
         <DutyRoster admin/>
         <Budgets admin/>
         <Templates admin/>
+        <RequestForms admin/>
         <PolicyForm admin/>
     }
 }
@@ -382,5 +383,156 @@ fn DutyRoster(admin: bool) -> impl IntoView {
                 </form>
             })}
         </section>
+    }
+}
+
+const FIELD_KINDS: &[(pb::FieldKind, &str)] = &[
+    (pb::FieldKind::Line, "One line"),
+    (pb::FieldKind::Text, "Several lines"),
+    (pb::FieldKind::Url, "Web address"),
+    (pb::FieldKind::Date, "Date"),
+    (pb::FieldKind::Email, "E-mail address"),
+];
+
+/// The request forms: what each type asks. Admins change the questions; the server enforces
+/// the form as saved.
+#[component]
+fn RequestForms(admin: bool) -> impl IntoView {
+    let forms = LocalResource::new(|| async {
+        api::intake()
+            .get_intake_forms(pb::GetIntakeFormsRequest {})
+            .await
+            .map(|r| r.into_inner().forms)
+            .map_err(ApiError::from)
+    });
+    view! {
+        <section aria-labelledby="forms-heading">
+            <h2 id="forms-heading">"Request forms"</h2>
+            <p class="hint">"What each type of request asks besides its title and description."</p>
+            {move || match forms.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
+                Some(Ok(list)) => list.into_iter().map(|form| view! { <FormEditor form admin/> }).collect_view().into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn FormEditor(form: pb::IntakeForm, admin: bool) -> impl IntoView {
+    let request_type = form.request_type;
+    let name = form.name.clone();
+    let description = RwSignal::new(form.description.clone());
+    let confidential = RwSignal::new(form.confidential_by_default);
+    let fields = RwSignal::new(form.fields.clone());
+    let customized = RwSignal::new(form.customized);
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    let show = move |result: Result<pb::IntakeForm, tonic::Status>| match result {
+        Ok(form) => {
+            description.set(form.description);
+            confidential.set(form.confidential_by_default);
+            fields.set(form.fields);
+            customized.set(form.customized);
+            error.set(None);
+            saved.set(true);
+        }
+        Err(status) => {
+            saved.set(false);
+            error.set(Some(ApiError::from(status)));
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = pb::IntakeForm {
+            request_type,
+            description: description.get_untracked(),
+            confidential_by_default: confidential.get_untracked(),
+            fields: fields.get_untracked(),
+            ..Default::default()
+        };
+        leptos::task::spawn_local(async move {
+            let result = api::intake().save_intake_form(pb::SaveIntakeFormRequest { form: Some(form) }).await;
+            show(result.map(|r| r.into_inner().form.unwrap_or_default()));
+        });
+    };
+    let reset = move |_| {
+        leptos::task::spawn_local(async move {
+            let result = api::intake().reset_intake_form(pb::ResetIntakeFormRequest { request_type }).await;
+            show(result.map(|r| r.into_inner().form.unwrap_or_default()));
+        });
+    };
+    let problem = move |name: String| Signal::derive(move || error.get().and_then(|e| e.field(&name)));
+    let slug = format!("form-{request_type}");
+    view! {
+        <details class="form-editor">
+            <summary>{name.clone()}{move || customized.get().then_some(" (edited)")}</summary>
+            <form on:submit=save>
+                <label for=format!("{slug}-description")>"When to use it"</label>
+                <textarea id=format!("{slug}-description") rows="2" bind:value=description disabled=!admin
+                    aria-describedby=format!("{slug}-description-error")></textarea>
+                <FieldError id=format!("{slug}-description-error") message=problem("form.description".to_owned())/>
+                <div class="choice">
+                    <input type="checkbox" id=format!("{slug}-confidential") prop:checked=move || confidential.get()
+                        disabled=!admin on:change=move |ev| confidential.set(event_target_checked(&ev))/>
+                    <label for=format!("{slug}-confidential")>"Confidential unless the requester chooses otherwise"</label>
+                </div>
+                <FieldError id=format!("{slug}-fields-error") message=problem("form.fields".to_owned())/>
+                {move || fields.get().into_iter().enumerate().map(|(i, field)| {
+                    let id = format!("{slug}-q{i}");
+                    // An edit of one question changes the list without re-rendering it (which
+                    // would take the focus away); adding and removing questions re-render.
+                    let update = move |change: Box<dyn FnOnce(&mut pb::FormField)>| fields.update_untracked(|list| {
+                        if let Some(field) = list.get_mut(i) { change(field) }
+                    });
+                    view! {
+                        <fieldset class="question">
+                            <legend>{format!("Question {}", i + 1)}</legend>
+                            <label for=format!("{id}-label")>"Question"</label>
+                            <input id=format!("{id}-label") prop:value=field.label.clone() disabled=!admin
+                                on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.label = v)) }/>
+                            <FieldError id=format!("{id}-label-error") message=problem(format!("form.fields[{i}].label"))/>
+                            <label for=format!("{id}-key")>"Key (stored with the answer)"</label>
+                            <input id=format!("{id}-key") prop:value=field.key.clone() disabled=!admin
+                                on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.key = v)) }/>
+                            <FieldError id=format!("{id}-key-error") message=problem(format!("form.fields[{i}].key"))/>
+                            <label for=format!("{id}-help")>"Help"</label>
+                            <input id=format!("{id}-help") prop:value=field.help.clone() disabled=!admin
+                                on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.help = v)) }/>
+                            <FieldError id=format!("{id}-help-error") message=problem(format!("form.fields[{i}].help"))/>
+                            <label for=format!("{id}-kind")>"Answer"</label>
+                            <select id=format!("{id}-kind") disabled=!admin
+                                on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(1); update(Box::new(move |f| f.kind = v)) }>
+                                {FIELD_KINDS.iter().map(|(kind, label)| {
+                                    let value = *kind as i32;
+                                    view! { <option value=value.to_string() selected=field.kind == value>{*label}</option> }
+                                }).collect_view()}
+                            </select>
+                            <div class="choice">
+                                <input type="checkbox" id=format!("{id}-required") prop:checked=field.required disabled=!admin
+                                    on:change=move |ev| { let v = event_target_checked(&ev); update(Box::new(move |f| f.required = v)) }/>
+                                <label for=format!("{id}-required")>"Required"</label>
+                            </div>
+                            {admin.then(|| view! {
+                                <button type="button" class="link-button"
+                                    on:click=move |_| fields.update(|list| { if i < list.len() { list.remove(i); } })>"Remove question"</button>
+                            })}
+                        </fieldset>
+                    }
+                }).collect_view()}
+                {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+                {admin.then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| fields.update(|list| list.push(pb::FormField {
+                        kind: pb::FieldKind::Line as i32,
+                        ..Default::default()
+                    }))>"Add a question"</button>
+                    " "
+                    <button type="submit" class="secondary">"Save form"</button>
+                    " "
+                    <button type="button" class="link-button" on:click=reset>"Restore the shipped form"</button>
+                })}
+                <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
+            </form>
+        </details>
     }
 }

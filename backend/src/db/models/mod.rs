@@ -4,6 +4,7 @@ pub mod comments;
 pub mod communities;
 pub mod duty;
 pub mod events;
+pub mod forms;
 pub mod known_issues;
 pub mod live;
 pub mod people;
