@@ -24,6 +24,17 @@ struct Drafts {
     note: RwSignal<String>,
     rating: RwSignal<i32>,
     comment: RwSignal<String>,
+    /// The staff's triage choices, once changed and until saved.
+    manage: RwSignal<Option<ManageDraft>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct ManageDraft {
+    assignee: i64,
+    priority: i32,
+    request_type: i32,
+    confidential: bool,
+    scheduled_for: String,
 }
 
 impl Drafts {
@@ -41,6 +52,7 @@ impl Drafts {
         }
         self.release.set(None);
         self.rating.set(0);
+        self.manage.set(None);
     }
 }
 
@@ -56,6 +68,7 @@ impl Default for Drafts {
             note: RwSignal::new(String::new()),
             rating: RwSignal::new(0),
             comment: RwSignal::new(String::new()),
+            manage: RwSignal::new(None),
         }
     }
 }
@@ -333,11 +346,29 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
     let staff = LocalResource::new(|| async {
         api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).ok()
     });
-    let assignee = RwSignal::new(ticket.assignee.as_ref().map(|a| a.id).unwrap_or(0));
-    let priority = RwSignal::new(ticket.priority);
-    let request_type = RwSignal::new(ticket.request_type);
-    let confidential = RwSignal::new(ticket.confidential);
-    let scheduled_for = RwSignal::new(ticket.scheduled_for.clone().unwrap_or_default());
+    // What the steward chose and has not saved yet survives a live refresh.
+    let drafts = expect_context::<Drafts>();
+    let initial = drafts.manage.get_untracked().unwrap_or_else(|| ManageDraft {
+        assignee: ticket.assignee.as_ref().map(|a| a.id).unwrap_or(0),
+        priority: ticket.priority,
+        request_type: ticket.request_type,
+        confidential: ticket.confidential,
+        scheduled_for: ticket.scheduled_for.clone().unwrap_or_default(),
+    });
+    let assignee = RwSignal::new(initial.assignee);
+    let priority = RwSignal::new(initial.priority);
+    let request_type = RwSignal::new(initial.request_type);
+    let confidential = RwSignal::new(initial.confidential);
+    let scheduled_for = RwSignal::new(initial.scheduled_for);
+    let remember = move || {
+        drafts.manage.set(Some(ManageDraft {
+            assignee: assignee.get_untracked(),
+            priority: priority.get_untracked(),
+            request_type: request_type.get_untracked(),
+            confidential: confidential.get_untracked(),
+            scheduled_for: scheduled_for.get_untracked(),
+        }))
+    };
     let suggestions = LocalResource::new(move || async move {
         api::triage()
             .suggest_assignee(pb::SuggestAssigneeRequest { number: ticket.number })
@@ -367,6 +398,8 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
             match api::tickets().update_ticket(request).await {
                 Ok(_) => {
                     saved.set(true);
+                    // Saved: show what the ticket says from now on.
+                    drafts.manage.set(None);
                     reload.update(|n| *n += 1);
                 }
                 Err(status) => error.set(Some(ApiError::from(status).message)),
@@ -378,7 +411,8 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
             <h2>"Triage"</h2>
             <Show when=move || !workshop() fallback=move || view! {
                 <label for="scheduled-for">"Scheduled for (workshops are planned for a day, not assigned)"</label>
-                <input id="scheduled-for" type="date" bind:value=scheduled_for/>
+                <input id="scheduled-for" type="date" prop:value=move || scheduled_for.get()
+                    on:input=move |ev| { scheduled_for.set(event_target_value(&ev)); remember() }/>
             }>
                 {move || suggestions.get().and_then(|list| list.into_iter().next()).map(|best| {
                     let person = best.person.unwrap_or_default();
@@ -387,14 +421,14 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
                         <p class="suggestion">
                             "Suggested: " <strong>{person.display_name.clone()}</strong>
                             {format!(" ({})", best.reasons.join("; "))} " "
-                            <button type="button" class="link-button" on:click=move |_| assignee.set(id)>
+                            <button type="button" class="link-button" on:click=move |_| { assignee.set(id); remember() }>
                                 {format!("Choose {}", person.display_name)}
                             </button>
                         </p>
                     }
                 })}
                 <label for="assignee">"Assignee"</label>
-                <select id="assignee" on:change=move |ev| assignee.set(event_target_value(&ev).parse().unwrap_or(0))>
+                <select id="assignee" on:change=move |ev| { assignee.set(event_target_value(&ev).parse().unwrap_or(0)); remember() }>
                     <option value="0" selected=move || assignee.get() == 0>"Unassigned"</option>
                     {move || staff.get().flatten().unwrap_or_default().into_iter().map(|p| view! {
                         <option value=p.id.to_string() selected=move || assignee.get() == p.id>{p.display_name}</option>
@@ -402,20 +436,20 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
                 </select>
             </Show>
             <label for="priority">"Priority"</label>
-            <select id="priority" on:change=move |ev| priority.set(event_target_value(&ev).parse().unwrap_or(0))>
+            <select id="priority" on:change=move |ev| { priority.set(event_target_value(&ev).parse().unwrap_or(0)); remember() }>
                 {labels::PRIORITIES.iter().map(|p| { let v = *p as i32; view! {
                     <option value=v.to_string() selected=move || priority.get() == v>{labels::priority(v)}</option>
                 }}).collect_view()}
             </select>
             <label for="type">"Type"</label>
-            <select id="type" on:change=move |ev| request_type.set(event_target_value(&ev).parse().unwrap_or(0))>
+            <select id="type" on:change=move |ev| { request_type.set(event_target_value(&ev).parse().unwrap_or(0)); remember() }>
                 {labels::REQUEST_TYPES.iter().map(|t| { let v = *t as i32; view! {
                     <option value=v.to_string() selected=move || request_type.get() == v>{labels::request_type(v)}</option>
                 }}).collect_view()}
             </select>
             <div class="choice">
                 <input type="checkbox" id="manage-confidential" prop:checked=move || confidential.get()
-                    on:change=move |ev| confidential.set(event_target_checked(&ev))/>
+                    on:change=move |ev| { confidential.set(event_target_checked(&ev)); remember() }/>
                 <label for="manage-confidential">"Confidential"</label>
             </div>
             <ErrorNote message=error/>
