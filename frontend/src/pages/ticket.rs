@@ -112,8 +112,18 @@ pub fn TicketPage() -> impl IntoView {
                 .map_err(ApiError::from)
         }
     });
+    // What the page shows changes only when the answer does: a refresh that finds nothing new
+    // (the echo of the person's own change, say) leaves the page, and any message on it, alone.
+    let shown = RwSignal::new(None::<Result<pb::GetTicketResponse, ApiError>>);
+    Effect::new(move |_| {
+        if let Some(answer) = ticket.get()
+            && shown.with_untracked(|current| current.as_ref() != Some(&answer))
+        {
+            shown.set(Some(answer));
+        }
+    });
     view! {
-        {move || match ticket.get() {
+        {move || match shown.get() {
             None => view! { <p class="loading">"Loading…"</p> }.into_any(),
             Some(Err(error)) if error.is_not_found() => view! {
                 <h1>"Ticket not found"</h1>
