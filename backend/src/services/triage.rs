@@ -60,20 +60,15 @@ fn require_configure(who: &Principal) -> AppResult<()> {
 
 /// How much of their budget each of these communities has used in the period containing today.
 async fn budget_uses(conn: &mut AsyncPgConnection, community_ids: &[i64]) -> AppResult<HashMap<i64, BudgetUse>> {
-    let today = Utc::now().date_naive();
-    let mut uses = HashMap::new();
-    for setting in triage::budget_settings(conn, community_ids).await? {
-        let use_ = match setting.hours {
-            None => BudgetUse::NoBudget,
-            Some(hours) => {
-                let (from, until) = budget::period_containing(today, setting.period);
-                let used = triage::time_used(conn, setting.community_id, from, until).await?;
-                budget::budget_use(Some(hours), used.budget_minutes)
-            }
-        };
-        uses.insert(setting.community_id, use_);
-    }
-    Ok(uses)
+    let settings = triage::budget_settings(conn, community_ids).await?;
+    let used = triage::time_used(conn, &settings, Utc::now().date_naive()).await?;
+    Ok(settings
+        .iter()
+        .map(|s| {
+            let minutes = used.get(&s.community_id).map_or(0, |u| u.budget_minutes);
+            (s.community_id, budget::budget_use(s.hours, minutes))
+        })
+        .collect())
 }
 
 /// What the priority order needs to know about `ticket`.
@@ -121,8 +116,10 @@ pub(crate) fn encode_link(link: &triage::Link, people: &HashMap<i64, people::Per
 async fn budget_of(conn: &mut AsyncPgConnection, community_id: i64) -> AppResult<pb::Budget> {
     let community = communities::find(conn, community_id).await?.ok_or(AppError::NotFound("community"))?;
     let setting = triage::budget_settings(conn, &[community_id]).await?.pop().ok_or(AppError::NotFound("community"))?;
-    let (from, until) = budget::period_containing(Utc::now().date_naive(), setting.period);
-    let used = triage::time_used(conn, community_id, from, until).await?;
+    let today = Utc::now().date_naive();
+    let (from, until) = budget::period_containing(today, setting.period);
+    let used =
+        triage::time_used(conn, std::slice::from_ref(&setting), today).await?.remove(&community_id).unwrap_or_default();
     Ok(pb::Budget {
         community: Some(convert::community(&community)),
         hours: setting.hours,

@@ -1,14 +1,17 @@
 //! What triage keeps beside a ticket: linked engineering issues, time logged, the communities'
 //! budgets, the first response, and the response templates.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Date};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{is_unique_violation, unknown_value};
 use crate::db::schema::{communities, response_templates, ticket_links, tickets, time_entries};
 use crate::domain::intake::FieldError;
-use crate::domain::{BudgetPeriod, RequestType};
+use crate::domain::{BudgetPeriod, budget};
 use crate::error::{AppError, AppResult};
 
 /// An engineering issue linked to a ticket.
@@ -152,7 +155,7 @@ pub async fn set_budget(
     Ok(updated > 0)
 }
 
-/// Time logged on a community's tickets on days in `[from, until)`, in minutes: on tickets
+/// Time logged on a community's tickets in its current budget period, in minutes: on tickets
 /// that are not incidents (drawing on the budget), and on incidents.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TimeUsed {
@@ -160,29 +163,52 @@ pub struct TimeUsed {
     pub incident_minutes: i64,
 }
 
-/// [`TimeUsed`] of one community in `[from, until)`.
+#[derive(QueryableByName)]
+struct LoggedMinutes {
+    #[diesel(sql_type = BigInt)]
+    community_id: i64,
+    #[diesel(sql_type = Bool)]
+    incident: bool,
+    #[diesel(sql_type = Bool)]
+    this_month: bool,
+    #[diesel(sql_type = BigInt)]
+    minutes: i64,
+}
+
+/// [`TimeUsed`] of each of these communities in the period of its setting that contains
+/// `today`, in one query (every period containing today lies within today's quarter).
 pub async fn time_used(
     conn: &mut AsyncPgConnection,
-    community_id: i64,
-    from: NaiveDate,
-    until: NaiveDate,
-) -> AppResult<TimeUsed> {
-    let rows: Vec<(String, Option<i64>)> = time_entries::table
-        .inner_join(tickets::table)
-        .filter(tickets::community_id.eq(community_id))
-        .filter(time_entries::worked_on.ge(from))
-        .filter(time_entries::worked_on.lt(until))
-        .group_by(tickets::request_type)
-        .select((tickets::request_type, diesel::dsl::sum(time_entries::minutes)))
-        .load(conn)
-        .await?;
-    let mut used = TimeUsed::default();
-    for (request_type, minutes) in rows {
-        let minutes = minutes.unwrap_or(0);
-        if request_type == RequestType::Incident.as_str() {
-            used.incident_minutes += minutes;
+    settings: &[BudgetSetting],
+    today: NaiveDate,
+) -> AppResult<HashMap<i64, TimeUsed>> {
+    let (quarter_start, quarter_end) = budget::period_containing(today, BudgetPeriod::Quarter);
+    let (month_start, _) = budget::period_containing(today, BudgetPeriod::Month);
+    let ids: Vec<i64> = settings.iter().map(|s| s.community_id).collect();
+    let rows: Vec<LoggedMinutes> = diesel::sql_query(
+        "SELECT t.community_id, t.request_type = 'incident' AS incident, e.worked_on >= $3 AS this_month,
+                sum(e.minutes)::bigint AS minutes
+           FROM time_entries e JOIN tickets t ON t.number = e.ticket_number
+          WHERE t.community_id = ANY($1) AND e.worked_on >= $2 AND e.worked_on < $4
+          GROUP BY 1, 2, 3",
+    )
+    .bind::<Array<BigInt>, _>(&ids)
+    .bind::<Date, _>(quarter_start)
+    .bind::<Date, _>(month_start)
+    .bind::<Date, _>(quarter_end)
+    .load(conn)
+    .await?;
+    let mut used: HashMap<i64, TimeUsed> = ids.iter().map(|id| (*id, TimeUsed::default())).collect();
+    for row in rows {
+        let Some(setting) = settings.iter().find(|s| s.community_id == row.community_id) else { continue };
+        if setting.period == BudgetPeriod::Month && !row.this_month {
+            continue;
+        }
+        let entry = used.entry(row.community_id).or_default();
+        if row.incident {
+            entry.incident_minutes += row.minutes;
         } else {
-            used.budget_minutes += minutes;
+            entry.budget_minutes += row.minutes;
         }
     }
     Ok(used)
