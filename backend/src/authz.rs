@@ -66,7 +66,8 @@ pub fn can_view_ticket(who: &Principal, ticket: &TicketFacts) -> bool {
 }
 
 /// Whether a ticket is public knowledge: shown to anyone on the known-issues pages and in
-/// suggestions of similar tickets.
+/// suggestions of similar tickets. `db::models::known_issues` applies this rule in SQL; the
+/// integration tests hold the two together.
 pub fn is_public_knowledge(ticket: &TicketFacts) -> bool {
     !ticket.confidential && ticket.state != TicketState::AwaitingApproval
 }

@@ -1,7 +1,7 @@
 //! `steward.v1.KnownIssuesService`: public knowledge (seed 000), readable without signing in.
-//! Lists and searches read only public tickets ([`known_issues`] applies the rule in SQL); the
-//! single ticket is checked again with [`authz::is_public_knowledge`]. Messages here have no
-//! field for anything private, so nothing private can leak through them.
+//! Every read goes through [`known_issues`], which applies [`crate::authz::is_public_knowledge`]
+//! in SQL. Messages here have no field for anything private, so nothing private can leak
+//! through them.
 
 use steward_proto::v1 as pb;
 use steward_proto::v1::known_issues_service_server::KnownIssuesService;
@@ -9,9 +9,8 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use crate::AppState;
-use crate::authz;
 use crate::db::models::known_issues::{self, KnownIssue};
-use crate::db::models::{tickets, triage};
+use crate::db::models::triage;
 use crate::domain::{Priority, RequestType, TicketState, similar};
 use crate::error::{AppError, AppResult};
 
@@ -59,13 +58,9 @@ impl KnownIssuesApi {
 
     async fn get(&self, number: i64) -> AppResult<pb::GetKnownIssueResponse> {
         let mut conn = self.state.pool.get().await?;
-        let ticket = tickets::find(&mut conn, number).await?.filter(|t| authz::is_public_knowledge(&t.facts()));
-        let Some(ticket) = ticket else {
-            return Err(AppError::NotFound("public ticket"));
-        };
-        let issue = known_issues::find(&mut conn, ticket.number).await?.ok_or(AppError::NotFound("public ticket"))?;
-        let replies = known_issues::replies(&mut conn, ticket.number).await?;
-        let links = triage::links_of(&mut conn, ticket.number).await?;
+        let issue = known_issues::find(&mut conn, number).await?.ok_or(AppError::NotFound("public ticket"))?;
+        let replies = known_issues::replies(&mut conn, issue.number).await?;
+        let links = triage::links_of(&mut conn, issue.number).await?;
         Ok(pb::GetKnownIssueResponse {
             issue: Some(encode(&issue)),
             replies: replies
