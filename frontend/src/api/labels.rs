@@ -108,3 +108,19 @@ pub fn priority_flag(value: i32) -> &'static str {
 pub fn duration(minutes: i64) -> String {
     if minutes < 60 { format!("{minutes} min") } else { format!("{} h {:02} min", minutes / 60, minutes % 60) }
 }
+
+/// "Aurora Hub: 3 h 30 min of 20 h used this month (incidents: 1 h 00 min, not counted)".
+pub fn budget_line(budget: &steward_proto::v1::Budget) -> String {
+    let community = budget.community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let period = if budget.period == steward_proto::v1::BudgetPeriod::Quarter as i32 { "quarter" } else { "month" };
+    let used = duration(budget.used_minutes);
+    let incidents = if budget.incident_minutes > 0 {
+        format!(" (incidents: {}, not counted)", duration(budget.incident_minutes))
+    } else {
+        String::new()
+    };
+    match budget.hours {
+        Some(hours) => format!("{community}: {used} of {hours} h support budget used this {period}{incidents}"),
+        None => format!("{community}: no support budget set; {used} logged this {period}{incidents}"),
+    }
+}

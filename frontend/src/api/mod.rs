@@ -56,6 +56,15 @@ pub fn triage() -> TriageServiceClient<Client> {
     TriageServiceClient::new(client())
 }
 
+/// The request forms and the priority scale (used by the new-request, support and settings pages).
+pub async fn intake_forms() -> Result<steward_proto::v1::GetIntakeFormsResponse, ApiError> {
+    intake()
+        .get_intake_forms(steward_proto::v1::GetIntakeFormsRequest {})
+        .await
+        .map(|r| r.into_inner())
+        .map_err(ApiError::from)
+}
+
 /// A failed call, in words for the person using the app.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {

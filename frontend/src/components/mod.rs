@@ -18,3 +18,18 @@ pub fn ErrorNote(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView
         {move || message.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
     }
 }
+
+/// The header of the public pages (no sign-in needed).
+#[component]
+pub fn PublicHeader() -> impl IntoView {
+    view! {
+        <header class="app-header">
+            <a class="brand" href="/known-issues">"Steward"</a>
+            <nav aria-label="Main">
+                <a href="/known-issues">"Known issues"</a>
+                <a href="/support">"How to get support"</a>
+                <a href="/tickets">"Sign in"</a>
+            </nav>
+        </header>
+    }
+}

@@ -7,21 +7,7 @@ use leptos_router::hooks::use_params_map;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels, local_time};
-
-/// The header of the public pages (no sign-in needed).
-#[component]
-pub fn PublicHeader() -> impl IntoView {
-    view! {
-        <header class="app-header">
-            <a class="brand" href="/known-issues">"Steward"</a>
-            <nav aria-label="Main">
-                <a href="/known-issues">"Known issues"</a>
-                <a href="/support">"How to get support"</a>
-                <a href="/tickets">"Sign in"</a>
-            </nav>
-        </header>
-    }
-}
+use crate::components::PublicHeader;
 
 fn issue_line(issue: &pb::KnownIssue) -> impl IntoView + use<> {
     let solved = issue.state == pb::TicketState::Resolved as i32 || issue.state == pb::TicketState::Closed as i32;

@@ -108,13 +108,7 @@ pub fn NewRequestPage() -> impl IntoView {
     let saving_key = draft_key.clone();
     Effect::new(move |_| draft.with(|d| d.save(&saving_key)));
 
-    let forms = LocalResource::new(|| async {
-        api::intake()
-            .get_intake_forms(pb::GetIntakeFormsRequest {})
-            .await
-            .map(|r| r.into_inner())
-            .map_err(ApiError::from)
-    });
+    let forms = LocalResource::new(api::intake_forms);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let navigate = use_navigate();

@@ -4,10 +4,9 @@
 use leptos::prelude::*;
 use steward_proto::v1 as pb;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, labels};
 use crate::app::{CurrentUser, is_admin};
 use crate::components::FieldError;
-use crate::pages::ticket::budget_line;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -103,7 +102,7 @@ fn BudgetRow(budget: pb::Budget, admin: bool) -> impl IntoView {
     let error_id = format!("budget-hours-error-{id}");
     view! {
         <li>
-            <p role="status">{move || budget_line(&current.get())}</p>
+            <p role="status">{move || labels::budget_line(&current.get())}</p>
             {admin.then(|| view! {
                 <form class="budget-form" on:submit=save>
                     <label for=input_id.clone()>{format!("Hours for {}", community.name)}</label>
@@ -398,13 +397,7 @@ const FIELD_KINDS: &[(pb::FieldKind, &str)] = &[
 /// the form as saved.
 #[component]
 fn RequestForms(admin: bool) -> impl IntoView {
-    let forms = LocalResource::new(|| async {
-        api::intake()
-            .get_intake_forms(pb::GetIntakeFormsRequest {})
-            .await
-            .map(|r| r.into_inner().forms)
-            .map_err(ApiError::from)
-    });
+    let forms = LocalResource::new(|| async { api::intake_forms().await.map(|r| r.forms) });
     view! {
         <section aria-labelledby="forms-heading">
             <h2 id="forms-heading">"Request forms"</h2>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError};
-use crate::pages::known_issues::PublicHeader;
+use crate::components::PublicHeader;
 
 fn policy_resource() -> LocalResource<Result<pb::SupportPolicy, ApiError>> {
     LocalResource::new(|| async {
@@ -26,13 +26,7 @@ fn lines(text: &str) -> impl IntoView + use<> {
 #[component]
 pub fn SupportPage() -> impl IntoView {
     let policy = policy_resource();
-    let forms = LocalResource::new(|| async {
-        api::intake()
-            .get_intake_forms(pb::GetIntakeFormsRequest {})
-            .await
-            .map(|r| r.into_inner())
-            .map_err(ApiError::from)
-    });
+    let forms = LocalResource::new(api::intake_forms);
     view! {
         <PublicHeader/>
         <main id="main" class="support-page">

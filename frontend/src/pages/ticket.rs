@@ -748,26 +748,10 @@ fn TriagePanel(ticket: pb::Ticket, triage: pb::TicketTriage, reload: RwSignal<u3
                 <input id="log-note" bind:value=note aria-describedby="log-note-error"/>
                 <FieldError id="log-note-error" message=field("note")/>
                 <button type="submit" class="secondary">"Log time"</button>
-                {move || budget.get().map(|b| view! { <p role="status">{budget_line(&b)}</p> })}
+                {move || budget.get().map(|b| view! { <p role="status">{labels::budget_line(&b)}</p> })}
             </form>
             {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
         </section>
-    }
-}
-
-/// "Aurora Hub: 3 h 30 min of 20 h used this month (incidents: 1 h 00 min, not counted)".
-pub fn budget_line(budget: &pb::Budget) -> String {
-    let community = budget.community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-    let period = if budget.period == pb::BudgetPeriod::Quarter as i32 { "quarter" } else { "month" };
-    let used = labels::duration(budget.used_minutes);
-    let incidents = if budget.incident_minutes > 0 {
-        format!(" (incidents: {}, not counted)", labels::duration(budget.incident_minutes))
-    } else {
-        String::new()
-    };
-    match budget.hours {
-        Some(hours) => format!("{community}: {used} of {hours} h support budget used this {period}{incidents}"),
-        None => format!("{community}: no support budget set; {used} logged this {period}{incidents}"),
     }
 }
 

@@ -9,7 +9,6 @@ use steward_proto::v1 as pb;
 use crate::api::{self, ApiError, labels, local_time};
 use crate::app::{CurrentUser, encode_component, is_staff};
 use crate::live::{self, Watch};
-use crate::pages::ticket::budget_line;
 
 const FILTERS: &[&str] = &["community", "state", "type", "priority", "assignee", "q"];
 
@@ -221,7 +220,7 @@ fn RepresentedBudgets() -> impl IntoView {
             let mut lines = Vec::new();
             for community_id in represented {
                 if let Ok(response) = api::triage().get_budget(pb::GetBudgetRequest { community_id }).await {
-                    lines.extend(response.into_inner().budget.map(|b| budget_line(&b)));
+                    lines.extend(response.into_inner().budget.map(|b| labels::budget_line(&b)));
                 }
             }
             lines
