@@ -1,7 +1,7 @@
 //! Who is calling. Passwords are hashed with argon2id (OWASP's minimum parameters); a session
 //! is a random token in an HttpOnly, SameSite=Strict cookie, stored only as its SHA-256 hash.
 //! The [`authenticate`] layer turns the cookie into a [`Caller`] in the request's extensions
-//! before any handler runs; handlers then ask [`crate::authz`] what that caller may do.
+//! before any handler runs; handlers then ask [`steward_domain::authz`] what that caller may do.
 //!
 //! The [`guard_browser_requests`] layer runs first: a request whose Origin is not Steward's
 //! own (or that a browser marks cross-site) is refused, and so is anything on a gRPC path that
@@ -21,9 +21,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::{HeaderMap, Request, StatusCode, header};
 use sha2::{Digest, Sha256};
 
+use steward_domain::authz::Principal;
+
 use crate::AppState;
 use crate::db::models::sessions;
-use crate::domain::StaffRole;
 use crate::error::{AppError, AppResult};
 
 /// What a caller without a valid session is told.
@@ -31,19 +32,6 @@ pub const NOT_SIGNED_IN: &str = "You are not signed in, or your session has expi
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "steward_session";
-
-/// A signed-in person and their roles, as loaded for this request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Principal {
-    pub person_id: i64,
-    pub display_name: String,
-    pub email: String,
-    pub staff_role: Option<StaffRole>,
-    /// Communities where they are a representative.
-    pub representative_of: Vec<i64>,
-    /// Communities where they are a member (not a representative).
-    pub member_of: Vec<i64>,
-}
 
 /// Who made a request: put into every gRPC request's extensions by [`authenticate`].
 #[derive(Clone, Debug)]

@@ -12,11 +12,11 @@ use crate::auth;
 use crate::db::models::tickets::{self, Change};
 use crate::db::models::{comments, communities, people, support_policy, triage};
 use crate::db::schema;
-use crate::domain::intake::{self, RequestDraft};
-use crate::domain::lifecycle::{self, Action};
-use crate::domain::{BudgetPeriod, MembershipRole, Priority, RequestType, StaffRole};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, TicketChange};
+use steward_domain::intake::{self, RequestDraft};
+use steward_domain::lifecycle::{self, Action};
+use steward_domain::{BudgetPeriod, MembershipRole, Priority, RequestType, StaffRole};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password-2026";

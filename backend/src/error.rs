@@ -8,8 +8,8 @@
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
-use crate::domain::intake::FieldError;
-use crate::domain::lifecycle::{NoStepBetween, ReleaseMissing, TransitionRefused};
+use steward_domain::intake::FieldError;
+use steward_domain::lifecycle::{NoStepBetween, ReleaseMissing, TransitionRefused};
 
 /// Reason in `google.rpc.ErrorInfo` when the lifecycle refuses a step.
 pub const REASON_TRANSITION_NOT_ALLOWED: &str = "TRANSITION_NOT_ALLOWED";
@@ -163,8 +163,8 @@ mod tests {
     #[test]
     fn refusals_and_stale_versions_are_failed_preconditions_with_a_reason() {
         let refused = Status::from(AppError::from(TransitionRefused {
-            from: crate::domain::TicketState::Closed,
-            action: crate::domain::lifecycle::Action::Start,
+            from: steward_domain::TicketState::Closed,
+            action: steward_domain::lifecycle::Action::Start,
         }));
         assert_eq!(refused.code(), Code::FailedPrecondition);
         assert_eq!(refused.get_details_error_info().expect("info").reason, REASON_TRANSITION_NOT_ALLOWED);

@@ -9,10 +9,10 @@ use serde_json::json;
 use crate::db::models::events::{self, Event, NewEvent};
 use crate::db::models::people::Person;
 use crate::db::models::tickets::Ticket;
-use crate::domain::lifecycle::Action;
-use crate::domain::{Priority, PriorityFlag, RequestType, TicketState};
 use crate::error::AppResult;
 use diesel_async::AsyncPgConnection;
+use steward_domain::lifecycle::Action;
+use steward_domain::{Priority, PriorityFlag, RequestType, TicketState};
 
 /// What happened to a ticket.
 pub enum TicketChange<'a> {

@@ -1,13 +1,11 @@
 //! Steward's server: the `steward.v1` gRPC API (native gRPC and gRPC-web), the PostgreSQL
-//! schema, and the built frontend, all on one port. See `server` for the wiring, `domain` for
-//! the rules, `authz` for who may do what.
+//! schema, and the built frontend, all on one port. See `server` for the wiring; the rules (and
+//! who may do what, `steward_domain::authz`) are in the `steward-domain` crate.
 
 pub mod auth;
-pub mod authz;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod domain;
 pub mod error;
 pub mod events;
 pub mod live;

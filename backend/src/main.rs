@@ -4,8 +4,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use steward_backend::config::{self, Config};
 use steward_backend::db::models::{communities, people};
-use steward_backend::domain::{MembershipRole, StaffRole};
 use steward_backend::{db, demo, server, services, telemetry};
+use steward_domain::{MembershipRole, StaffRole};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]

@@ -1,6 +1,7 @@
 //! Steward's API: protobuf package `steward.v1`, one service per area.
 //!
-//! The `.proto` files under `protos/` are the source of truth; this crate only compiles them.
+//! The `.proto` files under `protos/` are the source of truth; this crate compiles them and
+//! maps their enums to the domain's values ([`domain`]).
 //! Feature `server` adds the service traits and the descriptor set served by gRPC reflection;
 //! feature `client` adds the clients used by the browser and by the integration tests.
 
@@ -9,6 +10,8 @@ pub mod v1 {
     #![allow(clippy::all, missing_docs)]
     tonic::include_proto!("steward.v1");
 }
+
+pub mod domain;
 
 /// The encoded `FileDescriptorSet` of every Steward proto, for gRPC server reflection.
 #[cfg(feature = "server")]

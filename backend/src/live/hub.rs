@@ -10,13 +10,13 @@ use tokio::sync::{Notify, broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::{Position, bus, tailer};
-use crate::authz::TicketFacts;
 use crate::db::DbPool;
 use crate::db::models::live::{self as log, LoggedChange};
 use crate::db::models::people::{self, Person};
 use crate::error::AppResult;
 use crate::events;
 use crate::services::convert;
+use steward_domain::authz::TicketFacts;
 
 /// How many messages the ring keeps for streams that read slower than the tailer writes.
 pub const RING_CAPACITY: usize = 4096;

@@ -30,7 +30,7 @@
 //!   replay longer than [`watch::REPLAY_LIMIT`] events sends `Resync` (reload) and jumps to the
 //!   head.
 //! - **Access per event.** Each event is checked against the watcher's roles when it is sent,
-//!   by the same rules as unary calls ([`crate::authz::can_receive_change`]). Membership changes
+//!   by the same rules as unary calls ([`steward_domain::authz::can_receive_change`]). Membership changes
 //!   and sign-outs append to `access_changes` in their own transaction; the tailer publishes them
 //!   ahead of the events of the same poll, and the person's streams reload their roles, or end
 //!   with Unauthenticated when the session is gone.

@@ -13,11 +13,12 @@ use tonic::Status;
 
 use super::{LiveChange, Position, Published, hub};
 use crate::AppState;
-use crate::auth::{NOT_SIGNED_IN, Principal};
-use crate::authz;
+use crate::auth::NOT_SIGNED_IN;
 use crate::db::models::{live as log, sessions};
 use crate::error::AppError;
 use crate::services::convert;
+use steward_domain::authz;
+use steward_domain::authz::Principal;
 
 /// A heartbeat goes out when nothing else has for this long.
 pub const HEARTBEAT: Duration = Duration::from_secs(10);

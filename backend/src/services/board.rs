@@ -16,16 +16,17 @@ use tonic::{Request, Response, Status};
 use super::convert;
 use super::tickets::{check_version, decode_reason, take_step};
 use crate::AppState;
-use crate::auth::{Principal, caller};
-use crate::authz;
+use crate::auth::caller;
 use crate::db::models::live::Card;
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::{communities, people};
-use crate::domain::TicketState;
-use crate::domain::board::{rank_between, renumbered};
-use crate::domain::lifecycle;
 use crate::error::{AppError, AppResult};
 use crate::events::{self, TicketChange};
+use steward_domain::TicketState;
+use steward_domain::authz;
+use steward_domain::authz::Principal;
+use steward_domain::board::{rank_between, renumbered};
+use steward_domain::lifecycle;
 
 /// The board service.
 pub struct BoardApi {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use steward_proto::domain::WireEnum;
 use steward_proto::v1 as pb;
 
 use crate::db::models::comments::Comment;
@@ -11,166 +12,83 @@ use crate::db::models::communities::Community;
 use crate::db::models::live::Card;
 use crate::db::models::people::{Membership, Person};
 use crate::db::models::tickets::Ticket;
-use crate::domain::lifecycle::Action;
-use crate::domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
 use crate::error::{AppError, AppResult};
+use steward_domain::lifecycle::Action;
+use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
 
 pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
     prost_types::Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
 }
 
 pub fn request_type_to_pb(value: RequestType) -> pb::RequestType {
-    match value {
-        RequestType::Incident => pb::RequestType::Incident,
-        RequestType::ChangeRequest => pb::RequestType::ChangeRequest,
-        RequestType::GuidanceRequest => pb::RequestType::GuidanceRequest,
-        RequestType::WorkshopRequest => pb::RequestType::WorkshopRequest,
-        RequestType::AddRemoveUser => pb::RequestType::AddRemoveUser,
-        RequestType::ProblemTroubleshooting => pb::RequestType::ProblemTroubleshooting,
-        RequestType::Other => pb::RequestType::Other,
-    }
+    value.to_wire()
 }
 
 /// `None` for unset; InvalidArgument naming `field` for a number that is no request type.
 pub fn request_type_from_pb(value: i32, field: &str) -> AppResult<Option<RequestType>> {
-    Ok(match pb::RequestType::try_from(value) {
-        Ok(pb::RequestType::Unspecified) => None,
-        Ok(pb::RequestType::Incident) => Some(RequestType::Incident),
-        Ok(pb::RequestType::ChangeRequest) => Some(RequestType::ChangeRequest),
-        Ok(pb::RequestType::GuidanceRequest) => Some(RequestType::GuidanceRequest),
-        Ok(pb::RequestType::WorkshopRequest) => Some(RequestType::WorkshopRequest),
-        Ok(pb::RequestType::AddRemoveUser) => Some(RequestType::AddRemoveUser),
-        Ok(pb::RequestType::ProblemTroubleshooting) => Some(RequestType::ProblemTroubleshooting),
-        Ok(pb::RequestType::Other) => Some(RequestType::Other),
-        Err(_) => return Err(AppError::invalid(field, format!("{value} is not a request type."))),
-    })
+    RequestType::from_wire(value).map_err(|_| AppError::invalid(field, format!("{value} is not a request type.")))
 }
 
 pub fn priority_to_pb(value: Priority) -> pb::Priority {
-    match value {
-        Priority::ProductionDown => pb::Priority::ProductionDown,
-        Priority::Urgent => pb::Priority::Urgent,
-        Priority::Normal => pb::Priority::Normal,
-    }
+    value.to_wire()
 }
 
 pub fn priority_from_pb(value: i32, field: &str) -> AppResult<Option<Priority>> {
-    Ok(match pb::Priority::try_from(value) {
-        Ok(pb::Priority::Unspecified) => None,
-        Ok(pb::Priority::ProductionDown) => Some(Priority::ProductionDown),
-        Ok(pb::Priority::Urgent) => Some(Priority::Urgent),
-        Ok(pb::Priority::Normal) => Some(Priority::Normal),
-        Err(_) => return Err(AppError::invalid(field, format!("{value} is not a priority."))),
-    })
+    Priority::from_wire(value).map_err(|_| AppError::invalid(field, format!("{value} is not a priority.")))
 }
 
 pub fn state_to_pb(value: TicketState) -> pb::TicketState {
-    match value {
-        TicketState::AwaitingApproval => pb::TicketState::AwaitingApproval,
-        TicketState::New => pb::TicketState::New,
-        TicketState::Open => pb::TicketState::Open,
-        TicketState::InProgress => pb::TicketState::InProgress,
-        TicketState::Pending => pb::TicketState::Pending,
-        TicketState::Resolved => pb::TicketState::Resolved,
-        TicketState::Closed => pb::TicketState::Closed,
-    }
+    value.to_wire()
 }
 
 pub fn state_from_pb(value: i32, field: &str) -> AppResult<TicketState> {
-    match pb::TicketState::try_from(value) {
-        Ok(pb::TicketState::AwaitingApproval) => Ok(TicketState::AwaitingApproval),
-        Ok(pb::TicketState::New) => Ok(TicketState::New),
-        Ok(pb::TicketState::Open) => Ok(TicketState::Open),
-        Ok(pb::TicketState::InProgress) => Ok(TicketState::InProgress),
-        Ok(pb::TicketState::Pending) => Ok(TicketState::Pending),
-        Ok(pb::TicketState::Resolved) => Ok(TicketState::Resolved),
-        Ok(pb::TicketState::Closed) => Ok(TicketState::Closed),
-        Ok(pb::TicketState::Unspecified) | Err(_) => {
-            Err(AppError::invalid(field, format!("{value} is not a ticket state.")))
-        }
-    }
+    TicketState::from_wire(value)
+        .ok()
+        .flatten()
+        .ok_or_else(|| AppError::invalid(field, format!("{value} is not a ticket state.")))
 }
 
 pub fn action_to_pb(value: Action) -> pb::TicketAction {
-    match value {
-        Action::Approve => pb::TicketAction::Approve,
-        Action::Decline => pb::TicketAction::Decline,
-        Action::Triage => pb::TicketAction::Triage,
-        Action::Start => pb::TicketAction::Start,
-        Action::WaitOnRequester => pb::TicketAction::WaitOnRequester,
-        Action::Resolve => pb::TicketAction::Resolve,
-        Action::Close => pb::TicketAction::Close,
-        Action::Reopen => pb::TicketAction::Reopen,
-    }
+    value.to_wire()
 }
 
 pub fn action_from_pb(value: i32) -> AppResult<Action> {
-    match pb::TicketAction::try_from(value) {
-        Ok(pb::TicketAction::Approve) => Ok(Action::Approve),
-        Ok(pb::TicketAction::Decline) => Ok(Action::Decline),
-        Ok(pb::TicketAction::Triage) => Ok(Action::Triage),
-        Ok(pb::TicketAction::Start) => Ok(Action::Start),
-        Ok(pb::TicketAction::WaitOnRequester) => Ok(Action::WaitOnRequester),
-        Ok(pb::TicketAction::Resolve) => Ok(Action::Resolve),
-        Ok(pb::TicketAction::Close) => Ok(Action::Close),
-        Ok(pb::TicketAction::Reopen) => Ok(Action::Reopen),
-        Ok(pb::TicketAction::Unspecified) => Err(AppError::invalid("action", "Choose an action.")),
+    match Action::from_wire(value) {
+        Ok(Some(action)) => Ok(action),
+        Ok(None) => Err(AppError::invalid("action", "Choose an action.")),
         Err(_) => Err(AppError::invalid("action", format!("{value} is not an action."))),
     }
 }
 
 pub fn priority_flag_to_pb(value: PriorityFlag) -> pb::PriorityFlag {
-    match value {
-        PriorityFlag::DedicatedFunding => pb::PriorityFlag::DedicatedFunding,
-        PriorityFlag::ManyCommunities => pb::PriorityFlag::ManyCommunities,
-        PriorityFlag::AlignedGoals => pb::PriorityFlag::AlignedGoals,
-        PriorityFlag::AlignedUpstream => pb::PriorityFlag::AlignedUpstream,
-        PriorityFlag::HighImpact => pb::PriorityFlag::HighImpact,
-    }
+    value.to_wire()
 }
 
 pub fn priority_flag_from_pb(value: i32, field: &str) -> AppResult<PriorityFlag> {
-    match pb::PriorityFlag::try_from(value) {
-        Ok(pb::PriorityFlag::DedicatedFunding) => Ok(PriorityFlag::DedicatedFunding),
-        Ok(pb::PriorityFlag::ManyCommunities) => Ok(PriorityFlag::ManyCommunities),
-        Ok(pb::PriorityFlag::AlignedGoals) => Ok(PriorityFlag::AlignedGoals),
-        Ok(pb::PriorityFlag::AlignedUpstream) => Ok(PriorityFlag::AlignedUpstream),
-        Ok(pb::PriorityFlag::HighImpact) => Ok(PriorityFlag::HighImpact),
-        Ok(pb::PriorityFlag::Unspecified) | Err(_) => {
-            Err(AppError::invalid(field, "Choose one of the priority flags."))
-        }
-    }
+    PriorityFlag::from_wire(value)
+        .ok()
+        .flatten()
+        .ok_or_else(|| AppError::invalid(field, "Choose one of the priority flags."))
 }
 
 pub fn budget_period_to_pb(value: BudgetPeriod) -> pb::BudgetPeriod {
-    match value {
-        BudgetPeriod::Month => pb::BudgetPeriod::Month,
-        BudgetPeriod::Quarter => pb::BudgetPeriod::Quarter,
-    }
+    value.to_wire()
 }
 
 /// The period, defaulting to a month when unspecified.
 pub fn budget_period_from_pb(value: i32) -> AppResult<BudgetPeriod> {
-    match pb::BudgetPeriod::try_from(value) {
-        Ok(pb::BudgetPeriod::Unspecified | pb::BudgetPeriod::Month) => Ok(BudgetPeriod::Month),
-        Ok(pb::BudgetPeriod::Quarter) => Ok(BudgetPeriod::Quarter),
+    match BudgetPeriod::from_wire(value) {
+        Ok(period) => Ok(period.unwrap_or(BudgetPeriod::Month)),
         Err(_) => Err(AppError::invalid("period", "Choose a month or a quarter.")),
     }
 }
 
 pub fn membership_role_to_pb(value: MembershipRole) -> pb::MembershipRole {
-    match value {
-        MembershipRole::Representative => pb::MembershipRole::Representative,
-        MembershipRole::Member => pb::MembershipRole::Member,
-    }
+    value.to_wire()
 }
 
 pub fn membership_role_from_pb(value: i32) -> AppResult<MembershipRole> {
-    match pb::MembershipRole::try_from(value) {
-        Ok(pb::MembershipRole::Representative) => Ok(MembershipRole::Representative),
-        Ok(pb::MembershipRole::Member) => Ok(MembershipRole::Member),
-        _ => Err(AppError::invalid("role", "Choose representative or member.")),
-    }
+    MembershipRole::from_wire_lossy(value).ok_or_else(|| AppError::invalid("role", "Choose representative or member."))
 }
 
 pub fn staff_role_to_pb(value: Option<StaffRole>) -> pb::StaffRole {

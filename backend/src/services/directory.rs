@@ -6,11 +6,12 @@ use tonic::{Request, Response, Status};
 
 use super::convert;
 use crate::AppState;
-use crate::auth::{self, Principal, caller};
-use crate::authz;
+use crate::auth::{self, caller};
 use crate::db::models::{communities, people};
-use crate::domain::intake::looks_like_email;
 use crate::error::{AppError, AppResult};
+use steward_domain::authz;
+use steward_domain::authz::Principal;
+use steward_domain::intake::looks_like_email;
 
 /// The directory service.
 pub struct DirectoryApi {
@@ -53,7 +54,7 @@ pub async fn create_person(
     email: &str,
     display_name: &str,
     password: &str,
-    staff_role: Option<crate::domain::StaffRole>,
+    staff_role: Option<steward_domain::StaffRole>,
 ) -> AppResult<people::Person> {
     let email = people::normalize_email(email);
     if !looks_like_email(&email) {

@@ -8,12 +8,13 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{priority_to_pb, request_type_from_pb, request_type_to_pb};
 use crate::AppState;
-use crate::auth::{Principal, caller};
-use crate::authz;
+use crate::auth::caller;
 use crate::db::models::forms;
 use crate::db::models::support_policy::{self, SupportPolicy};
-use crate::domain::intake::{self, FieldKind, FieldSpec, FormSpec, PRIORITY_SCALE};
 use crate::error::{AppError, AppResult};
+use steward_domain::authz;
+use steward_domain::authz::Principal;
+use steward_domain::intake::{self, FieldKind, FieldSpec, FormSpec, PRIORITY_SCALE};
 
 /// The intake service.
 pub struct IntakeApi {

@@ -1,5 +1,5 @@
 //! `steward.v1.KnownIssuesService`: public knowledge (seed 000), readable without signing in.
-//! Every read goes through [`known_issues`], which applies [`crate::authz::is_public_knowledge`]
+//! Every read goes through [`known_issues`], which applies [`steward_domain::authz::is_public_knowledge`]
 //! in SQL. Messages here have no field for anything private, so nothing private can leak
 //! through them.
 
@@ -11,8 +11,8 @@ use super::convert;
 use crate::AppState;
 use crate::db::models::known_issues::{self, KnownIssue};
 use crate::db::models::triage;
-use crate::domain::{Priority, RequestType, TicketState, similar};
 use crate::error::{AppError, AppResult};
+use steward_domain::{Priority, RequestType, TicketState, similar};
 
 const LIST_LIMIT: i64 = 50;
 const SUGGESTION_LIMIT: i64 = 5;

@@ -1,4 +1,4 @@
-//! The gRPC services: thin handlers that decode the request, ask [`crate::authz`], apply the
+//! The gRPC services: thin handlers that decode the request, ask [`steward_domain::authz`], apply the
 //! domain rules, read or write through [`crate::db`], and encode the answer. One file per
 //! service of `steward.v1`; [`convert`] holds the message conversions.
 

@@ -1,7 +1,7 @@
 //! `steward.v1.TriageService`: the priority-ordered triage queue and what stewards record while
 //! they triage (flags, timebox, linked issues, release, time), support budgets, and response
-//! templates. The order is [`crate::domain::priority`]'s, budgets [`crate::domain::budget`]'s,
-//! placeholders [`crate::domain::templates`]'s; this module only reads, checks and writes.
+//! templates. The order is [`steward_domain::priority`]'s, budgets [`steward_domain::budget`]'s,
+//! placeholders [`steward_domain::templates`]'s; this module only reads, checks and writes.
 
 use std::collections::HashMap;
 
@@ -15,17 +15,18 @@ use super::convert;
 use super::encode_tickets;
 use super::tickets::{check_version, visible_ticket};
 use crate::AppState;
-use crate::auth::{Principal, caller};
-use crate::authz;
+use crate::auth::caller;
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::triage::{self, Template};
 use crate::db::models::{communities, duty, people};
-use crate::domain::assignment;
-use crate::domain::priority::{self, BudgetUse, PlacingRule, QueueEntry};
-use crate::domain::templates::{self, Placeholder, TemplateError};
-use crate::domain::{PriorityFlag, TicketState, budget};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, TicketChange};
+use steward_domain::assignment;
+use steward_domain::authz;
+use steward_domain::authz::Principal;
+use steward_domain::priority::{self, BudgetUse, PlacingRule, QueueEntry};
+use steward_domain::templates::{self, Placeholder, TemplateError};
+use steward_domain::{PriorityFlag, TicketState, budget};
 
 /// How long the first attempt to resolve a ticket may take (seed 001).
 pub const TIMEBOX: Duration = Duration::minutes(30);

@@ -1,7 +1,7 @@
 //! The board through the API: columns and order are the same for everyone, moves follow the
 //! lifecycle, and refusals say why.
 
-use steward_backend::domain::{MembershipRole, StaffRole};
+use steward_domain::{MembershipRole, StaffRole};
 use steward_proto::v1 as pb;
 use tonic::Code;
 use tonic_types::StatusExt;

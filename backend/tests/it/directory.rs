@@ -1,6 +1,6 @@
 //! Communities, people and memberships, managed by admins.
 
-use steward_backend::domain::StaffRole;
+use steward_domain::StaffRole;
 use steward_proto::v1 as pb;
 use tonic::Code;
 use tonic_types::StatusExt;

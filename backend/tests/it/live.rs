@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use steward_backend::domain::{MembershipRole, StaffRole};
+use steward_domain::{MembershipRole, StaffRole};
 use steward_proto::v1 as pb;
 use steward_proto::v1::watch_response::Message;
 use tonic::{Code, Streaming};

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use steward_backend::domain::{MembershipRole, StaffRole};
+use steward_domain::{MembershipRole, StaffRole};
 use steward_proto::v1 as pb;
 use tonic::Code;
 use tonic_types::StatusExt;

@@ -2,7 +2,7 @@
 //! count non-incident time only, templates are filled from the ticket and refuse unknown
 //! placeholders, a change request closes only with a release, and only staff triage.
 
-use steward_backend::domain::{MembershipRole, StaffRole};
+use steward_domain::{MembershipRole, StaffRole};
 use steward_proto::v1 as pb;
 use tonic::Code;
 use tonic_types::StatusExt;

@@ -1,107 +1,64 @@
-//! Words for the API's enum values.
+//! Words for the API's values: the domain's own words (`steward_domain`), looked up from the
+//! numbers the API carries, plus the few phrasings only the web app needs.
 
-use steward_proto::v1::{CommentVisibility, Priority, PriorityFlag, RequestType, TicketAction, TicketState};
+use steward_domain::lifecycle::Action;
+use steward_domain::{Priority, PriorityFlag, RequestType, TicketState};
+use steward_proto::domain::WireEnum;
+use steward_proto::v1::CommentVisibility;
+
+/// The wire value and label of every value of `T`, in the domain's order (for a `<select>`).
+fn options<T: WireEnum>(all: &'static [T], label: fn(T) -> &'static str) -> impl Iterator<Item = (i32, &'static str)>
+where
+    T::Wire: Into<i32>,
+{
+    all.iter().map(move |&value| (value.to_wire().into(), label(value)))
+}
 
 pub fn request_type(value: i32) -> &'static str {
-    match RequestType::try_from(value) {
-        Ok(RequestType::Incident) => "Incident",
-        Ok(RequestType::ChangeRequest) => "Change request",
-        Ok(RequestType::GuidanceRequest) => "Guidance request",
-        Ok(RequestType::WorkshopRequest) => "Workshop request",
-        Ok(RequestType::AddRemoveUser) => "Add or remove a user",
-        Ok(RequestType::ProblemTroubleshooting) => "Problem or troubleshooting",
-        Ok(RequestType::Other) => "Other",
-        _ => "Unknown type",
-    }
+    RequestType::from_wire_lossy(value).map_or("Unknown type", RequestType::label)
 }
 
-pub const REQUEST_TYPES: &[RequestType] = &[
-    RequestType::Incident,
-    RequestType::ProblemTroubleshooting,
-    RequestType::ChangeRequest,
-    RequestType::GuidanceRequest,
-    RequestType::WorkshopRequest,
-    RequestType::AddRemoveUser,
-    RequestType::Other,
-];
+pub fn request_types() -> impl Iterator<Item = (i32, &'static str)> {
+    options(RequestType::ALL, RequestType::label)
+}
 
 pub fn priority(value: i32) -> &'static str {
-    match Priority::try_from(value) {
-        Ok(Priority::ProductionDown) => "Production down",
-        Ok(Priority::Urgent) => "Urgent",
-        Ok(Priority::Normal) => "Normal",
-        _ => "Unknown priority",
-    }
+    Priority::from_wire_lossy(value).map_or("Unknown priority", Priority::label)
 }
 
-pub const PRIORITIES: &[Priority] = &[Priority::ProductionDown, Priority::Urgent, Priority::Normal];
+pub fn priorities() -> impl Iterator<Item = (i32, &'static str)> {
+    options(Priority::ALL, Priority::label)
+}
 
 pub fn state(value: i32) -> &'static str {
-    match TicketState::try_from(value) {
-        Ok(TicketState::AwaitingApproval) => "Awaiting approval",
-        Ok(TicketState::New) => "New",
-        Ok(TicketState::Open) => "Open",
-        Ok(TicketState::InProgress) => "In progress",
-        Ok(TicketState::Pending) => "Pending",
-        Ok(TicketState::Resolved) => "Resolved",
-        Ok(TicketState::Closed) => "Closed",
-        _ => "Unknown state",
-    }
+    TicketState::from_wire_lossy(value).map_or("Unknown state", TicketState::label)
 }
 
-pub const STATES: &[TicketState] = &[
-    TicketState::AwaitingApproval,
-    TicketState::New,
-    TicketState::Open,
-    TicketState::InProgress,
-    TicketState::Pending,
-    TicketState::Resolved,
-    TicketState::Closed,
-];
+pub fn states() -> impl Iterator<Item = (i32, &'static str)> {
+    options(TicketState::ALL, TicketState::label)
+}
 
 /// The button label for an action; `confirming` when the requester's side confirms a resolution.
 pub fn action(value: i32, confirming: bool) -> &'static str {
-    match TicketAction::try_from(value) {
-        Ok(TicketAction::Approve) => "Approve",
-        Ok(TicketAction::Decline) => "Decline",
-        Ok(TicketAction::Triage) => "Mark triaged",
-        Ok(TicketAction::Start) => "Start work",
-        Ok(TicketAction::WaitOnRequester) => "Wait on requester",
-        Ok(TicketAction::Resolve) => "Resolve",
-        Ok(TicketAction::Close) if confirming => "Confirm resolved",
-        Ok(TicketAction::Close) => "Close",
-        Ok(TicketAction::Reopen) => "Reopen",
-        _ => "Unknown action",
-    }
+    Action::from_wire_lossy(value).map_or("Unknown action", |action| action.button_label(confirming))
 }
 
-/// Whether the action asks for a reason first.
+/// Whether the action asks for a reason first (the lifecycle's rule).
 pub fn action_needs_reason(value: i32) -> bool {
-    matches!(TicketAction::try_from(value), Ok(TicketAction::Decline | TicketAction::Reopen))
+    Action::from_wire_lossy(value).is_some_and(Action::needs_reason)
 }
 
 pub fn is_internal(visibility: i32) -> bool {
     visibility == CommentVisibility::InternalNote as i32
 }
 
-/// The priority flags, in the seed's order.
-pub const PRIORITY_FLAGS: &[PriorityFlag] = &[
-    PriorityFlag::DedicatedFunding,
-    PriorityFlag::ManyCommunities,
-    PriorityFlag::AlignedGoals,
-    PriorityFlag::AlignedUpstream,
-    PriorityFlag::HighImpact,
-];
-
 pub fn priority_flag(value: i32) -> &'static str {
-    match PriorityFlag::try_from(value) {
-        Ok(PriorityFlag::DedicatedFunding) => "Dedicated funding",
-        Ok(PriorityFlag::ManyCommunities) => "Affects many communities",
-        Ok(PriorityFlag::AlignedGoals) => "Aligned with our goals",
-        Ok(PriorityFlag::AlignedUpstream) => "Aligned with upstream",
-        Ok(PriorityFlag::HighImpact) => "High impact on one community",
-        _ => "Unknown flag",
-    }
+    PriorityFlag::from_wire_lossy(value).map_or("Unknown flag", PriorityFlag::label)
+}
+
+/// The priority flags, in the seed's order.
+pub fn priority_flags() -> impl Iterator<Item = (i32, &'static str)> {
+    options(PriorityFlag::ALL, PriorityFlag::label)
 }
 
 /// Minutes as "2 h 05 min".
@@ -112,7 +69,9 @@ pub fn duration(minutes: i64) -> String {
 /// "Aurora Hub: 3 h 30 min of 20 h used this month (incidents: 1 h 00 min, not counted)".
 pub fn budget_line(budget: &steward_proto::v1::Budget) -> String {
     let community = budget.community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-    let period = if budget.period == steward_proto::v1::BudgetPeriod::Quarter as i32 { "quarter" } else { "month" };
+    let period = steward_domain::BudgetPeriod::from_wire_lossy(budget.period)
+        .unwrap_or(steward_domain::BudgetPeriod::Month)
+        .label();
     let used = duration(budget.used_minutes);
     let incidents = if budget.incident_minutes > 0 {
         format!(" (incidents: {}, not counted)", duration(budget.incident_minutes))
@@ -122,5 +81,28 @@ pub fn budget_line(budget: &steward_proto::v1::Budget) -> String {
     match budget.hours {
         Some(hours) => format!("{community}: {used} of {hours} h support budget used this {period}{incidents}"),
         None => format!("{community}: no support budget set; {used} logged this {period}{incidents}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_in_the_domain_s_words_and_unknown_numbers_say_so() {
+        assert_eq!(state(TicketState::InProgress.to_wire() as i32), "In progress");
+        assert_eq!(request_type(RequestType::WorkshopRequest.to_wire() as i32), "Workshop request");
+        assert_eq!(priority(0), "Unknown priority");
+        assert_eq!(state(999), "Unknown state");
+        assert_eq!(action(Action::Close.to_wire() as i32, true), "Confirm resolved");
+        assert!(action_needs_reason(Action::Reopen.to_wire() as i32));
+        assert!(!action_needs_reason(Action::Resolve.to_wire() as i32));
+        assert_eq!(states().count(), TicketState::ALL.len());
+    }
+
+    #[test]
+    fn durations_read_as_hours_and_minutes() {
+        assert_eq!(duration(5), "5 min");
+        assert_eq!(duration(125), "2 h 05 min");
     }
 }

@@ -11,6 +11,8 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use steward_domain::{TicketState, board, lifecycle};
+use steward_proto::domain::WireEnum;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, error_reason, labels};
@@ -87,22 +89,19 @@ fn age(created_at: &Option<prost_types::Timestamp>) -> String {
 }
 
 /// The rank between two neighbours, as the server computes it (for showing a move at once).
+/// When the gap has run out the server renumbers the column; until it answers, the card shows
+/// just below its upper neighbour.
 fn rank_between(above: Option<f64>, below: Option<f64>) -> f64 {
-    match (above, below) {
-        (None, None) => 1.0,
-        (Some(a), None) => a.floor() + 1.0,
-        (None, Some(b)) => b.ceil() - 1.0,
-        (Some(a), Some(b)) => a + (b - a) / 2.0,
-    }
+    board::rank_between(above, below).or(above).unwrap_or(1.0)
 }
 
-/// Whether dragging from one state to another asks for a reason (reopening, declining).
+/// Whether dragging from one state to another asks for a reason: the lifecycle's step between
+/// the two columns does (reopening, declining).
 fn needs_reason(from: i32, to: i32) -> bool {
-    use pb::TicketState::*;
-    let (Ok(from), Ok(to)) = (pb::TicketState::try_from(from), pb::TicketState::try_from(to)) else {
+    let (Some(from), Some(to)) = (TicketState::from_wire_lossy(from), TicketState::from_wire_lossy(to)) else {
         return false;
     };
-    matches!((from, to), (Resolved | Closed, Open) | (AwaitingApproval, Closed))
+    lifecycle::step_between(from, to).is_ok_and(|action| action.needs_reason())
 }
 
 fn focus_card(number: i64) {
@@ -561,8 +560,8 @@ fn BoardFilters(board: Board) -> impl IntoView {
                 <label for="board-type">"Type"</label>
                 <select id="board-type" on:change=move |ev| set(&|f| f.request_type = number(event_target_value(&ev)).map(|v| v as i32))>
                     <option value="">"Any type"</option>
-                    {labels::REQUEST_TYPES.iter().map(|t| view! {
-                        <option value=(*t as i32).to_string()>{labels::request_type(*t as i32)}</option>
+                    {labels::request_types().map(|(value, label)| view! {
+                        <option value=value.to_string()>{label}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -570,8 +569,8 @@ fn BoardFilters(board: Board) -> impl IntoView {
                 <label for="board-priority">"Priority"</label>
                 <select id="board-priority" on:change=move |ev| set(&|f| f.priority = number(event_target_value(&ev)).map(|v| v as i32))>
                     <option value="">"Any priority"</option>
-                    {labels::PRIORITIES.iter().map(|p| view! {
-                        <option value=(*p as i32).to_string()>{labels::priority(*p as i32)}</option>
+                    {labels::priorities().map(|(value, label)| view! {
+                        <option value=value.to_string()>{label}</option>
                     }).collect_view()}
                 </select>
             </div>

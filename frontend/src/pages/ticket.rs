@@ -447,14 +447,14 @@ fn ManageForm(ticket: pb::Ticket, reload: RwSignal<u32>) -> impl IntoView {
             </Show>
             <label for="priority">"Priority"</label>
             <select id="priority" on:change=move |ev| { priority.set(event_target_value(&ev).parse().unwrap_or(0)); remember() }>
-                {labels::PRIORITIES.iter().map(|p| { let v = *p as i32; view! {
-                    <option value=v.to_string() selected=move || priority.get() == v>{labels::priority(v)}</option>
+                {labels::priorities().map(|(v, label)| { view! {
+                    <option value=v.to_string() selected=move || priority.get() == v>{label}</option>
                 }}).collect_view()}
             </select>
             <label for="type">"Type"</label>
             <select id="type" on:change=move |ev| { request_type.set(event_target_value(&ev).parse().unwrap_or(0)); remember() }>
-                {labels::REQUEST_TYPES.iter().map(|t| { let v = *t as i32; view! {
-                    <option value=v.to_string() selected=move || request_type.get() == v>{labels::request_type(v)}</option>
+                {labels::request_types().map(|(v, label)| { view! {
+                    <option value=v.to_string() selected=move || request_type.get() == v>{label}</option>
                 }}).collect_view()}
             </select>
             <div class="choice">

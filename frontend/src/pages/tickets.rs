@@ -157,8 +157,8 @@ fn Filters() -> impl IntoView {
                 <select id="filter-state" prop:value=move || selected("state")
                     on:change={ let set = set.clone(); move |ev| set("state", event_target_value(&ev)) }>
                     <option value="">"Any state"</option>
-                    {labels::STATES.iter().map(|s| { let v = (*s as i32).to_string(); view! {
-                        <option value=v.clone() selected=move || selected("state") == v>{labels::state(*s as i32)}</option>
+                    {labels::states().map(|(value, label)| { let v = value.to_string(); view! {
+                        <option value=v.clone() selected=move || selected("state") == v>{label}</option>
                     }}).collect_view()}
                 </select>
             </div>
@@ -167,8 +167,8 @@ fn Filters() -> impl IntoView {
                 <select id="filter-type" prop:value=move || selected("type")
                     on:change={ let set = set.clone(); move |ev| set("type", event_target_value(&ev)) }>
                     <option value="">"Any type"</option>
-                    {labels::REQUEST_TYPES.iter().map(|t| { let v = (*t as i32).to_string(); view! {
-                        <option value=v.clone() selected=move || selected("type") == v>{labels::request_type(*t as i32)}</option>
+                    {labels::request_types().map(|(value, label)| { let v = value.to_string(); view! {
+                        <option value=v.clone() selected=move || selected("type") == v>{label}</option>
                     }}).collect_view()}
                 </select>
             </div>
@@ -177,8 +177,8 @@ fn Filters() -> impl IntoView {
                 <select id="filter-priority" prop:value=move || selected("priority")
                     on:change={ let set = set.clone(); move |ev| set("priority", event_target_value(&ev)) }>
                     <option value="">"Any priority"</option>
-                    {labels::PRIORITIES.iter().map(|p| { let v = (*p as i32).to_string(); view! {
-                        <option value=v.clone() selected=move || selected("priority") == v>{labels::priority(*p as i32)}</option>
+                    {labels::priorities().map(|(value, label)| { let v = value.to_string(); view! {
+                        <option value=v.clone() selected=move || selected("priority") == v>{label}</option>
                     }}).collect_view()}
                 </select>
             </div>

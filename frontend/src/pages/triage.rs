@@ -126,14 +126,13 @@ fn QueueItem(entry: pb::QueueEntry) -> impl IntoView {
             </p>
             <fieldset class="flags">
                 <legend class="visually-hidden">{format!("Priority flags of #{number}")}</legend>
-                {labels::PRIORITY_FLAGS.iter().map(|flag| {
-                    let flag = *flag as i32;
+                {labels::priority_flags().map(|(flag, label)| {
                     let id = format!("flag-{number}-{flag}");
                     view! {
                         <span class="choice">
                             <input type="checkbox" id=id.clone() prop:checked=move || flags.get().contains(&flag)
                                 on:change=move |ev| toggle(flag, event_target_checked(&ev))/>
-                            <label for=id>{labels::priority_flag(flag)}</label>
+                            <label for=id>{label}</label>
                         </span>
                     }
                 }).collect_view()}

@@ -5,8 +5,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::is_unique_violation;
 use crate::db::schema::communities;
-use crate::domain::intake::FieldError;
 use crate::error::{AppError, AppResult};
+use steward_domain::intake::FieldError;
 
 /// A community as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]

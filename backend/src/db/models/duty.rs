@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::schema::{support_duty, ticket_events, tickets};
-use crate::domain::TicketState;
 use crate::error::AppResult;
+use steward_domain::TicketState;
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = support_duty)]

@@ -6,9 +6,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::unknown_value;
 use crate::db::schema::request_form_edits;
-use crate::domain::RequestType;
-use crate::domain::intake::{FORMS, FieldSpec, FormSpec, form_for};
 use crate::error::{AppError, AppResult};
+use steward_domain::RequestType;
+use steward_domain::intake::{FORMS, FieldSpec, FormSpec, form_for};
 
 /// Every form, in the order they are offered.
 pub async fn all(conn: &mut AsyncPgConnection) -> AppResult<Vec<FormSpec>> {

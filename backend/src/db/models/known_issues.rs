@@ -1,4 +1,4 @@
-//! Public knowledge: the tickets anyone may read (see [`crate::authz::is_public_knowledge`]),
+//! Public knowledge: the tickets anyone may read (see [`steward_domain::authz::is_public_knowledge`]),
 //! found by recency or by full-text search. Every query here applies [`PUBLIC`], and selects
 //! only what the public page shows.
 

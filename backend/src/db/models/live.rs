@@ -12,11 +12,11 @@ use super::communities::Community;
 use super::events::Event;
 use super::tickets::Ticket;
 use super::unknown_value;
-use crate::authz::TicketFacts;
 use crate::db::schema::access_changes;
-use crate::domain::{Priority, RequestType, TicketState};
 use crate::error::{AppError, AppResult};
 use crate::live::Position;
+use steward_domain::authz::TicketFacts;
+use steward_domain::{Priority, RequestType, TicketState};
 
 /// Rows at or below this transaction are settled: every transaction that could still add one is
 /// above it. Used in every read below.

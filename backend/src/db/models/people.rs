@@ -8,9 +8,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use super::communities::Community;
 use super::{is_unique_violation, unknown_value};
 use crate::db::schema::{communities, memberships, people};
-use crate::domain::intake::FieldError;
-use crate::domain::{MembershipRole, StaffRole};
 use crate::error::{AppError, AppResult};
+use steward_domain::intake::FieldError;
+use steward_domain::{MembershipRole, StaffRole};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = people)]

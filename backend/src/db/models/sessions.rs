@@ -5,10 +5,10 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::unknown_value;
-use crate::auth::Principal;
 use crate::db::schema::{failed_sign_ins, memberships, people, sessions};
-use crate::domain::{MembershipRole, StaffRole};
 use crate::error::AppResult;
+use steward_domain::authz::Principal;
+use steward_domain::{MembershipRole, StaffRole};
 
 /// Stores a new session.
 pub async fn insert(

@@ -8,11 +8,11 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::unknown_value;
-use crate::authz::{TicketFacts, TicketVisibility};
 use crate::db::schema::tickets;
-use crate::domain::intake::{Answer, CheckedRequest};
-use crate::domain::{Priority, PriorityFlag, RequestType, TicketState, board};
 use crate::error::{AppError, AppResult};
+use steward_domain::authz::{TicketFacts, TicketVisibility};
+use steward_domain::intake::{Answer, CheckedRequest};
+use steward_domain::{Priority, PriorityFlag, RequestType, TicketState, board};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = tickets)]
@@ -60,9 +60,9 @@ pub struct Ticket {
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
-    /// The place in its board column (see [`crate::domain::board`]).
+    /// The place in its board column (see [`steward_domain::board`]).
     pub rank: f64,
-    /// What places it in the triage order (see [`crate::domain::priority`]).
+    /// What places it in the triage order (see [`steward_domain::priority`]).
     pub flags: Vec<PriorityFlag>,
     /// When support first answered the requester publicly.
     pub acknowledged_at: Option<DateTime<Utc>>,

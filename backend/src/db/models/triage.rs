@@ -10,9 +10,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{is_unique_violation, unknown_value};
 use crate::db::schema::{communities, response_templates, ticket_links, tickets, time_entries};
-use crate::domain::intake::FieldError;
-use crate::domain::{BudgetPeriod, budget};
 use crate::error::{AppError, AppResult};
+use steward_domain::intake::FieldError;
+use steward_domain::{BudgetPeriod, budget};
 
 /// An engineering issue linked to a ticket.
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use steward_backend::config::Config;
 use steward_backend::db::models::{communities, people};
-use steward_backend::domain::{MembershipRole, StaffRole};
 use steward_backend::{AppState, server};
+use steward_domain::{MembershipRole, StaffRole};
 use steward_proto::v1 as pb;
 use steward_proto::v1::auth_service_client::AuthServiceClient;
 use steward_proto::v1::board_service_client::BoardServiceClient;

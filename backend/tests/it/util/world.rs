@@ -3,7 +3,7 @@
 //! public reply and an internal note. Tickets are filed through the API, so the real paths run.
 //! Titles and notes carry unique markers, so a leak shows up in any response's text.
 
-use steward_backend::domain::{MembershipRole, StaffRole};
+use steward_domain::{MembershipRole, StaffRole};
 use steward_proto::v1 as pb;
 
 use super::{Client, TestApp};

@@ -3,6 +3,7 @@
 //! exhaustively in place; the services and the database layer only apply these decisions.
 
 pub mod assignment;
+pub mod authz;
 pub mod board;
 pub mod budget;
 pub mod intake;

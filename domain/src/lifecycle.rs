@@ -60,6 +60,22 @@ impl Action {
         }
     }
 
+    /// The words on the button that takes the action; `confirming` when the requester's side
+    /// closes a resolved ticket (it confirms the resolution).
+    pub fn button_label(self, confirming: bool) -> &'static str {
+        match self {
+            Action::Approve => "Approve",
+            Action::Decline => "Decline",
+            Action::Triage => "Mark triaged",
+            Action::Start => "Start work",
+            Action::WaitOnRequester => "Wait on requester",
+            Action::Resolve => "Resolve",
+            Action::Close if confirming => "Confirm resolved",
+            Action::Close => "Close",
+            Action::Reopen => "Reopen",
+        }
+    }
+
     /// Whether the person must say why (kept on the ticket's history).
     pub fn needs_reason(self) -> bool {
         matches!(self, Action::Decline | Action::Reopen)

@@ -67,7 +67,7 @@ text_enum! {
 }
 
 text_enum! {
-    /// Where a ticket is in its lifecycle; see [`crate::domain::lifecycle`].
+    /// Where a ticket is in its lifecycle; see [`crate::lifecycle`].
     TicketState {
         AwaitingApproval = ("awaiting_approval", "Awaiting approval"),
         New = ("new", "New"),
@@ -101,7 +101,7 @@ text_enum! {
 
 text_enum! {
     /// A fact about a request that a steward records, and that moves it up the triage order
-    /// (see [`crate::domain::priority`]).
+    /// (see [`crate::priority`]).
     PriorityFlag {
         DedicatedFunding = ("dedicated_funding", "Comes with dedicated funding"),
         ManyCommunities = ("many_communities", "Affects many communities"),

@@ -1,5 +1,6 @@
-//! Every authorization decision, in one place. Handlers ask here first and never decide
-//! themselves.
+//! Every authorization decision, in one place, as pure decisions over plain facts (who is
+//! calling, what the ticket is). Use cases and handlers ask here first and never decide
+//! themselves; the browser asks the same functions to decide what to offer.
 //!
 //! The rules:
 //! - Staff (stewards and admins) see and work every ticket of every community, including
@@ -17,9 +18,22 @@
 //!   carries confidential tickets, internal notes, form answers or e-mail addresses. Working on a
 //!   ticket (replying, steps, the board, lists, live streams) stays within the rules above.
 
-use crate::auth::Principal;
-use crate::domain::lifecycle::Action;
-use crate::domain::{MembershipRole, StaffRole, TicketState};
+use crate::lifecycle::Action;
+use crate::{MembershipRole, StaffRole, TicketState};
+
+/// A signed-in person and their roles, as loaded for this request: the facts about a caller
+/// that every decision below is made over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub person_id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub staff_role: Option<StaffRole>,
+    /// Communities where they are a representative.
+    pub representative_of: Vec<i64>,
+    /// Communities where they are a member (not a representative).
+    pub member_of: Vec<i64>,
+}
 
 /// What the rules need to know about one ticket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
