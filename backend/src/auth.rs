@@ -138,8 +138,8 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request<Bo
     let session_hash = session_token_from(request.headers()).map(|token| token_hash(&token));
     let principal = match &session_hash {
         None => None,
-        Some(hash) => match state.pool.get().await.map_err(AppError::from) {
-            Ok(mut conn) => match sessions::principal_for(&mut conn, hash).await {
+        Some(hash) => match state.core.pool.get().await.map_err(AppError::from) {
+            Ok(mut conn) => match sessions::principal_for(&mut conn, hash, state.core.now()).await {
                 Ok(principal) => principal,
                 Err(error) => return grpc_error(error),
             },

@@ -6,17 +6,19 @@
 //! Every demo account's password is [`DEMO_PASSWORD`].
 
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-
-use crate::auth;
-use crate::db::models::tickets::{self, Change};
-use crate::db::models::{comments, communities, people, support_policy, triage};
-use crate::db::schema;
-use crate::error::{AppError, AppResult};
-use crate::events::{self, TicketChange};
-use steward_domain::intake::{self, RequestDraft};
-use steward_domain::lifecycle::{self, Action};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use steward_domain::authz::Principal;
+use steward_domain::conversation::Visibility;
+use steward_domain::fields::FieldsEdit;
+use steward_domain::intake::RequestDraft;
+use steward_domain::lifecycle::Action;
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, RequestType, StaffRole};
+
+use crate::db::models::{communities, people, support_policy, tickets, triage};
+use crate::error::{AppError, AppResult};
+use crate::usecases::tickets::{FieldsUpdate, NewMessage, NewRequest, Step};
+use crate::usecases::{self, Actor, Core};
+use crate::{auth, db, db::schema};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
@@ -204,9 +206,11 @@ const TICKETS: &[DemoTicket] = &[
     },
 ];
 
-/// Loads the demo data into a migrated database.
+/// Loads the demo data into a migrated database. Tickets are filed, answered, assigned and
+/// moved through the same use cases people use, so they look exactly as if people had.
 pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
-    let mut conn = AsyncPgConnection::establish(database_url).await?;
+    let core = Core::for_command(db::pool(database_url, 2)?);
+    let mut conn = core.pool.get().await?;
     let mut loaded = Loaded::default();
     let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD)).await??;
     for (email, name, staff_role) in PEOPLE {
@@ -229,7 +233,7 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
         }
     }
     if support_policy::get(&mut conn).await?.security_contact.is_empty() {
-        support_policy::set(&mut conn, &demo_support_policy()).await?;
+        support_policy::set(&mut conn, &demo_support_policy(), core.now()).await?;
     }
     for (email, slug, role) in MEMBERSHIPS {
         let person = person_id(&mut conn, email).await?;
@@ -247,7 +251,7 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
             continue;
         }
         for demo in TICKETS.iter().filter(|t| t.community == *slug) {
-            conn.transaction(async |conn| file(conn, community, demo).await).await?;
+            file(&core, &mut conn, community, demo).await?;
             loaded.tickets += 1;
         }
     }
@@ -259,52 +263,44 @@ async fn person_id(conn: &mut AsyncPgConnection, email: &str) -> AppResult<i64> 
     found.map(|(p, _)| p.id).ok_or(AppError::NotFound("demo person"))
 }
 
+async fn principal(conn: &mut AsyncPgConnection, email: &str) -> AppResult<Principal> {
+    let id = person_id(conn, email).await?;
+    people::principal(conn, id).await?.ok_or(AppError::NotFound("demo person"))
+}
+
 async fn community_id(conn: &mut AsyncPgConnection, slug: &str) -> AppResult<i64> {
     let found = communities::find_by_slug(conn, slug).await?;
     found.map(|c| c.id).ok_or(AppError::NotFound("demo community"))
 }
 
-async fn file(conn: &mut AsyncPgConnection, community: i64, demo: &DemoTicket) -> AppResult<()> {
-    let requester = person_id(conn, demo.requester).await?;
-    let steward = person_id(conn, "sam@steward.example").await?;
-    let checked = intake::check(RequestDraft {
+async fn file(core: &Core, conn: &mut AsyncPgConnection, community: i64, demo: &DemoTicket) -> AppResult<()> {
+    let requester = principal(conn, demo.requester).await?;
+    let steward = principal(conn, "sam@steward.example").await?;
+    let draft = RequestDraft {
         request_type: Some(demo.request_type),
         priority: Some(demo.priority),
         title: demo.title.to_owned(),
         description: demo.description.to_owned(),
         confidential: demo.confidential,
         answers: demo.answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-    })?;
-    let needs_approval = !MEMBERSHIPS.iter().any(|(email, slug, role)| {
-        *email == demo.requester && *slug == demo.community && *role == MembershipRole::Representative
-    });
-    let mut ticket =
-        tickets::insert(conn, community, requester, lifecycle::initial_state(needs_approval), &checked).await?;
-    events::record(conn, &ticket, Some(requester), TicketChange::Created).await?;
+    };
+    let mut ticket = usecases::tickets::file(core, &requester, NewRequest { community_id: community, draft }).await?;
     if let Some(email) = demo.assignee {
         let assignee = person_id(conn, email).await?;
-        let change = Change { assignee_id: Some(Some(assignee)), ..Change::default() };
-        ticket = tickets::apply(conn, ticket.number, ticket.version, &change).await?;
-        let fields = vec![events::FieldChange { field: "assignee_id", from: None, to: Some(assignee.to_string()) }];
-        events::record(conn, &ticket, Some(steward), TicketChange::Updated { fields }).await?;
+        let edit = FieldsEdit { assignee_id: Some(Some(assignee)), ..FieldsEdit::default() };
+        let update = FieldsUpdate { number: ticket.number, expected_version: ticket.version, edit };
+        ticket = usecases::tickets::update(core, Actor::Person(&steward), update).await?;
     }
     for (email, body, internal) in demo.conversation {
-        let author = person_id(conn, email).await?;
-        let comment = comments::insert(conn, ticket.number, author, body, *internal).await?;
-        events::record(
-            conn,
-            &ticket,
-            Some(author),
-            TicketChange::Commented { comment_id: comment.id, internal: *internal },
-        )
-        .await?;
+        let author = principal(conn, email).await?;
+        let visibility = if *internal { Visibility::Internal } else { Visibility::Public };
+        let message = NewMessage { number: ticket.number, body: body.to_string(), visibility };
+        usecases::tickets::reply(core, &author, message).await?;
     }
     for &action in demo.steps {
-        let from = ticket.state;
-        let to = lifecycle::next_state(from, action)?;
-        ticket = tickets::apply(conn, ticket.number, ticket.version, &Change { state: Some(to), ..Change::default() })
-            .await?;
-        events::record(conn, &ticket, Some(steward), TicketChange::Transitioned { action, from, reason: None }).await?;
+        let current = tickets::find(conn, ticket.number).await?.ok_or(AppError::NotFound("demo ticket"))?;
+        let step = Step { number: current.number, expected_version: current.version, action, reason: None };
+        usecases::tickets::transition(core, Actor::Person(&steward), step).await?;
     }
     Ok(())
 }

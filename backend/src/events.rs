@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::db::models::events::{self, Event, NewEvent};
@@ -11,6 +12,7 @@ use crate::db::models::people::Person;
 use crate::db::models::tickets::Ticket;
 use crate::error::AppResult;
 use diesel_async::AsyncPgConnection;
+use steward_domain::fields::FieldChanged;
 use steward_domain::lifecycle::Action;
 use steward_domain::{Priority, PriorityFlag, RequestType, TicketState};
 
@@ -70,6 +72,27 @@ pub struct FieldChange {
     pub to: Option<String>,
 }
 
+impl From<FieldChanged> for FieldChange {
+    fn from(changed: FieldChanged) -> FieldChange {
+        let (field, from, to) = match changed {
+            FieldChanged::Assignee { from, to } => {
+                ("assignee_id", from.map(|id| id.to_string()), to.map(|id| id.to_string()))
+            }
+            FieldChanged::ScheduledFor { from, to } => {
+                ("scheduled_for", from.map(|d| d.to_string()), to.map(|d| d.to_string()))
+            }
+            FieldChanged::Priority { from, to } => {
+                ("priority", Some(from.as_str().to_owned()), Some(to.as_str().to_owned()))
+            }
+            FieldChanged::RequestType { from, to } => {
+                ("request_type", Some(from.as_str().to_owned()), Some(to.as_str().to_owned()))
+            }
+            FieldChanged::Confidential { from, to } => ("confidential", Some(from.to_string()), Some(to.to_string())),
+        };
+        FieldChange { field, from, to }
+    }
+}
+
 /// The database spelling of an action in events.
 pub fn action_name(action: Action) -> &'static str {
     match action {
@@ -84,12 +107,13 @@ pub fn action_name(action: Action) -> &'static str {
     }
 }
 
-/// Records `change` to `ticket` (already in its new state) by `actor`.
+/// Records `change` to `ticket` (already in its new state) by `actor`, made `at`.
 pub async fn record(
     conn: &AsyncPgConnection,
     ticket: &Ticket,
     actor: Option<i64>,
     change: TicketChange<'_>,
+    at: DateTime<Utc>,
 ) -> AppResult<Event> {
     let (kind, internal, data) = match change {
         TicketChange::Created => (
@@ -135,6 +159,7 @@ pub async fn record(
             kind,
             internal,
             data,
+            at,
         },
     )
     .await

@@ -3,6 +3,7 @@
 //! who may do what, `steward_domain::authz`) are in the `steward-domain` crate.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -12,18 +13,18 @@ pub mod live;
 pub mod server;
 pub mod services;
 pub mod telemetry;
+pub mod usecases;
 
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-/// What every handler shares: the database pool, the configuration, the live-update hub (ring
-/// it after a write commits), and the shutdown signal that streams watch so a shutdown ends
-/// them cleanly.
+/// What every handler shares: the use cases' core (the database pool, the live-update hub,
+/// the clock), the configuration, and the shutdown signal that streams watch so a shutdown
+/// ends them cleanly.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: db::DbPool,
+    pub core: usecases::Core,
     pub config: Arc<config::Config>,
-    pub live: Arc<live::Hub>,
     pub shutdown: CancellationToken,
 }

@@ -4,7 +4,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use steward_backend::config::{self, Config};
 use steward_backend::db::models::{communities, people};
-use steward_backend::{db, demo, server, services, telemetry};
+use steward_backend::usecases::{self, Core};
+use steward_backend::{db, demo, server, telemetry};
 use steward_domain::{MembershipRole, StaffRole};
 use tokio_util::sync::CancellationToken;
 
@@ -106,7 +107,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 tracing::warn!(dir = %config.static_dir.display(), "STEWARD_STATIC_DIR has no index.html; build the frontend with `cargo xtask dev`");
             }
             tracing::info!(addr = %config.addr, "Steward is listening");
-            let state = server::state(config, CancellationToken::new()).await?;
+            let state = server::state(config, steward_backend::clock::system(), CancellationToken::new()).await?;
             server::serve(listener, state, server::shutdown_signal()).await
         }
         Command::Migrate => {
@@ -132,17 +133,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
 async fn run_admin(admin: Admin) -> anyhow::Result<()> {
     let url = config::database_url()?;
     let pool = db::pool(&url, 2)?;
-    let state = steward_backend::AppState {
-        pool: pool.clone(),
-        config: std::sync::Arc::new(Config::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone()))?),
-        live: steward_backend::live::Hub::idle(),
-        shutdown: CancellationToken::new(),
-    };
+    let core = Core::for_command(pool.clone());
     let mut conn = pool.get().await?;
     match admin {
         Admin::CreateCommunity { slug, name } => {
-            services::directory::check_slug(&slug)?;
-            let name = services::directory::check_name("name", &name)?;
+            usecases::people::check_slug(&slug)?;
+            let name = usecases::people::check_name("name", &name)?;
             let community = communities::insert(&mut conn, &slug, &name).await?;
             println!("steward: created community {} ({}), id {}", community.name, community.slug, community.id);
         }
@@ -154,7 +150,7 @@ async fn run_admin(admin: Admin) -> anyhow::Result<()> {
                 StaffRoleArg::Steward => StaffRole::Steward,
                 StaffRoleArg::Admin => StaffRole::Admin,
             });
-            let person = services::directory::create_person(&state, &email, &name, &password, staff_role).await?;
+            let person = usecases::people::create_person(&core, &email, &name, &password, staff_role).await?;
             println!("steward: created {} <{}>, id {}", person.display_name, person.email, person.id);
         }
         Admin::AddMember { email, community, role } => {

@@ -25,6 +25,7 @@ use tonic::service::Routes;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::live::Hub;
 use crate::services::auth::AuthApi;
@@ -35,6 +36,7 @@ use crate::services::known_issues::KnownIssuesApi;
 use crate::services::live::LiveApi;
 use crate::services::tickets::TicketApi;
 use crate::services::triage::TriageApi;
+use crate::usecases::Core;
 use crate::{AppState, auth, db};
 
 /// The Steward services' names, as health and reflection report them.
@@ -85,13 +87,14 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
     Ok(Router::new().merge(grpc).fallback_service(frontend).layer(TraceLayer::new_for_http()))
 }
 
-/// Connects to the database, starts live updates, and builds the state for `config`.
-pub async fn state(config: Config, shutdown: CancellationToken) -> anyhow::Result<AppState> {
+/// Connects to the database, starts live updates, and builds the state for `config`, telling
+/// the time by `clock`.
+pub async fn state(config: Config, clock: Arc<dyn Clock>, shutdown: CancellationToken) -> anyhow::Result<AppState> {
     let pool = db::pool(&config.database_url, 32)?;
     let live = Hub::start(pool.clone(), &config.database_url, shutdown.clone())
         .await
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot read the event log: {e}"))?;
-    Ok(AppState { pool, config: Arc::new(config), live, shutdown })
+    Ok(AppState { core: Core { pool, live, clock }, config: Arc::new(config), shutdown })
 }
 
 /// Serves `state` on `listener` until `stop` completes, then stops accepting, tells streams to

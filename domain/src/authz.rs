@@ -18,7 +18,8 @@
 //!   carries confidential tickets, internal notes, form answers or e-mail addresses. Working on a
 //!   ticket (replying, steps, the board, lists, live streams) stays within the rules above.
 
-use crate::lifecycle::Action;
+use crate::RequestType;
+use crate::lifecycle::{self, Action, ReleaseMissing};
 use crate::{MembershipRole, StaffRole, TicketState};
 
 /// A signed-in person and their roles, as loaded for this request: the facts about a caller
@@ -141,6 +142,39 @@ pub fn can_take_action(who: &Principal, ticket: &TicketFacts, action: Action) ->
         Action::Close => who.is_staff() || (is_requester_side(who, ticket) && ticket.state == TicketState::Resolved),
         Action::Reopen => who.is_staff() || is_requester_side(who, ticket),
     }
+}
+
+/// The steps `who` may take on a ticket now, in the order they are offered: those the access
+/// rules let them take, the lifecycle allows from its state, and the release rule does not hold
+/// back (`released_in` is the release recorded on it).
+pub fn available_actions(
+    who: &Principal,
+    ticket: &TicketFacts,
+    request_type: RequestType,
+    released_in: Option<&str>,
+) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|&action| {
+            can_take_action(who, ticket, action)
+                && lifecycle::next_state(ticket.state, action).is_ok()
+                && lifecycle::check_release(action, request_type, released_in).is_ok()
+        })
+        .collect()
+}
+
+/// Why closing is held back for `who`, when they could otherwise close the ticket now: no
+/// release is recorded on a change request or problem.
+pub fn close_held_back(
+    who: &Principal,
+    ticket: &TicketFacts,
+    request_type: RequestType,
+    released_in: Option<&str>,
+) -> Option<ReleaseMissing> {
+    let could_close =
+        can_take_action(who, ticket, Action::Close) && lifecycle::next_state(ticket.state, Action::Close).is_ok();
+    could_close.then(|| lifecycle::check_release(Action::Close, request_type, released_in).err()).flatten()
 }
 
 /// How a request filed by `who` in `community_id` starts, or `None` if they may not file there.
@@ -484,5 +518,36 @@ mod tests {
         }
         assert!(!can_answer_survey(&member_a(), &ticket(A, 10, false, TicketState::Resolved)), "not a member's");
         assert!(can_answer_survey(&rep_a(), &ticket(A, 11, false, TicketState::Resolved)));
+    }
+
+    #[test]
+    fn available_actions_are_exactly_the_allowed_lifecycle_steps_not_held_back() {
+        for who in everyone() {
+            for ticket in every_ticket() {
+                for &request_type in RequestType::ALL {
+                    for released_in in [None, Some("v2.4.0")] {
+                        let offered = available_actions(&who, &ticket, request_type, released_in);
+                        for &action in Action::ALL {
+                            let expected = can_take_action(&who, &ticket, action)
+                                && lifecycle::next_state(ticket.state, action).is_ok()
+                                && lifecycle::check_release(action, request_type, released_in).is_ok();
+                            assert_eq!(offered.contains(&action), expected, "{who:?} {ticket:?} {action:?}");
+                        }
+                        let held = close_held_back(&who, &ticket, request_type, released_in);
+                        let closable =
+                            can_take_action(&who, &ticket, Action::Close) && ticket.state != TicketState::Closed;
+                        let needs_release = lifecycle::close_needs_release(request_type) && released_in.is_none();
+                        let closable = closable && ticket.state != TicketState::AwaitingApproval;
+                        assert_eq!(held.is_some(), closable && needs_release, "{who:?} {ticket:?} {request_type:?}");
+                    }
+                }
+            }
+        }
+        let resolved_change = ticket(A, 10, false, TicketState::Resolved);
+        assert_eq!(
+            available_actions(&steward(), &resolved_change, RequestType::ChangeRequest, None),
+            [Action::Reopen],
+            "closing a change request waits for its release"
+        );
     }
 }

@@ -1,11 +1,16 @@
 //! Steward's rules, with no I/O: what the values are, how a ticket moves through its lifecycle,
-//! and what a request form asks. Everything here is plain data and pure functions, tested
-//! exhaustively in place; the services and the database layer only apply these decisions.
+//! who may do what, what a request form asks, how its fields and messages are checked, the
+//! triage order, board ranks, budgets and response templates. Everything here is plain data and
+//! pure functions, tested exhaustively in place; the server's use cases and the browser only
+//! apply these decisions. No I/O crate belongs here, and the crate builds for
+//! `wasm32-unknown-unknown`.
 
 pub mod assignment;
 pub mod authz;
 pub mod board;
 pub mod budget;
+pub mod conversation;
+pub mod fields;
 pub mod intake;
 pub mod lifecycle;
 pub mod priority;

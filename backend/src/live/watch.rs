@@ -60,7 +60,7 @@ pub fn start(
 ) -> ReceiverStream<Result<pb::WatchResponse, Status>> {
     let (outbox, receiver) = mpsc::channel(OUTBOX);
     // Subscribe before anything else: every event published from here on is in `ring`.
-    let ring = state.live.subscribe();
+    let ring = state.core.live.subscribe();
     tokio::spawn(async move {
         let mut stream = Stream { state, watcher, subscription, outbox, sent: Position::ZERO };
         if let Err(Ended { status: Some(status) }) = stream.run(ring, after).await {
@@ -95,10 +95,10 @@ impl Stream {
         // Everything settled now, whether or not this process's tailer has published it yet:
         // "from now" and "resume" both mean as of this call.
         let settled = {
-            let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+            let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
             log::head(&mut conn).await?
         };
-        let head = self.state.live.head().max(settled);
+        let head = self.state.core.live.head().max(settled);
         match after {
             None => self.sent = head,
             Some(after) => {
@@ -124,13 +124,13 @@ impl Stream {
                     Ok(Published::AccessChanged { .. }) => {}
                     Err(broadcast::error::RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "live stream fell behind the ring; replaying from the database");
-                        let head = self.state.live.head();
+                        let head = self.state.core.live.head();
                         self.replay_upto(head).await?;
                     }
                     Err(broadcast::error::RecvError::Closed) => return Ok(()),
                 },
                 _ = heartbeat.tick() => {
-                    let at = convert::timestamp(chrono::Utc::now());
+                    let at = convert::timestamp(self.state.core.now());
                     self.send(Message::Heartbeat(pb::Heartbeat { at: Some(at) })).await?;
                 }
             }
@@ -157,7 +157,7 @@ impl Stream {
         let mut replayed = 0;
         while self.sent < head {
             let page = {
-                let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+                let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
                 let logged = log::changes_after(&mut conn, self.sent, head, REPLAY_PAGE).await?;
                 hub::encode(&mut conn, logged).await?
             };
@@ -180,8 +180,8 @@ impl Stream {
 
     /// Reloads the watcher's roles after an access change; ends the stream if the session is gone.
     async fn reload_access(&mut self) -> Result<(), Ended> {
-        let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
-        match sessions::principal_for(&mut conn, &self.watcher.session_hash).await? {
+        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
+        match sessions::principal_for(&mut conn, &self.watcher.session_hash, self.state.core.now()).await? {
             Some(principal) => {
                 self.watcher.principal = principal;
                 Ok(())

@@ -2,11 +2,13 @@
 //!
 //! Sign-in limits: at most [`MAX_FAILURES_PER_ACCOUNT`] failed attempts per account and
 //! [`MAX_FAILURES_PER_ADDRESS`] per client address within [`FAILURE_WINDOW_MINUTES`]; past
-//! that, attempts are refused (even with the right password) until the window moves on.
+//! that, attempts are refused (even with the right password) until the window moves on. An
+//! attempt is counted before its password is checked, atomically with the check of the limit,
+//! so concurrent attempts cannot slip past it.
 
 use std::sync::LazyLock;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use steward_proto::v1 as pb;
 use steward_proto::v1::auth_service_server::AuthService;
 use tonic::metadata::{Ascii, MetadataValue};
@@ -15,7 +17,8 @@ use tonic::{Request, Response, Status};
 use super::convert;
 use crate::AppState;
 use crate::auth::{self, caller};
-use crate::db::models::{people, sessions};
+use crate::db::models::people;
+use crate::db::models::sessions::{self, Attempt};
 use crate::error::{AppError, AppResult};
 
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
@@ -50,18 +53,22 @@ impl AuthApi {
         if request.password.is_empty() {
             return Err(AppError::invalid("password", "Enter your password."));
         }
-        let mut conn = self.state.pool.get().await?;
-        let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-        let (for_account, from_address) = sessions::recent_failures(&mut conn, &email, address, since).await?;
-        if for_account >= MAX_FAILURES_PER_ACCOUNT {
-            return Err(AppError::TooManyAttempts(format!(
-                "Too many failed sign-ins for this account. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
-            )));
-        }
-        if from_address >= MAX_FAILURES_PER_ADDRESS {
-            return Err(AppError::TooManyAttempts(format!(
-                "Too many failed sign-ins from your network. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
-            )));
+        let now = self.state.core.now();
+        let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        let mut conn = self.state.core.pool.get().await?;
+        let limits = (MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS);
+        match sessions::reserve_attempt(&mut conn, &email, address, since, now, limits).await? {
+            Attempt::Allowed => {}
+            Attempt::AccountLimited => {
+                return Err(AppError::TooManyAttempts(format!(
+                    "Too many failed sign-ins for this account. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
+                )));
+            }
+            Attempt::AddressLimited => {
+                return Err(AppError::TooManyAttempts(format!(
+                    "Too many failed sign-ins from your network. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
+                )));
+            }
         }
         let found = people::find_by_email(&mut conn, &email).await?;
         let hash = found.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
@@ -72,16 +79,16 @@ impl AuthApi {
         let person = match found {
             Some((person, _)) if matches => person,
             _ => {
-                sessions::record_failure(&mut conn, &email, address).await?;
+                // Already counted as failed by reserve_attempt.
                 tracing::info!(email, address, "failed sign-in");
                 return Err(AppError::Unauthenticated(WRONG_CREDENTIALS));
             }
         };
         sessions::clear_failures(&mut conn, &email).await?;
-        sessions::prune(&mut conn, since).await?;
+        sessions::prune(&mut conn, now, since).await?;
         let (token, token_hash) = auth::new_session_token();
         let ttl = self.state.config.session_ttl;
-        let expires_at = Utc::now() + Duration::from_std(ttl).map_err(AppError::internal)?;
+        let expires_at = now + Duration::from_std(ttl).map_err(AppError::internal)?;
         sessions::insert(&mut conn, &token_hash, person.id, expires_at).await?;
         let memberships = people::memberships_of(&mut conn, &[person.id]).await?;
         tracing::info!(person_id = person.id, "signed in");
@@ -100,9 +107,9 @@ impl AuthService for AuthApi {
     async fn sign_out(&self, request: Request<pb::SignOutRequest>) -> Result<Response<pb::SignOutResponse>, Status> {
         let caller = caller(&request)?;
         if let Some(hash) = &caller.session_hash {
-            let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+            let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
             sessions::delete(&mut conn, hash).await?;
-            self.state.live.committed();
+            self.state.core.live.committed();
         }
         Ok(with_cookie(pb::SignOutResponse {}, &auth::cleared_session_cookie(self.state.config.secure_cookies()))?)
     }
@@ -113,7 +120,7 @@ impl AuthService for AuthApi {
     ) -> Result<Response<pb::GetCurrentUserResponse>, Status> {
         let caller = caller(&request)?;
         let principal = caller.signed_in()?;
-        let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
         let person = people::find(&mut conn, principal.person_id).await?.ok_or(AppError::NotFound("person"))?;
         let memberships = people::memberships_of(&mut conn, &[person.id]).await?;
         Ok(Response::new(pb::GetCurrentUserResponse { person: Some(convert::person(&person, &memberships)) }))

@@ -93,8 +93,8 @@ impl IntakeApi {
             });
         }
         let edited = intake::edited_form(request_type, &form.description, form.confidential_by_default, fields)?;
-        let mut conn = self.state.pool.get().await?;
-        forms::save(&mut conn, &edited, who.person_id).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        forms::save(&mut conn, &edited, who.person_id, self.state.core.now()).await?;
         tracing::info!(person_id = who.person_id, request_type = request_type.as_str(), "request form edited");
         Ok(encode_form(&edited))
     }
@@ -105,7 +105,7 @@ impl IntakeApi {
         }
         let request_type = request_type_from_pb(request_type, "request_type")?
             .ok_or_else(|| AppError::invalid("request_type", "Say which request type's form to restore."))?;
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         forms::reset(&mut conn, request_type).await?;
         Ok(encode_form(&intake::form_for(request_type).spec()))
     }
@@ -120,8 +120,8 @@ impl IntakeApi {
             security_contact: bounded("policy.security_contact", &policy.security_contact, 500)?,
             security_instructions: bounded("policy.security_instructions", &policy.security_instructions, 10_000)?,
         };
-        let mut conn = self.state.pool.get().await?;
-        let saved = support_policy::set(&mut conn, &checked).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let saved = support_policy::set(&mut conn, &checked, self.state.core.now()).await?;
         tracing::info!(person_id = who.person_id, "support policy changed");
         Ok(encode_policy(saved))
     }
@@ -143,7 +143,7 @@ impl IntakeService for IntakeApi {
         &self,
         _request: Request<pb::GetIntakeFormsRequest>,
     ) -> Result<Response<pb::GetIntakeFormsResponse>, Status> {
-        let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
         let forms = forms::all(&mut conn).await?.iter().map(encode_form).collect();
         let priorities = PRIORITY_SCALE
             .iter()
@@ -179,7 +179,7 @@ impl IntakeService for IntakeApi {
         &self,
         _request: Request<pb::GetSupportPolicyRequest>,
     ) -> Result<Response<pb::GetSupportPolicyResponse>, Status> {
-        let mut conn = self.state.pool.get().await.map_err(AppError::from)?;
+        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
         let policy = support_policy::get(&mut conn).await?;
         Ok(Response::new(pb::GetSupportPolicyResponse { policy: Some(encode_policy(policy)) }))
     }

@@ -48,7 +48,7 @@ fn truncated(text: &str) -> &str {
 
 impl KnownIssuesApi {
     async fn list(&self, text: &str) -> AppResult<Vec<pb::KnownIssue>> {
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         let found = match similar::query(truncated(text), "") {
             None => known_issues::recent(&mut conn, LIST_LIMIT).await?,
             Some(query) => known_issues::search(&mut conn, &query, LIST_LIMIT).await?,
@@ -57,7 +57,7 @@ impl KnownIssuesApi {
     }
 
     async fn get(&self, number: i64) -> AppResult<pb::GetKnownIssueResponse> {
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         let issue = known_issues::find(&mut conn, number).await?.ok_or(AppError::NotFound("public ticket"))?;
         let replies = known_issues::replies(&mut conn, issue.number).await?;
         let links = triage::links_of(&mut conn, issue.number).await?;
@@ -80,7 +80,7 @@ impl KnownIssuesApi {
         let Some(query) = similar::query(truncated(title), truncated(description)) else {
             return Ok(Vec::new());
         };
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         let found = known_issues::search(&mut conn, &query, SUGGESTION_LIMIT).await?;
         Ok(found.iter().map(encode).collect())
     }

@@ -1,13 +1,14 @@
-//! `steward.v1.TicketService`: filing, reading, listing, moving and discussing tickets.
-//!
-//! Every change runs in one transaction that checks the caller's version, applies the change
-//! and appends its event, so the audit trail never misses a change and two people never
-//! overwrite each other.
+//! `steward.v1.TicketService`: filing, reading, listing, moving and discussing tickets. Reads
+//! are answered here; every change is decoded here and made by [`crate::usecases::tickets`].
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
+use steward_domain::authz::{self, Principal};
+use steward_domain::conversation::{self, Visibility};
+use steward_domain::fields::FieldsEdit;
+use steward_domain::intake::RequestDraft;
 use steward_proto::v1 as pb;
 use steward_proto::v1::ticket_service_server::TicketService;
 use tonic::{Request, Response, Status};
@@ -17,73 +18,19 @@ use super::encode_tickets;
 use super::triage;
 use crate::AppState;
 use crate::auth::caller;
-use crate::db::models::tickets::{self, Change, Filter, PageAfter, Ticket};
-use crate::db::models::{comments, communities, events as event_rows, forms, people, surveys, triage as triage_rows};
+use crate::db::models::tickets::{self, Filter, PageAfter, Ticket};
+use crate::db::models::{comments, events as event_rows, people, surveys, triage as triage_rows};
 use crate::error::{AppError, AppResult};
-use crate::events::{self, FieldChange, TicketChange};
-use steward_domain::TicketState;
-use steward_domain::authz::Principal;
-use steward_domain::authz::{self, Filing};
-use steward_domain::intake::{self, RequestDraft};
-use steward_domain::lifecycle::{self, Action};
+use crate::events;
+use crate::usecases::tickets::{FieldsUpdate, NewMessage, NewRequest, Step, SurveyAnswer, visible_ticket};
+use crate::usecases::{self, Actor};
 
 const DEFAULT_PAGE_SIZE: i64 = 50;
 const MAX_PAGE_SIZE: i64 = 200;
-const COMMENT_MAX_CHARS: usize = 20_000;
-const REASON_MAX_CHARS: usize = 2_000;
 
 /// The ticket service.
 pub struct TicketApi {
     pub state: AppState,
-}
-
-/// The ticket, if `who` may see it; NotFound whether it is missing or hidden.
-pub(crate) async fn visible_ticket(conn: &mut AsyncPgConnection, who: &Principal, number: i64) -> AppResult<Ticket> {
-    match tickets::find(conn, number).await? {
-        Some(ticket) if authz::can_view_ticket(who, &ticket.facts()) => Ok(ticket),
-        _ => Err(AppError::NotFound("ticket")),
-    }
-}
-
-/// Takes a lifecycle step on `ticket` (read in this transaction at the version the caller saw)
-/// if the rules allow it: the new state (at `rank` in its column, or at the bottom), its event,
-/// and the reason as a public reply. TicketService and the board both move tickets through here.
-pub(crate) async fn take_step(
-    conn: &AsyncPgConnection,
-    who: &Principal,
-    ticket: &Ticket,
-    action: Action,
-    reason: Option<&str>,
-    rank: Option<f64>,
-) -> AppResult<Ticket> {
-    if !authz::can_take_action(who, &ticket.facts(), action) {
-        return Err(AppError::PermissionDenied(refusal_for(action)));
-    }
-    let to = lifecycle::next_state(ticket.state, action)?;
-    lifecycle::check_release(action, ticket.request_type, ticket.released_in.as_deref())?;
-    let change = Change { state: Some(to), rank, ..Change::default() };
-    // The change and its event go out together (pipelined); if the change is refused, the
-    // transaction rolls the event back with it.
-    let after = Ticket { state: to, ..ticket.clone() };
-    let transition = TicketChange::Transitioned { action, from: ticket.state, reason };
-    let (moved, _) = futures_util::try_join!(
-        tickets::apply(conn, ticket.number, ticket.version, &change),
-        events::record(conn, &after, Some(who.person_id), transition),
-    )?;
-    if to == TicketState::Resolved {
-        // Resolving asks the requester's side how it went (seed 001).
-        surveys::request(conn, moved.number).await?;
-    }
-    if let Some(reason) = reason {
-        let comment = comments::insert(conn, moved.number, who.person_id, reason, false).await?;
-        let commented = TicketChange::Commented { comment_id: comment.id, internal: false };
-        events::record(conn, &moved, Some(who.person_id), commented).await?;
-    }
-    Ok(moved)
-}
-
-pub(crate) fn check_version(ticket: &Ticket, expected_version: i64) -> AppResult<()> {
-    if ticket.version == expected_version { Ok(()) } else { Err(AppError::StaleVersion { current: ticket.version }) }
 }
 
 async fn encode_one(conn: &mut AsyncPgConnection, ticket: &Ticket) -> AppResult<pb::Ticket> {
@@ -133,42 +80,30 @@ fn decode_filter(request: &pb::ListTicketsRequest) -> AppResult<Filter> {
     })
 }
 
-/// A trimmed reason, required for actions that need one.
-pub(crate) fn decode_reason(action: Action, reason: &str) -> AppResult<Option<String>> {
-    let reason = reason.trim();
-    if reason.chars().count() > REASON_MAX_CHARS {
-        return Err(AppError::invalid("reason", format!("Keep the reason under {REASON_MAX_CHARS} characters.")));
-    }
-    if reason.is_empty() {
-        if action.needs_reason() {
-            return Err(AppError::invalid("reason", format!("Say why you {} it.", action.label())));
-        }
-        return Ok(None);
-    }
-    Ok(Some(reason.to_owned()))
-}
-
-fn refusal_for(action: Action) -> &'static str {
-    match action {
-        Action::Approve | Action::Decline => {
-            "Only a representative of the ticket's community can approve or decline its requests."
-        }
-        Action::Triage | Action::Start | Action::WaitOnRequester | Action::Resolve => {
-            "Only the support team can do that."
-        }
-        Action::Close => {
-            "Only the requester or a representative can confirm a resolved ticket; only the support team can close it otherwise."
-        }
-        Action::Reopen => {
-            "Only the requester, a representative of the community or the support team can reopen a ticket."
-        }
-    }
+/// The edit an UpdateTicketRequest asks for; a field left out is left as it is.
+fn decode_fields_edit(request: &pb::UpdateTicketRequest) -> AppResult<FieldsEdit> {
+    let priority = match request.priority {
+        Some(value) => convert::priority_from_pb(value, "priority")?,
+        None => None,
+    };
+    let request_type = match request.request_type {
+        Some(value) => convert::request_type_from_pb(value, "request_type")?,
+        None => None,
+    };
+    let scheduled_for = match request.scheduled_for.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(day) => Some(Some(
+            chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|_| AppError::invalid("scheduled_for", "Give the day as YYYY-MM-DD."))?,
+        )),
+    };
+    let assignee_id = request.assignee_id.map(|id| (id != 0).then_some(id));
+    Ok(FieldsEdit { assignee_id, priority, request_type, confidential: request.confidential, scheduled_for })
 }
 
 impl TicketApi {
     async fn create(&self, who: &Principal, request: pb::CreateTicketRequest) -> AppResult<pb::Ticket> {
-        let filing = authz::filing(who, request.community_id)
-            .ok_or_else(|| AppError::invalid("community_id", "Choose one of your own communities."))?;
         let draft = RequestDraft {
             request_type: convert::request_type_from_pb(request.request_type, "request_type")?,
             priority: convert::priority_from_pb(request.priority, "priority")?,
@@ -177,36 +112,15 @@ impl TicketApi {
             confidential: request.confidential,
             answers: request.answers.into_iter().collect(),
         };
-        let state = lifecycle::initial_state(matches!(filing, Filing::NeedsApproval));
-        let mut conn = self.state.pool.get().await?;
-        // The forms as they apply now (an admin may have edited them).
-        let current_forms = forms::all(&mut conn).await?;
-        let checked = intake::check_with(draft, |request_type| {
-            current_forms
-                .iter()
-                .find(|f| f.request_type == request_type)
-                .cloned()
-                .unwrap_or_else(|| intake::form_for(request_type).spec())
-        })?;
-        if communities::find(&mut conn, request.community_id).await?.is_none() {
-            return Err(AppError::invalid("community_id", "There is no such community."));
-        }
-        let requester = who.person_id;
-        let ticket = conn
-            .transaction(async |conn| {
-                let ticket = tickets::insert(conn, request.community_id, requester, state, &checked).await?;
-                events::record(conn, &ticket, Some(requester), TicketChange::Created).await?;
-                Ok::<_, AppError>(ticket)
-            })
-            .await?;
-        self.state.live.committed();
-        tracing::info!(number = ticket.number, person_id = requester, state = ticket.state.as_str(), "ticket filed");
+        let new = NewRequest { community_id: request.community_id, draft };
+        let ticket = usecases::tickets::file(&self.state.core, who, new).await?;
+        let mut conn = self.state.core.pool.get().await?;
         encode_one(&mut conn, &ticket).await
     }
 
     async fn get(&self, who: &Principal, number: i64) -> AppResult<pb::GetTicketResponse> {
-        let mut conn = self.state.pool.get().await?;
-        let ticket = visible_ticket(&mut conn, who, number).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let ticket = visible_ticket(&mut conn, Actor::Person(who), number).await?;
         let conversation = comments::list_for_ticket(&mut conn, number, authz::can_see_internal_notes(who)).await?;
         let encoded = encode_one(&mut conn, &ticket).await?;
         let author_ids: Vec<i64> = conversation.iter().map(|c| c.author_id).collect();
@@ -214,29 +128,22 @@ impl TicketApi {
         let no_communities = HashMap::new();
         let context = TicketContext { communities: &no_communities, people: &authors };
         let facts = ticket.facts();
-        let available_actions = Action::ALL
-            .iter()
-            .filter(|&&action| {
-                authz::can_take_action(who, &facts, action)
-                    && lifecycle::next_state(ticket.state, action).is_ok()
-                    && lifecycle::check_release(action, ticket.request_type, ticket.released_in.as_deref()).is_ok()
-            })
-            .map(|&action| convert::action_to_pb(action) as i32)
+        let released_in = ticket.released_in.as_deref();
+        let available_actions = authz::available_actions(who, &facts, ticket.request_type, released_in)
+            .into_iter()
+            .map(|action| convert::action_to_pb(action) as i32)
             .collect();
-        let close_held_back = if authz::can_take_action(who, &facts, Action::Close)
-            && lifecycle::next_state(ticket.state, Action::Close).is_ok()
-        {
-            lifecycle::check_release(Action::Close, ticket.request_type, ticket.released_in.as_deref())
-                .err()
-                .map(|missing| missing.to_string())
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let close_held_back = authz::close_held_back(who, &facts, ticket.request_type, released_in)
+            .map(|missing| missing.to_string())
+            .unwrap_or_default();
         let links = triage_rows::links_of(&mut conn, ticket.number).await?;
         let linkers: Vec<i64> = links.iter().map(|l| l.added_by).collect();
         let linkers = people::by_ids(&conn, &linkers).await?;
-        let triage = if authz::can_triage(who) { Some(triage::triage_of(&mut conn, &ticket).await?) } else { None };
+        let triage = if authz::can_triage(who) {
+            Some(triage::triage_of(&mut conn, &ticket, self.state.core.now().date_naive()).await?)
+        } else {
+            None
+        };
         let survey = match surveys::find(&mut conn, ticket.number).await? {
             Some(survey) if authz::can_see_survey(who, &facts) => {
                 Some(self.encode_survey(&conn, who, &facts, survey).await?)
@@ -263,7 +170,7 @@ impl TicketApi {
             n => i64::from(n).min(MAX_PAGE_SIZE),
         };
         let after = parse_page_token(&request.page_token)?;
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         let mut found = tickets::list(&mut conn, &authz::ticket_visibility(who), &filter, after, page_size + 1).await?;
         let next_page_token = if found.len() as i64 > page_size {
             found.truncate(page_size as usize);
@@ -277,189 +184,45 @@ impl TicketApi {
     async fn approval_queue(&self, who: &Principal) -> AppResult<pb::ListApprovalQueueResponse> {
         let communities: Vec<i64> =
             who.representative_of.iter().copied().filter(|c| authz::can_approve_in(who, *c)).collect();
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         let waiting = tickets::awaiting_approval(&mut conn, &communities).await?;
         Ok(pb::ListApprovalQueueResponse { tickets: encode_tickets(&mut conn, &waiting).await? })
     }
 
     async fn transition(&self, who: &Principal, request: pb::TransitionTicketRequest) -> AppResult<pb::Ticket> {
         let action = convert::action_from_pb(request.action)?;
-        let reason = decode_reason(action, &request.reason)?;
-        let mut conn = self.state.pool.get().await?;
-        let ticket = conn
-            .transaction(async |conn| {
-                let ticket = visible_ticket(conn, who, request.number).await?;
-                check_version(&ticket, request.expected_version)?;
-                take_step(conn, who, &ticket, action, reason.as_deref(), None).await
-            })
-            .await?;
-        self.state.live.committed();
-        tracing::info!(
-            number = ticket.number,
-            person_id = who.person_id,
-            state = ticket.state.as_str(),
-            "ticket moved"
-        );
+        let step = Step {
+            number: request.number,
+            expected_version: request.expected_version,
+            action,
+            reason: conversation::step_reason(action, &request.reason)?,
+        };
+        let ticket = usecases::tickets::transition(&self.state.core, Actor::Person(who), step).await?;
+        let mut conn = self.state.core.pool.get().await?;
         encode_one(&mut conn, &ticket).await
     }
 
     async fn update(&self, who: &Principal, request: pb::UpdateTicketRequest) -> AppResult<pb::Ticket> {
-        let priority = match request.priority {
-            Some(value) => convert::priority_from_pb(value, "priority")?,
-            None => None,
+        let update = FieldsUpdate {
+            number: request.number,
+            expected_version: request.expected_version,
+            edit: decode_fields_edit(&request)?,
         };
-        let request_type = match request.request_type {
-            Some(value) => convert::request_type_from_pb(value, "request_type")?,
-            None => None,
-        };
-        let scheduled_for = match request.scheduled_for.as_deref().map(str::trim) {
-            None => None,
-            Some("") => Some(None),
-            Some(day) => Some(Some(
-                chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                    .map_err(|_| AppError::invalid("scheduled_for", "Give the day as YYYY-MM-DD."))?,
-            )),
-        };
-        let mut conn = self.state.pool.get().await?;
-        let assignee = match request.assignee_id {
-            None => None,
-            Some(0) => Some(None),
-            Some(id) => match people::find(&mut conn, id).await? {
-                Some(person) if person.staff_role.is_some() => Some(Some(id)),
-                _ => return Err(AppError::invalid("assignee_id", "Assign the ticket to someone on the support team.")),
-            },
-        };
-        let ticket = conn
-            .transaction(async |conn| {
-                let ticket = visible_ticket(conn, who, request.number).await?;
-                if !authz::can_manage_tickets(who) {
-                    return Err(AppError::PermissionDenied(
-                        "Only the support team can change a ticket's assignee, priority or type.",
-                    ));
-                }
-                check_version(&ticket, request.expected_version)?;
-                let mut change = Change::default();
-                let mut fields = Vec::new();
-                if let Some(assignee) = assignee.filter(|a| *a != ticket.assignee_id) {
-                    fields.push(FieldChange {
-                        field: "assignee_id",
-                        from: ticket.assignee_id.map(|id| id.to_string()),
-                        to: assignee.map(|id| id.to_string()),
-                    });
-                    change.assignee_id = Some(assignee);
-                }
-                let request_type_after = request_type.unwrap_or(ticket.request_type);
-                if request_type_after.is_scheduled_not_assigned() && matches!(change.assignee_id, Some(Some(_))) {
-                    return Err(AppError::invalid(
-                        "assignee_id",
-                        "Workshop requests are scheduled for a day and planned, not assigned: set the day instead.",
-                    ));
-                }
-                if let Some(day) = scheduled_for.filter(|d| *d != ticket.scheduled_for) {
-                    if !request_type_after.is_scheduled_not_assigned() {
-                        return Err(AppError::invalid(
-                            "scheduled_for",
-                            "Only workshop requests are scheduled for a day.",
-                        ));
-                    }
-                    fields.push(FieldChange {
-                        field: "scheduled_for",
-                        from: ticket.scheduled_for.map(|d| d.to_string()),
-                        to: day.map(|d| d.to_string()),
-                    });
-                    change.scheduled_for = Some(day);
-                }
-                if let Some(priority) = priority.filter(|p| *p != ticket.priority) {
-                    fields.push(FieldChange {
-                        field: "priority",
-                        from: Some(ticket.priority.as_str().to_owned()),
-                        to: Some(priority.as_str().to_owned()),
-                    });
-                    change.priority = Some(priority);
-                }
-                if let Some(request_type) = request_type.filter(|t| *t != ticket.request_type) {
-                    fields.push(FieldChange {
-                        field: "request_type",
-                        from: Some(ticket.request_type.as_str().to_owned()),
-                        to: Some(request_type.as_str().to_owned()),
-                    });
-                    change.request_type = Some(request_type);
-                }
-                if let Some(confidential) = request.confidential.filter(|c| *c != ticket.confidential) {
-                    fields.push(FieldChange {
-                        field: "confidential",
-                        from: Some(ticket.confidential.to_string()),
-                        to: Some(confidential.to_string()),
-                    });
-                    change.confidential = Some(confidential);
-                }
-                if fields.is_empty() {
-                    return Ok::<_, AppError>(ticket);
-                }
-                let updated = tickets::apply(conn, ticket.number, request.expected_version, &change).await?;
-                events::record(conn, &updated, Some(who.person_id), TicketChange::Updated { fields }).await?;
-                Ok(updated)
-            })
-            .await?;
-        self.state.live.committed();
+        let ticket = usecases::tickets::update(&self.state.core, Actor::Person(who), update).await?;
+        let mut conn = self.state.core.pool.get().await?;
         encode_one(&mut conn, &ticket).await
     }
 
     async fn comment(&self, who: &Principal, request: pb::AddCommentRequest) -> AppResult<pb::Comment> {
-        let body = request.body.trim().to_owned();
-        if body.is_empty() {
-            return Err(AppError::invalid("body", "Write a message first."));
-        }
-        if body.chars().count() > COMMENT_MAX_CHARS {
-            return Err(AppError::invalid("body", format!("Keep the message under {COMMENT_MAX_CHARS} characters.")));
-        }
-        let internal = match pb::CommentVisibility::try_from(request.visibility) {
-            Ok(pb::CommentVisibility::Unspecified | pb::CommentVisibility::PublicReply) => false,
-            Ok(pb::CommentVisibility::InternalNote) => true,
+        let visibility = match pb::CommentVisibility::try_from(request.visibility) {
+            Ok(pb::CommentVisibility::Unspecified | pb::CommentVisibility::PublicReply) => Visibility::Public,
+            Ok(pb::CommentVisibility::InternalNote) => Visibility::Internal,
             Err(_) => return Err(AppError::invalid("visibility", "Choose a public reply or an internal note.")),
         };
-        let mut conn = self.state.pool.get().await?;
-        let comment = conn
-            .transaction(async |conn| {
-                let ticket = visible_ticket(conn, who, request.number).await?;
-                if internal && !authz::can_manage_tickets(who) {
-                    return Err(AppError::PermissionDenied("Only the support team can write internal notes."));
-                }
-                if !authz::can_reply(who, &ticket.facts()) {
-                    return Err(AppError::NotFound("ticket"));
-                }
-                let comment = comments::insert(conn, ticket.number, who.person_id, &body, internal).await?;
-                events::record(
-                    conn,
-                    &ticket,
-                    Some(who.person_id),
-                    TicketChange::Commented { comment_id: comment.id, internal },
-                )
-                .await?;
-                let answered_by_requester =
-                    !internal && !who.is_staff() && authz::is_requester_side(who, &ticket.facts());
-                let after = lifecycle::after_requester_reply(ticket.state);
-                if answered_by_requester && after != ticket.state {
-                    let change = Change { state: Some(after), ..Change::default() };
-                    let moved = tickets::apply(conn, ticket.number, ticket.version, &change).await?;
-                    events::record(
-                        conn,
-                        &moved,
-                        Some(who.person_id),
-                        TicketChange::RequesterReplied { from: ticket.state },
-                    )
-                    .await?;
-                } else {
-                    tickets::touch(conn, ticket.number).await?;
-                }
-                if !internal && who.is_staff() {
-                    // Support's first public answer is the acknowledgement (seeds 001, 002).
-                    triage_rows::mark_acknowledged(conn, ticket.number).await?;
-                }
-                Ok::<_, AppError>(comment)
-            })
-            .await?;
-        self.state.live.committed();
+        let message =
+            NewMessage { number: request.number, body: conversation::message_body(&request.body)?, visibility };
+        let comment = usecases::tickets::reply(&self.state.core, who, message).await?;
+        let conn = self.state.core.pool.get().await?;
         let authors = people::by_ids(&conn, &[who.person_id]).await?;
         let no_communities = HashMap::new();
         Ok(TicketContext { communities: &no_communities, people: &authors }.comment(&comment))
@@ -493,30 +256,15 @@ impl TicketApi {
         if comment.chars().count() > 2_000 {
             return Err(AppError::invalid("comment", "Keep the comment under 2000 characters."));
         }
-        let mut conn = self.state.pool.get().await?;
-        let (ticket, answered) = conn
-            .transaction(async |conn| {
-                let ticket = visible_ticket(conn, who, request.number).await?;
-                if !authz::can_answer_survey(who, &ticket.facts()) {
-                    return Err(AppError::PermissionDenied(
-                        "Only the requester or a representative of the community answers the survey.",
-                    ));
-                }
-                let answered = surveys::answer(conn, ticket.number, who.person_id, rating, &comment)
-                    .await?
-                    .ok_or(AppError::NothingToAnswer("There is no open survey on this ticket: it was answered already, or the ticket was never resolved."))?;
-                tickets::touch(conn, ticket.number).await?;
-                events::record(conn, &ticket, Some(who.person_id), TicketChange::SurveyAnswered { rating }).await?;
-                Ok::<_, AppError>((ticket, answered))
-            })
-            .await?;
-        self.state.live.committed();
+        let answer = SurveyAnswer { number: request.number, rating, comment };
+        let (ticket, answered) = usecases::tickets::answer_survey(&self.state.core, who, answer).await?;
+        let conn = self.state.core.pool.get().await?;
         self.encode_survey(&conn, who, &ticket.facts(), answered).await
     }
 
     async fn history(&self, who: &Principal, number: i64) -> AppResult<pb::ListTicketEventsResponse> {
-        let mut conn = self.state.pool.get().await?;
-        let ticket = visible_ticket(&mut conn, who, number).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let ticket = visible_ticket(&mut conn, Actor::Person(who), number).await?;
         let found = event_rows::list_for_ticket(&mut conn, ticket.number, authz::can_see_internal_notes(who)).await?;
         let mut ids: Vec<i64> = found.iter().filter_map(|e| e.actor_id).collect();
         ids.extend(found.iter().flat_map(events::mentioned_people));
@@ -633,12 +381,5 @@ mod tests {
                 other => panic!("{bad}: {other:?}"),
             }
         }
-    }
-
-    #[test]
-    fn decline_and_reopen_need_a_reason() {
-        assert!(decode_reason(Action::Decline, "  ").is_err());
-        assert_eq!(decode_reason(Action::Reopen, " still broken ").unwrap().as_deref(), Some("still broken"));
-        assert_eq!(decode_reason(Action::Resolve, "").unwrap(), None);
     }
 }

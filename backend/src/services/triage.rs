@@ -5,28 +5,29 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use chrono::{Duration, NaiveDate};
+use diesel_async::AsyncPgConnection;
 use steward_proto::v1 as pb;
 use steward_proto::v1::triage_service_server::TriageService;
 use tonic::{Request, Response, Status};
 
 use super::convert;
 use super::encode_tickets;
-use super::tickets::{check_version, visible_ticket};
 use crate::AppState;
 use crate::auth::caller;
-use crate::db::models::tickets::{self, Change, Ticket};
+use crate::db::models::tickets::{self, Ticket};
 use crate::db::models::triage::{self, Template};
 use crate::db::models::{communities, duty, people};
 use crate::error::{AppError, AppResult};
-use crate::events::{self, TicketChange};
+use crate::usecases::tickets::visible_ticket;
+use crate::usecases::triage::{TimeSpent, TriageEdit};
+use crate::usecases::{self, Actor};
 use steward_domain::assignment;
 use steward_domain::authz;
 use steward_domain::authz::Principal;
 use steward_domain::priority::{self, BudgetUse, PlacingRule, QueueEntry};
 use steward_domain::templates::{self, Placeholder, TemplateError};
-use steward_domain::{PriorityFlag, TicketState, budget};
+use steward_domain::{TicketState, budget};
 
 /// How long the first attempt to resolve a ticket may take (seed 001).
 pub const TIMEBOX: Duration = Duration::minutes(30);
@@ -59,10 +60,14 @@ fn require_configure(who: &Principal) -> AppResult<()> {
     }
 }
 
-/// How much of their budget each of these communities has used in the period containing today.
-async fn budget_uses(conn: &mut AsyncPgConnection, community_ids: &[i64]) -> AppResult<HashMap<i64, BudgetUse>> {
+/// How much of their budget each of these communities has used in the period containing `today`.
+async fn budget_uses(
+    conn: &mut AsyncPgConnection,
+    community_ids: &[i64],
+    today: NaiveDate,
+) -> AppResult<HashMap<i64, BudgetUse>> {
     let settings = triage::budget_settings(conn, community_ids).await?;
-    let used = triage::time_used(conn, &settings, Utc::now().date_naive()).await?;
+    let used = triage::time_used(conn, &settings, today).await?;
     Ok(settings
         .iter()
         .map(|s| {
@@ -95,8 +100,12 @@ fn encode_triage(ticket: &Ticket, rule: PlacingRule, minutes_logged: i64) -> pb:
 }
 
 /// What staff see of `ticket`'s triage (for TicketService.GetTicket).
-pub(crate) async fn triage_of(conn: &mut AsyncPgConnection, ticket: &Ticket) -> AppResult<pb::TicketTriage> {
-    let uses = budget_uses(conn, &[ticket.community_id]).await?;
+pub(crate) async fn triage_of(
+    conn: &mut AsyncPgConnection,
+    ticket: &Ticket,
+    today: NaiveDate,
+) -> AppResult<pb::TicketTriage> {
+    let uses = budget_uses(conn, &[ticket.community_id], today).await?;
     let budget = uses.get(&ticket.community_id).copied().unwrap_or(BudgetUse::NoBudget);
     let rule = priority::placing_rule(&queue_entry(ticket, budget));
     let minutes = triage::minutes_logged(conn, &[ticket.number]).await?.first().map_or(0, |(_, m)| *m);
@@ -113,11 +122,10 @@ pub(crate) fn encode_link(link: &triage::Link, people: &HashMap<i64, people::Per
     }
 }
 
-/// The budget of `community_id` in the period containing today.
-async fn budget_of(conn: &mut AsyncPgConnection, community_id: i64) -> AppResult<pb::Budget> {
+/// The budget of `community_id` in the period containing `today`.
+async fn budget_of(conn: &mut AsyncPgConnection, community_id: i64, today: NaiveDate) -> AppResult<pb::Budget> {
     let community = communities::find(conn, community_id).await?.ok_or(AppError::NotFound("community"))?;
     let setting = triage::budget_settings(conn, &[community_id]).await?.pop().ok_or(AppError::NotFound("community"))?;
-    let today = Utc::now().date_naive();
     let (from, until) = budget::period_containing(today, setting.period);
     let used =
         triage::time_used(conn, std::slice::from_ref(&setting), today).await?.remove(&community_id).unwrap_or_default();
@@ -163,41 +171,27 @@ fn ticket_link(state: &AppState, request_origin: Option<&str>, number: i64) -> S
 }
 
 impl TriageApi {
-    /// Applies a staff change to one ticket at the version the caller saw, with its event, and
-    /// wakes the live streams. `decide` returns `None` when nothing changes.
-    async fn change_ticket(
+    /// Sets one triage field through the use case and encodes the ticket.
+    async fn set(
         &self,
         who: &Principal,
         number: i64,
         expected_version: i64,
-        decide: impl FnOnce(&Ticket) -> AppResult<Option<(Change, TicketChange<'static>)>> + Send,
+        edit: TriageEdit,
     ) -> AppResult<pb::Ticket> {
-        require_triage(who)?;
-        let mut conn = self.state.pool.get().await?;
-        let ticket = conn
-            .transaction(async |conn| {
-                let ticket = visible_ticket(conn, who, number).await?;
-                check_version(&ticket, expected_version)?;
-                let Some((change, event)) = decide(&ticket)? else {
-                    return Ok::<_, AppError>(ticket);
-                };
-                let changed = tickets::apply(conn, number, expected_version, &change).await?;
-                events::record(conn, &changed, Some(who.person_id), event).await?;
-                Ok(changed)
-            })
-            .await?;
-        self.state.live.committed();
+        let ticket = usecases::triage::set(&self.state.core, who, number, expected_version, edit).await?;
+        let mut conn = self.state.core.pool.get().await?;
         Ok(encode_tickets(&mut conn, std::slice::from_ref(&ticket)).await?.remove(0))
     }
 
     async fn queue(&self, who: &Principal) -> AppResult<pb::GetTriageQueueResponse> {
         require_triage(who)?;
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         let open = tickets::in_states(&mut conn, QUEUE_STATES).await?;
         let mut community_ids: Vec<i64> = open.iter().map(|t| t.community_id).collect();
         community_ids.sort_unstable();
         community_ids.dedup();
-        let uses = budget_uses(&mut conn, &community_ids).await?;
+        let uses = budget_uses(&mut conn, &community_ids, self.state.core.now().date_naive()).await?;
         let numbers: Vec<i64> = open.iter().map(|t| t.number).collect();
         let minutes: HashMap<i64, i64> = triage::minutes_logged(&mut conn, &numbers).await?.into_iter().collect();
         let entries = open
@@ -224,41 +218,18 @@ impl TriageApi {
     }
 
     async fn set_flags(&self, who: &Principal, request: pb::SetPriorityFlagsRequest) -> AppResult<pb::Ticket> {
-        let mut flags = Vec::new();
-        for (i, &value) in request.flags.iter().enumerate() {
-            let flag = convert::priority_flag_from_pb(value, &format!("flags[{i}]"))?;
-            if !flags.contains(&flag) {
-                flags.push(flag);
-            }
-        }
-        // Stored in the seed's order, so equal sets compare equal.
-        flags.sort_by_key(|f| PriorityFlag::ALL.iter().position(|g| g == f));
-        self.change_ticket(who, request.number, request.expected_version, move |ticket| {
-            Ok((ticket.flags != flags)
-                .then(|| (Change { flags: Some(flags), ..Change::default() }, TicketChange::FlagsSet)))
-        })
-        .await
+        let flags = request
+            .flags
+            .iter()
+            .enumerate()
+            .map(|(i, &value)| convert::priority_flag_from_pb(value, &format!("flags[{i}]")))
+            .collect::<AppResult<Vec<_>>>()?;
+        self.set(who, request.number, request.expected_version, TriageEdit::Flags(flags)).await
     }
 
     async fn set_timebox(&self, who: &Principal, request: pb::SetTimeboxRequest) -> AppResult<pb::Ticket> {
-        let running = request.running;
-        self.change_ticket(who, request.number, request.expected_version, move |ticket| {
-            if !running && ticket.timebox_started_at.is_none() {
-                return Ok(None);
-            }
-            if running && !matches!(ticket.state, TicketState::New | TicketState::Open | TicketState::InProgress) {
-                return Err(AppError::invalid(
-                    "running",
-                    format!("The timebox is for tickets being worked; this one is {}.", ticket.state),
-                ));
-            }
-            let started = running.then(Utc::now);
-            Ok(Some((
-                Change { timebox_started_at: Some(started), ..Change::default() },
-                TicketChange::Timebox { running },
-            )))
-        })
-        .await
+        let edit = TriageEdit::Timebox { running: request.running };
+        self.set(who, request.number, request.expected_version, edit).await
     }
 
     async fn set_release(&self, who: &Principal, request: pb::SetReleaseRequest) -> AppResult<pb::Ticket> {
@@ -270,11 +241,7 @@ impl TriageApi {
             ));
         }
         let release = (!release.is_empty()).then_some(release);
-        self.change_ticket(who, request.number, request.expected_version, move |ticket| {
-            Ok((ticket.released_in != release)
-                .then(|| (Change { released_in: Some(release), ..Change::default() }, TicketChange::ReleaseRecorded)))
-        })
-        .await
+        self.set(who, request.number, request.expected_version, TriageEdit::Release(release)).await
     }
 
     async fn add_link(&self, who: &Principal, request: pb::AddLinkRequest) -> AppResult<pb::TicketLink> {
@@ -291,78 +258,40 @@ impl TriageApi {
                 format!("Give the issue a title (up to {LINK_TITLE_MAX_CHARS} characters)."),
             ));
         }
-        let mut conn = self.state.pool.get().await?;
-        let link = conn
-            .transaction(async |conn| {
-                let ticket = visible_ticket(conn, who, request.number).await?;
-                let link = triage::add_link(conn, ticket.number, &url, &title, who.person_id).await?;
-                tickets::touch(conn, ticket.number).await?;
-                events::record(conn, &ticket, Some(who.person_id), TicketChange::Linked { url: &url, title: &title })
-                    .await?;
-                Ok::<_, AppError>(link)
-            })
-            .await?;
-        self.state.live.committed();
+        let link = usecases::triage::add_link(&self.state.core, who, request.number, &url, &title).await?;
+        let conn = self.state.core.pool.get().await?;
         let people = people::by_ids(&conn, &[who.person_id]).await?;
         Ok(encode_link(&link, &people))
     }
 
     async fn remove_link(&self, who: &Principal, request: pb::RemoveLinkRequest) -> AppResult<()> {
-        require_triage(who)?;
-        let mut conn = self.state.pool.get().await?;
-        conn.transaction(async |conn| {
-            let ticket = visible_ticket(conn, who, request.number).await?;
-            if !triage::remove_link(conn, ticket.number, request.link_id).await? {
-                return Err(AppError::NotFound("link"));
-            }
-            tickets::touch(conn, ticket.number).await?;
-            events::record(conn, &ticket, Some(who.person_id), TicketChange::Unlinked { link_id: request.link_id })
-                .await?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
-        self.state.live.committed();
-        Ok(())
+        usecases::triage::remove_link(&self.state.core, who, request.number, request.link_id).await
     }
 
     async fn log_time(&self, who: &Principal, request: pb::LogTimeRequest) -> AppResult<pb::Budget> {
-        require_triage(who)?;
-        if !(1..=1440).contains(&request.minutes) {
-            return Err(AppError::invalid("minutes", "Log between 1 minute and 24 hours (1440 minutes)."));
-        }
-        let today = Utc::now().date_naive();
         let worked_on = match request.worked_on.trim() {
-            "" => today,
-            text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| AppError::invalid("worked_on", "Give the day as YYYY-MM-DD."))?,
+            "" => None,
+            text => Some(
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map_err(|_| AppError::invalid("worked_on", "Give the day as YYYY-MM-DD."))?,
+            ),
         };
-        if worked_on > today {
-            return Err(AppError::invalid("worked_on", "Time cannot be logged for a day still to come."));
-        }
         let note = request.note.trim().to_owned();
         if note.chars().count() > NOTE_MAX_CHARS {
             return Err(AppError::invalid("note", format!("Keep the note under {NOTE_MAX_CHARS} characters.")));
         }
-        let mut conn = self.state.pool.get().await?;
-        let ticket = conn
-            .transaction(async |conn| {
-                let ticket = visible_ticket(conn, who, request.number).await?;
-                triage::log_time(conn, ticket.number, who.person_id, request.minutes, worked_on, &note).await?;
-                let logged = TicketChange::TimeLogged { minutes: request.minutes };
-                events::record(conn, &ticket, Some(who.person_id), logged).await?;
-                Ok::<_, AppError>(ticket)
-            })
-            .await?;
-        self.state.live.committed();
-        budget_of(&mut conn, ticket.community_id).await
+        let spent = TimeSpent { number: request.number, minutes: request.minutes, worked_on, note };
+        let ticket = usecases::triage::log_time(&self.state.core, who, spent).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        budget_of(&mut conn, ticket.community_id, self.state.core.now().date_naive()).await
     }
 
     async fn budget(&self, who: &Principal, community_id: i64) -> AppResult<pb::Budget> {
         if !authz::can_view_budget(who, community_id) {
             return Err(AppError::NotFound("community"));
         }
-        let mut conn = self.state.pool.get().await?;
-        budget_of(&mut conn, community_id).await
+        let mut conn = self.state.core.pool.get().await?;
+        budget_of(&mut conn, community_id, self.state.core.now().date_naive()).await
     }
 
     async fn set_budget(&self, who: &Principal, request: pb::SetBudgetRequest) -> AppResult<pb::Budget> {
@@ -371,22 +300,22 @@ impl TriageApi {
             return Err(AppError::invalid("hours", format!("{hours} is not a number of hours between 0 and 100000.")));
         }
         let period = convert::budget_period_from_pb(request.period)?;
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         if !triage::set_budget(&mut conn, request.community_id, request.hours, period).await? {
             return Err(AppError::invalid("community_id", "There is no such community."));
         }
         tracing::info!(community_id = request.community_id, hours = request.hours, "support budget set");
-        budget_of(&mut conn, request.community_id).await
+        budget_of(&mut conn, request.community_id, self.state.core.now().date_naive()).await
     }
 
     async fn suggest_assignee(&self, who: &Principal, number: i64) -> AppResult<Vec<pb::AssigneeSuggestion>> {
         require_triage(who)?;
-        let mut conn = self.state.pool.get().await?;
-        let ticket = visible_ticket(&mut conn, who, number).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let ticket = visible_ticket(&mut conn, Actor::Person(who), number).await?;
         if ticket.request_type.is_scheduled_not_assigned() {
             return Ok(Vec::new());
         }
-        let now = Utc::now();
+        let now = self.state.core.now();
         let today = now.date_naive();
         let on_duty: Vec<i64> = duty::current_and_future(&mut conn, today)
             .await?
@@ -419,8 +348,8 @@ impl TriageApi {
 
     async fn duty_roster(&self, who: &Principal) -> AppResult<Vec<pb::DutyPeriod>> {
         require_triage(who)?;
-        let mut conn = self.state.pool.get().await?;
-        let periods = duty::current_and_future(&mut conn, Utc::now().date_naive()).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let periods = duty::current_and_future(&mut conn, self.state.core.now().date_naive()).await?;
         let ids: Vec<i64> = periods.iter().map(|p| p.person_id).collect();
         let names = people::by_ids(&conn, &ids).await?;
         Ok(periods.iter().map(|p| encode_duty(p, &names)).collect())
@@ -437,7 +366,7 @@ impl TriageApi {
         if ends_on <= starts_on {
             return Err(AppError::invalid("ends_on", "The duty must end after it starts."));
         }
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         match people::find(&mut conn, request.person_id).await? {
             Some(person) if person.staff_role.is_some() => {}
             _ => return Err(AppError::invalid("person_id", "Choose someone on the support team.")),
@@ -450,13 +379,13 @@ impl TriageApi {
 
     async fn remove_duty(&self, who: &Principal, id: i64) -> AppResult<()> {
         require_configure(who)?;
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         if duty::remove(&mut conn, id).await? { Ok(()) } else { Err(AppError::NotFound("duty period")) }
     }
 
     async fn templates(&self, who: &Principal) -> AppResult<pb::ListResponseTemplatesResponse> {
         require_triage(who)?;
-        let mut conn = self.state.pool.get().await?;
+        let mut conn = self.state.core.pool.get().await?;
         let templates = triage::templates(&mut conn).await?;
         Ok(pb::ListResponseTemplatesResponse {
             templates: templates.iter().map(encode_template).collect(),
@@ -497,9 +426,13 @@ impl TriageApi {
             ));
         }
         templates::check(&body).map_err(|error| AppError::invalid("template.body", error.to_string()))?;
-        let mut conn = self.state.pool.get().await?;
-        let saved =
-            triage::save_template(&mut conn, &Template { key, name, body, position: template.position }).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let saved = triage::save_template(
+            &mut conn,
+            &Template { key, name, body, position: template.position },
+            self.state.core.now(),
+        )
+        .await?;
         tracing::info!(key = saved.key, "response template saved");
         Ok(encode_template(&saved))
     }
@@ -511,8 +444,8 @@ impl TriageApi {
         request: pb::FillResponseTemplateRequest,
     ) -> AppResult<String> {
         require_triage(who)?;
-        let mut conn = self.state.pool.get().await?;
-        let ticket = visible_ticket(&mut conn, who, request.number).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let ticket = visible_ticket(&mut conn, Actor::Person(who), request.number).await?;
         let template = triage::template(&mut conn, request.key.trim())
             .await?
             .ok_or_else(|| AppError::invalid("key", "There is no response template with that key."))?;

@@ -105,7 +105,7 @@ async fn signing_out_ends_the_session_for_good() {
 async fn an_expired_session_is_refused() {
     let app = app_with_person().await;
     let client = app.sign_in("rita@aurora.example").await;
-    let mut conn = app.state.pool.get().await.expect("conn");
+    let mut conn = app.state.core.pool.get().await.expect("conn");
     diesel_async::RunQueryDsl::execute(
         diesel::sql_query("UPDATE sessions SET expires_at = now() - interval '1 second'"),
         &mut conn,

@@ -303,7 +303,7 @@ async fn concurrent_writers_never_leave_a_gap_for_a_reader_that_keeps_resuming()
     let positions: Vec<Position> = received.iter().map(|c| position(c.position.as_ref())).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "strictly increasing, so nothing twice");
     let got: HashSet<i64> = positions.iter().map(|p| p.1).collect();
-    let mut conn = desk.app.state.pool.get().await.expect("conn");
+    let mut conn = desk.app.state.core.pool.get().await.expect("conn");
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
     use steward_backend::db::schema::ticket_events;

@@ -13,4 +13,5 @@ mod live;
 mod server;
 mod tickets;
 mod triage;
+mod usecases;
 mod util;

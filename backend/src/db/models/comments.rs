@@ -20,13 +20,14 @@ pub struct Comment {
     pub created_at: DateTime<Utc>,
 }
 
-/// Adds an entry.
+/// Adds an entry written `at`.
 pub async fn insert(
     conn: &AsyncPgConnection,
     ticket_number: i64,
     author_id: i64,
     body: &str,
     internal: bool,
+    at: DateTime<Utc>,
 ) -> AppResult<Comment> {
     Ok(diesel::insert_into(comments::table)
         .values((
@@ -34,6 +35,7 @@ pub async fn insert(
             comments::author_id.eq(author_id),
             comments::body.eq(body),
             comments::internal.eq(internal),
+            comments::created_at.eq(at),
         ))
         .returning(Comment::as_returning())
         .get_result(&mut { conn })

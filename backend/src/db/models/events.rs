@@ -31,6 +31,7 @@ pub struct NewEvent<'a> {
     pub kind: &'a str,
     pub internal: bool,
     pub data: serde_json::Value,
+    pub at: DateTime<Utc>,
 }
 
 /// Appends an event.
@@ -44,6 +45,7 @@ pub async fn append(conn: &AsyncPgConnection, event: NewEvent<'_>) -> AppResult<
             ticket_events::kind.eq(event.kind),
             ticket_events::internal.eq(event.internal),
             ticket_events::data.eq(event.data),
+            ticket_events::at.eq(event.at),
         ))
         .returning(Event::as_returning())
         .get_result(&mut { conn })

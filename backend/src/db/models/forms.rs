@@ -1,6 +1,7 @@
 //! The request forms as they apply now: Steward's shipped forms, with admins' edits in place of
 //! the ones they changed.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -41,7 +42,7 @@ pub async fn all(conn: &mut AsyncPgConnection) -> AppResult<Vec<FormSpec>> {
 }
 
 /// Stores an admin's (checked) edit of a form.
-pub async fn save(conn: &mut AsyncPgConnection, form: &FormSpec, person_id: i64) -> AppResult<()> {
+pub async fn save(conn: &mut AsyncPgConnection, form: &FormSpec, person_id: i64, at: DateTime<Utc>) -> AppResult<()> {
     let fields = serde_json::to_value(&form.fields).map_err(AppError::internal)?;
     diesel::insert_into(request_form_edits::table)
         .values((
@@ -58,7 +59,7 @@ pub async fn save(conn: &mut AsyncPgConnection, form: &FormSpec, person_id: i64)
             request_form_edits::confidential_by_default.eq(form.confidential_by_default),
             request_form_edits::fields.eq(&fields),
             request_form_edits::updated_by.eq(person_id),
-            request_form_edits::updated_at.eq(diesel::dsl::now),
+            request_form_edits::updated_at.eq(at),
         ))
         .execute(conn)
         .await?;

@@ -9,6 +9,7 @@ use super::communities::Community;
 use super::{is_unique_violation, unknown_value};
 use crate::db::schema::{communities, memberships, people};
 use crate::error::{AppError, AppResult};
+use steward_domain::authz::Principal;
 use steward_domain::intake::FieldError;
 use steward_domain::{MembershipRole, StaffRole};
 
@@ -148,6 +149,27 @@ pub async fn memberships_of(conn: &mut AsyncPgConnection, person_ids: &[i64]) ->
             Ok(Membership { person_id, community, role })
         })
         .collect()
+}
+
+/// The person with `id` and their roles, as the access rules see them.
+pub async fn principal(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option<Principal>> {
+    let Some(person) = find(conn, id).await? else { return Ok(None) };
+    let memberships = memberships_of(conn, &[id]).await?;
+    let mut principal = Principal {
+        person_id: person.id,
+        display_name: person.display_name,
+        email: person.email,
+        staff_role: person.staff_role,
+        representative_of: Vec::new(),
+        member_of: Vec::new(),
+    };
+    for membership in memberships {
+        match membership.role {
+            MembershipRole::Representative => principal.representative_of.push(membership.community.id),
+            MembershipRole::Member => principal.member_of.push(membership.community.id),
+        }
+    }
+    Ok(Some(principal))
 }
 
 /// Adds the person to the community with `role`, or changes their role there, and records the

@@ -41,25 +41,33 @@ pub async fn delete(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResul
     .await
 }
 
-/// Deletes expired sessions and failed sign-ins older than `keep_failures_since`.
-pub async fn prune(conn: &mut AsyncPgConnection, keep_failures_since: DateTime<Utc>) -> AppResult<()> {
-    diesel::delete(sessions::table.filter(sessions::expires_at.le(diesel::dsl::now))).execute(conn).await?;
+/// Deletes sessions expired by `now` and failed sign-ins older than `keep_failures_since`.
+pub async fn prune(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    keep_failures_since: DateTime<Utc>,
+) -> AppResult<()> {
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn).await?;
     diesel::delete(failed_sign_ins::table.filter(failed_sign_ins::at.lt(keep_failures_since))).execute(conn).await?;
     Ok(())
 }
 
-/// Who holds the unexpired session with this token hash, with their roles.
+/// Who holds the session with this token hash, unexpired at `now`, with their roles.
 ///
 /// This runs on every call, so it is written with the query builder: its two statements are
 /// prepared once per connection and never planned again (hand-written SQL is re-planned on every
 /// call).
-pub async fn principal_for(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResult<Option<Principal>> {
+pub async fn principal_for(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> AppResult<Option<Principal>> {
     // Both statements go out at once (pipelined): one round trip.
     let shared: &AsyncPgConnection = conn;
     let person = sessions::table
         .inner_join(people::table)
         .filter(sessions::token_hash.eq(token_hash))
-        .filter(sessions::expires_at.gt(diesel::dsl::now))
+        .filter(sessions::expires_at.gt(now))
         .select((people::id, people::display_name, people::email, people::staff_role))
         .first::<(i64, String, String, Option<String>)>(&mut &*shared);
     let roles = memberships::table
@@ -87,35 +95,67 @@ pub async fn principal_for(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> A
     Ok(Some(principal))
 }
 
-/// Records a failed sign-in.
-pub async fn record_failure(conn: &mut AsyncPgConnection, email: &str, address: &str) -> AppResult<()> {
-    diesel::insert_into(failed_sign_ins::table)
-        .values((failed_sign_ins::email.eq(email), failed_sign_ins::address.eq(address)))
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Whether a sign-in attempt may go ahead (see [`reserve_attempt`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// It may; it is counted as failed until [`clear_failures`] forgets it.
+    Allowed,
+    /// The account has had `max_per_account` failures since the window began.
+    AccountLimited,
+    /// The address has had `max_per_address` failures since the window began.
+    AddressLimited,
 }
 
-/// Failed sign-ins since `since`: (for this email, from this address).
-pub async fn recent_failures(
+/// Decides whether a sign-in for `email` from `address` may go ahead, given the failures since
+/// `since`, and if so counts it as failed (made `at`) before the password is checked. Deciding
+/// and counting happen under locks on the email and the address, so concurrent attempts are
+/// counted one after the other: no more than the limit ever get to check a password.
+pub async fn reserve_attempt(
     conn: &mut AsyncPgConnection,
     email: &str,
     address: &str,
     since: DateTime<Utc>,
-) -> AppResult<(i64, i64)> {
-    let for_email = failed_sign_ins::table
-        .filter(failed_sign_ins::email.eq(email))
-        .filter(failed_sign_ins::at.ge(since))
-        .count()
-        .get_result(conn)
-        .await?;
-    let from_address = failed_sign_ins::table
-        .filter(failed_sign_ins::address.eq(address))
-        .filter(failed_sign_ins::at.ge(since))
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok((for_email, from_address))
+    at: DateTime<Utc>,
+    (max_per_account, max_per_address): (i64, i64),
+) -> AppResult<Attempt> {
+    conn.transaction(async |conn| {
+        // Always the email first, then the address: two attempts never wait on each other in
+        // opposite orders.
+        for key in [format!("sign-in email {email}"), format!("sign-in address {address}")] {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(conn)
+                .await?;
+        }
+        let for_account: i64 = failed_sign_ins::table
+            .filter(failed_sign_ins::email.eq(email))
+            .filter(failed_sign_ins::at.ge(since))
+            .count()
+            .get_result(conn)
+            .await?;
+        if for_account >= max_per_account {
+            return Ok(Attempt::AccountLimited);
+        }
+        let from_address: i64 = failed_sign_ins::table
+            .filter(failed_sign_ins::address.eq(address))
+            .filter(failed_sign_ins::at.ge(since))
+            .count()
+            .get_result(conn)
+            .await?;
+        if from_address >= max_per_address {
+            return Ok(Attempt::AddressLimited);
+        }
+        diesel::insert_into(failed_sign_ins::table)
+            .values((
+                failed_sign_ins::email.eq(email),
+                failed_sign_ins::address.eq(address),
+                failed_sign_ins::at.eq(at),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(Attempt::Allowed)
+    })
+    .await
 }
 
 /// Forgets the failed sign-ins of an account after it signs in.

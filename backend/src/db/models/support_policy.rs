@@ -1,5 +1,6 @@
 //! The one row of how to get support: channels and the security route.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -20,13 +21,13 @@ pub async fn get(conn: &mut AsyncPgConnection) -> AppResult<SupportPolicy> {
 }
 
 /// Replaces the policy.
-pub async fn set(conn: &mut AsyncPgConnection, policy: &SupportPolicy) -> AppResult<SupportPolicy> {
+pub async fn set(conn: &mut AsyncPgConnection, policy: &SupportPolicy, at: DateTime<Utc>) -> AppResult<SupportPolicy> {
     Ok(diesel::update(support_policy::table)
         .set((
             support_policy::channels.eq(&policy.channels),
             support_policy::security_contact.eq(&policy.security_contact),
             support_policy::security_instructions.eq(&policy.security_instructions),
-            support_policy::updated_at.eq(diesel::dsl::now),
+            support_policy::updated_at.eq(at),
         ))
         .returning(SupportPolicy::as_returning())
         .get_result(conn)

@@ -20,10 +20,10 @@ pub struct Survey {
     pub answered_at: Option<DateTime<Utc>>,
 }
 
-/// Asks for the survey of a ticket, unless it was asked for already.
-pub async fn request(conn: &AsyncPgConnection, ticket_number: i64) -> AppResult<()> {
+/// Asks for the survey of a ticket `at`, unless it was asked for already.
+pub async fn request(conn: &AsyncPgConnection, ticket_number: i64, at: DateTime<Utc>) -> AppResult<()> {
     diesel::insert_into(satisfaction_surveys::table)
-        .values(satisfaction_surveys::ticket_number.eq(ticket_number))
+        .values((satisfaction_surveys::ticket_number.eq(ticket_number), satisfaction_surveys::requested_at.eq(at)))
         .on_conflict_do_nothing()
         .execute(&mut { conn })
         .await?;
@@ -42,13 +42,14 @@ pub async fn answer(
     person_id: i64,
     rating: i16,
     comment: &str,
+    at: DateTime<Utc>,
 ) -> AppResult<Option<Survey>> {
     Ok(diesel::update(satisfaction_surveys::table.find(ticket_number).filter(satisfaction_surveys::rating.is_null()))
         .set((
             satisfaction_surveys::rating.eq(rating),
             satisfaction_surveys::comment.eq(comment),
             satisfaction_surveys::answered_by.eq(person_id),
-            satisfaction_surveys::answered_at.eq(diesel::dsl::now),
+            satisfaction_surveys::answered_at.eq(at),
         ))
         .returning(Survey::as_returning())
         .get_result(conn)

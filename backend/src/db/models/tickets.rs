@@ -11,6 +11,7 @@ use super::unknown_value;
 use crate::db::schema::tickets;
 use crate::error::{AppError, AppResult};
 use steward_domain::authz::{TicketFacts, TicketVisibility};
+use steward_domain::fields::TicketFields;
 use steward_domain::intake::{Answer, CheckedRequest};
 use steward_domain::{Priority, PriorityFlag, RequestType, TicketState, board};
 
@@ -84,6 +85,17 @@ impl Ticket {
             state: self.state,
         }
     }
+
+    /// The fields support sets, for the domain's rule on editing them.
+    pub fn fields(&self) -> TicketFields {
+        TicketFields {
+            assignee_id: self.assignee_id,
+            priority: self.priority,
+            request_type: self.request_type,
+            confidential: self.confidential,
+            scheduled_for: self.scheduled_for,
+        }
+    }
 }
 
 impl TryFrom<TicketRow> for Ticket {
@@ -121,13 +133,14 @@ impl TryFrom<TicketRow> for Ticket {
     }
 }
 
-/// Stores a new request.
+/// Stores a new request filed `at`.
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     community_id: i64,
     requester_id: i64,
     state: TicketState,
     request: &CheckedRequest,
+    at: DateTime<Utc>,
 ) -> AppResult<Ticket> {
     let answers = serde_json::to_value(&request.answers).map_err(AppError::internal)?;
     let rank = bottom_rank(conn, state, None).await?;
@@ -143,6 +156,8 @@ pub async fn insert(
             tickets::confidential.eq(request.confidential),
             tickets::form_answers.eq(answers),
             tickets::board_rank.eq(rank),
+            tickets::created_at.eq(at),
+            tickets::updated_at.eq(at),
         ))
         .returning(TicketRow::as_returning())
         .get_result(conn)
@@ -178,6 +193,20 @@ pub struct Change {
     pub scheduled_for: Option<Option<NaiveDate>>,
 }
 
+impl Change {
+    /// The change that sets every field support sets to `fields`.
+    pub fn to_fields(fields: &TicketFields) -> Change {
+        Change {
+            assignee_id: Some(fields.assignee_id),
+            priority: Some(fields.priority),
+            request_type: Some(fields.request_type),
+            confidential: Some(fields.confidential),
+            scheduled_for: Some(fields.scheduled_for),
+            ..Change::default()
+        }
+    }
+}
+
 #[derive(AsChangeset)]
 #[diesel(table_name = tickets)]
 struct ChangeRow<'a> {
@@ -193,10 +222,16 @@ struct ChangeRow<'a> {
     scheduled_for: Option<Option<NaiveDate>>,
 }
 
-/// Applies `change` if the ticket is still at `expected_version`, bumping the version and the
-/// update time (and the resolved/closed times when the state says so), in one statement.
-/// StaleVersion otherwise.
-pub async fn apply(conn: &AsyncPgConnection, number: i64, expected_version: i64, change: &Change) -> AppResult<Ticket> {
+/// Applies `change`, made `at`, if the ticket is still at `expected_version`, bumping the
+/// version and the update time (and the resolved/closed times when the state says so), in one
+/// statement. StaleVersion otherwise.
+pub async fn apply(
+    conn: &AsyncPgConnection,
+    number: i64,
+    expected_version: i64,
+    change: &Change,
+    at: DateTime<Utc>,
+) -> AppResult<Ticket> {
     let rank = match (change.rank, change.state) {
         (Some(rank), _) => Some(rank),
         (None, Some(state)) => Some(bottom_rank(conn, state, Some(number)).await?),
@@ -215,12 +250,12 @@ pub async fn apply(conn: &AsyncPgConnection, number: i64, expected_version: i64,
         scheduled_for: change.scheduled_for,
     };
     let resolved_at = match change.state {
-        Some(TicketState::Resolved) => Some(Some(Utc::now())),
+        Some(TicketState::Resolved) => Some(Some(at)),
         Some(TicketState::Open | TicketState::InProgress | TicketState::Pending | TicketState::New) => Some(None),
         _ => None,
     };
     let closed_at = match change.state {
-        Some(TicketState::Closed) => Some(Some(Utc::now())),
+        Some(TicketState::Closed) => Some(Some(at)),
         Some(_) => Some(None),
         None => None,
     };
@@ -229,7 +264,7 @@ pub async fn apply(conn: &AsyncPgConnection, number: i64, expected_version: i64,
             .set((
                 row,
                 tickets::version.eq(tickets::version + 1),
-                tickets::updated_at.eq(diesel::dsl::now),
+                tickets::updated_at.eq(at),
                 resolved_at.map(|at| tickets::resolved_at.eq(at)),
                 closed_at.map(|at| tickets::closed_at.eq(at)),
             ))
@@ -316,13 +351,9 @@ pub async fn column_order(conn: &mut AsyncPgConnection, state: TicketState) -> A
 }
 
 /// Gives a ticket a new rank without any other change, bumping its version (renumbering).
-pub async fn set_rank(conn: &mut AsyncPgConnection, number: i64, rank: f64) -> AppResult<Ticket> {
+pub async fn set_rank(conn: &mut AsyncPgConnection, number: i64, rank: f64, at: DateTime<Utc>) -> AppResult<Ticket> {
     let row: TicketRow = diesel::update(tickets::table.find(number))
-        .set((
-            tickets::board_rank.eq(rank),
-            tickets::version.eq(tickets::version + 1),
-            tickets::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((tickets::board_rank.eq(rank), tickets::version.eq(tickets::version + 1), tickets::updated_at.eq(at)))
         .returning(TicketRow::as_returning())
         .get_result(conn)
         .await?;
@@ -447,9 +478,9 @@ pub async fn awaiting_approval(conn: &mut AsyncPgConnection, community_ids: &[i6
     rows.into_iter().map(Ticket::try_from).collect()
 }
 
-/// Marks activity on a ticket (a new comment) without changing its version.
-pub async fn touch(conn: &mut AsyncPgConnection, number: i64) -> AppResult<()> {
-    diesel::update(tickets::table.find(number)).set(tickets::updated_at.eq(diesel::dsl::now)).execute(conn).await?;
+/// Marks activity on a ticket `at` (a new comment) without changing its version.
+pub async fn touch(conn: &AsyncPgConnection, number: i64, at: DateTime<Utc>) -> AppResult<()> {
+    diesel::update(tickets::table.find(number)).set(tickets::updated_at.eq(at)).execute(&mut { conn }).await?;
     Ok(())
 }
 

@@ -43,6 +43,7 @@ pub async fn add_link(
     url: &str,
     title: &str,
     added_by: i64,
+    at: DateTime<Utc>,
 ) -> AppResult<Link> {
     diesel::insert_into(ticket_links::table)
         .values((
@@ -50,6 +51,7 @@ pub async fn add_link(
             ticket_links::url.eq(url),
             ticket_links::title.eq(title),
             ticket_links::added_by.eq(added_by),
+            ticket_links::created_at.eq(at),
         ))
         .returning(Link::as_returning())
         .get_result(conn)
@@ -73,10 +75,10 @@ pub async fn remove_link(conn: &mut AsyncPgConnection, ticket_number: i64, link_
     Ok(removed > 0)
 }
 
-/// Records the first public answer from support, if there was none yet.
-pub async fn mark_acknowledged(conn: &AsyncPgConnection, ticket_number: i64) -> AppResult<()> {
+/// Records the first public answer from support, given `at`, if there was none yet.
+pub async fn mark_acknowledged(conn: &AsyncPgConnection, ticket_number: i64, at: DateTime<Utc>) -> AppResult<()> {
     diesel::update(tickets::table.find(ticket_number).filter(tickets::acknowledged_at.is_null()))
-        .set(tickets::acknowledged_at.eq(diesel::dsl::now))
+        .set(tickets::acknowledged_at.eq(at))
         .execute(&mut { conn })
         .await?;
     Ok(())
@@ -90,6 +92,7 @@ pub async fn log_time(
     minutes: i32,
     worked_on: NaiveDate,
     note: &str,
+    at: DateTime<Utc>,
 ) -> AppResult<()> {
     diesel::insert_into(time_entries::table)
         .values((
@@ -98,6 +101,7 @@ pub async fn log_time(
             time_entries::minutes.eq(minutes),
             time_entries::worked_on.eq(worked_on),
             time_entries::note.eq(note),
+            time_entries::created_at.eq(at),
         ))
         .execute(conn)
         .await?;
@@ -239,7 +243,11 @@ pub async fn template(conn: &mut AsyncPgConnection, key: &str) -> AppResult<Opti
 }
 
 /// Creates the template, or replaces the one with its key.
-pub async fn save_template(conn: &mut AsyncPgConnection, template: &Template) -> AppResult<Template> {
+pub async fn save_template(
+    conn: &mut AsyncPgConnection,
+    template: &Template,
+    at: DateTime<Utc>,
+) -> AppResult<Template> {
     let values = (
         response_templates::key.eq(&template.key),
         response_templates::name.eq(&template.name),
@@ -254,7 +262,7 @@ pub async fn save_template(conn: &mut AsyncPgConnection, template: &Template) ->
             response_templates::name.eq(&template.name),
             response_templates::body.eq(&template.body),
             response_templates::position.eq(template.position),
-            response_templates::updated_at.eq(diesel::dsl::now),
+            response_templates::updated_at.eq(at),
         ))
         .returning(Template::as_returning())
         .get_result(conn)

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use steward_backend::clock::ManualClock;
 use steward_backend::config::Config;
 use steward_backend::db::models::{communities, people};
 use steward_backend::{AppState, server};
@@ -31,6 +32,8 @@ pub const PASSWORD: &str = "test-password-123";
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
+    /// The server's clock: it follows the system clock until a test sets or advances it.
+    pub clock: Arc<ManualClock>,
     stop: CancellationToken,
     pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
     pub database_url: String,
@@ -66,11 +69,12 @@ impl TestApp {
         .expect("test config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = server::state(config, CancellationToken::new()).await.expect("state");
+        let clock = ManualClock::new();
+        let state = server::state(config, clock.clone(), CancellationToken::new()).await.expect("state");
         let stop = CancellationToken::new();
         let stopped = stop.clone();
         let server = tokio::spawn(server::serve(listener, state.clone(), async move { stopped.cancelled().await }));
-        TestApp { addr, state, stop, server, database_url, _db: None }
+        TestApp { addr, state, clock, stop, server, database_url, _db: None }
     }
 
     pub fn url(&self) -> String {
@@ -89,7 +93,7 @@ impl TestApp {
 
     /// Creates a community.
     pub async fn community(&self, slug: &str, name: &str) -> i64 {
-        let mut conn = self.state.pool.get().await.expect("conn");
+        let mut conn = self.state.core.pool.get().await.expect("conn");
         communities::insert(&mut conn, slug, name).await.expect("community").id
     }
 
@@ -97,7 +101,7 @@ impl TestApp {
     pub async fn person(&self, email: &str, name: &str, staff_role: Option<StaffRole>) -> i64 {
         static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let hash = HASH.get_or_init(|| steward_backend::auth::hash_password(PASSWORD).expect("hash"));
-        let mut conn = self.state.pool.get().await.expect("conn");
+        let mut conn = self.state.core.pool.get().await.expect("conn");
         people::insert(&mut conn, people::NewPerson { email, display_name: name, password_hash: hash, staff_role })
             .await
             .expect("person")
@@ -106,7 +110,7 @@ impl TestApp {
 
     /// Gives `person` `role` in `community`.
     pub async fn membership(&self, person: i64, community: i64, role: MembershipRole) {
-        let mut conn = self.state.pool.get().await.expect("conn");
+        let mut conn = self.state.core.pool.get().await.expect("conn");
         people::set_membership(&mut conn, person, community, role).await.expect("membership");
     }
 

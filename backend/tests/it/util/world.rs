@@ -133,7 +133,7 @@ impl World {
 
     /// The ticket's current version, read from the database.
     pub async fn version(&self, number: i64) -> i64 {
-        let mut conn = self.app.state.pool.get().await.expect("conn");
+        let mut conn = self.app.state.core.pool.get().await.expect("conn");
         steward_backend::db::models::tickets::find(&mut conn, number).await.expect("query").expect("ticket").version
     }
 

@@ -1,0 +1,320 @@
+//! Ticket use cases: file a request, reply or write an internal note, take a lifecycle step,
+//! change the fields support sets, and answer the satisfaction survey.
+//!
+//! Every change checks the version the caller saw, applies the change and appends its event in
+//! one transaction, so the audit trail never misses a change and two people never overwrite
+//! each other. Support's first public message on a ticket, by whatever path it is posted (a
+//! reply, or the reason given with a step), is its acknowledgement (seeds 001, 002).
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use steward_domain::TicketState;
+use steward_domain::authz::{self, Filing, Principal};
+use steward_domain::conversation::Visibility;
+use steward_domain::fields::FieldsEdit;
+use steward_domain::intake::{self, RequestDraft};
+use steward_domain::lifecycle::{self, Action};
+
+use super::{Actor, Core};
+use crate::db::models::comments::{self, Comment};
+use crate::db::models::surveys::{self, Survey};
+use crate::db::models::tickets::{self, Change, Ticket};
+use crate::db::models::{communities, forms, people, triage as triage_rows};
+use crate::error::{AppError, AppResult};
+use crate::events::{self, FieldChange, TicketChange};
+
+/// A new request: the community it is for, and what the requester wrote.
+#[derive(Clone, Debug)]
+pub struct NewRequest {
+    pub community_id: i64,
+    pub draft: RequestDraft,
+}
+
+/// A message for a ticket's conversation.
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    pub number: i64,
+    /// Checked by [`steward_domain::conversation::message_body`].
+    pub body: String,
+    pub visibility: Visibility,
+}
+
+/// A lifecycle step on a ticket at the version the caller saw.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub number: i64,
+    pub expected_version: i64,
+    pub action: Action,
+    /// Checked by [`steward_domain::conversation::step_reason`]; kept on the ticket as a public
+    /// reply.
+    pub reason: Option<String>,
+}
+
+/// An edit of the fields support sets, on a ticket at the version the caller saw.
+#[derive(Clone, Debug)]
+pub struct FieldsUpdate {
+    pub number: i64,
+    pub expected_version: i64,
+    pub edit: FieldsEdit,
+}
+
+/// An answer to a ticket's satisfaction survey.
+#[derive(Clone, Debug)]
+pub struct SurveyAnswer {
+    pub number: i64,
+    /// 1 (very poor) to 5 (excellent).
+    pub rating: i16,
+    pub comment: String,
+}
+
+/// Whether `actor` passes `rule`: a person by their roles; Steward itself always (its automatic
+/// actions are the support team's).
+pub(crate) fn may(actor: Actor<'_>, rule: impl FnOnce(&Principal) -> bool) -> bool {
+    match actor {
+        Actor::Person(who) => rule(who),
+        Actor::Steward => true,
+    }
+}
+
+/// The ticket, if `actor` may see it; NotFound whether it is missing or hidden.
+pub(crate) async fn visible_ticket(conn: &mut AsyncPgConnection, actor: Actor<'_>, number: i64) -> AppResult<Ticket> {
+    match tickets::find(conn, number).await? {
+        Some(ticket) if may(actor, |who| authz::can_view_ticket(who, &ticket.facts())) => Ok(ticket),
+        _ => Err(AppError::NotFound("ticket")),
+    }
+}
+
+/// StaleVersion unless the ticket is still at the version the caller saw.
+pub(crate) fn check_version(ticket: &Ticket, expected_version: i64) -> AppResult<()> {
+    if ticket.version == expected_version { Ok(()) } else { Err(AppError::StaleVersion { current: ticket.version }) }
+}
+
+/// What a person who may not take `action` is told.
+fn refusal_for(action: Action) -> &'static str {
+    match action {
+        Action::Approve | Action::Decline => {
+            "Only a representative of the ticket's community can approve or decline its requests."
+        }
+        Action::Triage | Action::Start | Action::WaitOnRequester | Action::Resolve => {
+            "Only the support team can do that."
+        }
+        Action::Close => {
+            "Only the requester or a representative can confirm a resolved ticket; only the support team can close it otherwise."
+        }
+        Action::Reopen => {
+            "Only the requester, a representative of the community or the support team can reopen a ticket."
+        }
+    }
+}
+
+/// Files a request for `requester`: checked against the forms as they apply now, waiting for a
+/// representative's approval when a member files it.
+pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> AppResult<Ticket> {
+    let filing = authz::filing(requester, request.community_id)
+        .ok_or_else(|| AppError::invalid("community_id", "Choose one of your own communities."))?;
+    let state = lifecycle::initial_state(matches!(filing, Filing::NeedsApproval));
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    // The forms as they apply now (an admin may have edited them).
+    let current_forms = forms::all(&mut conn).await?;
+    let checked = intake::check_with(request.draft, |request_type| {
+        current_forms
+            .iter()
+            .find(|f| f.request_type == request_type)
+            .cloned()
+            .unwrap_or_else(|| intake::form_for(request_type).spec())
+    })?;
+    if communities::find(&mut conn, request.community_id).await?.is_none() {
+        return Err(AppError::invalid("community_id", "There is no such community."));
+    }
+    let requester_id = requester.person_id;
+    let ticket = conn
+        .transaction(async |conn| {
+            let ticket = tickets::insert(conn, request.community_id, requester_id, state, &checked, now).await?;
+            events::record(conn, &ticket, Some(requester_id), TicketChange::Created, now).await?;
+            Ok::<_, AppError>(ticket)
+        })
+        .await?;
+    core.live.committed();
+    tracing::info!(number = ticket.number, person_id = requester_id, state = ticket.state.as_str(), "ticket filed");
+    Ok(ticket)
+}
+
+/// Adds `body` to the conversation of `ticket` by `author`, records it, and makes support's
+/// first public message the acknowledgement. Every path that posts a message comes here.
+async fn post_message(
+    conn: &AsyncPgConnection,
+    author: &Principal,
+    ticket: &Ticket,
+    body: &str,
+    visibility: Visibility,
+    now: DateTime<Utc>,
+) -> AppResult<Comment> {
+    let internal = visibility == Visibility::Internal;
+    let comment = comments::insert(conn, ticket.number, author.person_id, body, internal, now).await?;
+    let commented = TicketChange::Commented { comment_id: comment.id, internal };
+    events::record(conn, ticket, Some(author.person_id), commented, now).await?;
+    if !internal && author.is_staff() {
+        triage_rows::mark_acknowledged(conn, ticket.number, now).await?;
+    }
+    Ok(comment)
+}
+
+/// Posts a reply or an internal note by `author`. An answer from the requester's side moves a
+/// ticket that was waiting on them back to Open.
+pub async fn reply(core: &Core, author: &Principal, message: NewMessage) -> AppResult<Comment> {
+    let internal = message.visibility == Visibility::Internal;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let comment = conn
+        .transaction(async |conn| {
+            let ticket = visible_ticket(conn, Actor::Person(author), message.number).await?;
+            if internal && !authz::can_manage_tickets(author) {
+                return Err(AppError::PermissionDenied("Only the support team can write internal notes."));
+            }
+            if !authz::can_reply(author, &ticket.facts()) {
+                return Err(AppError::NotFound("ticket"));
+            }
+            let comment = post_message(conn, author, &ticket, &message.body, message.visibility, now).await?;
+            let answered_by_requester =
+                !internal && !author.is_staff() && authz::is_requester_side(author, &ticket.facts());
+            let after = lifecycle::after_requester_reply(ticket.state);
+            if answered_by_requester && after != ticket.state {
+                let change = Change { state: Some(after), ..Change::default() };
+                let moved = tickets::apply(conn, ticket.number, ticket.version, &change, now).await?;
+                let replied = TicketChange::RequesterReplied { from: ticket.state };
+                events::record(conn, &moved, Some(author.person_id), replied, now).await?;
+            } else {
+                tickets::touch(conn, ticket.number, now).await?;
+            }
+            Ok::<_, AppError>(comment)
+        })
+        .await?;
+    core.live.committed();
+    Ok(comment)
+}
+
+/// Takes a lifecycle step on `ticket` (read in this transaction at the version the caller saw)
+/// if the rules allow it: the new state (at `rank` in its column, or at the bottom), its event,
+/// and the reason as a public reply. Steps on the ticket page and moves on the board both come
+/// here.
+pub(crate) async fn take_step(
+    conn: &AsyncPgConnection,
+    actor: Actor<'_>,
+    ticket: &Ticket,
+    action: Action,
+    reason: Option<&str>,
+    rank: Option<f64>,
+    now: DateTime<Utc>,
+) -> AppResult<Ticket> {
+    if !may(actor, |who| authz::can_take_action(who, &ticket.facts(), action)) {
+        return Err(AppError::PermissionDenied(refusal_for(action)));
+    }
+    let to = lifecycle::next_state(ticket.state, action)?;
+    lifecycle::check_release(action, ticket.request_type, ticket.released_in.as_deref())?;
+    let change = Change { state: Some(to), rank, ..Change::default() };
+    // The change and its event go out together (pipelined); if the change is refused, the
+    // transaction rolls the event back with it.
+    let after = Ticket { state: to, ..ticket.clone() };
+    let transition = TicketChange::Transitioned { action, from: ticket.state, reason };
+    let (moved, _) = futures_util::try_join!(
+        tickets::apply(conn, ticket.number, ticket.version, &change, now),
+        events::record(conn, &after, actor.person_id(), transition, now),
+    )?;
+    if to == TicketState::Resolved {
+        // Resolving asks the requester's side how it went (seed 001).
+        surveys::request(conn, moved.number, now).await?;
+    }
+    if let Some(reason) = reason {
+        let author = actor.person().ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("Steward itself gave a reason, which needs an author"))
+        })?;
+        post_message(conn, author, &moved, reason, Visibility::Public, now).await?;
+    }
+    Ok(moved)
+}
+
+/// Takes a lifecycle step on a ticket.
+pub async fn transition(core: &Core, actor: Actor<'_>, step: Step) -> AppResult<Ticket> {
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let ticket = conn
+        .transaction(async |conn| {
+            let ticket = visible_ticket(conn, actor, step.number).await?;
+            check_version(&ticket, step.expected_version)?;
+            take_step(conn, actor, &ticket, step.action, step.reason.as_deref(), None, now).await
+        })
+        .await?;
+    core.live.committed();
+    tracing::info!(
+        number = ticket.number,
+        person_id = actor.person_id(),
+        state = ticket.state.as_str(),
+        "ticket moved"
+    );
+    Ok(ticket)
+}
+
+/// Changes the fields support sets (the domain's rule decides what an edit leaves), recording
+/// every changed field in one event. Only the support team may; that is checked before the
+/// assignee is looked up, so nobody else learns who is on the team.
+pub async fn update(core: &Core, actor: Actor<'_>, update: FieldsUpdate) -> AppResult<Ticket> {
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let ticket = conn
+        .transaction(async |conn| {
+            let ticket = visible_ticket(conn, actor, update.number).await?;
+            if !may(actor, authz::can_manage_tickets) {
+                return Err(AppError::PermissionDenied(
+                    "Only the support team can change a ticket's assignee, priority or type.",
+                ));
+            }
+            check_version(&ticket, update.expected_version)?;
+            if let Some(Some(id)) = update.edit.assignee_id.filter(|a| *a != ticket.assignee_id) {
+                let staff = people::find(conn, id).await?.is_some_and(|person| person.staff_role.is_some());
+                if !staff {
+                    return Err(AppError::invalid("assignee_id", "Assign the ticket to someone on the support team."));
+                }
+            }
+            let before = ticket.fields();
+            let after = before.edited(&update.edit)?;
+            let changed = before.changes_to(&after);
+            if changed.is_empty() {
+                return Ok::<_, AppError>(ticket);
+            }
+            let updated = tickets::apply(conn, ticket.number, ticket.version, &Change::to_fields(&after), now).await?;
+            let fields = changed.into_iter().map(FieldChange::from).collect();
+            events::record(conn, &updated, actor.person_id(), TicketChange::Updated { fields }, now).await?;
+            Ok(updated)
+        })
+        .await?;
+    core.live.committed();
+    Ok(ticket)
+}
+
+/// Records the requester's side's answer to the satisfaction survey, once.
+pub async fn answer_survey(core: &Core, who: &Principal, answer: SurveyAnswer) -> AppResult<(Ticket, Survey)> {
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let answered = conn
+        .transaction(async |conn| {
+            let ticket = visible_ticket(conn, Actor::Person(who), answer.number).await?;
+            if !authz::can_answer_survey(who, &ticket.facts()) {
+                return Err(AppError::PermissionDenied(
+                    "Only the requester or a representative of the community answers the survey.",
+                ));
+            }
+            let answered = surveys::answer(conn, ticket.number, who.person_id, answer.rating, &answer.comment, now)
+                .await?
+                .ok_or(AppError::NothingToAnswer(
+                    "There is no open survey on this ticket: it was answered already, or the ticket was never resolved.",
+                ))?;
+            tickets::touch(conn, ticket.number, now).await?;
+            let event = TicketChange::SurveyAnswered { rating: answer.rating };
+            events::record(conn, &ticket, Some(who.person_id), event, now).await?;
+            Ok::<_, AppError>((ticket, answered))
+        })
+        .await?;
+    core.live.committed();
+    Ok(answered)
+}
