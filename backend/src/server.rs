@@ -6,6 +6,7 @@
 //! Layers on the gRPC routes, outermost first: the browser guard (same-origin gRPC calls
 //! only), gRPC-web translation, then authentication (session cookie -> caller).
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,7 +22,9 @@ use steward_proto::v1::ticket_service_server::TicketServiceServer;
 use steward_proto::v1::triage_service_server::TriageServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tonic::server::NamedService;
 use tonic::service::Routes;
+use tower::Service;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -39,23 +42,29 @@ use crate::services::triage::TriageApi;
 use crate::usecases::Core;
 use crate::{AppState, auth, db};
 
-/// The Steward services' names, as health and reflection report them.
-pub const SERVICE_NAMES: &[&str] = &[
-    "steward.v1.AuthService",
-    "steward.v1.BoardService",
-    "steward.v1.DirectoryService",
-    "steward.v1.IntakeService",
-    "steward.v1.LiveService",
-    "steward.v1.TicketService",
-];
+/// The services this process serves, each added to the routes and named for health in one
+/// step: health reports exactly what is served.
+struct Served {
+    routes: Routes,
+    names: Vec<&'static str>,
+}
+
+impl Served {
+    fn add<S>(mut self, service: S) -> Self
+    where
+        S: Service<http::Request<tonic::body::Body>, Error = Infallible> + NamedService + Clone + Send + Sync + 'static,
+        S::Response: axum::response::IntoResponse,
+        S::Future: Send + 'static,
+    {
+        self.names.push(S::NAME);
+        self.routes = self.routes.add_service(service);
+        self
+    }
+}
 
 /// Builds the whole application for `state`.
 pub async fn app(state: AppState) -> anyhow::Result<Router> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    for name in SERVICE_NAMES {
-        health_reporter.set_service_status(*name, tonic_health::ServingStatus::Serving).await;
-    }
-    health_reporter.set_service_status("", tonic_health::ServingStatus::Serving).await;
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(steward_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -65,17 +74,22 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
-    let grpc = Routes::new(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
-        .add_service(AuthServiceServer::new(AuthApi { state: state.clone() }))
-        .add_service(BoardServiceServer::new(BoardApi { state: state.clone() }))
-        .add_service(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }))
-        .add_service(IntakeServiceServer::new(IntakeApi { state: state.clone() }))
-        .add_service(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }))
-        .add_service(LiveServiceServer::new(LiveApi { state: state.clone() }))
-        .add_service(TicketServiceServer::new(TicketApi { state: state.clone() }))
-        .add_service(TriageServiceServer::new(TriageApi { state: state.clone() }))
+    let served = Served { routes: Routes::new(health_service), names: Vec::new() }
+        .add(reflection_v1)
+        .add(reflection_v1alpha)
+        .add(AuthServiceServer::new(AuthApi { state: state.clone() }))
+        .add(BoardServiceServer::new(BoardApi { state: state.clone() }))
+        .add(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }))
+        .add(IntakeServiceServer::new(IntakeApi { state: state.clone() }))
+        .add(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }))
+        .add(LiveServiceServer::new(LiveApi { state: state.clone() }))
+        .add(TicketServiceServer::new(TicketApi { state: state.clone() }))
+        .add(TriageServiceServer::new(TriageApi { state: state.clone() }));
+    for name in served.names.iter().copied().chain([""]) {
+        health_reporter.set_service_status(name, tonic_health::ServingStatus::Serving).await;
+    }
+    let grpc = served
+        .routes
         .prepare()
         .into_axum_router()
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))

@@ -180,3 +180,27 @@ async fn graceful_shutdown_stops_the_server() {
     let finished = tokio::time::timeout(Duration::from_secs(10), &mut app.server).await;
     assert!(matches!(finished, Ok(Ok(Ok(())))), "the server stops within 10 s: {finished:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_wrong_passwords_get_no_more_tries_than_the_limit_and_the_window_moves_on() {
+    let app = app_with_person().await;
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let mut client = app.anonymous().await;
+        attempts
+            .spawn(async move { client.sign_in("rita@aurora.example", "wrong-password").await.unwrap_err().code() });
+    }
+    let mut codes = Vec::new();
+    while let Some(code) = attempts.join_next().await {
+        codes.push(code.expect("attempt"));
+    }
+    let checked = codes.iter().filter(|c| **c == Code::Unauthenticated).count();
+    let refused = codes.iter().filter(|c| **c == Code::ResourceExhausted).count();
+    assert_eq!((checked, refused), (5, 7), "only five attempts may check a password: {codes:?}");
+
+    let mut client = app.anonymous().await;
+    let locked = client.sign_in("rita@aurora.example", PASSWORD).await.unwrap_err();
+    assert_eq!(locked.code(), Code::ResourceExhausted);
+    app.clock.advance(chrono::Duration::minutes(16));
+    client.sign_in("rita@aurora.example", PASSWORD).await.expect("the window has moved on");
+}

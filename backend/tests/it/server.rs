@@ -75,3 +75,33 @@ async fn reflection_lists_every_service_and_describes_them() {
     };
     assert!(!files.file_descriptor_proto.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_service_reflection_lists_is_reported_serving_by_health() {
+    let app = TestApp::spawn().await;
+    let channel = Channel::from_shared(app.url()).expect("url").connect().await.expect("connect");
+    let mut reflection = ServerReflectionClient::new(channel.clone());
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses =
+        reflection.server_reflection_info(tokio_stream::iter([request])).await.expect("reflection").into_inner();
+    let listed = responses.message().await.expect("answer").expect("an answer");
+    let Some(MessageResponse::ListServicesResponse(list)) = listed.message_response else {
+        panic!("expected a service list, got {listed:?}");
+    };
+    let steward: Vec<String> =
+        list.service.into_iter().map(|s| s.name).filter(|name| name.starts_with("steward.")).collect();
+    assert!(steward.len() >= 8, "reflection lists {steward:?}");
+    let mut health = HealthClient::new(channel);
+    for service in steward {
+        let status = health
+            .check(HealthCheckRequest { service: service.clone() })
+            .await
+            .unwrap_or_else(|e| panic!("health of {service}: {e}"))
+            .into_inner()
+            .status;
+        assert_eq!(status, ServingStatus::Serving as i32, "{service}");
+    }
+}

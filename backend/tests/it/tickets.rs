@@ -441,3 +441,21 @@ async fn lists_filter_search_and_page_through_every_ticket_once() {
     expected.reverse();
     assert_eq!(seen, expected, "newest first, each once");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn who_is_on_the_support_team_is_not_revealed_to_a_caller_who_may_not_assign() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+    // The representative sees the ticket; whichever person they name, the answer is the same
+    // refusal, so it says nothing about who is staff.
+    for assignee in [desk.member_id, desk.steward_id, 999_999] {
+        let request = pb::UpdateTicketRequest {
+            number: ticket.number,
+            expected_version: ticket.version,
+            assignee_id: Some(assignee),
+            ..Default::default()
+        };
+        let refused = desk.rep.tickets.clone().update_ticket(request).await.unwrap_err();
+        assert_eq!(refused.code(), Code::PermissionDenied, "assignee {assignee}: {refused:?}");
+    }
+}

@@ -693,3 +693,31 @@ async fn an_admins_edit_of_a_form_is_what_the_server_enforces() {
     let stale = desk.rita.tickets.clone().create_ticket(request).await.expect_err("no such question any more");
     assert_eq!(field_of(&stale), "answers.hub");
 }
+
+#[tokio::test]
+async fn turning_an_assigned_ticket_into_a_workshop_unassigns_it_and_says_so() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Workshop for new students").await;
+    let staff = desk.sam.directory.clone().list_staff(pb::ListStaffRequest {}).await.expect("staff").into_inner().staff;
+    let sam_id = staff.iter().find(|p| p.display_name == "Sam Steward").expect("sam").id;
+    let assigned = update(&desk.sam, ticket.number, Some(sam_id), None).await.expect("assign").into_inner();
+    assert_eq!(assigned.ticket.expect("ticket").assignee.map(|a| a.id), Some(sam_id));
+
+    set_type(&desk.sam, ticket.number, pb::RequestType::WorkshopRequest).await;
+    let workshop = get(&desk.rita, ticket.number).await.ticket.expect("ticket");
+    assert_eq!(workshop.request_type, pb::RequestType::WorkshopRequest as i32);
+    assert_eq!(workshop.assignee, None, "a workshop is scheduled, not assigned, whatever the order of the edits");
+    let events = desk
+        .rita
+        .tickets
+        .clone()
+        .list_ticket_events(pb::ListTicketEventsRequest { number: ticket.number })
+        .await
+        .expect("events")
+        .into_inner()
+        .events;
+    assert_eq!(
+        events.last().map(|e| e.summary.as_str()),
+        Some("changed the assignee to nobody, the type to Workshop request")
+    );
+}
