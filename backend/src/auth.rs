@@ -1,5 +1,5 @@
-//! Who is calling. Passwords are hashed with argon2id (OWASP's minimum parameters); a session
-//! is a random token in an HttpOnly, SameSite=Strict cookie, stored only as its SHA-256 hash.
+//! Who is calling: a session is a random token ([`crate::credentials`]) in an HttpOnly,
+//! SameSite=Strict cookie.
 //! The [`authenticate`] layer turns the cookie into a [`Caller`] in the request's extensions
 //! before any handler runs; handlers then ask [`steward_domain::authz`] what that caller may do.
 //!
@@ -9,26 +9,20 @@
 
 use std::net::SocketAddr;
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cookie::{Cookie, SameSite};
 use http::{HeaderMap, Request, StatusCode, header};
-use sha2::{Digest, Sha256};
+use url::Url;
 
-use steward_domain::authz::Principal;
+use steward_domain::facts::Principal;
 
 use crate::AppState;
+use crate::credentials::token_hash;
 use crate::db::models::sessions;
-use crate::error::{AppError, AppResult};
-
-/// What a caller without a valid session is told.
-pub const NOT_SIGNED_IN: &str = "You are not signed in, or your session has expired. Sign in to continue.";
+use crate::error::{AppError, AppResult, NOT_SIGNED_IN};
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "steward_session";
@@ -57,58 +51,18 @@ pub fn caller<T>(request: &tonic::Request<T>) -> AppResult<Caller> {
     })
 }
 
-fn argon2() -> Argon2<'static> {
-    // OWASP password storage cheat sheet, argon2id minimum: m = 19 MiB, t = 2, p = 1.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// Hashes a password (slow on purpose: run it off the async threads).
-pub fn hash_password(password: &str) -> AppResult<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| AppError::internal(anyhow::anyhow!("hashing a password failed: {e}")))
-}
-
-/// Whether `password` matches `hash`.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
-}
-
-/// The shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 12;
-
-/// Checks a new password's strength; the error names the field `password`.
-pub fn check_new_password(password: &str) -> AppResult<()> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::invalid("password", format!("Use at least {MIN_PASSWORD_CHARS} characters.")));
-    }
-    if password.len() > 1024 {
-        return Err(AppError::invalid("password", "Use at most 1024 characters."));
-    }
-    Ok(())
-}
-
-/// A new random session token (256 bits) and the hash to store.
-pub fn new_session_token() -> (String, Vec<u8>) {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = token_hash(&token);
-    (token, hash)
-}
-
-/// The stored form of a session token.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
-/// The `Set-Cookie` value that starts a session.
+/// The `Set-Cookie` value that starts a session: HttpOnly, SameSite=Strict, for the whole
+/// site, and Secure when Steward is served over https.
 pub fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}")
+    let max_age = cookie::time::Duration::seconds(i64::try_from(max_age_secs).unwrap_or(i64::MAX));
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .max_age(max_age)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .build()
+        .to_string()
 }
 
 /// The `Set-Cookie` value that ends a session.
@@ -122,10 +76,10 @@ pub fn session_token_from(headers: &HeaderMap) -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
-        .map(|(_, value)| value.to_owned())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == SESSION_COOKIE && !cookie.value().is_empty())
+        .map(|cookie| cookie.value().to_owned())
 }
 
 /// Layer: resolves the session cookie into a [`Caller`] for the handlers.
@@ -178,16 +132,20 @@ pub async fn guard_browser_requests(State(state): State<AppState>, request: Requ
     next.run(request).await
 }
 
-/// Whether a browser request from `origin` may run: it must equal the configured public
-/// origin, or, when none is configured, name the same host the request was sent to.
+/// Whether a browser request from `origin` may run: it must be the configured public origin,
+/// or, when none is configured, an http(s) origin naming the host the request was sent to.
+/// Origins are compared as URLs (scheme, host and port; default ports and case do not matter).
 pub fn origin_allowed(origin: &str, public_origin: Option<&str>, host: Option<&str>) -> bool {
-    let origin = origin.to_ascii_lowercase();
+    let Ok(origin) = Url::parse(origin) else { return false };
+    if !matches!(origin.scheme(), "http" | "https") || origin.host().is_none() {
+        return false;
+    }
     match public_origin {
-        Some(public) => origin == public,
-        None => {
-            let origin_host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
-            matches!((origin_host, host), (Some(origin_host), Some(host)) if origin_host == host.to_ascii_lowercase())
-        }
+        Some(public) => Url::parse(public).is_ok_and(|public| public.origin() == origin.origin()),
+        None => host.is_some_and(|host| {
+            Url::parse(&format!("{}://{host}", origin.scheme()))
+                .is_ok_and(|sent_to| sent_to.origin() == origin.origin())
+        }),
     }
 }
 
@@ -196,45 +154,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_verify_only_against_their_own_hash() {
-        let hash = hash_password("correct horse battery").unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(verify_password("correct horse battery", &hash));
-        assert!(!verify_password("correct horse batterY", &hash));
-        assert!(!verify_password("correct horse battery", "not a hash"));
-    }
-
-    #[test]
-    fn short_passwords_are_refused_naming_the_field() {
-        match check_new_password("short") {
-            Err(AppError::InvalidArgument(field)) => assert_eq!(field.field, "password"),
-            other => panic!("{other:?}"),
-        }
-        assert!(check_new_password("twelve chars").is_ok());
-    }
-
-    #[test]
-    fn session_tokens_are_random_and_stored_hashed() {
-        let (a, hash_a) = new_session_token();
-        let (b, _) = new_session_token();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 43);
-        assert_eq!(hash_a, token_hash(&a));
-        assert_ne!(hash_a, a.as_bytes());
-    }
-
-    #[test]
     fn the_cookie_is_http_only_and_strict() {
-        let cookie = session_cookie("abc", 3600, false);
-        assert_eq!(cookie, "steward_session=abc; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict");
-        assert!(session_cookie("abc", 3600, true).ends_with("; Secure"));
-        assert!(cleared_session_cookie(false).starts_with("steward_session=; Path=/; Max-Age=0"));
+        let cookie = Cookie::parse(session_cookie("abc", 3600, false)).expect("a cookie");
+        assert_eq!((cookie.name(), cookie.value(), cookie.path()), ("steward_session", "abc", Some("/")));
+        assert_eq!(cookie.max_age(), Some(cookie::time::Duration::seconds(3600)));
+        assert_eq!(
+            (cookie.http_only(), cookie.same_site(), cookie.secure()),
+            (Some(true), Some(SameSite::Strict), None)
+        );
+        assert_eq!(Cookie::parse(session_cookie("abc", 3600, true)).expect("a cookie").secure(), Some(true));
+        let cleared = Cookie::parse(cleared_session_cookie(false)).expect("a cookie");
+        assert_eq!((cleared.value(), cleared.max_age()), ("", Some(cookie::time::Duration::ZERO)));
     }
 
     #[test]
     fn the_token_is_found_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.append(header::COOKIE, "theme=dark; steward_session=tok123; lang=en".parse().unwrap());
+        headers.append(header::COOKIE, "theme=dark;steward_session=tok123;  lang=en".parse().unwrap());
         assert_eq!(session_token_from(&headers).as_deref(), Some("tok123"));
         let mut empty = HeaderMap::new();
         empty.append(header::COOKIE, "steward_session=".parse().unwrap());
@@ -256,5 +192,15 @@ mod tests {
             Some("https://support.example.org"),
             Some("support.example.org")
         ));
+    }
+
+    #[test]
+    fn origins_compare_as_urls_not_as_text() {
+        assert!(origin_allowed("HTTP://LOCALHOST:8080", None, Some("localhost:8080")), "case does not matter");
+        assert!(origin_allowed("https://support.example.org:443", Some("https://support.example.org/"), None));
+        assert!(!origin_allowed("http://127.0.0.1:8080.evil.example", None, Some("127.0.0.1:8080")));
+        assert!(!origin_allowed("http://127.0.0.1:9090", None, Some("127.0.0.1:8080")), "another port");
+        assert!(!origin_allowed("file://", None, Some("127.0.0.1:8080")));
+        assert!(!origin_allowed("http://127.0.0.1:8080", None, None), "no host to compare with");
     }
 }

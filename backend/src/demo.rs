@@ -7,8 +7,8 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use steward_domain::authz::Principal;
 use steward_domain::conversation::Visibility;
+use steward_domain::facts::Principal;
 use steward_domain::fields::FieldsEdit;
 use steward_domain::intake::RequestDraft;
 use steward_domain::lifecycle::Action;
@@ -18,7 +18,7 @@ use crate::db::models::{communities, people, support_policy, tickets, triage};
 use crate::error::{AppError, AppResult};
 use crate::usecases::tickets::{FieldsUpdate, NewMessage, NewRequest, Step};
 use crate::usecases::{self, Actor, Core};
-use crate::{auth, db, db::schema};
+use crate::{credentials, db, db::schema};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
@@ -212,7 +212,7 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
     let core = Core::for_command(db::pool(database_url, 2)?);
     let mut conn = core.pool.get().await?;
     let mut loaded = Loaded::default();
-    let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD)).await??;
+    let hash = tokio::task::spawn_blocking(|| credentials::hash_password(DEMO_PASSWORD)).await??;
     for (email, name, staff_role) in PEOPLE {
         if people::find_by_email(&mut conn, email).await?.is_none() {
             people::insert(

@@ -20,6 +20,9 @@ pub const REASON_STALE_VERSION: &str = "STALE_VERSION";
 /// The `google.rpc.ErrorInfo` domain of Steward's reasons.
 pub const ERROR_DOMAIN: &str = "steward.v1";
 
+/// What a caller without a valid session is told.
+pub const NOT_SIGNED_IN: &str = "You are not signed in, or your session has expired. Sign in to continue.";
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// A request field is missing or wrong.

@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod convert;
+pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod error;

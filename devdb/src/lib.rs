@@ -28,6 +28,9 @@ pub struct Cluster {
     data_dir: PathBuf,
     socket_dir: PathBuf,
     bin_dir: PathBuf,
+    /// Whether this handle started it (rather than finding it running, say for `cargo xtask
+    /// dev` in another terminal).
+    started_here: bool,
 }
 
 impl Cluster {
@@ -39,7 +42,7 @@ impl Cluster {
         let data_dir = usable_data_dir(data_dir, as_root)?;
         fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
         let socket_dir = data_dir.join("socket");
-        let cluster = Cluster { socket_dir, data_dir: data_dir.join("data"), bin_dir };
+        let mut cluster = Cluster { socket_dir, data_dir: data_dir.join("data"), bin_dir, started_here: false };
 
         let _lock = Lock::acquire(&data_dir.join("start.lock"))?;
         if as_root {
@@ -50,6 +53,7 @@ impl Cluster {
         }
         if !cluster.is_running(as_root) {
             cluster.pg_ctl_start(as_root)?;
+            cluster.started_here = true;
         }
         cluster.wait_until_accepting(Duration::from_secs(30))?;
         Ok(cluster)
@@ -66,6 +70,12 @@ impl Cluster {
     }
 
     /// Stops the cluster (fast shutdown: open sessions are ended).
+    /// Whether this handle started the cluster (it was not running before).
+    pub fn started_here(&self) -> bool {
+        self.started_here
+    }
+
+    /// Stops the cluster.
     pub fn stop(&self) -> anyhow::Result<()> {
         let as_root = is_root();
         if !self.is_running(as_root) {
@@ -302,9 +312,12 @@ mod tests {
     #[test]
     fn a_cluster_starts_answers_and_is_shared_by_a_second_start() {
         let dir = target_dir().join("devdb-selftest");
+        Cluster::start(&dir).expect("start").stop().expect("stop whatever an earlier run left");
         let cluster = Cluster::start(&dir).expect("start");
+        assert!(cluster.started_here(), "it was stopped, so this start started it");
         let again = Cluster::start(&dir).expect("attach to the running cluster");
         assert_eq!(cluster.url("postgres"), again.url("postgres"));
+        assert!(!again.started_here(), "the second start found it running, so it is not the second's to stop");
         assert!(cluster.socket_dir().join(".s.PGSQL.5432").exists());
         if let Ok(psql) = Command::new("psql").args([&cluster.url("postgres"), "-tAc", "select 40 + 2"]).output() {
             assert_eq!(String::from_utf8_lossy(&psql.stdout).trim(), "42", "{}", String::from_utf8_lossy(&psql.stderr));

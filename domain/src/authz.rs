@@ -18,55 +18,9 @@
 //!   carries confidential tickets, internal notes, form answers or e-mail addresses. Working on a
 //!   ticket (replying, steps, the board, lists, live streams) stays within the rules above.
 
-use crate::RequestType;
+use crate::facts::{Principal, TicketFacts, TicketVisibility};
 use crate::lifecycle::{self, Action, ReleaseMissing};
-use crate::{MembershipRole, StaffRole, TicketState};
-
-/// A signed-in person and their roles, as loaded for this request: the facts about a caller
-/// that every decision below is made over.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Principal {
-    pub person_id: i64,
-    pub display_name: String,
-    pub email: String,
-    pub staff_role: Option<StaffRole>,
-    /// Communities where they are a representative.
-    pub representative_of: Vec<i64>,
-    /// Communities where they are a member (not a representative).
-    pub member_of: Vec<i64>,
-}
-
-/// What the rules need to know about one ticket.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TicketFacts {
-    pub community_id: i64,
-    pub requester_id: i64,
-    pub confidential: bool,
-    pub state: TicketState,
-}
-
-impl Principal {
-    /// A steward or an admin.
-    pub fn is_staff(&self) -> bool {
-        self.staff_role.is_some()
-    }
-
-    /// An admin.
-    pub fn is_admin(&self) -> bool {
-        self.staff_role == Some(StaffRole::Admin)
-    }
-
-    /// The person's role in `community_id`, if they belong to it.
-    pub fn role_in(&self, community_id: i64) -> Option<MembershipRole> {
-        if self.representative_of.contains(&community_id) {
-            Some(MembershipRole::Representative)
-        } else if self.member_of.contains(&community_id) {
-            Some(MembershipRole::Member)
-        } else {
-            None
-        }
-    }
-}
+use crate::{MembershipRole, RequestType, TicketState};
 
 /// Whether `who` may see the ticket at all.
 pub fn can_view_ticket(who: &Principal, ticket: &TicketFacts) -> bool {
@@ -227,36 +181,6 @@ pub fn can_list_staff(who: &Principal) -> bool {
     who.is_staff()
 }
 
-/// The tickets `who` may see, as a filter the database applies to lists. It must agree with
-/// [`can_view_ticket`]; the tests below hold the two together.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TicketVisibility {
-    All,
-    Limited {
-        person_id: i64,
-        /// Every ticket of these communities.
-        all_of: Vec<i64>,
-        /// Public tickets not awaiting approval of these communities.
-        public_of: Vec<i64>,
-    },
-}
-
-impl TicketVisibility {
-    /// Whether the filter lets this ticket through (the same rule the SQL applies).
-    pub fn admits(&self, ticket: &TicketFacts) -> bool {
-        match self {
-            TicketVisibility::All => true,
-            TicketVisibility::Limited { person_id, all_of, public_of } => {
-                ticket.requester_id == *person_id
-                    || all_of.contains(&ticket.community_id)
-                    || (public_of.contains(&ticket.community_id)
-                        && !ticket.confidential
-                        && ticket.state != TicketState::AwaitingApproval)
-            }
-        }
-    }
-}
-
 /// The list filter for `who`.
 pub fn ticket_visibility(who: &Principal) -> TicketVisibility {
     if who.is_staff() {
@@ -285,6 +209,7 @@ pub fn visible_communities(who: &Principal) -> Option<Vec<i64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::StaffRole;
 
     const A: i64 = 1;
     const B: i64 = 2;

@@ -4,6 +4,7 @@
 //! it cannot install something itself.
 
 mod bench;
+mod schema;
 mod steward;
 mod tools;
 
@@ -20,7 +21,9 @@ commands:
   dev                 build everything and serve Steward with demo data on http://127.0.0.1:8080
                       (STEWARD_ADDR changes the address; DATABASE_URL uses your own PostgreSQL)
   test                run every test: unit, integration (real PostgreSQL) and browser
-  test --no-browser   skip the frontend build and the browser tests (quick local runs)
+  test --no-browser   skip the frontend build and the browser tests (quick local runs; the web
+                      app is still linted and its unit tests run)
+  schema              regenerate backend/src/db/schema.rs from the migrations (diesel print-schema)
   bench               measure live delivery, moves per second against pgbench, memory per stream
                       and the frontend's size (prints `name: value` lines)";
 
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         ["test"] => test(true),
         ["test", "--no-browser"] => test(false),
         ["bench"] => bench::bench(),
+        ["schema"] => schema::regenerate(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -109,22 +113,30 @@ impl Database {
         Ok(())
     }
 
+    /// Stops the private cluster if this command started it; one that was already running
+    /// (for `cargo xtask dev`, say) is left running.
     pub(crate) fn stop(&self) {
-        if let Database::Private(cluster) = self {
-            say("stopping the private PostgreSQL cluster");
-            if let Err(error) = cluster.stop() {
-                say(format!("could not stop the private cluster: {error:#}"));
-            }
+        let Database::Private(cluster) = self else { return };
+        if !cluster.started_here() {
+            say("leaving the private PostgreSQL cluster running: it was running before this command started");
+            return;
+        }
+        say("stopping the private PostgreSQL cluster");
+        if let Err(error) = cluster.stop() {
+            say(format!("could not stop the private cluster: {error:#}"));
         }
     }
 }
 
-/// `url` with its database name replaced.
+/// `url` with its database name replaced (its query, such as `?host=/socket`, kept).
 fn with_database(url: &str, database: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let (authority, path_and_query) = rest.split_once('/').unwrap_or((rest, ""));
-    let query = path_and_query.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
-    format!("{scheme}://{authority}/{database}{query}")
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            parsed.set_path(database);
+            parsed.into()
+        }
+        Err(_) => url.to_owned(),
+    }
 }
 
 /// Runs one SQL statement with psql and returns what it printed.
@@ -178,16 +190,53 @@ fn timed(name: &'static str, step: impl FnOnce() -> anyhow::Result<()>) -> Step 
 }
 
 fn test(browser: bool) -> anyhow::Result<ExitCode> {
+    tools::ensure_wasm_target()?;
+    tools::ensure_diesel_cli()?;
     if browser {
         tools::ensure_build_tools()?;
         tools::ensure_browser_tools()?;
     }
+    // The guards first: they are fast and say the most.
+    let mut steps = vec![
+        timed("formatting (cargo fmt --check)", || run(Command::new(env!("CARGO")).args(["fmt", "--all", "--check"]))),
+        timed("lints (cargo clippy -D warnings)", || {
+            run(Command::new(env!("CARGO")).args([
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "steward-frontend",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        }),
+        timed("lints of the web app and domain for wasm32 (clippy)", || {
+            run(Command::new(env!("CARGO")).args([
+                "clippy",
+                "--package",
+                "steward-frontend",
+                "--package",
+                "steward-domain",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        }),
+    ];
     let database = Database::open()?;
-    let mut steps = vec![timed("unit and integration tests (cargo test)", || {
+    steps.push(timed("schema.rs is what the migrations make (diesel print-schema)", || schema::check(&database)));
+    steps.push(timed("unit and integration tests (cargo test)", || {
         run(Command::new(env!("CARGO"))
             .args(["test", "--workspace", "--exclude", "steward-frontend"])
             .env("STEWARD_TEST_DATABASE_URL", database.url("postgres")))
-    })];
+    }));
+    steps.push(timed("web app unit tests (cargo test -p steward-frontend)", || {
+        run(Command::new(env!("CARGO")).args(["test", "--package", "steward-frontend"]))
+    }));
     if browser {
         steps.push(timed("frontend build (trunk build --release)", tools::build_frontend));
         if steps.last().is_some_and(|s| s.outcome.is_ok()) {
@@ -199,10 +248,10 @@ fn test(browser: bool) -> anyhow::Result<ExitCode> {
     let mut failed = 0;
     for step in &steps {
         match &step.outcome {
-            Ok(()) => eprintln!("  ok      {:<45} {:>6.1} s", step.name, step.seconds),
+            Ok(()) => eprintln!("  ok      {:<62} {:>6.1} s", step.name, step.seconds),
             Err(error) => {
                 failed += 1;
-                eprintln!("  FAILED  {:<45} {:>6.1} s  {error:#}", step.name, step.seconds);
+                eprintln!("  FAILED  {:<62} {:>6.1} s  {error:#}", step.name, step.seconds);
             }
         }
     }
@@ -241,4 +290,22 @@ fn browser_tests(database: &Database) -> anyhow::Result<()> {
         say(format!("the server's log is in {}", log.display()));
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_of_a_url_is_replaced_and_the_rest_kept() {
+        assert_eq!(
+            with_database("postgresql://steward@localhost/steward", "e2e"),
+            "postgresql://steward@localhost/e2e"
+        );
+        assert_eq!(
+            with_database("postgresql://u:p@db.example:5433/app?sslmode=require", "e2e"),
+            "postgresql://u:p@db.example:5433/e2e?sslmode=require"
+        );
+        assert_eq!(with_database("postgresql://steward@localhost", "e2e"), "postgresql://steward@localhost/e2e");
+    }
 }

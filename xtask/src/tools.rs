@@ -1,6 +1,7 @@
 //! Installs what the commands need, once: the wasm32 target, Trunk, wasm-bindgen-cli (the
-//! version in Cargo.lock), wasm-opt 132 (npm `binaryen`, into `tools/`), the browser tests'
-//! npm packages, Chromium and PostgreSQL. Each check is cheap when the tool is already there.
+//! version in Cargo.lock), wasm-opt 132 (npm `binaryen`, into `tools/`), diesel_cli (for the
+//! schema check) with Debian's libpq-dev, the browser tests' npm packages, Chromium and
+//! PostgreSQL. Each check is cheap when the tool is already there.
 //! System packages are installed with apt-get when running as root; otherwise the error gives
 //! the exact command to run.
 
@@ -14,6 +15,7 @@ use crate::{root, run, say};
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const DIESEL_CLI_VERSION: &str = "2.3.14";
 
 /// What `dev` and `test` both need.
 pub fn ensure_build_tools() -> anyhow::Result<()> {
@@ -84,13 +86,37 @@ fn ensure_npm() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn ensure_wasm_target() -> anyhow::Result<()> {
+pub fn ensure_wasm_target() -> anyhow::Result<()> {
     let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !installed.lines().any(|line| line.trim() == "wasm32-unknown-unknown") {
         say("installing the Rust target wasm32-unknown-unknown (rustup target add)");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     Ok(())
+}
+
+/// diesel_cli, for `diesel print-schema` (the schema check); it links libpq.
+pub fn ensure_diesel_cli() -> anyhow::Result<()> {
+    let version = output_of("diesel", &["--version"]).unwrap_or_default();
+    if version.contains(DIESEL_CLI_VERSION) {
+        return Ok(());
+    }
+    if output_of("pg_config", &["--includedir"]).is_none() {
+        apt_install("libpq-dev", "diesel_cli links PostgreSQL's client library")?;
+    }
+    say(format!(
+        "installing diesel_cli {DIESEL_CLI_VERSION} for the schema check (cargo install; about 3 minutes, once)"
+    ));
+    run(Command::new(env!("CARGO")).args([
+        "install",
+        "diesel_cli",
+        "--version",
+        DIESEL_CLI_VERSION,
+        "--no-default-features",
+        "--features",
+        "postgres",
+        "--locked",
+    ]))
 }
 
 fn ensure_trunk() -> anyhow::Result<()> {

@@ -1,11 +1,24 @@
-// @generated shape: matches `diesel print-schema` for migrations/ (the generated `search`
-// tsvector column of `tickets` is left out; queries reach it through SQL fragments).
+// @generated automatically by Diesel CLI.
+
+pub mod sql_types {
+    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+
+    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "xid8", schema = "pg_catalog"))]
+    pub struct Xid8;
+}
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Xid8;
+
     access_changes (id) {
         id -> Int8,
         person_id -> Int8,
         at -> Timestamptz,
+        xact_id -> Xid8,
     }
 }
 
@@ -61,6 +74,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    request_form_edits (request_type) {
+        request_type -> Text,
+        description -> Text,
+        confidential_by_default -> Bool,
+        fields -> Jsonb,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    response_templates (key) {
+        key -> Text,
+        name -> Text,
+        body -> Text,
+        position -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    satisfaction_surveys (ticket_number) {
+        ticket_number -> Int8,
+        requested_at -> Timestamptz,
+        rating -> Nullable<Int2>,
+        comment -> Text,
+        answered_by -> Nullable<Int8>,
+        answered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     sessions (token_hash) {
         token_hash -> Bytea,
         person_id -> Int8,
@@ -70,6 +115,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    support_duty (id) {
+        id -> Int8,
+        person_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Date,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    support_policy (id) {
+        id -> Bool,
+        channels -> Text,
+        security_contact -> Text,
+        security_instructions -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Xid8;
+
     ticket_events (id) {
         id -> Int8,
         ticket_number -> Int8,
@@ -79,10 +147,25 @@ diesel::table! {
         internal -> Bool,
         data -> Jsonb,
         at -> Timestamptz,
+        xact_id -> Xid8,
     }
 }
 
 diesel::table! {
+    ticket_links (id) {
+        id -> Int8,
+        ticket_number -> Int8,
+        url -> Text,
+        title -> Text,
+        added_by -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     tickets (number) {
         number -> Int8,
         community_id -> Int8,
@@ -100,23 +183,13 @@ diesel::table! {
         updated_at -> Timestamptz,
         resolved_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
+        search -> Tsvector,
         board_rank -> Float8,
-        priority_flags -> Array<Text>,
+        priority_flags -> Array<Nullable<Text>>,
         acknowledged_at -> Nullable<Timestamptz>,
         timebox_started_at -> Nullable<Timestamptz>,
         released_in -> Nullable<Text>,
         scheduled_for -> Nullable<Date>,
-    }
-}
-
-diesel::table! {
-    ticket_links (id) {
-        id -> Int8,
-        ticket_number -> Int8,
-        url -> Text,
-        title -> Text,
-        added_by -> Int8,
-        created_at -> Timestamptz,
     }
 }
 
@@ -132,26 +205,23 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    response_templates (key) {
-        key -> Text,
-        name -> Text,
-        body -> Text,
-        position -> Int4,
-        updated_at -> Timestamptz,
-    }
-}
-
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
 diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> people (person_id));
+diesel::joinable!(request_form_edits -> people (updated_by));
+diesel::joinable!(satisfaction_surveys -> people (answered_by));
+diesel::joinable!(satisfaction_surveys -> tickets (ticket_number));
 diesel::joinable!(sessions -> people (person_id));
+diesel::joinable!(support_duty -> people (person_id));
+diesel::joinable!(ticket_events -> communities (community_id));
+diesel::joinable!(ticket_events -> people (actor_id));
 diesel::joinable!(ticket_events -> tickets (ticket_number));
-diesel::joinable!(tickets -> communities (community_id));
+diesel::joinable!(ticket_links -> people (added_by));
 diesel::joinable!(ticket_links -> tickets (ticket_number));
-diesel::joinable!(time_entries -> tickets (ticket_number));
+diesel::joinable!(tickets -> communities (community_id));
 diesel::joinable!(time_entries -> people (person_id));
+diesel::joinable!(time_entries -> tickets (ticket_number));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_changes,
@@ -160,52 +230,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     failed_sign_ins,
     memberships,
     people,
+    request_form_edits,
     response_templates,
+    satisfaction_surveys,
     sessions,
+    support_duty,
+    support_policy,
     ticket_events,
     ticket_links,
     tickets,
     time_entries,
 );
-
-diesel::table! {
-    support_policy (id) {
-        id -> Bool,
-        channels -> Text,
-        security_contact -> Text,
-        security_instructions -> Text,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    satisfaction_surveys (ticket_number) {
-        ticket_number -> Int8,
-        requested_at -> Timestamptz,
-        rating -> Nullable<Int2>,
-        comment -> Text,
-        answered_by -> Nullable<Int8>,
-        answered_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    support_duty (id) {
-        id -> Int8,
-        person_id -> Int8,
-        starts_on -> Date,
-        ends_on -> Date,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    request_form_edits (request_type) {
-        request_type -> Text,
-        description -> Text,
-        confidential_by_default -> Bool,
-        fields -> Jsonb,
-        updated_by -> Nullable<Int8>,
-        updated_at -> Timestamptz,
-    }
-}

@@ -10,13 +10,13 @@ use tokio::sync::{Notify, broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::{Position, bus, tailer};
+use crate::convert;
 use crate::db::DbPool;
 use crate::db::models::live::{self as log, LoggedChange};
 use crate::db::models::people::{self, Person};
 use crate::error::AppResult;
 use crate::events;
-use crate::services::convert;
-use steward_domain::authz::TicketFacts;
+use steward_domain::facts::TicketFacts;
 
 /// How many messages the ring keeps for streams that read slower than the tailer writes.
 pub const RING_CAPACITY: usize = 4096;
@@ -132,7 +132,7 @@ pub async fn encode(conn: &mut AsyncPgConnection, changes: Vec<LoggedChange>) ->
             facts: change.card.facts(),
             internal: change.event.internal,
             message: pb::TicketChange {
-                position: Some(change.position.to_pb()),
+                position: Some(convert::position(change.position)),
                 number: change.card.number,
                 kind: change.event.kind.clone(),
                 actor: change.event.actor_id.map(|id| convert::person_ref_or_unknown(id, &names)),

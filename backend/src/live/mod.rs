@@ -47,9 +47,9 @@ pub mod watch;
 
 use std::time::Duration;
 
-use steward_proto::v1 as pb;
-
 pub use hub::{Hub, LiveChange, Published};
+
+pub use crate::db::models::live::Position;
 
 /// How often the tailer reads the log even when no bell rang.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
@@ -58,28 +58,6 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// bus: under a burst of writes, each read and each notification covers many commits. It adds
 /// at most this much to delivery.
 pub const COALESCE: Duration = Duration::from_millis(10);
-
-/// A place in the one total order of changes: `(transaction, event)`, compared in that order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Position {
-    pub transaction: u64,
-    pub event: i64,
-}
-
-impl Position {
-    /// Before every event.
-    pub const ZERO: Position = Position { transaction: 0, event: 0 };
-    /// After every event.
-    pub const MAX: Position = Position { transaction: i64::MAX as u64, event: i64::MAX };
-
-    pub fn to_pb(self) -> pb::LivePosition {
-        pb::LivePosition { transaction: self.transaction, event: self.event }
-    }
-
-    pub fn from_pb(value: &pb::LivePosition) -> Position {
-        Position { transaction: value.transaction, event: value.event }
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -92,6 +70,5 @@ mod tests {
         assert!(p(2, 1) < p(2, 2));
         assert!(Position::ZERO < p(0, 1));
         assert!(p(u32::MAX as u64, i64::MAX - 1) < Position::MAX);
-        assert_eq!(Position::from_pb(&p(7, 3).to_pb()), p(7, 3));
     }
 }

@@ -3,22 +3,24 @@
 //! of subscribing, replaying and forwarding that makes it miss nothing and repeat nothing.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use steward_proto::v1 as pb;
 use steward_proto::v1::watch_response::Message;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
 use tonic::Status;
 
-use super::{LiveChange, Position, Published, hub};
-use crate::AppState;
-use crate::auth::NOT_SIGNED_IN;
+use super::{Hub, LiveChange, Position, Published, hub};
+use crate::clock::Clock;
+use crate::convert;
+use crate::db::DbPool;
 use crate::db::models::{live as log, sessions};
-use crate::error::AppError;
-use crate::services::convert;
+use crate::error::{AppError, NOT_SIGNED_IN};
 use steward_domain::authz;
-use steward_domain::authz::Principal;
+use steward_domain::facts::Principal;
 
 /// A heartbeat goes out when nothing else has for this long.
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
@@ -44,6 +46,16 @@ impl Subscription {
     }
 }
 
+/// What a stream runs with: the database, this process's hub, the clock, and the shutdown
+/// signal that ends every stream.
+#[derive(Clone)]
+pub struct Context {
+    pub pool: DbPool,
+    pub hub: Arc<Hub>,
+    pub clock: Arc<dyn Clock>,
+    pub shutdown: CancellationToken,
+}
+
 /// The watcher and the session their stream was opened with.
 pub struct Watcher {
     pub principal: Principal,
@@ -53,16 +65,16 @@ pub struct Watcher {
 /// Starts a stream for `watcher`; it runs until the client goes away, the session ends or the
 /// server shuts down.
 pub fn start(
-    state: AppState,
+    context: Context,
     watcher: Watcher,
     subscription: Subscription,
     after: Option<Position>,
 ) -> ReceiverStream<Result<pb::WatchResponse, Status>> {
     let (outbox, receiver) = mpsc::channel(OUTBOX);
     // Subscribe before anything else: every event published from here on is in `ring`.
-    let ring = state.core.live.subscribe();
+    let ring = context.hub.subscribe();
     tokio::spawn(async move {
-        let mut stream = Stream { state, watcher, subscription, outbox, sent: Position::ZERO };
+        let mut stream = Stream { context, watcher, subscription, outbox, sent: Position::ZERO };
         if let Err(Ended { status: Some(status) }) = stream.run(ring, after).await {
             let _ = stream.outbox.try_send(Err(status));
         }
@@ -82,7 +94,7 @@ impl From<AppError> for Ended {
 }
 
 struct Stream {
-    state: AppState,
+    context: Context,
     watcher: Watcher,
     subscription: Subscription,
     outbox: mpsc::Sender<Result<pb::WatchResponse, Status>>,
@@ -95,10 +107,10 @@ impl Stream {
         // Everything settled now, whether or not this process's tailer has published it yet:
         // "from now" and "resume" both mean as of this call.
         let settled = {
-            let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
+            let mut conn = self.context.pool.get().await.map_err(AppError::from)?;
             log::head(&mut conn).await?
         };
-        let head = self.state.core.live.head().max(settled);
+        let head = self.context.hub.head().max(settled);
         match after {
             None => self.sent = head,
             Some(after) => {
@@ -106,11 +118,11 @@ impl Stream {
                 self.replay_upto(head).await?;
             }
         }
-        self.send(Message::Live(pb::Live { position: Some(self.sent.to_pb()) })).await?;
+        self.send(Message::Live(pb::Live { position: Some(convert::position(self.sent)) })).await?;
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
         loop {
             tokio::select! {
-                () = self.state.shutdown.cancelled() => return Ok(()),
+                () = self.context.shutdown.cancelled() => return Ok(()),
                 () = self.outbox.closed() => return Ok(()),
                 received = ring.recv() => match received {
                     Ok(Published::Ticket(change)) => {
@@ -124,13 +136,13 @@ impl Stream {
                     Ok(Published::AccessChanged { .. }) => {}
                     Err(broadcast::error::RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "live stream fell behind the ring; replaying from the database");
-                        let head = self.state.core.live.head();
+                        let head = self.context.hub.head();
                         self.replay_upto(head).await?;
                     }
                     Err(broadcast::error::RecvError::Closed) => return Ok(()),
                 },
                 _ = heartbeat.tick() => {
-                    let at = convert::timestamp(self.state.core.now());
+                    let at = convert::timestamp(self.context.clock.now());
                     self.send(Message::Heartbeat(pb::Heartbeat { at: Some(at) })).await?;
                 }
             }
@@ -157,7 +169,7 @@ impl Stream {
         let mut replayed = 0;
         while self.sent < head {
             let page = {
-                let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
+                let mut conn = self.context.pool.get().await.map_err(AppError::from)?;
                 let logged = log::changes_after(&mut conn, self.sent, head, REPLAY_PAGE).await?;
                 hub::encode(&mut conn, logged).await?
             };
@@ -165,7 +177,7 @@ impl Stream {
             replayed += page.len();
             if replayed > REPLAY_LIMIT {
                 self.sent = head;
-                return self.send(Message::Resync(pb::Resync { position: Some(head.to_pb()) })).await;
+                return self.send(Message::Resync(pb::Resync { position: Some(convert::position(head)) })).await;
             }
             for change in &page {
                 self.forward(change).await?;
@@ -180,8 +192,8 @@ impl Stream {
 
     /// Reloads the watcher's roles after an access change; ends the stream if the session is gone.
     async fn reload_access(&mut self) -> Result<(), Ended> {
-        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
-        match sessions::principal_for(&mut conn, &self.watcher.session_hash, self.state.core.now()).await? {
+        let mut conn = self.context.pool.get().await.map_err(AppError::from)?;
+        match sessions::principal_for(&mut conn, &self.watcher.session_hash, self.context.clock.now()).await? {
             Some(principal) => {
                 self.watcher.principal = principal;
                 Ok(())

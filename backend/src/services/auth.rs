@@ -14,9 +14,10 @@ use steward_proto::v1::auth_service_server::AuthService;
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::{Request, Response, Status};
 
-use super::convert;
 use crate::AppState;
 use crate::auth::{self, caller};
+use crate::convert;
+use crate::credentials;
 use crate::db::models::people;
 use crate::db::models::sessions::{self, Attempt};
 use crate::error::{AppError, AppResult};
@@ -30,7 +31,7 @@ const WRONG_CREDENTIALS: &str = "The email or password is not right.";
 /// Verifying against this when the email is unknown takes as long as a real check, so the
 /// answer's timing does not tell which emails exist.
 static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| auth::hash_password("not anyone's password").unwrap_or_default());
+    LazyLock::new(|| credentials::hash_password("not anyone's password").unwrap_or_default());
 
 /// The sign-in service.
 pub struct AuthApi {
@@ -73,7 +74,7 @@ impl AuthApi {
         let found = people::find_by_email(&mut conn, &email).await?;
         let hash = found.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
         let password = request.password;
-        let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        let matches = tokio::task::spawn_blocking(move || credentials::verify_password(&password, &hash))
             .await
             .map_err(AppError::internal)?;
         let person = match found {
@@ -86,7 +87,7 @@ impl AuthApi {
         };
         sessions::clear_failures(&mut conn, &email).await?;
         sessions::prune(&mut conn, now, since).await?;
-        let (token, token_hash) = auth::new_session_token();
+        let (token, token_hash) = credentials::new_session_token();
         let ttl = self.state.config.session_ttl;
         let expires_at = now + Duration::from_std(ttl).map_err(AppError::internal)?;
         sessions::insert(&mut conn, &token_hash, person.id, expires_at).await?;

@@ -4,14 +4,15 @@
 use std::collections::HashMap;
 
 use diesel_async::AsyncPgConnection;
-use steward_domain::authz::{self, Principal};
+use steward_domain::authz;
+use steward_domain::facts::Principal;
 use steward_proto::v1 as pb;
 use steward_proto::v1::board_service_server::BoardService;
 use tonic::{Request, Response, Status};
 
-use super::convert;
 use crate::AppState;
 use crate::auth::caller;
+use crate::convert;
 use crate::db::models::live::Card;
 use crate::db::models::tickets::{self, Ticket};
 use crate::db::models::{communities, people};
@@ -61,7 +62,7 @@ impl BoardApi {
         };
         Ok(pb::GetBoardResponse {
             cards,
-            position: Some(position.to_pb()),
+            position: Some(convert::position(position)),
             can_move: authz::can_arrange_board(who),
             communities: communities.iter().map(convert::community).collect(),
         })

@@ -4,14 +4,14 @@ use steward_proto::v1 as pb;
 use steward_proto::v1::directory_service_server::DirectoryService;
 use tonic::{Request, Response, Status};
 
-use super::convert;
 use crate::AppState;
 use crate::auth::caller;
+use crate::convert;
 use crate::db::models::{communities, people};
 use crate::error::{AppError, AppResult};
 use crate::usecases;
 use steward_domain::authz;
-use steward_domain::authz::Principal;
+use steward_domain::facts::Principal;
 
 /// The directory service.
 pub struct DirectoryApi {

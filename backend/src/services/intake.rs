@@ -6,14 +6,14 @@ use steward_proto::v1 as pb;
 use steward_proto::v1::intake_service_server::IntakeService;
 use tonic::{Request, Response, Status};
 
-use super::convert::{priority_to_pb, request_type_from_pb, request_type_to_pb};
 use crate::AppState;
 use crate::auth::caller;
+use crate::convert::{priority_to_pb, request_type_from_pb, request_type_to_pb};
 use crate::db::models::forms;
 use crate::db::models::support_policy::{self, SupportPolicy};
 use crate::error::{AppError, AppResult};
 use steward_domain::authz;
-use steward_domain::authz::Principal;
+use steward_domain::facts::Principal;
 use steward_domain::intake::{self, FieldKind, FieldSpec, FormSpec, PRIORITY_SCALE};
 
 /// The intake service.

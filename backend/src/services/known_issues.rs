@@ -7,8 +7,8 @@ use steward_proto::v1 as pb;
 use steward_proto::v1::known_issues_service_server::KnownIssuesService;
 use tonic::{Request, Response, Status};
 
-use super::convert;
 use crate::AppState;
+use crate::convert;
 use crate::db::models::known_issues::{self, KnownIssue};
 use crate::db::models::triage;
 use crate::error::{AppError, AppResult};

@@ -8,9 +8,9 @@ use steward_proto::v1::live_service_server::LiveService;
 use tonic::{Request, Response, Status};
 
 use crate::AppState;
-use crate::auth::{NOT_SIGNED_IN, caller};
-use crate::error::AppError;
-use crate::live::Position;
+use crate::auth::caller;
+use crate::convert;
+use crate::error::{AppError, NOT_SIGNED_IN};
 use crate::live::watch::{self, Subscription, Watcher};
 
 /// How many single tickets one stream may watch.
@@ -19,6 +19,18 @@ const MAX_TICKET_NUMBERS: usize = 100;
 /// The live service.
 pub struct LiveApi {
     pub state: AppState,
+}
+
+impl LiveApi {
+    /// What the live streams of this process run with.
+    fn context(&self) -> watch::Context {
+        watch::Context {
+            pool: self.state.core.pool.clone(),
+            hub: self.state.core.live.clone(),
+            clock: self.state.core.clock.clone(),
+            shutdown: self.state.shutdown.clone(),
+        }
+    }
 }
 
 type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::WatchResponse, Status>> + Send>>;
@@ -48,8 +60,8 @@ impl LiveService for LiveApi {
             all_tickets: request.all_tickets,
             ticket_numbers: request.ticket_numbers.into_iter().collect(),
         };
-        let after = request.after.as_ref().map(Position::from_pb);
-        let stream = watch::start(self.state.clone(), Watcher { principal, session_hash }, subscription, after);
+        let after = request.after.as_ref().map(convert::position_from_pb);
+        let stream = watch::start(self.context(), Watcher { principal, session_hash }, subscription, after);
         Ok(Response::new(Box::pin(stream)))
     }
 }

@@ -1,10 +1,10 @@
-//! The gRPC services: thin handlers that decode the request, ask [`steward_domain::authz`], apply the
-//! domain rules, read or write through [`crate::db`], and encode the answer. One file per
-//! service of `steward.v1`; [`convert`] holds the message conversions.
+//! The gRPC services: thin handlers. A change is decoded (checked once, here), made by a use
+//! case ([`crate::usecases`]) and encoded; a read asks [`steward_domain::authz`], reads through
+//! [`crate::db`] and encodes. One file per service of `steward.v1`; [`crate::convert`] holds
+//! the message conversions.
 
 pub mod auth;
 pub mod board;
-pub mod convert;
 pub mod directory;
 pub mod intake;
 pub mod known_issues;
@@ -17,10 +17,10 @@ use std::collections::HashMap;
 use diesel_async::AsyncPgConnection;
 use steward_proto::v1 as pb;
 
+use crate::convert::TicketContext;
 use crate::db::models::tickets::Ticket;
 use crate::db::models::{communities, people};
 use crate::error::AppResult;
-use convert::TicketContext;
 
 /// Encodes tickets, loading the communities and people they name in two queries.
 pub(crate) async fn encode_tickets(conn: &mut AsyncPgConnection, tickets: &[Ticket]) -> AppResult<Vec<pb::Ticket>> {

@@ -5,19 +5,20 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use steward_domain::authz::{self, Principal};
+use steward_domain::authz;
 use steward_domain::conversation::{self, Visibility};
+use steward_domain::facts::Principal;
 use steward_domain::fields::FieldsEdit;
 use steward_domain::intake::RequestDraft;
 use steward_proto::v1 as pb;
 use steward_proto::v1::ticket_service_server::TicketService;
 use tonic::{Request, Response, Status};
 
-use super::convert::{self, TicketContext};
 use super::encode_tickets;
 use super::triage;
 use crate::AppState;
 use crate::auth::caller;
+use crate::convert::{self, TicketContext};
 use crate::db::models::tickets::{self, Filter, PageAfter, Ticket};
 use crate::db::models::{comments, events as event_rows, people, surveys, triage as triage_rows};
 use crate::error::{AppError, AppResult};
@@ -232,7 +233,7 @@ impl TicketApi {
         &self,
         conn: &AsyncPgConnection,
         who: &Principal,
-        facts: &authz::TicketFacts,
+        facts: &steward_domain::facts::TicketFacts,
         survey: surveys::Survey,
     ) -> AppResult<pb::Survey> {
         let answerers: Vec<i64> = survey.answered_by.into_iter().collect();

@@ -16,7 +16,7 @@ pub mod triage;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use steward_domain::authz::Principal;
+use steward_domain::facts::Principal;
 
 use crate::clock::Clock;
 use crate::db::DbPool;

@@ -4,7 +4,7 @@ use steward_domain::StaffRole;
 use steward_domain::intake::looks_like_email;
 
 use super::Core;
-use crate::auth;
+use crate::credentials;
 use crate::db::models::people;
 use crate::error::{AppError, AppResult};
 
@@ -44,10 +44,11 @@ pub async fn create_person(
         return Err(AppError::invalid("email", "Enter an email address such as name@example.org."));
     }
     let display_name = check_name("display_name", display_name)?;
-    auth::check_new_password(password)?;
+    credentials::check_new_password(password)?;
     let password = password.to_owned();
-    let hash =
-        tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(AppError::internal)??;
+    let hash = tokio::task::spawn_blocking(move || credentials::hash_password(&password))
+        .await
+        .map_err(AppError::internal)??;
     let mut conn = core.pool.get().await?;
     people::insert(
         &mut conn,

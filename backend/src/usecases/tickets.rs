@@ -9,8 +9,9 @@
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use steward_domain::TicketState;
-use steward_domain::authz::{self, Filing, Principal};
+use steward_domain::authz::{self, Filing};
 use steward_domain::conversation::Visibility;
+use steward_domain::facts::Principal;
 use steward_domain::fields::FieldsEdit;
 use steward_domain::intake::{self, RequestDraft};
 use steward_domain::lifecycle::{self, Action};

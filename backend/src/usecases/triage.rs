@@ -5,7 +5,8 @@
 
 use chrono::NaiveDate;
 use diesel_async::AsyncConnection;
-use steward_domain::authz::{self, Principal};
+use steward_domain::authz;
+use steward_domain::facts::Principal;
 use steward_domain::{PriorityFlag, TicketState};
 
 use super::tickets::{check_version, visible_ticket};

@@ -14,9 +14,22 @@ use super::tickets::Ticket;
 use super::unknown_value;
 use crate::db::schema::access_changes;
 use crate::error::{AppError, AppResult};
-use crate::live::Position;
-use steward_domain::authz::TicketFacts;
+use steward_domain::facts::TicketFacts;
 use steward_domain::{Priority, RequestType, TicketState};
+
+/// A place in the one total order of changes: `(transaction, event)`, compared in that order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub transaction: u64,
+    pub event: i64,
+}
+
+impl Position {
+    /// Before every event.
+    pub const ZERO: Position = Position { transaction: 0, event: 0 };
+    /// After every event.
+    pub const MAX: Position = Position { transaction: i64::MAX as u64, event: i64::MAX };
+}
 
 /// Rows at or below this transaction are settled: every transaction that could still add one is
 /// above it. Used in every read below.

@@ -9,7 +9,7 @@ use super::communities::Community;
 use super::{is_unique_violation, unknown_value};
 use crate::db::schema::{communities, memberships, people};
 use crate::error::{AppError, AppResult};
-use steward_domain::authz::Principal;
+use steward_domain::facts::Principal;
 use steward_domain::intake::FieldError;
 use steward_domain::{MembershipRole, StaffRole};
 

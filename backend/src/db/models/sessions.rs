@@ -7,7 +7,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use super::unknown_value;
 use crate::db::schema::{failed_sign_ins, memberships, people, sessions};
 use crate::error::AppResult;
-use steward_domain::authz::Principal;
+use steward_domain::facts::Principal;
 use steward_domain::{MembershipRole, StaffRole};
 
 /// Stores a new session.

@@ -10,7 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::unknown_value;
 use crate::db::schema::tickets;
 use crate::error::{AppError, AppResult};
-use steward_domain::authz::{TicketFacts, TicketVisibility};
+use steward_domain::facts::{TicketFacts, TicketVisibility};
 use steward_domain::fields::TicketFields;
 use steward_domain::intake::{Answer, CheckedRequest};
 use steward_domain::{Priority, PriorityFlag, RequestType, TicketState, board};
@@ -35,7 +35,8 @@ struct TicketRow {
     resolved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
     board_rank: f64,
-    priority_flags: Vec<String>,
+    /// Never holds a null (the column's elements are flags), though the array type allows it.
+    priority_flags: Vec<Option<String>>,
     acknowledged_at: Option<DateTime<Utc>>,
     timebox_started_at: Option<DateTime<Utc>>,
     released_in: Option<String>,
@@ -123,7 +124,10 @@ impl TryFrom<TicketRow> for Ticket {
             flags: row
                 .priority_flags
                 .iter()
-                .map(|flag| PriorityFlag::parse(flag).ok_or_else(|| unknown_value("tickets.priority_flags", flag)))
+                .map(|flag| {
+                    let flag = flag.as_deref().unwrap_or("NULL");
+                    PriorityFlag::parse(flag).ok_or_else(|| unknown_value("tickets.priority_flags", flag))
+                })
                 .collect::<AppResult<_>>()?,
             acknowledged_at: row.acknowledged_at,
             timebox_started_at: row.timebox_started_at,
@@ -216,7 +220,7 @@ struct ChangeRow<'a> {
     request_type: Option<&'a str>,
     confidential: Option<bool>,
     board_rank: Option<f64>,
-    priority_flags: Option<Vec<&'a str>>,
+    priority_flags: Option<Vec<Option<&'a str>>>,
     released_in: Option<Option<&'a str>>,
     timebox_started_at: Option<Option<DateTime<Utc>>>,
     scheduled_for: Option<Option<NaiveDate>>,
@@ -244,7 +248,7 @@ pub async fn apply(
         request_type: change.request_type.map(RequestType::as_str),
         confidential: change.confidential,
         board_rank: rank,
-        priority_flags: change.flags.as_ref().map(|flags| flags.iter().map(|f| f.as_str()).collect()),
+        priority_flags: change.flags.as_ref().map(|flags| flags.iter().map(|f| Some(f.as_str())).collect()),
         released_in: change.released_in.as_ref().map(|r| r.as_deref()),
         timebox_started_at: change.timebox_started_at,
         scheduled_for: change.scheduled_for,

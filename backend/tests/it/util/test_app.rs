@@ -100,7 +100,7 @@ impl TestApp {
     /// Creates a person with [`PASSWORD`].
     pub async fn person(&self, email: &str, name: &str, staff_role: Option<StaffRole>) -> i64 {
         static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let hash = HASH.get_or_init(|| steward_backend::auth::hash_password(PASSWORD).expect("hash"));
+        let hash = HASH.get_or_init(|| steward_backend::credentials::hash_password(PASSWORD).expect("hash"));
         let mut conn = self.state.core.pool.get().await.expect("conn");
         people::insert(&mut conn, people::NewPerson { email, display_name: name, password_hash: hash, staff_role })
             .await

@@ -1,4 +1,5 @@
-//! Between protobuf messages and domain values. Decoding a request field that is unset or out
+//! Between protobuf messages and domain values or stored rows, for the services and the live
+//! streams alike. Decoding a request field that is unset or out
 //! of range fails as InvalidArgument naming the field; encoding never fails.
 
 use std::collections::HashMap;
@@ -9,12 +10,22 @@ use steward_proto::v1 as pb;
 
 use crate::db::models::comments::Comment;
 use crate::db::models::communities::Community;
-use crate::db::models::live::Card;
+use crate::db::models::live::{Card, Position};
 use crate::db::models::people::{Membership, Person};
 use crate::db::models::tickets::Ticket;
 use crate::error::{AppError, AppResult};
 use steward_domain::lifecycle::Action;
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
+
+/// A place in the live log, as the API carries it.
+pub fn position(at: Position) -> pb::LivePosition {
+    pb::LivePosition { transaction: at.transaction, event: at.event }
+}
+
+/// A place in the live log a client sent back.
+pub fn position_from_pb(value: &pb::LivePosition) -> Position {
+    Position { transaction: value.transaction, event: value.event }
+}
 
 pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
     prost_types::Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
