@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use steward_domain::events::TicketEvent;
 use steward_proto::domain::WireEnum;
 use steward_proto::v1 as pb;
 
@@ -16,6 +17,11 @@ use crate::db::models::tickets::Ticket;
 use crate::error::{AppError, AppResult};
 use steward_domain::lifecycle::Action;
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
+
+/// What happened to a ticket, as the API carries it, with the names of the people it mentions.
+pub fn happening(event: &TicketEvent, people: &HashMap<i64, Person>) -> pb::TicketHappening {
+    steward_proto::domain::happening(event, |id| person_ref_or_unknown(id, people))
+}
 
 /// A place in the live log, as the API carries it.
 pub fn position(at: Position) -> pb::LivePosition {

@@ -29,14 +29,86 @@ pub struct FieldsEdit {
     pub scheduled_for: Option<Option<NaiveDate>>,
 }
 
-/// One field that an edit changed, from and to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One field that an edit changed, from and to. Stored in the event log as
+/// `{"field": "assignee_id", "from": "5", "to": null}` (values in their database spelling).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "StoredChange", try_from = "StoredChange")]
 pub enum FieldChanged {
     Assignee { from: Option<i64>, to: Option<i64> },
     Priority { from: Priority, to: Priority },
     RequestType { from: RequestType, to: RequestType },
     Confidential { from: bool, to: bool },
     ScheduledFor { from: Option<NaiveDate>, to: Option<NaiveDate> },
+}
+
+/// A [`FieldChanged`] as the event log stores it.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct StoredChange {
+    field: String,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl From<FieldChanged> for StoredChange {
+    fn from(changed: FieldChanged) -> StoredChange {
+        let text = |value: &dyn ToString| Some(value.to_string());
+        let (field, from, to) = match changed {
+            FieldChanged::Assignee { from, to } => {
+                ("assignee_id", from.and_then(|id| text(&id)), to.and_then(|id| text(&id)))
+            }
+            FieldChanged::ScheduledFor { from, to } => {
+                ("scheduled_for", from.and_then(|day| text(&day)), to.and_then(|day| text(&day)))
+            }
+            FieldChanged::Priority { from, to } => ("priority", text(&from.as_str()), text(&to.as_str())),
+            FieldChanged::RequestType { from, to } => ("request_type", text(&from.as_str()), text(&to.as_str())),
+            FieldChanged::Confidential { from, to } => ("confidential", text(&from), text(&to)),
+        };
+        StoredChange { field: field.to_owned(), from, to }
+    }
+}
+
+impl TryFrom<StoredChange> for FieldChanged {
+    type Error = String;
+
+    fn try_from(stored: StoredChange) -> Result<FieldChanged, String> {
+        let bad = |value: &str| format!("{value:?} is not a value of {}", stored.field);
+        fn optional<T>(value: &Option<String>, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, String> {
+            value.as_deref().map(|v| parse(v).ok_or_else(|| v.to_owned())).transpose()
+        }
+        fn required<T>(value: &Option<String>, parse: impl Fn(&str) -> Option<T>) -> Result<T, String> {
+            optional(value, parse)?.ok_or_else(|| "nothing".to_owned())
+        }
+        let date = |v: &str| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
+        let flag = |v: &str| v.parse::<bool>().ok();
+        let changed = match stored.field.as_str() {
+            "assignee_id" => (|| {
+                Ok(FieldChanged::Assignee {
+                    from: optional(&stored.from, |v| v.parse().ok())?,
+                    to: optional(&stored.to, |v| v.parse().ok())?,
+                })
+            })(),
+            "scheduled_for" => (|| {
+                Ok(FieldChanged::ScheduledFor { from: optional(&stored.from, date)?, to: optional(&stored.to, date)? })
+            })(),
+            "priority" => (|| {
+                Ok(FieldChanged::Priority {
+                    from: required(&stored.from, Priority::parse)?,
+                    to: required(&stored.to, Priority::parse)?,
+                })
+            })(),
+            "request_type" => (|| {
+                Ok(FieldChanged::RequestType {
+                    from: required(&stored.from, RequestType::parse)?,
+                    to: required(&stored.to, RequestType::parse)?,
+                })
+            })(),
+            "confidential" => (|| {
+                Ok(FieldChanged::Confidential { from: required(&stored.from, flag)?, to: required(&stored.to, flag)? })
+            })(),
+            other => return Err(format!("{other:?} is not a field support sets")),
+        };
+        changed.map_err(|value: String| bad(&value))
+    }
 }
 
 impl TicketFields {

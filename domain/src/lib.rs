@@ -10,6 +10,7 @@ pub mod authz;
 pub mod board;
 pub mod budget;
 pub mod conversation;
+pub mod events;
 pub mod facts;
 pub mod fields;
 pub mod intake;

@@ -20,8 +20,9 @@
 
 use super::{RequestType, TicketState};
 
-/// A step a person asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A step a person asks for (stored in the event log in snake case: `wait_on_requester`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Approve,
     Decline,

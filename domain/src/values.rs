@@ -33,6 +33,22 @@ macro_rules! text_enum {
                 f.write_str(self.label())
             }
         }
+
+        /// Stored (in the event log) as its database spelling.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                $name::parse(&text).ok_or_else(|| {
+                    serde::de::Error::custom(format!("{text:?} is not a {}", stringify!($name)))
+                })
+            }
+        }
     };
 }
 

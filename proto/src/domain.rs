@@ -1,8 +1,11 @@
-//! The one mapping between the API's enums and the domain's values, used by the server and the
-//! browser alike. Encoding never fails; decoding a number tells apart "unset" (the enum's
+//! The one mapping between the API's enums and events and the domain's values, used by the
+//! server and the browser alike. Encoding never fails; decoding a number tells apart "unset" (the enum's
 //! `UNSPECIFIED`, `Ok(None)`) from a number that is no value at all (`Err`), so the server can
 //! name the field that carried it.
 
+use chrono::NaiveDate;
+use steward_domain::events::TicketEvent;
+use steward_domain::fields::FieldChanged;
 use steward_domain::lifecycle::Action;
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, TicketState};
 
@@ -77,6 +80,158 @@ wire_enum!(BudgetPeriod <=> BudgetPeriod { Month, Quarter });
 
 wire_enum!(MembershipRole <=> MembershipRole { Representative, Member });
 
+/// A ticket event as the API carries it; `person` names the people it mentions (assignees).
+pub fn happening(event: &TicketEvent, person: impl Fn(i64) -> pb::PersonRef) -> pb::TicketHappening {
+    use pb::ticket_happening::Kind;
+    let kind = match event {
+        TicketEvent::Created { state, request_type, priority, confidential } => Kind::Created(pb::Filed {
+            state: state.to_wire().into(),
+            request_type: request_type.to_wire().into(),
+            priority: priority.to_wire().into(),
+            confidential: *confidential,
+        }),
+        TicketEvent::Transitioned { action, from, to, reason } => Kind::Transitioned(pb::Transitioned {
+            action: action.to_wire().into(),
+            from: from.to_wire().into(),
+            to: to.to_wire().into(),
+            reason: reason.clone(),
+        }),
+        TicketEvent::RequesterReplied { from, to } => {
+            Kind::RequesterReplied(pb::RequesterReplied { from: from.to_wire().into(), to: to.to_wire().into() })
+        }
+        TicketEvent::Updated { changes } => Kind::Updated(pb::FieldsUpdated {
+            changes: changes.iter().map(|change| field_change(change, &person)).collect(),
+        }),
+        TicketEvent::Commented { comment_id, internal } => {
+            Kind::Commented(pb::Commented { comment_id: *comment_id, internal: *internal })
+        }
+        TicketEvent::Reordered { state, rank } => {
+            Kind::Reordered(pb::Reordered { state: state.to_wire().into(), rank: *rank })
+        }
+        TicketEvent::FlagsSet { flags } => {
+            Kind::FlagsSet(pb::FlagsSet { flags: flags.iter().map(|flag| flag.to_wire().into()).collect() })
+        }
+        TicketEvent::Timebox { running } => Kind::Timebox(pb::TimeboxSet { running: *running }),
+        TicketEvent::ReleaseRecorded { released_in } => {
+            Kind::ReleaseRecorded(pb::ReleaseRecorded { released_in: released_in.clone() })
+        }
+        TicketEvent::Linked { url, title } => Kind::Linked(pb::IssueLinked { url: url.clone(), title: title.clone() }),
+        TicketEvent::Unlinked { link_id } => Kind::Unlinked(pb::IssueUnlinked { link_id: *link_id }),
+        TicketEvent::SurveyAnswered { rating } => {
+            Kind::SurveyAnswered(pb::SurveyAnswered { rating: i32::from(*rating) })
+        }
+        TicketEvent::TimeLogged { minutes } => Kind::TimeLogged(pb::TimeLogged { minutes: *minutes }),
+    };
+    pb::TicketHappening { kind: Some(kind) }
+}
+
+fn field_change(change: &FieldChanged, person: &impl Fn(i64) -> pb::PersonRef) -> pb::FieldChange {
+    use pb::field_change::Field;
+    let field = match *change {
+        FieldChanged::Assignee { from, to } => {
+            Field::Assignee(pb::AssigneeChange { from: from.map(person), to: to.map(person) })
+        }
+        FieldChanged::Priority { from, to } => {
+            Field::Priority(pb::PriorityChange { from: from.to_wire().into(), to: to.to_wire().into() })
+        }
+        FieldChanged::RequestType { from, to } => {
+            Field::RequestType(pb::RequestTypeChange { from: from.to_wire().into(), to: to.to_wire().into() })
+        }
+        FieldChanged::Confidential { from, to } => Field::Confidential(pb::ConfidentialChange { from, to }),
+        FieldChanged::ScheduledFor { from, to } => Field::ScheduledFor(pb::ScheduledForChange {
+            from: from.map(|day| day.to_string()),
+            to: to.map(|day| day.to_string()),
+        }),
+    };
+    pb::FieldChange { field: Some(field) }
+}
+
+/// The domain event a payload carries, or `None` for one this client does not know (a newer
+/// server) or that is incomplete.
+pub fn ticket_event(what: &pb::TicketHappening) -> Option<TicketEvent> {
+    use pb::ticket_happening::Kind;
+    fn value<T: WireEnum>(wire: i32) -> Option<T> {
+        T::from_wire_lossy(wire)
+    }
+    Some(match what.kind.as_ref()? {
+        Kind::Created(filed) => TicketEvent::Created {
+            state: value(filed.state)?,
+            request_type: value(filed.request_type)?,
+            priority: value(filed.priority)?,
+            confidential: filed.confidential,
+        },
+        Kind::Transitioned(step) => TicketEvent::Transitioned {
+            action: value(step.action)?,
+            from: value(step.from)?,
+            to: value(step.to)?,
+            reason: step.reason.clone(),
+        },
+        Kind::RequesterReplied(replied) => {
+            TicketEvent::RequesterReplied { from: value(replied.from)?, to: value(replied.to)? }
+        }
+        Kind::Updated(updated) => {
+            TicketEvent::Updated { changes: updated.changes.iter().map(changed_field).collect::<Option<Vec<_>>>()? }
+        }
+        Kind::Commented(commented) => {
+            TicketEvent::Commented { comment_id: commented.comment_id, internal: commented.internal }
+        }
+        Kind::Reordered(reordered) => TicketEvent::Reordered { state: value(reordered.state)?, rank: reordered.rank },
+        Kind::FlagsSet(set) => {
+            TicketEvent::FlagsSet { flags: set.flags.iter().map(|&f| value(f)).collect::<Option<_>>()? }
+        }
+        Kind::Timebox(timebox) => TicketEvent::Timebox { running: timebox.running },
+        Kind::ReleaseRecorded(release) => TicketEvent::ReleaseRecorded { released_in: release.released_in.clone() },
+        Kind::Linked(link) => TicketEvent::Linked { url: link.url.clone(), title: link.title.clone() },
+        Kind::Unlinked(unlink) => TicketEvent::Unlinked { link_id: unlink.link_id },
+        Kind::SurveyAnswered(survey) => TicketEvent::SurveyAnswered { rating: i16::try_from(survey.rating).ok()? },
+        Kind::TimeLogged(logged) => TicketEvent::TimeLogged { minutes: logged.minutes },
+    })
+}
+
+fn changed_field(change: &pb::FieldChange) -> Option<FieldChanged> {
+    use pb::field_change::Field;
+    let day = |text: &Option<String>| -> Option<Option<NaiveDate>> {
+        text.as_deref().map(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()).map_or(Some(None), |d| d.map(Some))
+    };
+    Some(match change.field.as_ref()? {
+        Field::Assignee(a) => {
+            FieldChanged::Assignee { from: a.from.as_ref().map(|p| p.id), to: a.to.as_ref().map(|p| p.id) }
+        }
+        Field::Priority(p) => {
+            FieldChanged::Priority { from: Priority::from_wire_lossy(p.from)?, to: Priority::from_wire_lossy(p.to)? }
+        }
+        Field::RequestType(t) => FieldChanged::RequestType {
+            from: RequestType::from_wire_lossy(t.from)?,
+            to: RequestType::from_wire_lossy(t.to)?,
+        },
+        Field::Confidential(c) => FieldChanged::Confidential { from: c.from, to: c.to },
+        Field::ScheduledFor(s) => FieldChanged::ScheduledFor { from: day(&s.from)?, to: day(&s.to)? },
+    })
+}
+
+/// The sentence for people after the actor's name ("moved it from New to Open"), written from
+/// the payload and the names it carries.
+pub fn sentence(what: &pb::TicketHappening) -> String {
+    let Some(event) = ticket_event(what) else { return "made a change".to_owned() };
+    let names: Vec<&pb::PersonRef> = match &what.kind {
+        Some(pb::ticket_happening::Kind::Updated(updated)) => updated
+            .changes
+            .iter()
+            .filter_map(|change| match &change.field {
+                Some(pb::field_change::Field::Assignee(a)) => a.to.as_ref(),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    event.sentence(|id| names.iter().find(|p| p.id == id).map(|p| p.display_name.clone()))
+}
+
+/// The kind of a payload, as the event log names it ("transitioned"); empty when unknown.
+pub fn kind(what: &pb::TicketHappening) -> &'static str {
+    ticket_event(what).map_or("", |event| event.kind())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +255,44 @@ mod tests {
         round_trips(PriorityFlag::ALL);
         round_trips(BudgetPeriod::ALL);
         round_trips(MembershipRole::ALL);
+    }
+
+    #[test]
+    fn events_cross_the_wire_unchanged_and_read_as_the_domain_writes_them() {
+        let events = [
+            TicketEvent::Created {
+                state: TicketState::AwaitingApproval,
+                request_type: RequestType::WorkshopRequest,
+                priority: Priority::Urgent,
+                confidential: true,
+            },
+            TicketEvent::Transitioned {
+                action: Action::Reopen,
+                from: TicketState::Closed,
+                to: TicketState::Open,
+                reason: Some("still broken".into()),
+            },
+            TicketEvent::Updated {
+                changes: vec![
+                    FieldChanged::Assignee { from: Some(3), to: Some(7) },
+                    FieldChanged::ScheduledFor { from: None, to: NaiveDate::from_ymd_opt(2026, 12, 14) },
+                    FieldChanged::Confidential { from: true, to: false },
+                ],
+            },
+            TicketEvent::FlagsSet { flags: vec![PriorityFlag::HighImpact] },
+            TicketEvent::ReleaseRecorded { released_in: None },
+            TicketEvent::SurveyAnswered { rating: 5 },
+        ];
+        let person = |id| pb::PersonRef { id, display_name: format!("Person {id}") };
+        for event in events {
+            let wire = happening(&event, person);
+            assert_eq!(ticket_event(&wire).as_ref(), Some(&event));
+            assert_eq!(kind(&wire), event.kind());
+            assert_eq!(sentence(&wire), event.sentence(|id| Some(format!("Person {id}"))));
+        }
+        let moved =
+            happening(&TicketEvent::RequesterReplied { from: TicketState::Pending, to: TicketState::Open }, person);
+        assert_eq!(sentence(&moved), "answered, which moved it from Pending to Open");
+        assert_eq!(sentence(&pb::TicketHappening { kind: None }), "made a change", "a kind this client does not know");
     }
 }

@@ -15,7 +15,6 @@ use crate::db::DbPool;
 use crate::db::models::live::{self as log, LoggedChange};
 use crate::db::models::people::{self, Person};
 use crate::error::AppResult;
-use crate::events;
 use steward_domain::facts::TicketFacts;
 
 /// How many messages the ring keeps for streams that read slower than the tailer writes.
@@ -120,7 +119,7 @@ pub async fn encode(conn: &mut AsyncPgConnection, changes: Vec<LoggedChange>) ->
     for change in &changes {
         ids.extend(change.event.actor_id);
         ids.extend(change.card.assignee_id);
-        ids.extend(events::mentioned_people(&change.event));
+        ids.extend(change.event.change.people());
     }
     let ids: Vec<i64> = ids.into_iter().collect();
     let names: HashMap<i64, Person> = people::by_ids(conn, &ids).await?;
@@ -134,10 +133,9 @@ pub async fn encode(conn: &mut AsyncPgConnection, changes: Vec<LoggedChange>) ->
             message: pb::TicketChange {
                 position: Some(convert::position(change.position)),
                 number: change.card.number,
-                kind: change.event.kind.clone(),
                 actor: change.event.actor_id.map(|id| convert::person_ref_or_unknown(id, &names)),
-                summary: events::summary(&change.event, &names),
                 at: Some(convert::timestamp(change.event.at)),
+                what: Some(convert::happening(&change.event.change, &names)),
                 card: Some(convert::board_card(&change.card, &names)),
             },
         })

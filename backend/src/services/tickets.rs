@@ -22,7 +22,6 @@ use crate::convert::{self, TicketContext};
 use crate::db::models::tickets::{self, Filter, PageAfter, Ticket};
 use crate::db::models::{comments, events as event_rows, people, surveys, triage as triage_rows};
 use crate::error::{AppError, AppResult};
-use crate::events;
 use crate::usecases::tickets::{FieldsUpdate, NewMessage, NewRequest, Step, SurveyAnswer, visible_ticket};
 use crate::usecases::{self, Actor};
 
@@ -268,7 +267,7 @@ impl TicketApi {
         let ticket = visible_ticket(&mut conn, Actor::Person(who), number).await?;
         let found = event_rows::list_for_ticket(&mut conn, ticket.number, authz::can_see_internal_notes(who)).await?;
         let mut ids: Vec<i64> = found.iter().filter_map(|e| e.actor_id).collect();
-        ids.extend(found.iter().flat_map(events::mentioned_people));
+        ids.extend(found.iter().flat_map(|event| event.change.people()));
         ids.sort_unstable();
         ids.dedup();
         let names = people::by_ids(&conn, &ids).await?;
@@ -277,9 +276,8 @@ impl TicketApi {
             .map(|event| pb::TicketEvent {
                 id: event.id,
                 actor: event.actor_id.and_then(|id| names.get(&id)).map(convert::person_ref),
-                kind: event.kind.clone(),
-                summary: events::summary(event, &names),
                 at: Some(convert::timestamp(event.at)),
+                what: Some(convert::happening(&event.change, &names)),
             })
             .collect();
         Ok(pb::ListTicketEventsResponse { events })

@@ -22,7 +22,7 @@ use crate::db::models::surveys::{self, Survey};
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::{communities, forms, people, triage as triage_rows};
 use crate::error::{AppError, AppResult};
-use crate::events::{self, FieldChange, TicketChange};
+use crate::events::{self, TicketChange};
 
 /// A new request: the community it is for, and what the requester wrote.
 #[derive(Clone, Debug)]
@@ -284,8 +284,7 @@ pub async fn update(core: &Core, actor: Actor<'_>, update: FieldsUpdate) -> AppR
                 return Ok::<_, AppError>(ticket);
             }
             let updated = tickets::apply(conn, ticket.number, ticket.version, &Change::to_fields(&after), now).await?;
-            let fields = changed.into_iter().map(FieldChange::from).collect();
-            events::record(conn, &updated, actor.person_id(), TicketChange::Updated { fields }, now).await?;
+            events::record(conn, &updated, actor.person_id(), TicketChange::Updated { fields: changed }, now).await?;
             Ok(updated)
         })
         .await?;

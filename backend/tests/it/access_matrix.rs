@@ -6,6 +6,7 @@
 use steward_proto::v1 as pb;
 use tonic::Code;
 
+use crate::util::sentence;
 use crate::util::world::{Who, World};
 
 /// Everything a caller must never find in any answer.
@@ -90,7 +91,8 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
                 signed_in(who, if visible { Code::Ok } else { Code::NotFound }),
             );
             if let Ok(events) = &events {
-                let notes = events.get_ref().events.iter().filter(|e| e.summary.contains("internal note")).count();
+                let notes =
+                    events.get_ref().events.iter().filter(|e| sentence(&e.what).contains("internal note")).count();
                 assert_eq!(
                     notes,
                     usize::from(who.is_staff()),
@@ -178,7 +180,7 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
                     world.tickets.iter().filter(|t| world.may_see(who, t)).map(|t| t.number).collect();
                 expected.sort_unstable();
                 assert_eq!(numbers, expected, "{who:?}: tickets on the live stream");
-                let notes = received.iter().filter(|c| c.summary.contains("internal note")).count();
+                let notes = received.iter().filter(|c| sentence(&c.what).contains("internal note")).count();
                 let expected_notes = if who.is_staff() { world.tickets.len() } else { 0 };
                 assert_eq!(notes, expected_notes, "{who:?}: internal notes on the live stream");
             }

@@ -10,7 +10,7 @@ use steward_proto::v1 as pb;
 use steward_proto::v1::watch_response::Message;
 use tonic::{Code, Streaming};
 
-use crate::util::{Client, TestApp};
+use crate::util::{Client, TestApp, kind};
 
 /// How long a test waits for something that should arrive.
 const ARRIVES: Duration = Duration::from_secs(10);
@@ -68,7 +68,7 @@ impl Watching {
         loop {
             let message = tokio::time::timeout_at(deadline, self.stream.message()).await.ok()?;
             match message.expect("stream ok").expect("stream open").message.expect("a message") {
-                Message::TicketChange(change) if change.kind == "created" => {}
+                Message::TicketChange(change) if kind(&change.what) == "created" => {}
                 Message::TicketChange(change) => return Some(change),
                 Message::Heartbeat(_) => {}
                 other => panic!("unexpected {other:?}"),
@@ -165,7 +165,7 @@ async fn resuming_after_a_disconnect_returns_exactly_the_missed_changes_in_order
     let mut watching = Watching::open(&desk.steward, None, &[]).await;
     let moved = move_card(&desk.steward, first.number, first.version, pb::TicketState::InProgress).await.expect("move");
     let seen = watching.next().await;
-    assert_eq!((seen.number, seen.kind.as_str()), (first.number, "transitioned"));
+    assert_eq!((seen.number, kind(&seen.what)), (first.number, "transitioned"));
     assert_eq!(seen.card.as_ref().expect("card").version, moved.version);
     assert_eq!(seen.actor.as_ref().expect("actor").display_name, "Sam Steward");
     let last_seen = position(seen.position.as_ref());
@@ -214,7 +214,8 @@ async fn a_transaction_that_commits_late_is_never_skipped_by_a_reader_ahead_of_i
     tokio::spawn(connection);
     slow.batch_execute("BEGIN").await.expect("begin");
     slow.execute(
-        "INSERT INTO ticket_events (ticket_number, community_id, kind, data) VALUES ($1, $2, 'commented', '{}')",
+        "INSERT INTO ticket_events (ticket_number, community_id, kind, data) \
+         VALUES ($1, $2, 'commented', '{\"comment_id\": 0, \"internal\": false}')",
         &[&early.number, &desk.aurora],
     )
     .await
@@ -292,7 +293,7 @@ async fn concurrent_writers_never_leave_a_gap_for_a_reader_that_keeps_resuming()
     // late: another test may hold the cluster's horizon back for a moment).
     let mut watching = Watching::open(&desk.steward, Some(at), &[]).await;
     received.append(&mut watching.replayed);
-    let moves = |received: &[pb::TicketChange]| received.iter().filter(|c| c.kind == "transitioned").count();
+    let moves = |received: &[pb::TicketChange]| received.iter().filter(|c| kind(&c.what) == "transitioned").count();
     while moves(&received) < 8 * 15 {
         match watching.next_within(ARRIVES).await {
             Some(change) => received.push(change),
@@ -425,7 +426,7 @@ async fn each_change_is_checked_against_the_watchers_access_when_it_is_sent() {
     // Rita sees Aurora's move but not the internal note.
     let seen_by_rita = rita.until(a_ticket.number).await;
     assert_eq!(seen_by_rita.len(), 1);
-    assert_eq!(seen_by_rita[0].kind, "transitioned");
+    assert_eq!(kind(&seen_by_rita[0].what), "transitioned");
 
     // Removed from Aurora, Rita stops receiving its changes at once.
     let removal = pb::RemoveMembershipRequest { person_id: desk.rep_a_id, community_id: desk.aurora };

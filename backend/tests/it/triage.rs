@@ -7,7 +7,7 @@ use steward_proto::v1 as pb;
 use tonic::Code;
 use tonic_types::StatusExt;
 
-use crate::util::{Client, TestApp};
+use crate::util::{Client, TestApp, sentence};
 
 struct Desk {
     app: TestApp,
@@ -473,10 +473,10 @@ async fn acknowledgement_links_and_the_timebox_are_kept_on_the_ticket() {
                 .events
         }
     };
-    let staff: Vec<String> = history(&desk.sam).await.into_iter().map(|e| e.summary).collect();
+    let staff: Vec<String> = history(&desk.sam).await.into_iter().map(|e| sentence(&e.what)).collect();
     assert!(staff.iter().any(|s| s == "started the 30-minute timebox"), "{staff:?}");
     assert!(staff.iter().any(|s| s.starts_with("linked the issue \"Hub is slow\"")), "{staff:?}");
-    let requester: Vec<String> = history(&desk.rita).await.into_iter().map(|e| e.summary).collect();
+    let requester: Vec<String> = history(&desk.rita).await.into_iter().map(|e| sentence(&e.what)).collect();
     assert!(requester.iter().any(|s| s.starts_with("linked the issue")), "{requester:?}");
     assert!(!requester.iter().any(|s| s.contains("timebox")), "{requester:?}");
 }
@@ -717,7 +717,7 @@ async fn turning_an_assigned_ticket_into_a_workshop_unassigns_it_and_says_so() {
         .into_inner()
         .events;
     assert_eq!(
-        events.last().map(|e| e.summary.as_str()),
+        events.last().map(|e| sentence(&e.what)).as_deref(),
         Some("changed the assignee to nobody, the type to Workshop request")
     );
 }

@@ -86,7 +86,7 @@ async fn a_request_is_filed_answered_resolved_and_rated_through_the_use_cases_on
 
     let mut conn = core.pool.get().await.expect("conn");
     let history = events::list_for_ticket(&mut conn, ticket.number, true).await.expect("events");
-    let kinds: Vec<(&str, DateTime<Utc>)> = history.iter().map(|e| (e.kind.as_str(), e.at)).collect();
+    let kinds: Vec<(&str, DateTime<Utc>)> = history.iter().map(|e| (e.change.kind(), e.at)).collect();
     assert_eq!(
         kinds,
         [
@@ -117,7 +117,7 @@ async fn steward_itself_closes_a_resolved_ticket_once_the_clock_has_moved_on() {
 
     let mut conn = core.pool.get().await.expect("conn");
     let last = events::list_for_ticket(&mut conn, ticket.number, true).await.expect("events").pop().expect("event");
-    assert_eq!((last.kind.as_str(), last.actor_id), ("transitioned", None), "Steward itself is recorded as no person");
+    assert_eq!((last.change.kind(), last.actor_id), ("transitioned", None), "Steward itself is recorded as no person");
     let stored = tickets::find(&mut conn, ticket.number).await.expect("find").expect("ticket");
     assert_eq!(stored.updated_at, monday_morning() + Duration::hours(48));
 }
@@ -139,4 +139,29 @@ async fn a_reason_given_with_a_step_is_supports_acknowledgement_like_any_reply()
     let mut conn = core.pool.get().await.expect("conn");
     let stored = tickets::find(&mut conn, ticket.number).await.expect("find").expect("ticket");
     assert!(stored.acknowledged_at.is_some(), "the reason reached the requester publicly, so it acknowledges");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_accepts_exactly_the_kinds_of_event_steward_writes() {
+    use diesel::sql_types::{BigInt, Text};
+    use diesel_async::RunQueryDsl;
+    use steward_domain::events::TicketEvent;
+
+    let desk = desk().await;
+    let ticket =
+        usecases::tickets::file(&desk.app.state.core, &desk.rep, guidance(desk.community)).await.expect("file");
+    let mut conn = desk.app.state.core.pool.get().await.expect("conn");
+    let insert = |kind: &str| {
+        diesel::sql_query(
+            "INSERT INTO ticket_events (ticket_number, community_id, kind, internal, data) VALUES ($1, $2, $3, false, '{}')",
+        )
+        .bind::<BigInt, _>(ticket.number)
+        .bind::<BigInt, _>(desk.community)
+        .bind::<Text, _>(kind.to_owned())
+    };
+    for kind in TicketEvent::KINDS {
+        insert(kind).execute(&mut conn).await.unwrap_or_else(|e| panic!("{kind} refused: {e}"));
+    }
+    let unknown = insert("teleported").execute(&mut conn).await.expect_err("an unknown kind");
+    assert!(unknown.to_string().contains("ticket_events_kind_known"), "{unknown}");
 }

@@ -490,7 +490,7 @@ fn History(number: i64) -> impl IntoView {
                             <li>
                                 <time>{local_time(&e.at)}</time>" "
                                 <strong>{e.actor.map(|a| a.display_name).unwrap_or_else(|| "Steward".to_owned())}</strong>" "
-                                {e.summary}
+                                {e.what.as_ref().map(steward_proto::domain::sentence).unwrap_or_default()}
                             </li>
                         }).collect_view()}
                     </ol>

@@ -1,26 +1,62 @@
 //! The append-only event log of ticket changes. Every change to a ticket appends one event in
-//! the same transaction; events are never updated (a trigger refuses it).
+//! the same transaction; events are never updated (a trigger refuses it). What each event says
+//! is a [`TicketEvent`], stored as its `kind` and `data`.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use steward_domain::events::TicketEvent;
 
 use crate::db::schema::ticket_events;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = ticket_events)]
+struct EventRow {
+    id: i64,
+    ticket_number: i64,
+    community_id: i64,
+    actor_id: Option<i64>,
+    kind: String,
+    internal: bool,
+    data: serde_json::Value,
+    at: DateTime<Utc>,
+}
 
 /// One recorded change.
-#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = ticket_events)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub id: i64,
     pub ticket_number: i64,
     pub community_id: i64,
     pub actor_id: Option<i64>,
-    pub kind: String,
-    /// Seen by staff only (internal notes).
+    /// What happened.
+    pub change: TicketEvent,
+    /// Seen by staff only (internal notes, triage bookkeeping).
     pub internal: bool,
-    pub data: serde_json::Value,
     pub at: DateTime<Utc>,
+}
+
+/// The event a stored row holds, or an internal error naming the row it cannot read.
+pub fn parse(id: i64, kind: &str, data: &serde_json::Value) -> AppResult<TicketEvent> {
+    TicketEvent::from_stored(kind, data)
+        .map_err(|error| AppError::internal(anyhow::anyhow!("ticket_events row {id} ({kind}) does not read: {error}")))
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = AppError;
+
+    fn try_from(row: EventRow) -> AppResult<Event> {
+        Ok(Event {
+            change: parse(row.id, &row.kind, &row.data)?,
+            id: row.id,
+            ticket_number: row.ticket_number,
+            community_id: row.community_id,
+            actor_id: row.actor_id,
+            internal: row.internal,
+            at: row.at,
+        })
+    }
 }
 
 /// A change to record.
@@ -28,28 +64,28 @@ pub struct NewEvent<'a> {
     pub ticket_number: i64,
     pub community_id: i64,
     pub actor_id: Option<i64>,
-    pub kind: &'a str,
-    pub internal: bool,
-    pub data: serde_json::Value,
+    pub change: &'a TicketEvent,
     pub at: DateTime<Utc>,
 }
 
 /// Appends an event.
 /// Takes a shared connection, so it can be pipelined with the change it records.
 pub async fn append(conn: &AsyncPgConnection, event: NewEvent<'_>) -> AppResult<Event> {
-    Ok(diesel::insert_into(ticket_events::table)
+    let (kind, data) = event.change.to_stored().map_err(AppError::internal)?;
+    let row: EventRow = diesel::insert_into(ticket_events::table)
         .values((
             ticket_events::ticket_number.eq(event.ticket_number),
             ticket_events::community_id.eq(event.community_id),
             ticket_events::actor_id.eq(event.actor_id),
-            ticket_events::kind.eq(event.kind),
-            ticket_events::internal.eq(event.internal),
-            ticket_events::data.eq(event.data),
+            ticket_events::kind.eq(kind),
+            ticket_events::internal.eq(event.change.is_internal()),
+            ticket_events::data.eq(data),
             ticket_events::at.eq(event.at),
         ))
-        .returning(Event::as_returning())
+        .returning(EventRow::as_returning())
         .get_result(&mut { conn })
-        .await?)
+        .await?;
+    Event::try_from(row)
 }
 
 /// A ticket's events, oldest first; internal ones only if `include_internal`.
@@ -60,10 +96,11 @@ pub async fn list_for_ticket(
 ) -> AppResult<Vec<Event>> {
     let mut query = ticket_events::table
         .filter(ticket_events::ticket_number.eq(ticket_number))
-        .select(Event::as_select())
+        .select(EventRow::as_select())
         .into_boxed();
     if !include_internal {
         query = query.filter(ticket_events::internal.eq(false));
     }
-    Ok(query.order(ticket_events::id).load(conn).await?)
+    let rows: Vec<EventRow> = query.order(ticket_events::id).load(conn).await?;
+    rows.into_iter().map(Event::try_from).collect()
 }

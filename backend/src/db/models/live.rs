@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Bool, Double, Jsonb, Nullable, Text, Timestamptz
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::communities::Community;
-use super::events::Event;
+use super::events::{self, Event};
 use super::tickets::Ticket;
 use super::unknown_value;
 use crate::db::schema::access_changes;
@@ -146,13 +146,12 @@ impl TryFrom<ChangeRow> for LoggedChange {
         Ok(LoggedChange {
             position: Position { transaction: parse_xact(&row.xact)?, event: row.id },
             event: Event {
+                change: events::parse(row.id, &row.kind, &row.data)?,
                 id: row.id,
                 ticket_number: row.ticket_number,
                 community_id: row.community_id,
                 actor_id: row.actor_id,
-                kind: row.kind,
                 internal: row.internal,
-                data: row.data,
                 at: row.at,
             },
             card: Card {

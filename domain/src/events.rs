@@ -1,0 +1,301 @@
+//! What happened to a ticket: one typed event per change, the same type written to the event
+//! log, read back from it, carried by the API (as a `oneof`), and turned into a sentence for
+//! people only where it is shown ([`TicketEvent::sentence`], in the browser).
+//!
+//! Stored as `kind` (the variant in snake case) and `data` (its fields as JSON), the shape the
+//! log has always had, so every row ever written reads as one of these.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fields::FieldChanged;
+use crate::lifecycle::Action;
+use crate::{Priority, PriorityFlag, RequestType, TicketState};
+
+/// One change to one ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum TicketEvent {
+    /// The request was filed.
+    Created { state: TicketState, request_type: RequestType, priority: Priority, confidential: bool },
+    /// A lifecycle step, with the reason given for it.
+    Transitioned { action: Action, from: TicketState, to: TicketState, reason: Option<String> },
+    /// The requester's side answered while it was waiting on them.
+    RequesterReplied { from: TicketState, to: TicketState },
+    /// Support changed some of its fields.
+    Updated { changes: Vec<FieldChanged> },
+    /// A reply or an internal note.
+    Commented { comment_id: i64, internal: bool },
+    /// Moved within its board column.
+    Reordered { state: TicketState, rank: f64 },
+    /// The flags that place it in the triage order (staff only).
+    FlagsSet { flags: Vec<PriorityFlag> },
+    /// The 30-minute timebox started or stopped (staff only).
+    Timebox { running: bool },
+    /// The release that makes it available was recorded, or cleared.
+    ReleaseRecorded { released_in: Option<String> },
+    /// An engineering issue was linked.
+    Linked { url: String, title: String },
+    /// An engineering issue was unlinked.
+    Unlinked { link_id: i64 },
+    /// The requester's side answered the satisfaction survey.
+    SurveyAnswered { rating: i16 },
+    /// Time was logged on it (staff only).
+    TimeLogged { minutes: i32 },
+}
+
+impl TicketEvent {
+    /// Every kind, as stored in the log's `kind` column (which accepts only these).
+    pub const KINDS: &'static [&'static str] = &[
+        "created",
+        "transitioned",
+        "requester_replied",
+        "updated",
+        "commented",
+        "reordered",
+        "flags_set",
+        "timebox",
+        "release_recorded",
+        "linked",
+        "unlinked",
+        "survey_answered",
+        "time_logged",
+    ];
+
+    /// The kind, as stored.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TicketEvent::Created { .. } => "created",
+            TicketEvent::Transitioned { .. } => "transitioned",
+            TicketEvent::RequesterReplied { .. } => "requester_replied",
+            TicketEvent::Updated { .. } => "updated",
+            TicketEvent::Commented { .. } => "commented",
+            TicketEvent::Reordered { .. } => "reordered",
+            TicketEvent::FlagsSet { .. } => "flags_set",
+            TicketEvent::Timebox { .. } => "timebox",
+            TicketEvent::ReleaseRecorded { .. } => "release_recorded",
+            TicketEvent::Linked { .. } => "linked",
+            TicketEvent::Unlinked { .. } => "unlinked",
+            TicketEvent::SurveyAnswered { .. } => "survey_answered",
+            TicketEvent::TimeLogged { .. } => "time_logged",
+        }
+    }
+
+    /// Whether only the support team may see it (internal notes and triage bookkeeping).
+    pub fn is_internal(&self) -> bool {
+        match self {
+            TicketEvent::Commented { internal, .. } => *internal,
+            TicketEvent::FlagsSet { .. } | TicketEvent::Timebox { .. } | TicketEvent::TimeLogged { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The people it names besides its actor (to look up their names).
+    pub fn people(&self) -> Vec<i64> {
+        match self {
+            TicketEvent::Updated { changes } => changes
+                .iter()
+                .filter_map(|change| match change {
+                    FieldChanged::Assignee { to, .. } => *to,
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The event as `(kind, data)`, the two columns of the log.
+    pub fn to_stored(&self) -> Result<(&'static str, serde_json::Value), serde_json::Error> {
+        let mut tagged = serde_json::to_value(self)?;
+        let data = tagged.get_mut("data").map(serde_json::Value::take).unwrap_or(serde_json::Value::Null);
+        Ok((self.kind(), data))
+    }
+
+    /// The event stored as `kind` and `data`.
+    pub fn from_stored(kind: &str, data: &serde_json::Value) -> Result<TicketEvent, serde_json::Error> {
+        serde_json::from_value(serde_json::json!({ "kind": kind, "data": data }))
+    }
+
+    /// One line for people, after the actor's name: "moved it from New to Open". `name_of`
+    /// gives the names of the people it mentions.
+    pub fn sentence(&self, name_of: impl Fn(i64) -> Option<String>) -> String {
+        match self {
+            TicketEvent::Created { state, .. } => format!("filed the request as {state}"),
+            TicketEvent::Transitioned { from, to, reason, .. } => match reason.as_deref().filter(|r| !r.is_empty()) {
+                Some(reason) => format!("moved it from {from} to {to}: \"{reason}\""),
+                None => format!("moved it from {from} to {to}"),
+            },
+            TicketEvent::RequesterReplied { from, to } => format!("answered, which moved it from {from} to {to}"),
+            TicketEvent::Updated { changes } => {
+                let parts: Vec<String> = changes.iter().map(|change| field_sentence(change, &name_of)).collect();
+                format!("changed {}", parts.join(", "))
+            }
+            TicketEvent::Commented { internal: true, .. } => "added an internal note".to_owned(),
+            TicketEvent::Commented { internal: false, .. } => "replied".to_owned(),
+            TicketEvent::Reordered { state, .. } => format!("moved it within {state}"),
+            TicketEvent::FlagsSet { flags } if flags.is_empty() => "cleared the priority flags".to_owned(),
+            TicketEvent::FlagsSet { flags } => {
+                let labels: Vec<&str> = flags.iter().map(|f| f.label()).collect();
+                format!("set the priority flags: {}", labels.join(", "))
+            }
+            TicketEvent::Timebox { running: true } => "started the 30-minute timebox".to_owned(),
+            TicketEvent::Timebox { running: false } => "stopped the timebox".to_owned(),
+            TicketEvent::ReleaseRecorded { released_in: Some(release) } => format!("recorded the release: {release}"),
+            TicketEvent::ReleaseRecorded { released_in: None } => "cleared the release".to_owned(),
+            TicketEvent::Linked { url, title } => format!("linked the issue \"{title}\" ({url})"),
+            TicketEvent::Unlinked { .. } => "removed a linked issue".to_owned(),
+            TicketEvent::SurveyAnswered { rating } => format!("answered the satisfaction survey: {rating} out of 5"),
+            TicketEvent::TimeLogged { minutes } => format!("logged {} h {:02} min", minutes / 60, minutes % 60),
+        }
+    }
+}
+
+/// "the assignee to Sam Steward", "the priority to Urgent", "the scheduled day to nobody".
+fn field_sentence(change: &FieldChanged, name_of: &impl Fn(i64) -> Option<String>) -> String {
+    let nobody = || "nobody".to_owned();
+    match change {
+        FieldChanged::Assignee { to, .. } => {
+            let to = to.map_or_else(nobody, |id| name_of(id).unwrap_or_else(|| "someone".to_owned()));
+            format!("the assignee to {to}")
+        }
+        FieldChanged::ScheduledFor { to, .. } => {
+            format!("the scheduled day to {}", to.map_or_else(nobody, |day| day.to_string()))
+        }
+        FieldChanged::Priority { to, .. } => format!("the priority to {to}"),
+        FieldChanged::RequestType { to, .. } => format!("the type to {to}"),
+        FieldChanged::Confidential { to, .. } => {
+            format!("confidentiality to {}", if *to { "confidential" } else { "public" })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    use super::*;
+
+    fn one_of_each() -> Vec<TicketEvent> {
+        use TicketState::*;
+        vec![
+            TicketEvent::Created {
+                state: New,
+                request_type: RequestType::ChangeRequest,
+                priority: Priority::Normal,
+                confidential: false,
+            },
+            TicketEvent::Transitioned { action: Action::WaitOnRequester, from: Open, to: Pending, reason: None },
+            TicketEvent::RequesterReplied { from: Pending, to: Open },
+            TicketEvent::Updated {
+                changes: vec![
+                    FieldChanged::Assignee { from: None, to: Some(7) },
+                    FieldChanged::ScheduledFor { from: NaiveDate::from_ymd_opt(2026, 12, 14), to: None },
+                    FieldChanged::Priority { from: Priority::Normal, to: Priority::Urgent },
+                    FieldChanged::RequestType { from: RequestType::Other, to: RequestType::Incident },
+                    FieldChanged::Confidential { from: false, to: true },
+                ],
+            },
+            TicketEvent::Commented { comment_id: 3, internal: true },
+            TicketEvent::Reordered { state: Open, rank: 1.5 },
+            TicketEvent::FlagsSet { flags: vec![PriorityFlag::DedicatedFunding] },
+            TicketEvent::Timebox { running: true },
+            TicketEvent::ReleaseRecorded { released_in: Some("v2.4.0".into()) },
+            TicketEvent::Linked { url: "https://example.org/issues/1".into(), title: "Quota".into() },
+            TicketEvent::Unlinked { link_id: 2 },
+            TicketEvent::SurveyAnswered { rating: 4 },
+            TicketEvent::TimeLogged { minutes: 95 },
+        ]
+    }
+
+    #[test]
+    fn every_kind_is_stored_under_its_name_and_reads_back_the_same() {
+        let events = one_of_each();
+        let kinds: Vec<&str> = events.iter().map(TicketEvent::kind).collect();
+        assert_eq!(kinds, TicketEvent::KINDS, "one example of every kind, in the order of KINDS");
+        for event in events {
+            let (kind, data) = event.to_stored().unwrap();
+            assert_eq!(kind, event.kind());
+            assert_eq!(TicketEvent::from_stored(kind, &data).unwrap(), event);
+        }
+        assert!(TicketEvent::from_stored("teleported", &json!({})).is_err());
+    }
+
+    #[test]
+    fn rows_written_before_the_type_existed_still_read() {
+        let stored = [
+            (
+                "created",
+                json!({"state": "awaiting_approval", "request_type": "incident", "priority": "urgent", "confidential": true}),
+            ),
+            ("transitioned", json!({"action": "wait_on_requester", "from": "open", "to": "pending", "reason": null})),
+            (
+                "updated",
+                json!({"changes": [{"field": "assignee_id", "from": null, "to": "7"}, {"field": "priority", "from": "normal", "to": "urgent"}]}),
+            ),
+            (
+                "updated",
+                json!({"changes": [{"field": "scheduled_for", "from": "2026-12-14", "to": null}, {"field": "confidential", "from": "false", "to": "true"}]}),
+            ),
+            ("reordered", json!({"state": "in_progress", "rank": 2.0})),
+            ("flags_set", json!({"flags": ["dedicated_funding", "high_impact"]})),
+            ("release_recorded", json!({"released_in": null})),
+        ];
+        let sentences: Vec<String> = stored
+            .iter()
+            .map(|(kind, data)| {
+                let event = TicketEvent::from_stored(kind, data).unwrap_or_else(|e| panic!("{kind} {data}: {e}"));
+                assert_eq!(&event.to_stored().unwrap(), &(*kind, data.clone()), "written back the same");
+                event.sentence(|id| (id == 7).then(|| "Sam Steward".to_owned()))
+            })
+            .collect();
+        assert_eq!(
+            sentences,
+            [
+                "filed the request as Awaiting approval",
+                "moved it from Open to Pending",
+                "changed the assignee to Sam Steward, the priority to Urgent",
+                "changed the scheduled day to nobody, confidentiality to confidential",
+                "moved it within In progress",
+                "set the priority flags: Comes with dedicated funding, High impact on one community",
+                "cleared the release",
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_say_what_happened() {
+        let sentences: Vec<String> = one_of_each().iter().map(|e| e.sentence(|_| None)).collect();
+        assert_eq!(
+            sentences,
+            [
+                "filed the request as New",
+                "moved it from Open to Pending",
+                "answered, which moved it from Pending to Open",
+                "changed the assignee to someone, the scheduled day to nobody, the priority to Urgent, the type to Incident, confidentiality to confidential",
+                "added an internal note",
+                "moved it within Open",
+                "set the priority flags: Comes with dedicated funding",
+                "started the 30-minute timebox",
+                "recorded the release: v2.4.0",
+                "linked the issue \"Quota\" (https://example.org/issues/1)",
+                "removed a linked issue",
+                "answered the satisfaction survey: 4 out of 5",
+                "logged 1 h 35 min",
+            ]
+        );
+        let with_reason = TicketEvent::Transitioned {
+            action: Action::Reopen,
+            from: TicketState::Closed,
+            to: TicketState::Open,
+            reason: Some("still broken".into()),
+        };
+        assert_eq!(with_reason.sentence(|_| None), "moved it from Closed to Open: \"still broken\"");
+    }
+
+    #[test]
+    fn only_notes_and_triage_bookkeeping_are_internal() {
+        let internal: Vec<&str> = one_of_each().iter().filter(|e| e.is_internal()).map(TicketEvent::kind).collect();
+        assert_eq!(internal, ["commented", "flags_set", "timebox", "time_logged"]);
+        assert!(!TicketEvent::Commented { comment_id: 1, internal: false }.is_internal());
+    }
+}
