@@ -7,38 +7,14 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::{NavigateOptions, path};
 use steward_proto::v1 as pb;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, encode_component};
 use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
     approvals::ApprovalsPage, board::BoardPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage,
     new_request::NewRequestPage, not_found::NotFound, settings::SettingsPage, signin::SignInPage,
     support::SecurityPage, support::SupportPage, ticket::TicketPage, tickets::TicketsPage, triage::TriagePage,
 };
-
-/// The signed-in person, shared with every page.
-#[derive(Clone, Copy)]
-pub struct CurrentUser(pub RwSignal<Option<pb::Person>>);
-
-impl CurrentUser {
-    pub fn get(&self) -> Option<pb::Person> {
-        self.0.get()
-    }
-}
-
-/// Whether the person is on the support team.
-pub fn is_staff(person: &pb::Person) -> bool {
-    person.staff_role != pb::StaffRole::None as i32
-}
-
-/// Whether the person administers Steward.
-pub fn is_admin(person: &pb::Person) -> bool {
-    person.staff_role == pb::StaffRole::Admin as i32
-}
-
-/// Whether the person represents at least one community.
-pub fn is_representative(person: &pb::Person) -> bool {
-    person.memberships.iter().any(|m| m.role == pb::MembershipRole::Representative as i32)
-}
+use crate::state::user::{CurrentUser, is_representative, is_staff};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -65,11 +41,6 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
-}
-
-/// Percent-encodes a path for the `next` query parameter.
-pub fn encode_component(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
 }
 
 /// Loads the current user, then shows the header and the page.

@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod live;
 mod pages;
+mod state;
 
 fn main() {
     console_error_panic_hook::set_once();

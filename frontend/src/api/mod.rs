@@ -128,3 +128,8 @@ pub fn local_time(at: &Option<prost_types::Timestamp>) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
     String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }
+
+/// Percent-encodes a path for the `next` query parameter.
+pub fn encode_component(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}

@@ -1,5 +1,7 @@
 //! Small widgets shared by the pages.
 
+pub mod known_issue;
+
 use leptos::prelude::*;
 
 /// The message for a field, placed under it and tied to it by `id` (use `{field}-error` as

@@ -11,9 +11,9 @@ use steward_proto::v1 as pb;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
-use crate::app::CurrentUser;
 use crate::components::FieldError;
-use crate::pages::known_issues::SimilarTickets;
+use crate::components::known_issue::SimilarTickets;
+use crate::state::user::CurrentUser;
 
 /// What the person has typed so far.
 #[derive(Clone, Debug, Default, PartialEq)]

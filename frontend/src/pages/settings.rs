@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels};
-use crate::app::{CurrentUser, is_admin};
 use crate::components::FieldError;
+use crate::state::user::{CurrentUser, is_admin};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -106,7 +106,7 @@ fn BudgetRow(budget: pb::Budget, admin: bool) -> impl IntoView {
             {admin.then(|| view! {
                 <form class="budget-form" on:submit=save>
                     <label for=input_id.clone()>{format!("Hours for {}", community.name)}</label>
-                    <input id=input_id.clone() inputmode="numeric" bind:value=hours aria-describedby=error_id.clone()/>
+                    <input type="text" id=input_id.clone() inputmode="numeric" bind:value=hours aria-describedby=error_id.clone()/>
                     <FieldError id=error_id.clone() message=hours_error/>
                     <label for=period_id.clone()>"per"</label>
                     <select id=period_id.clone() on:change=move |ev| period.set(event_target_value(&ev).parse().unwrap_or(1))>
@@ -209,11 +209,11 @@ fn TemplateForm(template: pb::ResponseTemplate, admin: bool, reload: RwSignal<u3
         <form class="template-form" on:submit=save>
             {is_new.then(|| view! {
                 <label for=key_id.clone()>"Key (lower-case letters, digits, - and _)"</label>
-                <input id=key_id.clone() bind:value=key aria-describedby=format!("{key_id}-error")/>
+                <input type="text" id=key_id.clone() bind:value=key aria-describedby=format!("{key_id}-error")/>
                 <FieldError id=format!("{key_id}-error") message=field("template.key")/>
             })}
             <label for=name_id.clone()>"Name"</label>
-            <input id=name_id.clone() bind:value=name disabled=!admin aria-describedby=format!("{name_id}-error")/>
+            <input type="text" id=name_id.clone() bind:value=name disabled=!admin aria-describedby=format!("{name_id}-error")/>
             <FieldError id=format!("{name_id}-error") message=field("template.name")/>
             <label for=body_id.clone()>"Text"</label>
             <textarea id=body_id.clone() rows="8" bind:value=body disabled=!admin aria-describedby=body_error_id.clone()
@@ -275,7 +275,7 @@ fn PolicyForm(admin: bool) -> impl IntoView {
                 <textarea id="policy-channels" rows="3" bind:value=channels disabled=!admin aria-describedby="policy-channels-error"></textarea>
                 <FieldError id="policy-channels-error" message=field("policy.channels")/>
                 <label for="policy-contact">"Security contact (address or page)"</label>
-                <input id="policy-contact" bind:value=contact disabled=!admin aria-describedby="policy-contact-error"/>
+                <input type="text" id="policy-contact" bind:value=contact disabled=!admin aria-describedby="policy-contact-error"/>
                 <FieldError id="policy-contact-error" message=field("policy.security_contact")/>
                 <label for="policy-instructions">"Security instructions"</label>
                 <textarea id="policy-instructions" rows="4" bind:value=instructions disabled=!admin aria-describedby="policy-instructions-error"></textarea>
@@ -482,15 +482,15 @@ fn FormEditor(form: pb::IntakeForm, admin: bool) -> impl IntoView {
                         <fieldset class="question">
                             <legend>{format!("Question {}", i + 1)}</legend>
                             <label for=format!("{id}-label")>"Question"</label>
-                            <input id=format!("{id}-label") prop:value=field.label.clone() disabled=!admin
+                            <input type="text" id=format!("{id}-label") prop:value=field.label.clone() disabled=!admin
                                 on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.label = v)) }/>
                             <FieldError id=format!("{id}-label-error") message=problem(format!("form.fields[{i}].label"))/>
                             <label for=format!("{id}-key")>"Key (stored with the answer)"</label>
-                            <input id=format!("{id}-key") prop:value=field.key.clone() disabled=!admin
+                            <input type="text" id=format!("{id}-key") prop:value=field.key.clone() disabled=!admin
                                 on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.key = v)) }/>
                             <FieldError id=format!("{id}-key-error") message=problem(format!("form.fields[{i}].key"))/>
                             <label for=format!("{id}-help")>"Help"</label>
-                            <input id=format!("{id}-help") prop:value=field.help.clone() disabled=!admin
+                            <input type="text" id=format!("{id}-help") prop:value=field.help.clone() disabled=!admin
                                 on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.help = v)) }/>
                             <FieldError id=format!("{id}-help-error") message=problem(format!("form.fields[{i}].help"))/>
                             <label for=format!("{id}-kind")>"Answer"</label>

@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError};
-use crate::app::CurrentUser;
 use crate::components::FieldError;
+use crate::state::user::CurrentUser;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

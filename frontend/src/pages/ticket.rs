@@ -7,9 +7,9 @@ use leptos_router::hooks::use_params_map;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels, local_time};
-use crate::app::{CurrentUser, is_staff};
 use crate::components::{ErrorNote, FieldError};
 use crate::live::{self, Watch};
+use crate::state::user::{CurrentUser, is_staff};
 
 /// What the person is typing on the ticket page, kept across refreshes.
 #[derive(Clone, Copy)]
@@ -163,62 +163,68 @@ fn TicketView(
                     view! { <span class="badge public">"Public"</span> }.into_any()
                 }}
             </p>
-            <dl class="facts">
-                <dt>"Community"</dt><dd>{ticket.community.as_ref().map(|c| c.name.clone()).unwrap_or_default()}</dd>
-                <dt>"Requester"</dt><dd>{person(&ticket.requester)}</dd>
-                <dt>"Assignee"</dt><dd>{person(&ticket.assignee)}</dd>
-                <dt>"Filed"</dt><dd>{local_time(&ticket.created_at)}</dd>
-                <dt>"Updated"</dt><dd>{local_time(&ticket.updated_at)}</dd>
-                <dt>"Acknowledged"</dt>
-                <dd>{if ticket.acknowledged_at.is_some() { local_time(&ticket.acknowledged_at) } else { "Not yet".to_owned() }}</dd>
-                {ticket.released_in.clone().map(|release| view! { <dt>"Released in"</dt><dd class="released-in">{release}</dd> })}
-                {ticket.scheduled_for.clone().map(|day| view! { <dt>"Scheduled for"</dt><dd class="scheduled-for">{day}</dd> })}
-            </dl>
-            <Actions ticket=ticket.clone() actions=response.available_actions reload error=action_error/>
-            {(!response.close_held_back.is_empty()).then(|| view! { <p class="note close-held-back">{response.close_held_back.clone()}</p> })}
-            <section aria-labelledby="request-heading">
-                <h2 id="request-heading">"Request"</h2>
-                <p class="description">{ticket.description.clone()}</p>
-                {(!ticket.answers.is_empty()).then(|| view! {
-                    <dl class="answers">
-                        {ticket.answers.iter().map(|a| view! { <dt>{a.label.clone()}</dt><dd>{a.value.clone()}</dd> }).collect_view()}
+            <div class="ticket-layout">
+                <div class="ticket-main">
+                    <Actions ticket=ticket.clone() actions=response.available_actions reload error=action_error/>
+                    {(!response.close_held_back.is_empty()).then(|| view! { <p class="note close-held-back">{response.close_held_back.clone()}</p> })}
+                    <section aria-labelledby="request-heading">
+                        <h2 id="request-heading">"Request"</h2>
+                        <p class="description">{ticket.description.clone()}</p>
+                        {(!ticket.answers.is_empty()).then(|| view! {
+                            <dl class="answers">
+                                {ticket.answers.iter().map(|a| view! { <dt>{a.label.clone()}</dt><dd>{a.value.clone()}</dd> }).collect_view()}
+                            </dl>
+                        })}
+                    </section>
+                    <section aria-labelledby="conversation-heading">
+                        <h2 id="conversation-heading">"Conversation"</h2>
+                        {move || {
+                            let list = comments.get();
+                            if list.is_empty() {
+                                return view! { <p class="hint">"No messages yet."</p> }.into_any();
+                            }
+                            view! {
+                                <ol class="conversation">
+                                    {list.into_iter().map(|c| {
+                                        let internal = labels::is_internal(c.visibility);
+                                        view! {
+                                            <li>
+                                                <article class:internal=internal class="entry">
+                                                    <header>
+                                                        <strong>{c.author.as_ref().map(|a| a.display_name.clone()).unwrap_or_default()}</strong>
+                                                        " · " <time>{local_time(&c.created_at)}</time>
+                                                        {internal.then(|| view! { <span class="badge internal">"Internal note"</span> })}
+                                                    </header>
+                                                    <p class="body">{c.body.clone()}</p>
+                                                </article>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }}
+                        <ReplyBox number staff=can_manage comments reload body=draft/>
+                    </section>
+                    {response.survey.map(|survey| view! { <SurveyView number survey reload/> })}
+                    <History number/>
+                </div>
+                <aside class="ticket-side" aria-label="Details and triage">
+                    <dl class="facts">
+                        <dt>"Community"</dt><dd>{ticket.community.as_ref().map(|c| c.name.clone()).unwrap_or_default()}</dd>
+                        <dt>"Requester"</dt><dd>{person(&ticket.requester)}</dd>
+                        <dt>"Assignee"</dt><dd>{person(&ticket.assignee)}</dd>
+                        <dt>"Filed"</dt><dd>{local_time(&ticket.created_at)}</dd>
+                        <dt>"Updated"</dt><dd>{local_time(&ticket.updated_at)}</dd>
+                        <dt>"Acknowledged"</dt>
+                        <dd>{if ticket.acknowledged_at.is_some() { local_time(&ticket.acknowledged_at) } else { "Not yet".to_owned() }}</dd>
+                        {ticket.released_in.clone().map(|release| view! { <dt>"Released in"</dt><dd class="released-in">{release}</dd> })}
+                        {ticket.scheduled_for.clone().map(|day| view! { <dt>"Scheduled for"</dt><dd class="scheduled-for">{day}</dd> })}
                     </dl>
-                })}
-            </section>
-            {response.survey.map(|survey| view! { <SurveyView number survey reload/> })}
-            <Links number links=response.links staff=can_manage reload/>
-            {can_manage.then(|| view! { <ManageForm ticket=ticket.clone() reload/> })}
-            {response.triage.map(|triage| view! { <TriagePanel ticket=ticket.clone() triage reload/> })}
-            <section aria-labelledby="conversation-heading">
-                <h2 id="conversation-heading">"Conversation"</h2>
-                {move || {
-                    let list = comments.get();
-                    if list.is_empty() {
-                        return view! { <p class="hint">"No messages yet."</p> }.into_any();
-                    }
-                    view! {
-                        <ol class="conversation">
-                            {list.into_iter().map(|c| {
-                                let internal = labels::is_internal(c.visibility);
-                                view! {
-                                    <li>
-                                        <article class:internal=internal class="entry">
-                                            <header>
-                                                <strong>{c.author.as_ref().map(|a| a.display_name.clone()).unwrap_or_default()}</strong>
-                                                " · " <time>{local_time(&c.created_at)}</time>
-                                                {internal.then(|| view! { <span class="badge internal">"Internal note"</span> })}
-                                            </header>
-                                            <p class="body">{c.body.clone()}</p>
-                                        </article>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ol>
-                    }.into_any()
-                }}
-                <ReplyBox number staff=can_manage comments reload body=draft/>
-            </section>
-            <History number/>
+                    <Links number links=response.links staff=can_manage reload/>
+                    {can_manage.then(|| view! { <ManageForm ticket=ticket.clone() reload/> })}
+                    {response.triage.map(|triage| view! { <TriagePanel ticket=ticket.clone() triage reload/> })}
+                </aside>
+            </div>
         </article>
     }
 }
@@ -622,7 +628,7 @@ fn Links(number: i64, links: Vec<pb::TicketLink>, staff: bool, reload: RwSignal<
                     <input id="link-url" type="url" bind:value=url placeholder="https://…" aria-describedby="link-url-error"/>
                     <FieldError id="link-url-error" message=url_error/>
                     <label for="link-title">"Issue title"</label>
-                    <input id="link-title" bind:value=title aria-describedby="link-title-error"/>
+                    <input type="text" id="link-title" bind:value=title aria-describedby="link-title-error"/>
                     <FieldError id="link-title-error" message=title_error/>
                     {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
                     <button type="submit" class="secondary">"Link issue"</button>
@@ -734,7 +740,7 @@ fn TriagePanel(ticket: pb::Ticket, triage: pb::TicketTriage, reload: RwSignal<u3
             </div>
             <form class="release" on:submit=save_release>
                 <label for="released-in">"Released in (the release or change that makes it available)"</label>
-                <input id="released-in" prop:value=move || release.get() aria-describedby="released-in-error"
+                <input type="text" id="released-in" prop:value=move || release.get() aria-describedby="released-in-error"
                     on:input=move |ev| drafts.release.set(Some(event_target_value(&ev)))/>
                 <FieldError id="released-in-error" message=field("released_in")/>
                 <button type="submit" class="secondary">"Save release"</button>
@@ -742,10 +748,10 @@ fn TriagePanel(ticket: pb::Ticket, triage: pb::TicketTriage, reload: RwSignal<u3
             <form class="log-time" on:submit=log>
                 <p>{format!("Time logged: {}", labels::duration(i64::from(triage.minutes_logged)))}</p>
                 <label for="log-minutes">"Minutes spent"</label>
-                <input id="log-minutes" inputmode="numeric" bind:value=minutes aria-describedby="log-minutes-error"/>
+                <input type="text" id="log-minutes" inputmode="numeric" bind:value=minutes aria-describedby="log-minutes-error"/>
                 <FieldError id="log-minutes-error" message=field("minutes")/>
                 <label for="log-note">"Note"</label>
-                <input id="log-note" bind:value=note aria-describedby="log-note-error"/>
+                <input type="text" id="log-note" bind:value=note aria-describedby="log-note-error"/>
                 <FieldError id="log-note-error" message=field("note")/>
                 <button type="submit" class="secondary">"Log time"</button>
                 {move || budget.get().map(|b| view! { <p role="status">{labels::budget_line(&b)}</p> })}

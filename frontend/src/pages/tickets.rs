@@ -6,9 +6,10 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use steward_proto::v1 as pb;
 
+use crate::api::encode_component;
 use crate::api::{self, ApiError, labels, local_time};
-use crate::app::{CurrentUser, encode_component, is_staff};
 use crate::live::{self, Watch};
+use crate::state::user::{CurrentUser, is_staff};
 
 const FILTERS: &[&str] = &["community", "state", "type", "priority", "assignee", "q"];
 

@@ -1,0 +1,4 @@
+//! State shared by the app shell and the pages, kept apart from both so that pages never import
+//! the shell.
+
+pub mod user;
