@@ -1,4 +1,4 @@
-//! What a new request must say: one form per request type (seed 000: "templates prepared for
+//! The request types and what a new request of each must say: one form per request type (seed 000: "templates prepared for
 //! common support issues"), the priority scale with its promised response times (seed 003), and
 //! the checks every new request passes before it is stored. The server enforces these forms;
 //! the browser only renders them. The forms below ship with Steward; an admin may edit a type's
@@ -8,7 +8,29 @@
 
 use std::collections::BTreeMap;
 
-use super::{Priority, RequestType};
+use crate::Priority;
+use crate::values::text_enum;
+
+text_enum! {
+    /// What kind of help a request asks for (seeds 001, 002, 003).
+    RequestType {
+        Incident = ("incident", "Incident"),
+        ChangeRequest = ("change_request", "Change request"),
+        GuidanceRequest = ("guidance_request", "Guidance request"),
+        WorkshopRequest = ("workshop_request", "Workshop request"),
+        AddRemoveUser = ("add_remove_user", "Add or remove a user"),
+        ProblemTroubleshooting = ("problem_troubleshooting", "Problem or troubleshooting"),
+        Other = ("other", "Other"),
+    }
+}
+
+impl RequestType {
+    /// Whether requests of this type are scheduled for a date and planned rather than assigned
+    /// to a steward (seed 001: workshop requests).
+    pub fn is_scheduled_not_assigned(self) -> bool {
+        self == RequestType::WorkshopRequest
+    }
+}
 
 /// One question on a form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,4 +20,5 @@ pub mod similar;
 pub mod templates;
 mod values;
 
-pub use values::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
+pub use intake::RequestType;
+pub use values::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, StaffRole, TicketState};

@@ -47,6 +47,21 @@ impl Action {
         Action::Reopen,
     ];
 
+    /// The action's name where it is stored (the event log) and carried (the API's
+    /// `TICKET_ACTION_WAIT_ON_REQUESTER`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Approve => "approve",
+            Action::Decline => "decline",
+            Action::Triage => "triage",
+            Action::Start => "start",
+            Action::WaitOnRequester => "wait_on_requester",
+            Action::Resolve => "resolve",
+            Action::Close => "close",
+            Action::Reopen => "reopen",
+        }
+    }
+
     /// The words for the action, as a verb phrase.
     pub fn label(self) -> &'static str {
         match self {

@@ -52,26 +52,7 @@ macro_rules! text_enum {
     };
 }
 
-text_enum! {
-    /// What kind of help a request asks for (seeds 001, 002, 003).
-    RequestType {
-        Incident = ("incident", "Incident"),
-        ChangeRequest = ("change_request", "Change request"),
-        GuidanceRequest = ("guidance_request", "Guidance request"),
-        WorkshopRequest = ("workshop_request", "Workshop request"),
-        AddRemoveUser = ("add_remove_user", "Add or remove a user"),
-        ProblemTroubleshooting = ("problem_troubleshooting", "Problem or troubleshooting"),
-        Other = ("other", "Other"),
-    }
-}
-
-impl RequestType {
-    /// Whether requests of this type are scheduled for a date and planned rather than assigned
-    /// to a steward (seed 001: workshop requests).
-    pub fn is_scheduled_not_assigned(self) -> bool {
-        self == RequestType::WorkshopRequest
-    }
-}
+pub(crate) use text_enum;
 
 text_enum! {
     /// The priority scale (seed 003), highest first.
@@ -138,6 +119,7 @@ text_enum! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::RequestType;
 
     #[test]
     fn every_value_round_trips_through_its_database_spelling() {

@@ -32,19 +32,34 @@ pub trait WireEnum: Sized + Copy {
     }
 }
 
+/// Whether the wire value named `wire_name` (`REQUEST_TYPE_CHANGE_REQUEST`) is the domain value
+/// spelled `spelling` (`change_request`). Matching by name means a new value needs no line
+/// here; the tests below fail if a domain value has no wire value.
+fn same_name(wire_name: &str, prefix: &str, spelling: &str) -> bool {
+    wire_name.strip_prefix(prefix).is_some_and(|rest| rest.eq_ignore_ascii_case(spelling))
+}
+
 macro_rules! wire_enum {
-    ($domain:ident <=> $wire:ident { $($variant:ident),+ $(,)? }) => {
+    ($domain:ty => $wire:ident, $prefix:literal, $spelling:expr) => {
         impl WireEnum for $domain {
             type Wire = pb::$wire;
 
             fn to_wire(self) -> pb::$wire {
-                match self { $($domain::$variant => pb::$wire::$variant),+ }
+                let spelling = $spelling(self);
+                (1..64)
+                    .filter_map(|n| pb::$wire::try_from(n).ok())
+                    .find(|wire| same_name(wire.as_str_name(), $prefix, spelling))
+                    .unwrap_or(pb::$wire::Unspecified)
             }
 
             fn from_wire(value: i32) -> Result<Option<Self>, UnknownValue> {
                 match pb::$wire::try_from(value) {
                     Ok(pb::$wire::Unspecified) => Ok(None),
-                    $(Ok(pb::$wire::$variant) => Ok(Some($domain::$variant)),)+
+                    Ok(wire) => <$domain>::ALL
+                        .iter()
+                        .find(|&&domain| same_name(wire.as_str_name(), $prefix, $spelling(domain)))
+                        .map(|&domain| Some(domain))
+                        .ok_or(UnknownValue(value)),
                     Err(_) => Err(UnknownValue(value)),
                 }
             }
@@ -58,27 +73,13 @@ macro_rules! wire_enum {
     };
 }
 
-wire_enum!(RequestType <=> RequestType {
-    Incident,
-    ChangeRequest,
-    GuidanceRequest,
-    WorkshopRequest,
-    AddRemoveUser,
-    ProblemTroubleshooting,
-    Other,
-});
-
-wire_enum!(Priority <=> Priority { ProductionDown, Urgent, Normal });
-
-wire_enum!(TicketState <=> TicketState { AwaitingApproval, New, Open, InProgress, Pending, Resolved, Closed });
-
-wire_enum!(Action <=> TicketAction { Approve, Decline, Triage, Start, WaitOnRequester, Resolve, Close, Reopen });
-
-wire_enum!(PriorityFlag <=> PriorityFlag { DedicatedFunding, ManyCommunities, AlignedGoals, AlignedUpstream, HighImpact });
-
-wire_enum!(BudgetPeriod <=> BudgetPeriod { Month, Quarter });
-
-wire_enum!(MembershipRole <=> MembershipRole { Representative, Member });
+wire_enum!(RequestType => RequestType, "REQUEST_TYPE_", RequestType::as_str);
+wire_enum!(Priority => Priority, "PRIORITY_", Priority::as_str);
+wire_enum!(TicketState => TicketState, "TICKET_STATE_", TicketState::as_str);
+wire_enum!(Action => TicketAction, "TICKET_ACTION_", Action::as_str);
+wire_enum!(PriorityFlag => PriorityFlag, "PRIORITY_FLAG_", PriorityFlag::as_str);
+wire_enum!(BudgetPeriod => BudgetPeriod, "BUDGET_PERIOD_", BudgetPeriod::as_str);
+wire_enum!(MembershipRole => MembershipRole, "MEMBERSHIP_ROLE_", MembershipRole::as_str);
 
 /// A ticket event as the API carries it; `person` names the people it mentions (assignees).
 pub fn happening(event: &TicketEvent, person: impl Fn(i64) -> pb::PersonRef) -> pb::TicketHappening {
@@ -191,7 +192,7 @@ pub fn ticket_event(what: &pb::TicketHappening) -> Option<TicketEvent> {
 fn changed_field(change: &pb::FieldChange) -> Option<FieldChanged> {
     use pb::field_change::Field;
     let day = |text: &Option<String>| -> Option<Option<NaiveDate>> {
-        text.as_deref().map(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()).map_or(Some(None), |d| d.map(Some))
+        text.as_deref().map(iso_day).map_or(Some(None), |d| d.map(Some))
     };
     Some(match change.field.as_ref()? {
         Field::Assignee(a) => {
@@ -207,6 +208,14 @@ fn changed_field(change: &pb::FieldChange) -> Option<FieldChanged> {
         Field::Confidential(c) => FieldChanged::Confidential { from: c.from, to: c.to },
         Field::ScheduledFor(s) => FieldChanged::ScheduledFor { from: day(&s.from)?, to: day(&s.to)? },
     })
+}
+
+/// A day written YYYY-MM-DD, read without chrono's format parser (which would add tens of
+/// kilobytes to the web app for this one field).
+fn iso_day(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.splitn(3, '-').map(str::parse::<u32>);
+    let (year, month, day) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// The sentence for people after the actor's name ("moved it from New to Open"), written from
@@ -236,11 +245,19 @@ pub fn kind(what: &pb::TicketHappening) -> &'static str {
 mod tests {
     use super::*;
 
-    fn round_trips<T: WireEnum + PartialEq + std::fmt::Debug>(all: &[T]) {
+    fn round_trips<T: WireEnum + PartialEq + std::fmt::Debug>(all: &[T])
+    where
+        T::Wire: TryFrom<i32>,
+    {
         for &value in all {
             let wire: i32 = value.to_wire().into();
             assert_eq!(T::from_wire(wire), Ok(Some(value)));
-            assert_ne!(wire, 0, "{value:?} must not be the unset value");
+            assert_ne!(wire, 0, "{value:?} has no wire value of the same name");
+        }
+        for wire in 1..64 {
+            if T::Wire::try_from(wire).is_ok() {
+                assert!(matches!(T::from_wire(wire), Ok(Some(_))), "wire value {wire} has no domain value");
+            }
         }
         assert_eq!(T::from_wire(0), Ok(None));
         assert_eq!(T::from_wire(9_999), Err(UnknownValue(9_999)));
@@ -294,5 +311,13 @@ mod tests {
             happening(&TicketEvent::RequesterReplied { from: TicketState::Pending, to: TicketState::Open }, person);
         assert_eq!(sentence(&moved), "answered, which moved it from Pending to Open");
         assert_eq!(sentence(&pb::TicketHappening { kind: None }), "made a change", "a kind this client does not know");
+    }
+
+    #[test]
+    fn days_read_as_written_and_nothing_else() {
+        assert_eq!(iso_day("2026-12-14"), NaiveDate::from_ymd_opt(2026, 12, 14));
+        assert_eq!(iso_day("2026-02-30"), None);
+        assert_eq!(iso_day("14 December"), None);
+        assert_eq!(iso_day("2026-12"), None);
     }
 }
