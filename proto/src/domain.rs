@@ -32,35 +32,28 @@ pub trait WireEnum: Sized + Copy {
     }
 }
 
-/// Whether the wire value named `wire_name` (`REQUEST_TYPE_CHANGE_REQUEST`) is the domain value
-/// spelled `spelling` (`change_request`). Matching by name means a new value needs no line
-/// here; the tests below fail if a domain value has no wire value.
-fn same_name(wire_name: &str, prefix: &str, spelling: &str) -> bool {
-    wire_name.strip_prefix(prefix).is_some_and(|rest| rest.eq_ignore_ascii_case(spelling))
-}
-
+/// Each domain enum is declared in the order of its protobuf enum, so the wire value of the
+/// value at index `i` of `ALL` is `i + 1` (0 is unset). A new value goes at the end of both;
+/// the tests below check that every pair has the same name (`change_request` is
+/// `REQUEST_TYPE_CHANGE_REQUEST`), so no mapping line is written per value.
 macro_rules! wire_enum {
-    ($domain:ty => $wire:ident, $prefix:literal, $spelling:expr) => {
+    ($domain:ty => $wire:ident) => {
         impl WireEnum for $domain {
             type Wire = pb::$wire;
 
             fn to_wire(self) -> pb::$wire {
-                let spelling = $spelling(self);
-                (1..64)
-                    .filter_map(|n| pb::$wire::try_from(n).ok())
-                    .find(|wire| same_name(wire.as_str_name(), $prefix, spelling))
-                    .unwrap_or(pb::$wire::Unspecified)
+                let place = <$domain>::ALL.iter().position(|value| *value == self);
+                place.and_then(|i| pb::$wire::try_from(i as i32 + 1).ok()).unwrap_or(pb::$wire::Unspecified)
             }
 
             fn from_wire(value: i32) -> Result<Option<Self>, UnknownValue> {
-                match pb::$wire::try_from(value) {
-                    Ok(pb::$wire::Unspecified) => Ok(None),
-                    Ok(wire) => <$domain>::ALL
-                        .iter()
-                        .find(|&&domain| same_name(wire.as_str_name(), $prefix, $spelling(domain)))
-                        .map(|&domain| Some(domain))
+                match value {
+                    0 => Ok(None),
+                    _ => usize::try_from(value - 1)
+                        .ok()
+                        .and_then(|i| <$domain>::ALL.get(i))
+                        .map(|domain| Some(*domain))
                         .ok_or(UnknownValue(value)),
-                    Err(_) => Err(UnknownValue(value)),
                 }
             }
         }
@@ -73,13 +66,13 @@ macro_rules! wire_enum {
     };
 }
 
-wire_enum!(RequestType => RequestType, "REQUEST_TYPE_", RequestType::as_str);
-wire_enum!(Priority => Priority, "PRIORITY_", Priority::as_str);
-wire_enum!(TicketState => TicketState, "TICKET_STATE_", TicketState::as_str);
-wire_enum!(Action => TicketAction, "TICKET_ACTION_", Action::as_str);
-wire_enum!(PriorityFlag => PriorityFlag, "PRIORITY_FLAG_", PriorityFlag::as_str);
-wire_enum!(BudgetPeriod => BudgetPeriod, "BUDGET_PERIOD_", BudgetPeriod::as_str);
-wire_enum!(MembershipRole => MembershipRole, "MEMBERSHIP_ROLE_", MembershipRole::as_str);
+wire_enum!(RequestType => RequestType);
+wire_enum!(Priority => Priority);
+wire_enum!(TicketState => TicketState);
+wire_enum!(Action => TicketAction);
+wire_enum!(PriorityFlag => PriorityFlag);
+wire_enum!(BudgetPeriod => BudgetPeriod);
+wire_enum!(MembershipRole => MembershipRole);
 
 /// A ticket event as the API carries it; `person` names the people it mentions (assignees).
 pub fn happening(event: &TicketEvent, person: impl Fn(i64) -> pb::PersonRef) -> pb::TicketHappening {
@@ -261,6 +254,48 @@ mod tests {
         }
         assert_eq!(T::from_wire(0), Ok(None));
         assert_eq!(T::from_wire(9_999), Err(UnknownValue(9_999)));
+    }
+
+    /// The value at each place of the domain's `ALL` has the wire value of the same name, and
+    /// the wire enum has no value more.
+    fn aligned<T: WireEnum + std::fmt::Debug>(
+        all: &[T],
+        prefix: &str,
+        spelling: fn(T) -> &'static str,
+        name: fn(i32) -> Option<&'static str>,
+    ) {
+        for (i, &value) in all.iter().enumerate() {
+            let wire: i32 = value.to_wire().into();
+            assert_eq!(wire, i as i32 + 1);
+            let expected = format!("{prefix}{}", spelling(value).to_ascii_uppercase());
+            assert_eq!(name(wire), Some(expected.as_str()), "{value:?}: declare it in the wire enum's order");
+        }
+        assert_eq!(name(all.len() as i32 + 1), None, "the wire enum has a value the domain lacks");
+    }
+
+    #[test]
+    fn each_domain_enum_is_declared_in_its_wire_enums_order() {
+        aligned(RequestType::ALL, "REQUEST_TYPE_", RequestType::as_str, |n| {
+            pb::RequestType::try_from(n).ok().map(|w| w.as_str_name())
+        });
+        aligned(Priority::ALL, "PRIORITY_", Priority::as_str, |n| {
+            pb::Priority::try_from(n).ok().map(|w| w.as_str_name())
+        });
+        aligned(TicketState::ALL, "TICKET_STATE_", TicketState::as_str, |n| {
+            pb::TicketState::try_from(n).ok().map(|w| w.as_str_name())
+        });
+        aligned(Action::ALL, "TICKET_ACTION_", Action::as_str, |n| {
+            pb::TicketAction::try_from(n).ok().map(|w| w.as_str_name())
+        });
+        aligned(PriorityFlag::ALL, "PRIORITY_FLAG_", PriorityFlag::as_str, |n| {
+            pb::PriorityFlag::try_from(n).ok().map(|w| w.as_str_name())
+        });
+        aligned(BudgetPeriod::ALL, "BUDGET_PERIOD_", BudgetPeriod::as_str, |n| {
+            pb::BudgetPeriod::try_from(n).ok().map(|w| w.as_str_name())
+        });
+        aligned(MembershipRole::ALL, "MEMBERSHIP_ROLE_", MembershipRole::as_str, |n| {
+            pb::MembershipRole::try_from(n).ok().map(|w| w.as_str_name())
+        });
     }
 
     #[test]
