@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use steward_backend::config::{self, Config};
 use steward_backend::db::models::{communities, people};
-use steward_backend::usecases::{self, Core};
+use steward_backend::usecases::{self, Actor, Core};
 use steward_backend::{db, demo, server, telemetry};
 use steward_domain::{MembershipRole, StaffRole};
 use tokio_util::sync::CancellationToken;
@@ -139,7 +139,7 @@ async fn run_admin(admin: Admin) -> anyhow::Result<()> {
         Admin::CreateCommunity { slug, name } => {
             usecases::people::check_slug(&slug)?;
             let name = usecases::people::check_name("name", &name)?;
-            let community = communities::insert(&mut conn, &slug, &name).await?;
+            let community = usecases::directory::create_community(&core, Actor::Steward, &slug, &name).await?;
             println!("steward: created community {} ({}), id {}", community.name, community.slug, community.id);
         }
         Admin::CreatePerson { email, name, staff_role, password_env } => {
@@ -164,7 +164,7 @@ async fn run_admin(admin: Admin) -> anyhow::Result<()> {
                 RoleArg::Representative => MembershipRole::Representative,
                 RoleArg::Member => MembershipRole::Member,
             };
-            people::set_membership(&mut conn, person.id, found.id, role).await?;
+            usecases::directory::set_membership(&core, Actor::Steward, person.id, found.id, role).await?;
             println!("steward: {} is now a {} of {}", person.display_name, role.label().to_lowercase(), found.name);
         }
     }

@@ -9,7 +9,7 @@ use crate::auth::caller;
 use crate::convert;
 use crate::db::models::{communities, people};
 use crate::error::{AppError, AppResult};
-use crate::usecases;
+use crate::usecases::{self, Actor};
 use steward_domain::authz;
 use steward_domain::facts::Principal;
 
@@ -61,8 +61,9 @@ impl DirectoryService for DirectoryApi {
         let slug = request.slug.trim();
         usecases::people::check_slug(slug)?;
         let name = usecases::people::check_name("name", &request.name)?;
-        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
-        let community = communities::insert(&mut conn, slug, &name).await?;
+        let who = caller.signed_in()?;
+        let community =
+            usecases::directory::create_community(&self.state.core, Actor::Person(who), slug, &name).await?;
         Ok(Response::new(pb::CreateCommunityResponse { community: Some(convert::community(&community)) }))
     }
 
@@ -107,16 +108,9 @@ impl DirectoryService for DirectoryApi {
         require_admin(caller.signed_in()?)?;
         let request = request.into_inner();
         let role = convert::membership_role_from_pb(request.role)?;
-        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
-        if people::find(&mut conn, request.person_id).await?.is_none() {
-            return Err(AppError::invalid("person_id", "There is no such person.").into());
-        }
-        if communities::find(&mut conn, request.community_id).await?.is_none() {
-            return Err(AppError::invalid("community_id", "There is no such community.").into());
-        }
-        people::set_membership(&mut conn, request.person_id, request.community_id, role).await?;
-        self.state.core.live.committed();
-        drop(conn);
+        let who = Actor::Person(caller.signed_in()?);
+        usecases::directory::set_membership(&self.state.core, who, request.person_id, request.community_id, role)
+            .await?;
         Ok(Response::new(pb::SetMembershipResponse { person: Some(self.person_message(request.person_id).await?) }))
     }
 
@@ -127,12 +121,8 @@ impl DirectoryService for DirectoryApi {
         let caller = caller(&request)?;
         require_admin(caller.signed_in()?)?;
         let request = request.into_inner();
-        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
-        if !people::remove_membership(&mut conn, request.person_id, request.community_id).await? {
-            return Err(AppError::NotFound("membership").into());
-        }
-        self.state.core.live.committed();
-        drop(conn);
+        let who = Actor::Person(caller.signed_in()?);
+        usecases::directory::remove_membership(&self.state.core, who, request.person_id, request.community_id).await?;
         Ok(Response::new(pb::RemoveMembershipResponse { person: Some(self.person_message(request.person_id).await?) }))
     }
 

@@ -12,6 +12,7 @@ use crate::convert::{priority_to_pb, request_type_from_pb, request_type_to_pb};
 use crate::db::models::forms;
 use crate::db::models::support_policy::{self, SupportPolicy};
 use crate::error::{AppError, AppResult};
+use crate::usecases;
 use steward_domain::authz;
 use steward_domain::facts::Principal;
 use steward_domain::intake::{self, FieldKind, FieldSpec, FormSpec, PRIORITY_SCALE};
@@ -93,9 +94,7 @@ impl IntakeApi {
             });
         }
         let edited = intake::edited_form(request_type, &form.description, form.confidential_by_default, fields)?;
-        let mut conn = self.state.core.pool.get().await?;
-        forms::save(&mut conn, &edited, who.person_id, self.state.core.now()).await?;
-        tracing::info!(person_id = who.person_id, request_type = request_type.as_str(), "request form edited");
+        usecases::configuration::save_form(&self.state.core, who, &edited).await?;
         Ok(encode_form(&edited))
     }
 
@@ -105,8 +104,7 @@ impl IntakeApi {
         }
         let request_type = request_type_from_pb(request_type, "request_type")?
             .ok_or_else(|| AppError::invalid("request_type", "Say which request type's form to restore."))?;
-        let mut conn = self.state.core.pool.get().await?;
-        forms::reset(&mut conn, request_type).await?;
+        usecases::configuration::reset_form(&self.state.core, who, request_type).await?;
         Ok(encode_form(&intake::form_for(request_type).spec()))
     }
 
@@ -120,9 +118,7 @@ impl IntakeApi {
             security_contact: bounded("policy.security_contact", &policy.security_contact, 500)?,
             security_instructions: bounded("policy.security_instructions", &policy.security_instructions, 10_000)?,
         };
-        let mut conn = self.state.core.pool.get().await?;
-        let saved = support_policy::set(&mut conn, &checked, self.state.core.now()).await?;
-        tracing::info!(person_id = who.person_id, "support policy changed");
+        let saved = usecases::configuration::set_policy(&self.state.core, who, &checked).await?;
         Ok(encode_policy(saved))
     }
 }

@@ -300,11 +300,8 @@ impl TriageApi {
             return Err(AppError::invalid("hours", format!("{hours} is not a number of hours between 0 and 100000.")));
         }
         let period = convert::budget_period_from_pb(request.period)?;
+        usecases::configuration::set_budget(&self.state.core, who, request.community_id, request.hours, period).await?;
         let mut conn = self.state.core.pool.get().await?;
-        if !triage::set_budget(&mut conn, request.community_id, request.hours, period).await? {
-            return Err(AppError::invalid("community_id", "There is no such community."));
-        }
-        tracing::info!(community_id = request.community_id, hours = request.hours, "support budget set");
         budget_of(&mut conn, request.community_id, self.state.core.now().date_naive()).await
     }
 
@@ -363,24 +360,16 @@ impl TriageApi {
         };
         let starts_on = day("starts_on", &request.starts_on)?;
         let ends_on = day("ends_on", &request.ends_on)?;
-        if ends_on <= starts_on {
-            return Err(AppError::invalid("ends_on", "The duty must end after it starts."));
-        }
-        let mut conn = self.state.core.pool.get().await?;
-        match people::find(&mut conn, request.person_id).await? {
-            Some(person) if person.staff_role.is_some() => {}
-            _ => return Err(AppError::invalid("person_id", "Choose someone on the support team.")),
-        }
-        let period = duty::add(&mut conn, request.person_id, starts_on, ends_on).await?;
+        let period =
+            usecases::configuration::add_duty(&self.state.core, who, request.person_id, starts_on, ends_on).await?;
+        let conn = self.state.core.pool.get().await?;
         let names = people::by_ids(&conn, &[period.person_id]).await?;
-        tracing::info!(person_id = period.person_id, %starts_on, %ends_on, "support duty added");
         Ok(encode_duty(&period, &names))
     }
 
     async fn remove_duty(&self, who: &Principal, id: i64) -> AppResult<()> {
         require_configure(who)?;
-        let mut conn = self.state.core.pool.get().await?;
-        if duty::remove(&mut conn, id).await? { Ok(()) } else { Err(AppError::NotFound("duty period")) }
+        usecases::configuration::remove_duty(&self.state.core, who, id).await
     }
 
     async fn templates(&self, who: &Principal) -> AppResult<pb::ListResponseTemplatesResponse> {
@@ -426,14 +415,8 @@ impl TriageApi {
             ));
         }
         templates::check(&body).map_err(|error| AppError::invalid("template.body", error.to_string()))?;
-        let mut conn = self.state.core.pool.get().await?;
-        let saved = triage::save_template(
-            &mut conn,
-            &Template { key, name, body, position: template.position },
-            self.state.core.now(),
-        )
-        .await?;
-        tracing::info!(key = saved.key, "response template saved");
+        let template = Template { key, name, body, position: template.position };
+        let saved = usecases::configuration::save_template(&self.state.core, who, &template).await?;
         Ok(encode_template(&saved))
     }
 

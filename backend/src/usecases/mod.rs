@@ -9,6 +9,8 @@
 //! the database themselves, and nothing here knows about protobuf, cookies or HTTP.
 
 pub mod board;
+pub mod configuration;
+pub mod directory;
 pub mod people;
 pub mod tickets;
 pub mod triage;
