@@ -19,8 +19,9 @@ use crate::db::models::tickets::{self, Ticket};
 use crate::db::models::triage::{self, Template};
 use crate::db::models::{communities, duty, people};
 use crate::error::{AppError, AppResult};
+use crate::usecases::configuration::require_settings;
 use crate::usecases::tickets::visible_ticket;
-use crate::usecases::triage::{TimeSpent, TriageEdit};
+use crate::usecases::triage::{TimeSpent, TriageEdit, require_triage};
 use crate::usecases::{self, Actor};
 use steward_domain::assignment;
 use steward_domain::authz;
@@ -42,22 +43,6 @@ const TEMPLATE_BODY_MAX_CHARS: usize = 20_000;
 
 pub struct TriageApi {
     pub state: AppState,
-}
-
-fn require_triage(who: &Principal) -> AppResult<()> {
-    if authz::can_triage(who) {
-        Ok(())
-    } else {
-        Err(AppError::PermissionDenied("Only the support team can triage tickets."))
-    }
-}
-
-fn require_configure(who: &Principal) -> AppResult<()> {
-    if authz::can_configure(who) {
-        Ok(())
-    } else {
-        Err(AppError::PermissionDenied("Only an admin can change budgets and response templates."))
-    }
 }
 
 /// How much of their budget each of these communities has used in the period containing `today`.
@@ -295,7 +280,7 @@ impl TriageApi {
     }
 
     async fn set_budget(&self, who: &Principal, request: pb::SetBudgetRequest) -> AppResult<pb::Budget> {
-        require_configure(who)?;
+        require_settings(who)?;
         if let Some(hours) = request.hours.filter(|h| !(0..=100_000).contains(h)) {
             return Err(AppError::invalid("hours", format!("{hours} is not a number of hours between 0 and 100000.")));
         }
@@ -353,7 +338,7 @@ impl TriageApi {
     }
 
     async fn add_duty(&self, who: &Principal, request: pb::AddDutyRequest) -> AppResult<pb::DutyPeriod> {
-        require_configure(who)?;
+        require_settings(who)?;
         let day = |field: &str, text: &str| {
             NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
                 .map_err(|_| AppError::invalid(field, "Give the day as YYYY-MM-DD."))
@@ -368,7 +353,7 @@ impl TriageApi {
     }
 
     async fn remove_duty(&self, who: &Principal, id: i64) -> AppResult<()> {
-        require_configure(who)?;
+        require_settings(who)?;
         usecases::configuration::remove_duty(&self.state.core, who, id).await
     }
 
@@ -390,7 +375,7 @@ impl TriageApi {
         who: &Principal,
         request: pb::SaveResponseTemplateRequest,
     ) -> AppResult<pb::ResponseTemplate> {
-        require_configure(who)?;
+        require_settings(who)?;
         let template = request.template.ok_or_else(|| AppError::invalid("template", "Send the template."))?;
         let key = template.key.trim().to_owned();
         let valid_key = !key.is_empty()

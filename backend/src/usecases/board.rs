@@ -18,7 +18,8 @@ use crate::db::models::people::Person;
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::{communities, people};
 use crate::error::{AppError, AppResult};
-use crate::events::{self, TicketChange};
+use crate::events;
+use steward_domain::events::TicketEvent;
 
 /// A card dropped in a column, at the version the caller saw.
 #[derive(Clone, Debug)]
@@ -71,7 +72,8 @@ async fn place_above(
             moving_rank = Some(new_rank);
         } else if old_rank != new_rank {
             let renumbered = tickets::set_rank(conn, number, new_rank, now).await?;
-            events::record(conn, &renumbered, actor.person_id(), TicketChange::Reordered, now).await?;
+            let reordered = TicketEvent::Reordered { state: renumbered.state, rank: new_rank };
+            events::record(conn, &renumbered, actor.person_id(), reordered, now).await?;
         }
     }
     moving_rank.ok_or_else(|| AppError::internal(anyhow::anyhow!("the moving card lost its slot")))
@@ -122,10 +124,15 @@ pub async fn move_card(core: &Core, actor: Actor<'_>, request: CardMove) -> AppR
                     Some(action) => take_step(shared, actor, &ticket, action, reason.as_deref(), Some(rank), now).await,
                     None => {
                         let change = Change { rank: Some(rank), ..Change::default() };
-                        let after = Ticket { rank, ..ticket.clone() };
                         let (reordered, _) = futures_util::try_join!(
                             tickets::apply(shared, ticket.number, ticket.version, &change, now),
-                            events::record(shared, &after, actor.person_id(), TicketChange::Reordered, now),
+                            events::record(
+                                shared,
+                                &ticket,
+                                actor.person_id(),
+                                TicketEvent::Reordered { state: ticket.state, rank },
+                                now
+                            ),
                         )?;
                         Ok(reordered)
                     }

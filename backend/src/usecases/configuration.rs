@@ -19,6 +19,11 @@ fn require_configure(who: &Principal, what: &'static str) -> AppResult<()> {
     if authz::can_configure(who) { Ok(()) } else { Err(AppError::PermissionDenied(what)) }
 }
 
+/// PermissionDenied unless `who` may change budgets, the duty roster and templates.
+pub(crate) fn require_settings(who: &Principal) -> AppResult<()> {
+    require_configure(who, SETTINGS_ADMINS_ONLY)
+}
+
 const FORMS_ADMINS_ONLY: &str = "Only an admin can change the request forms.";
 const SETTINGS_ADMINS_ONLY: &str = "Only an admin can change budgets and response templates.";
 
@@ -55,7 +60,7 @@ pub async fn set_budget(
     hours: Option<i32>,
     period: BudgetPeriod,
 ) -> AppResult<()> {
-    require_configure(who, SETTINGS_ADMINS_ONLY)?;
+    require_settings(who)?;
     let mut conn = core.pool.get().await?;
     if !triage::set_budget(&mut conn, community_id, hours, period).await? {
         return Err(AppError::invalid("community_id", "There is no such community."));
@@ -72,7 +77,7 @@ pub async fn add_duty(
     starts_on: NaiveDate,
     ends_on: NaiveDate,
 ) -> AppResult<DutyPeriod> {
-    require_configure(who, SETTINGS_ADMINS_ONLY)?;
+    require_settings(who)?;
     if ends_on <= starts_on {
         return Err(AppError::invalid("ends_on", "The duty must end after it starts."));
     }
@@ -88,14 +93,14 @@ pub async fn add_duty(
 
 /// Removes a duty period; NotFound if there is none with `id`.
 pub async fn remove_duty(core: &Core, who: &Principal, id: i64) -> AppResult<()> {
-    require_configure(who, SETTINGS_ADMINS_ONLY)?;
+    require_settings(who)?;
     let mut conn = core.pool.get().await?;
     if duty::remove(&mut conn, id).await? { Ok(()) } else { Err(AppError::NotFound("duty period")) }
 }
 
 /// Saves a response template (its placeholders already checked by the domain).
 pub async fn save_template(core: &Core, who: &Principal, template: &Template) -> AppResult<Template> {
-    require_configure(who, SETTINGS_ADMINS_ONLY)?;
+    require_settings(who)?;
     let mut conn = core.pool.get().await?;
     let saved = triage::save_template(&mut conn, template, core.now()).await?;
     tracing::info!(key = saved.key, "response template saved");

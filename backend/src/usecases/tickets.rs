@@ -22,7 +22,8 @@ use crate::db::models::surveys::{self, Survey};
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::{communities, forms, people, triage as triage_rows};
 use crate::error::{AppError, AppResult};
-use crate::events::{self, TicketChange};
+use crate::events;
+use steward_domain::events::TicketEvent;
 
 /// A new request: the community it is for, and what the requester wrote.
 #[derive(Clone, Debug)]
@@ -132,7 +133,13 @@ pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> Ap
     let ticket = conn
         .transaction(async |conn| {
             let ticket = tickets::insert(conn, request.community_id, requester_id, state, &checked, now).await?;
-            events::record(conn, &ticket, Some(requester_id), TicketChange::Created, now).await?;
+            let created = TicketEvent::Created {
+                state: ticket.state,
+                request_type: ticket.request_type,
+                priority: ticket.priority,
+                confidential: ticket.confidential,
+            };
+            events::record(conn, &ticket, Some(requester_id), created, now).await?;
             Ok::<_, AppError>(ticket)
         })
         .await?;
@@ -153,7 +160,7 @@ async fn post_message(
 ) -> AppResult<Comment> {
     let internal = visibility == Visibility::Internal;
     let comment = comments::insert(conn, ticket.number, author.person_id, body, internal, now).await?;
-    let commented = TicketChange::Commented { comment_id: comment.id, internal };
+    let commented = TicketEvent::Commented { comment_id: comment.id, internal };
     events::record(conn, ticket, Some(author.person_id), commented, now).await?;
     if !internal && author.is_staff() {
         triage_rows::mark_acknowledged(conn, ticket.number, now).await?;
@@ -183,7 +190,7 @@ pub async fn reply(core: &Core, author: &Principal, message: NewMessage) -> AppR
             if answered_by_requester && after != ticket.state {
                 let change = Change { state: Some(after), ..Change::default() };
                 let moved = tickets::apply(conn, ticket.number, ticket.version, &change, now).await?;
-                let replied = TicketChange::RequesterReplied { from: ticket.state };
+                let replied = TicketEvent::RequesterReplied { from: ticket.state, to: after };
                 events::record(conn, &moved, Some(author.person_id), replied, now).await?;
             } else {
                 tickets::touch(conn, ticket.number, now).await?;
@@ -216,11 +223,10 @@ pub(crate) async fn take_step(
     let change = Change { state: Some(to), rank, ..Change::default() };
     // The change and its event go out together (pipelined); if the change is refused, the
     // transaction rolls the event back with it.
-    let after = Ticket { state: to, ..ticket.clone() };
-    let transition = TicketChange::Transitioned { action, from: ticket.state, reason };
+    let transition = TicketEvent::Transitioned { action, from: ticket.state, to, reason: reason.map(str::to_owned) };
     let (moved, _) = futures_util::try_join!(
         tickets::apply(conn, ticket.number, ticket.version, &change, now),
-        events::record(conn, &after, actor.person_id(), transition, now),
+        events::record(conn, ticket, actor.person_id(), transition, now),
     )?;
     if to == TicketState::Resolved {
         // Resolving asks the requester's side how it went (seed 001).
@@ -284,7 +290,7 @@ pub async fn update(core: &Core, actor: Actor<'_>, update: FieldsUpdate) -> AppR
                 return Ok::<_, AppError>(ticket);
             }
             let updated = tickets::apply(conn, ticket.number, ticket.version, &Change::to_fields(&after), now).await?;
-            events::record(conn, &updated, actor.person_id(), TicketChange::Updated { fields: changed }, now).await?;
+            events::record(conn, &updated, actor.person_id(), TicketEvent::Updated { changes: changed }, now).await?;
             Ok(updated)
         })
         .await?;
@@ -310,7 +316,7 @@ pub async fn answer_survey(core: &Core, who: &Principal, answer: SurveyAnswer) -
                     "There is no open survey on this ticket: it was answered already, or the ticket was never resolved.",
                 ))?;
             tickets::touch(conn, ticket.number, now).await?;
-            let event = TicketChange::SurveyAnswered { rating: answer.rating };
+            let event = TicketEvent::SurveyAnswered { rating: answer.rating };
             events::record(conn, &ticket, Some(who.person_id), event, now).await?;
             Ok::<_, AppError>((ticket, answered))
         })

@@ -14,7 +14,8 @@ use super::{Actor, Core};
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::triage::{self as triage_rows, Link};
 use crate::error::{AppError, AppResult};
-use crate::events::{self, TicketChange};
+use crate::events;
+use steward_domain::events::TicketEvent;
 
 /// A triage field of a ticket to set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +39,8 @@ pub struct TimeSpent {
     pub note: String,
 }
 
-fn require_triage(who: &Principal) -> AppResult<()> {
+/// PermissionDenied unless `who` may triage.
+pub(crate) fn require_triage(who: &Principal) -> AppResult<()> {
     if authz::can_triage(who) {
         Ok(())
     } else {
@@ -70,7 +72,7 @@ pub async fn set(
                     if ticket.flags == flags {
                         return Ok(ticket);
                     }
-                    (Change { flags: Some(flags), ..Change::default() }, TicketChange::FlagsSet)
+                    (Change { flags: Some(flags.clone()), ..Change::default() }, TicketEvent::FlagsSet { flags })
                 }
                 TriageEdit::Timebox { running } => {
                     if !running && ticket.timebox_started_at.is_none() {
@@ -87,14 +89,17 @@ pub async fn set(
                     let started = running.then_some(now);
                     (
                         Change { timebox_started_at: Some(started), ..Change::default() },
-                        TicketChange::Timebox { running },
+                        TicketEvent::Timebox { running },
                     )
                 }
                 TriageEdit::Release(release) => {
                     if ticket.released_in == release {
                         return Ok(ticket);
                     }
-                    (Change { released_in: Some(release), ..Change::default() }, TicketChange::ReleaseRecorded)
+                    (
+                        Change { released_in: Some(release.clone()), ..Change::default() },
+                        TicketEvent::ReleaseRecorded { released_in: release },
+                    )
                 }
             };
             let changed = tickets::apply(conn, number, expected_version, &change, now).await?;
@@ -116,7 +121,14 @@ pub async fn add_link(core: &Core, who: &Principal, number: i64, url: &str, titl
             let ticket = visible_ticket(conn, Actor::Person(who), number).await?;
             let link = triage_rows::add_link(conn, ticket.number, url, title, who.person_id, now).await?;
             tickets::touch(conn, ticket.number, now).await?;
-            events::record(conn, &ticket, Some(who.person_id), TicketChange::Linked { url, title }, now).await?;
+            events::record(
+                conn,
+                &ticket,
+                Some(who.person_id),
+                TicketEvent::Linked { url: url.to_owned(), title: title.to_owned() },
+                now,
+            )
+            .await?;
             Ok::<_, AppError>(link)
         })
         .await?;
@@ -135,7 +147,7 @@ pub async fn remove_link(core: &Core, who: &Principal, number: i64, link_id: i64
             return Err(AppError::NotFound("link"));
         }
         tickets::touch(conn, ticket.number, now).await?;
-        events::record(conn, &ticket, Some(who.person_id), TicketChange::Unlinked { link_id }, now).await?;
+        events::record(conn, &ticket, Some(who.person_id), TicketEvent::Unlinked { link_id }, now).await?;
         Ok::<_, AppError>(())
     })
     .await?;
@@ -162,7 +174,7 @@ pub async fn log_time(core: &Core, who: &Principal, spent: TimeSpent) -> AppResu
             let ticket = visible_ticket(conn, Actor::Person(who), spent.number).await?;
             triage_rows::log_time(conn, ticket.number, who.person_id, spent.minutes, worked_on, &spent.note, now)
                 .await?;
-            let logged = TicketChange::TimeLogged { minutes: spent.minutes };
+            let logged = TicketEvent::TimeLogged { minutes: spent.minutes };
             events::record(conn, &ticket, Some(who.person_id), logged, now).await?;
             Ok::<_, AppError>(ticket)
         })
