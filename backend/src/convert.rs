@@ -172,6 +172,7 @@ pub fn board_card(value: &Card, people: &HashMap<i64, Person>) -> pb::BoardCard 
         version: value.version,
         created_at: Some(timestamp(value.created_at)),
         updated_at: Some(timestamp(value.updated_at)),
+        acknowledged_at: value.acknowledged_at.map(timestamp),
     }
 }
 

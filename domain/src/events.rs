@@ -33,8 +33,13 @@ pub enum TicketEvent {
     Timebox { running: bool },
     /// The release that makes it available was recorded, or cleared.
     ReleaseRecorded { released_in: Option<String> },
-    /// An engineering issue was linked.
-    Linked { url: String, title: String },
+    /// An engineering issue was linked. Links recorded before their id was kept read as 0.
+    Linked {
+        #[serde(default)]
+        link_id: i64,
+        url: String,
+        title: String,
+    },
     /// An engineering issue was unlinked.
     Unlinked { link_id: i64 },
     /// The requester's side answered the satisfaction survey.
@@ -141,7 +146,7 @@ impl TicketEvent {
             TicketEvent::Timebox { running: false } => "stopped the timebox".to_owned(),
             TicketEvent::ReleaseRecorded { released_in: Some(release) } => format!("recorded the release: {release}"),
             TicketEvent::ReleaseRecorded { released_in: None } => "cleared the release".to_owned(),
-            TicketEvent::Linked { url, title } => format!("linked the issue \"{title}\" ({url})"),
+            TicketEvent::Linked { url, title, .. } => format!("linked the issue \"{title}\" ({url})"),
             TicketEvent::Unlinked { .. } => "removed a linked issue".to_owned(),
             TicketEvent::SurveyAnswered { rating } => format!("answered the satisfaction survey: {rating} out of 5"),
             TicketEvent::TimeLogged { minutes } => format!("logged {} h {:02} min", minutes / 60, minutes % 60),
@@ -200,7 +205,7 @@ mod tests {
             TicketEvent::FlagsSet { flags: vec![PriorityFlag::DedicatedFunding] },
             TicketEvent::Timebox { running: true },
             TicketEvent::ReleaseRecorded { released_in: Some("v2.4.0".into()) },
-            TicketEvent::Linked { url: "https://example.org/issues/1".into(), title: "Quota".into() },
+            TicketEvent::Linked { link_id: 4, url: "https://example.org/issues/1".into(), title: "Quota".into() },
             TicketEvent::Unlinked { link_id: 2 },
             TicketEvent::SurveyAnswered { rating: 4 },
             TicketEvent::TimeLogged { minutes: 95 },
@@ -259,6 +264,15 @@ mod tests {
                 "set the priority flags: Comes with dedicated funding, High impact on one community",
                 "cleared the release",
             ]
+        );
+    }
+
+    #[test]
+    fn links_recorded_before_their_id_was_kept_read_with_id_zero() {
+        let old = json!({"url": "https://example.org/issues/9", "title": "Quota"});
+        assert_eq!(
+            TicketEvent::from_stored("linked", &old).unwrap(),
+            TicketEvent::Linked { link_id: 0, url: "https://example.org/issues/9".into(), title: "Quota".into() }
         );
     }
 

@@ -109,7 +109,9 @@ pub fn happening(event: &TicketEvent, person: impl Fn(i64) -> pb::PersonRef) -> 
         TicketEvent::ReleaseRecorded { released_in } => {
             Kind::ReleaseRecorded(pb::ReleaseRecorded { released_in: released_in.clone() })
         }
-        TicketEvent::Linked { url, title } => Kind::Linked(pb::IssueLinked { url: url.clone(), title: title.clone() }),
+        TicketEvent::Linked { link_id, url, title } => {
+            Kind::Linked(pb::IssueLinked { url: url.clone(), title: title.clone(), link_id: *link_id })
+        }
         TicketEvent::Unlinked { link_id } => Kind::Unlinked(pb::IssueUnlinked { link_id: *link_id }),
         TicketEvent::SurveyAnswered { rating } => {
             Kind::SurveyAnswered(pb::SurveyAnswered { rating: i32::from(*rating) })
@@ -175,7 +177,9 @@ pub fn ticket_event(what: &pb::TicketHappening) -> Option<TicketEvent> {
         }
         Kind::Timebox(timebox) => TicketEvent::Timebox { running: timebox.running },
         Kind::ReleaseRecorded(release) => TicketEvent::ReleaseRecorded { released_in: release.released_in.clone() },
-        Kind::Linked(link) => TicketEvent::Linked { url: link.url.clone(), title: link.title.clone() },
+        Kind::Linked(link) => {
+            TicketEvent::Linked { link_id: link.link_id, url: link.url.clone(), title: link.title.clone() }
+        }
         Kind::Unlinked(unlink) => TicketEvent::Unlinked { link_id: unlink.link_id },
         Kind::SurveyAnswered(survey) => TicketEvent::SurveyAnswered { rating: i16::try_from(survey.rating).ok()? },
         Kind::TimeLogged(logged) => TicketEvent::TimeLogged { minutes: logged.minutes },

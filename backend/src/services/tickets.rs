@@ -102,6 +102,21 @@ fn decode_fields_edit(request: &pb::UpdateTicketRequest) -> AppResult<FieldsEdit
     Ok(FieldsEdit { assignee_id, priority, request_type, confidential: request.confidential, scheduled_for })
 }
 
+/// The conversation of a ticket `who` sees, after `after_id`, as they see it.
+async fn conversation(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    number: i64,
+    after_id: i64,
+) -> AppResult<Vec<pb::Comment>> {
+    let conversation = comments::list_for_ticket(conn, number, authz::can_see_internal_notes(who), after_id).await?;
+    let author_ids: Vec<i64> = conversation.iter().map(|c| c.author_id).collect();
+    let authors = people::by_ids(conn, &author_ids).await?;
+    let no_communities = HashMap::new();
+    let context = TicketContext { communities: &no_communities, people: &authors };
+    Ok(conversation.iter().map(|c| context.comment(c)).collect())
+}
+
 impl TicketApi {
     async fn create(&self, who: &Principal, request: pb::CreateTicketRequest) -> AppResult<pb::Ticket> {
         let draft = RequestDraft {
@@ -118,15 +133,30 @@ impl TicketApi {
         encode_one(&mut conn, &ticket).await
     }
 
+    /// The survey of a ticket `who` sees, if they see surveys and there is one.
+    async fn survey(
+        &self,
+        conn: &mut AsyncPgConnection,
+        who: &Principal,
+        ticket: &Ticket,
+    ) -> AppResult<Option<pb::Survey>> {
+        let facts = ticket.facts();
+        match surveys::find(conn, ticket.number).await? {
+            Some(survey) if authz::can_see_survey(who, &facts) => {
+                Ok(Some(self.encode_survey(conn, who, &facts, survey).await?))
+            }
+            _ => Ok(None),
+        }
+    }
+
     async fn get(&self, who: &Principal, number: i64) -> AppResult<pb::GetTicketResponse> {
+        // Read the head before the ticket: every change after it reaches the page's watch, and
+        // one already in what is read arrives with a version that is not higher.
+        let position = self.state.core.live.head();
         let mut conn = self.state.core.pool.get().await?;
         let ticket = visible_ticket(&mut conn, Actor::Person(who), number).await?;
-        let conversation = comments::list_for_ticket(&mut conn, number, authz::can_see_internal_notes(who)).await?;
+        let comments = conversation(&mut conn, who, number, 0).await?;
         let encoded = encode_one(&mut conn, &ticket).await?;
-        let author_ids: Vec<i64> = conversation.iter().map(|c| c.author_id).collect();
-        let authors = people::by_ids(&conn, &author_ids).await?;
-        let no_communities = HashMap::new();
-        let context = TicketContext { communities: &no_communities, people: &authors };
         let facts = ticket.facts();
         let released_in = ticket.released_in.as_deref();
         let available_actions = authz::available_actions(who, &facts, ticket.request_type, released_in)
@@ -144,22 +174,30 @@ impl TicketApi {
         } else {
             None
         };
-        let survey = match surveys::find(&mut conn, ticket.number).await? {
-            Some(survey) if authz::can_see_survey(who, &facts) => {
-                Some(self.encode_survey(&conn, who, &facts, survey).await?)
-            }
-            _ => None,
-        };
+        let survey = self.survey(&mut conn, who, &ticket).await?;
         Ok(pb::GetTicketResponse {
             ticket: Some(encoded),
-            comments: conversation.iter().map(|c| context.comment(c)).collect(),
+            comments,
             available_actions,
             can_manage: authz::can_manage_tickets(who),
             links: links.iter().map(|l| triage::encode_link(l, &linkers)).collect(),
             triage,
             close_held_back,
             survey,
+            position: Some(convert::position(position)),
         })
+    }
+
+    async fn comments_after(&self, who: &Principal, number: i64, after_id: i64) -> AppResult<pb::ListCommentsResponse> {
+        let mut conn = self.state.core.pool.get().await?;
+        visible_ticket(&mut conn, Actor::Person(who), number).await?;
+        Ok(pb::ListCommentsResponse { comments: conversation(&mut conn, who, number, after_id).await? })
+    }
+
+    async fn survey_of(&self, who: &Principal, number: i64) -> AppResult<pb::GetSurveyResponse> {
+        let mut conn = self.state.core.pool.get().await?;
+        let ticket = visible_ticket(&mut conn, Actor::Person(who), number).await?;
+        Ok(pb::GetSurveyResponse { survey: self.survey(&mut conn, who, &ticket).await? })
     }
 
     async fn list(&self, who: &Principal, request: pb::ListTicketsRequest) -> AppResult<pb::ListTicketsResponse> {
@@ -353,6 +391,23 @@ impl TicketService for TicketApi {
         let caller = caller(&request)?;
         let survey = TicketApi::answer_survey(self, caller.signed_in()?, request.into_inner()).await?;
         Ok(Response::new(pb::AnswerSurveyResponse { survey: Some(survey) }))
+    }
+
+    async fn list_comments(
+        &self,
+        request: Request<pb::ListCommentsRequest>,
+    ) -> Result<Response<pb::ListCommentsResponse>, Status> {
+        let caller = caller(&request)?;
+        let pb::ListCommentsRequest { number, after_id } = *request.get_ref();
+        Ok(Response::new(self.comments_after(caller.signed_in()?, number, after_id).await?))
+    }
+
+    async fn get_survey(
+        &self,
+        request: Request<pb::GetSurveyRequest>,
+    ) -> Result<Response<pb::GetSurveyResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.survey_of(caller.signed_in()?, request.get_ref().number).await?))
     }
 
     async fn list_ticket_events(

@@ -156,6 +156,13 @@ fn ticket_link(state: &AppState, request_origin: Option<&str>, number: i64) -> S
 }
 
 impl TriageApi {
+    async fn ticket_triage(&self, who: &Principal, number: i64) -> AppResult<pb::TicketTriage> {
+        require_triage(who)?;
+        let mut conn = self.state.core.pool.get().await?;
+        let ticket = visible_ticket(&mut conn, Actor::Person(who), number).await?;
+        triage_of(&mut conn, &ticket, self.state.core.now().date_naive()).await
+    }
+
     /// Sets one triage field through the use case and encodes the ticket.
     async fn set(
         &self,
@@ -559,6 +566,15 @@ impl TriageService for TriageApi {
         let caller = caller(&request)?;
         let template = self.save_template(caller.signed_in()?, request.into_inner()).await?;
         Ok(Response::new(pb::SaveResponseTemplateResponse { template: Some(template) }))
+    }
+
+    async fn get_ticket_triage(
+        &self,
+        request: Request<pb::GetTicketTriageRequest>,
+    ) -> Result<Response<pb::GetTicketTriageResponse>, Status> {
+        let caller = caller(&request)?;
+        let triage = self.ticket_triage(caller.signed_in()?, request.get_ref().number).await?;
+        Ok(Response::new(pb::GetTicketTriageResponse { triage: Some(triage) }))
     }
 
     async fn fill_response_template(

@@ -125,7 +125,7 @@ pub async fn add_link(core: &Core, who: &Principal, number: i64, url: &str, titl
                 conn,
                 &ticket,
                 Some(who.person_id),
-                TicketEvent::Linked { url: url.to_owned(), title: title.to_owned() },
+                TicketEvent::Linked { link_id: link.id, url: url.to_owned(), title: title.to_owned() },
                 now,
             )
             .await?;

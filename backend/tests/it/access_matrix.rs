@@ -82,6 +82,34 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
                 Err(_) => {}
             }
 
+            let comments = tickets.list_comments(pb::ListCommentsRequest { number: ticket.number, after_id: 0 }).await;
+            check(
+                &world,
+                who,
+                &format!("ListComments #{}", ticket.number),
+                &comments,
+                signed_in(who, if visible { Code::Ok } else { Code::NotFound }),
+            );
+            if let (Ok(comments), Ok(full)) = (&comments, &result) {
+                assert_eq!(comments.get_ref().comments, full.get_ref().comments, "{who:?}: ListComments = GetTicket's");
+            }
+            let survey = tickets.get_survey(pb::GetSurveyRequest { number: ticket.number }).await;
+            check(
+                &world,
+                who,
+                &format!("GetSurvey #{}", ticket.number),
+                &survey,
+                signed_in(who, if visible { Code::Ok } else { Code::NotFound }),
+            );
+            let triage_of =
+                client.triage.clone().get_ticket_triage(pb::GetTicketTriageRequest { number: ticket.number }).await;
+            let expected = match who {
+                Who::Anonymous => Code::Unauthenticated,
+                _ if who.is_staff() => Code::Ok,
+                _ => Code::PermissionDenied,
+            };
+            check(&world, who, &format!("GetTicketTriage #{}", ticket.number), &triage_of, expected);
+
             let events = tickets.list_ticket_events(pb::ListTicketEventsRequest { number: ticket.number }).await;
             check(
                 &world,

@@ -20,7 +20,7 @@ async fn demo_tickets_answered_by_support_are_acknowledged_and_loading_twice_add
     assert_eq!(all.len(), first.tickets);
     let mut answered = 0;
     for ticket in &all {
-        let conversation = comments::list_for_ticket(&mut conn, ticket.number, false).await.expect("comments");
+        let conversation = comments::list_for_ticket(&mut conn, ticket.number, false, 0).await.expect("comments");
         let authors: Vec<i64> = conversation.iter().map(|c| c.author_id).collect();
         let names = people::by_ids(&conn, &authors).await.expect("authors");
         let support_replied = conversation.iter().any(|c| names[&c.author_id].staff_role.is_some());

@@ -484,3 +484,78 @@ async fn a_server_shutdown_ends_open_streams_cleanly() {
     .expect("the stream ends when the server stops");
     assert!(ended.is_ok(), "a clean end, not an error: {ended:?}");
 }
+
+/// What a ticket page does: read the ticket once, watch after the position it came with, and
+/// keep itself current from each change (the card, the typed payload) and, for a message, the
+/// conversation after the last one it has.
+#[tokio::test]
+async fn a_ticket_page_stays_current_from_the_stream_without_reading_the_ticket_again() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep_a, desk.aurora, "Page that follows").await;
+    let page = desk
+        .rep_a
+        .tickets
+        .clone()
+        .get_ticket(pb::GetTicketRequest { number: ticket.number })
+        .await
+        .expect("get")
+        .into_inner();
+    assert!(page.ticket.as_ref().expect("ticket").acknowledged_at.is_none());
+    let mut watching = Watching::open(&desk.rep_a, Some(position(page.position.as_ref())), &[ticket.number]).await;
+    // A change the read already showed may still be replayed (the head is the settled one), but
+    // never as news: its card is no newer than the page.
+    let shown = page.ticket.as_ref().expect("ticket").version;
+    for change in &watching.replayed {
+        assert!(change.card.as_ref().expect("card").version <= shown, "news from before the read: {change:?}");
+    }
+
+    // Support answers: the card says it is acknowledged, the change names the message, and the
+    // conversation after the page's last message is exactly that reply.
+    let reply = pb::AddCommentRequest {
+        number: ticket.number,
+        body: "Looking into it.".into(),
+        visibility: pb::CommentVisibility::PublicReply as i32,
+    };
+    desk.steward.tickets.clone().add_comment(reply).await.expect("reply");
+    let change = watching.next().await;
+    let card = change.card.as_ref().expect("card");
+    assert!(card.acknowledged_at.is_some(), "the first support reply acknowledges: {card:?}");
+    let Some(pb::ticket_happening::Kind::Commented(commented)) = change.what.and_then(|w| w.kind) else {
+        panic!("a comment");
+    };
+    let after = page.comments.last().map_or(0, |c| c.id);
+    let newer = desk
+        .rep_a
+        .tickets
+        .clone()
+        .list_comments(pb::ListCommentsRequest { number: ticket.number, after_id: after })
+        .await
+        .expect("comments")
+        .into_inner()
+        .comments;
+    assert_eq!(
+        newer.iter().map(|c| (c.id, c.body.as_str())).collect::<Vec<_>>(),
+        [(commented.comment_id, "Looking into it.")]
+    );
+
+    // A linked issue arrives with its id, so the page can show it and later remove it.
+    let added = desk
+        .steward
+        .triage
+        .clone()
+        .add_link(pb::AddLinkRequest {
+            number: ticket.number,
+            url: "https://git.example.org/hub/issues/7".into(),
+            title: "Quota".into(),
+        })
+        .await
+        .expect("link")
+        .into_inner()
+        .link
+        .expect("link");
+    let change = watching.next().await;
+    let Some(pb::ticket_happening::Kind::Linked(linked)) = change.what.and_then(|w| w.kind) else {
+        panic!("a link");
+    };
+    assert_eq!((linked.link_id, linked.title.as_str()), (added.id, "Quota"));
+}

@@ -459,3 +459,37 @@ async fn who_is_on_the_support_team_is_not_revealed_to_a_caller_who_may_not_assi
         assert_eq!(refused.code(), Code::PermissionDenied, "assignee {assignee}: {refused:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_conversation_after_a_message_is_what_came_since_as_each_caller_may_see_it() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+    let post = |body: &str, visibility: pb::CommentVisibility| pb::AddCommentRequest {
+        number: ticket.number,
+        body: body.into(),
+        visibility: visibility as i32,
+    };
+    let mut steward = desk.steward.tickets.clone();
+    let first = steward.add_comment(post("Which hub?", pb::CommentVisibility::PublicReply)).await.expect("reply");
+    let first = first.into_inner().comment.expect("comment");
+    steward.add_comment(post("Probably the GPU one", pb::CommentVisibility::InternalNote)).await.expect("note");
+    desk.rep
+        .tickets
+        .clone()
+        .add_comment(post("The GPU hub", pb::CommentVisibility::PublicReply))
+        .await
+        .expect("answer");
+
+    let after = |client: &Client, after_id: i64| {
+        let mut tickets = client.tickets.clone();
+        async move {
+            let request = pb::ListCommentsRequest { number: ticket.number, after_id };
+            let comments = tickets.list_comments(request).await.expect("comments").into_inner().comments;
+            comments.into_iter().map(|c| c.body).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(after(&desk.steward, first.id).await, ["Probably the GPU one", "The GPU hub"]);
+    assert_eq!(after(&desk.rep, first.id).await, ["The GPU hub"], "no internal note for the requester");
+    assert_eq!(after(&desk.rep, 0).await, ["Which hub?", "The GPU hub"]);
+    assert!(get(&desk.rep, ticket.number).await.position.is_some(), "the ticket comes with a position to watch after");
+}

@@ -47,9 +47,13 @@ pub async fn list_for_ticket(
     conn: &mut AsyncPgConnection,
     ticket_number: i64,
     include_internal: bool,
+    after_id: i64,
 ) -> AppResult<Vec<Comment>> {
-    let mut query =
-        comments::table.filter(comments::ticket_number.eq(ticket_number)).select(Comment::as_select()).into_boxed();
+    let mut query = comments::table
+        .filter(comments::ticket_number.eq(ticket_number))
+        .filter(comments::id.gt(after_id))
+        .select(Comment::as_select())
+        .into_boxed();
     if !include_internal {
         query = query.filter(comments::internal.eq(false));
     }

@@ -51,6 +51,7 @@ pub struct Card {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
 }
 
 impl Card {
@@ -70,6 +71,7 @@ impl Card {
             version: ticket.version,
             created_at: ticket.created_at,
             updated_at: ticket.updated_at,
+            acknowledged_at: ticket.acknowledged_at,
         }
     }
 
@@ -138,6 +140,8 @@ struct ChangeRow {
     created_at: DateTime<Utc>,
     #[diesel(sql_type = Timestamptz)]
     updated_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    acknowledged_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<ChangeRow> for LoggedChange {
@@ -170,6 +174,7 @@ impl TryFrom<ChangeRow> for LoggedChange {
                 version: row.version,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
+                acknowledged_at: row.acknowledged_at,
             },
         })
     }
@@ -217,7 +222,7 @@ pub async fn changes_after(
     let rows: Vec<ChangeRow> = diesel::sql_query(format!(
         "SELECT e.xact_id::text AS xact, e.id, e.ticket_number, e.actor_id, e.kind, e.internal, e.data, e.at,
                 t.community_id, c.slug AS community_slug, c.name AS community_name, t.requester_id, t.request_type, t.priority, t.state,
-                t.title, t.confidential, t.assignee_id, t.board_rank, t.version, t.created_at, t.updated_at
+                t.title, t.confidential, t.assignee_id, t.board_rank, t.version, t.created_at, t.updated_at, t.acknowledged_at
            FROM ticket_events e
            JOIN tickets t ON t.number = e.ticket_number
            JOIN communities c ON c.id = t.community_id
