@@ -5,9 +5,10 @@
 
 use chrono::NaiveDate;
 use steward_domain::events::TicketEvent;
+use steward_domain::facts::{Principal, TicketFacts};
 use steward_domain::fields::FieldChanged;
 use steward_domain::lifecycle::Action;
-use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, TicketState};
+use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
 
 use crate::v1 as pb;
 
@@ -43,7 +44,7 @@ macro_rules! wire_enum {
 
             fn to_wire(self) -> pb::$wire {
                 let place = <$domain>::ALL.iter().position(|value| *value == self);
-                place.and_then(|i| pb::$wire::try_from(i as i32 + 1).ok()).unwrap_or(pb::$wire::Unspecified)
+                place.and_then(|i| pb::$wire::try_from(i as i32 + 1).ok()).unwrap_or_default()
             }
 
             fn from_wire(value: i32) -> Result<Option<Self>, UnknownValue> {
@@ -73,6 +74,40 @@ wire_enum!(Action => TicketAction);
 wire_enum!(PriorityFlag => PriorityFlag);
 wire_enum!(BudgetPeriod => BudgetPeriod);
 wire_enum!(MembershipRole => MembershipRole);
+// STAFF_ROLE_NONE is 0: not on staff.
+wire_enum!(StaffRole => StaffRole);
+
+/// The facts the access rules decide over, from the API's account of the signed-in person (the
+/// browser asks `steward_domain::authz` with these what to offer; the server decides again).
+pub fn principal(person: &pb::Person) -> Principal {
+    let communities = |role: MembershipRole| {
+        person
+            .memberships
+            .iter()
+            .filter(|m| MembershipRole::from_wire_lossy(m.role) == Some(role))
+            .filter_map(|m| m.community.as_ref().map(|c| c.id))
+            .collect()
+    };
+    Principal {
+        person_id: person.id,
+        display_name: person.display_name.clone(),
+        email: person.email.clone(),
+        staff_role: StaffRole::from_wire_lossy(person.staff_role),
+        representative_of: communities(MembershipRole::Representative),
+        member_of: communities(MembershipRole::Member),
+    }
+}
+
+/// What the access rules need to know about a ticket the API sent; `None` if its state is not
+/// one this build knows.
+pub fn ticket_facts(ticket: &pb::Ticket) -> Option<TicketFacts> {
+    Some(TicketFacts {
+        community_id: ticket.community.as_ref().map_or(0, |c| c.id),
+        requester_id: ticket.requester.as_ref().map_or(0, |p| p.id),
+        confidential: ticket.confidential,
+        state: TicketState::from_wire_lossy(ticket.state)?,
+    })
+}
 
 /// A ticket event as the API carries it; `person` names the people it mentions (assignees).
 pub fn happening(event: &TicketEvent, person: impl Fn(i64) -> pb::PersonRef) -> pb::TicketHappening {
@@ -297,6 +332,9 @@ mod tests {
         aligned(BudgetPeriod::ALL, "BUDGET_PERIOD_", BudgetPeriod::as_str, |n| {
             pb::BudgetPeriod::try_from(n).ok().map(|w| w.as_str_name())
         });
+        aligned(StaffRole::ALL, "STAFF_ROLE_", StaffRole::as_str, |n| {
+            pb::StaffRole::try_from(n).ok().map(|w| w.as_str_name())
+        });
         aligned(MembershipRole::ALL, "MEMBERSHIP_ROLE_", MembershipRole::as_str, |n| {
             pb::MembershipRole::try_from(n).ok().map(|w| w.as_str_name())
         });
@@ -311,6 +349,39 @@ mod tests {
         round_trips(PriorityFlag::ALL);
         round_trips(BudgetPeriod::ALL);
         round_trips(MembershipRole::ALL);
+        round_trips(StaffRole::ALL);
+    }
+
+    #[test]
+    fn the_browser_decides_over_the_same_facts_as_the_server() {
+        let membership = |id, role: MembershipRole| pb::Membership {
+            community: Some(pb::Community { id, ..Default::default() }),
+            role: role.to_wire() as i32,
+        };
+        let person = pb::Person {
+            id: 4,
+            email: "rita@example.org".into(),
+            display_name: "Rita Rep".into(),
+            staff_role: pb::StaffRole::None as i32,
+            memberships: vec![membership(1, MembershipRole::Representative), membership(2, MembershipRole::Member)],
+        };
+        let who = principal(&person);
+        assert_eq!((who.representative_of.as_slice(), who.member_of.as_slice()), (&[1][..], &[2][..]));
+        assert!(!who.is_staff());
+        let admin = principal(&pb::Person { staff_role: pb::StaffRole::Admin as i32, ..person });
+        assert!(admin.is_admin());
+
+        let ticket = pb::Ticket {
+            community: Some(pb::Community { id: 2, ..Default::default() }),
+            requester: Some(pb::PersonRef { id: 9, display_name: String::new() }),
+            confidential: true,
+            state: TicketState::Pending.to_wire() as i32,
+            ..Default::default()
+        };
+        let facts = ticket_facts(&ticket).expect("a known state");
+        assert_eq!((facts.community_id, facts.requester_id, facts.state), (2, 9, TicketState::Pending));
+        assert!(facts.confidential);
+        assert_eq!(ticket_facts(&pb::Ticket { state: 0, ..ticket }), None);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Words for the API's values: the domain's own words (`steward_domain`), looked up from the
 //! numbers the API carries, plus the few phrasings only the web app needs.
 
-use steward_domain::lifecycle::Action;
 use steward_domain::{Priority, PriorityFlag, RequestType, TicketState};
 use steward_proto::domain::WireEnum;
 use steward_proto::v1::CommentVisibility;
@@ -36,16 +35,6 @@ pub fn state(value: i32) -> &'static str {
 
 pub fn states() -> impl Iterator<Item = (i32, &'static str)> {
     options(TicketState::ALL, TicketState::label)
-}
-
-/// The button label for an action; `confirming` when the requester's side confirms a resolution.
-pub fn action(value: i32, confirming: bool) -> &'static str {
-    Action::from_wire_lossy(value).map_or("Unknown action", |action| action.button_label(confirming))
-}
-
-/// Whether the action asks for a reason first (the lifecycle's rule).
-pub fn action_needs_reason(value: i32) -> bool {
-    Action::from_wire_lossy(value).is_some_and(Action::needs_reason)
 }
 
 pub fn is_internal(visibility: i32) -> bool {
@@ -94,9 +83,6 @@ mod tests {
         assert_eq!(request_type(RequestType::WorkshopRequest.to_wire() as i32), "Workshop request");
         assert_eq!(priority(0), "Unknown priority");
         assert_eq!(state(999), "Unknown state");
-        assert_eq!(action(Action::Close.to_wire() as i32, true), "Confirm resolved");
-        assert!(action_needs_reason(Action::Reopen.to_wire() as i32));
-        assert!(!action_needs_reason(Action::Resolve.to_wire() as i32));
         assert_eq!(states().count(), TicketState::ALL.len());
     }
 

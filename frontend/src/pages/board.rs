@@ -7,6 +7,10 @@
 //! move shows at once, and when the server refuses it the card simply falls back to the
 //! confirmed state, with the reason on the card. The stream keeps `cards` current: a change is
 //! applied only if its version is newer than the card's, so late or repeated news never wins.
+//!
+//! Each card is a signal of its own, keyed by number, and each column an ordered list of
+//! numbers: a change to one ticket updates that card in place, and a column's list of cards is
+//! rebuilt only when the order of its cards changes.
 
 use std::collections::HashMap;
 
@@ -118,9 +122,12 @@ fn focus_card(number: i64) {
     });
 }
 
+/// The cards the server confirmed, each one a signal of its own.
+type Cards = HashMap<i64, RwSignal<pb::BoardCard>>;
+
 #[derive(Clone, Copy)]
 struct Board {
-    cards: RwSignal<HashMap<i64, pb::BoardCard>>,
+    cards: RwSignal<Cards>,
     moving: RwSignal<HashMap<i64, Placement>>,
     /// A message on a card: why a move was refused, or who moved it first.
     notes: RwSignal<HashMap<i64, String>>,
@@ -138,74 +145,84 @@ struct Board {
 impl Board {
     /// Applies a card from the server if it is newer than the one shown.
     fn upsert(&self, card: pb::BoardCard) {
-        self.cards.update(|cards| match cards.get(&card.number) {
-            Some(shown) if shown.version >= card.version => {}
-            _ => {
-                cards.insert(card.number, card);
-            }
-        });
-    }
-
-    /// Where each card is shown: the confirmed state with moves in flight on top.
-    fn effective(&self) -> Vec<pb::BoardCard> {
-        let moving = self.moving.get();
-        let mut cards: Vec<pb::BoardCard> = self
-            .cards
-            .get()
-            .into_values()
-            .map(|mut card| {
-                if let Some(placement) = moving.get(&card.number) {
-                    card.state = placement.state;
-                    card.rank = placement.rank;
+        let shown = self.cards.with_untracked(|cards| cards.get(&card.number).copied());
+        match shown {
+            Some(shown) => shown.maybe_update(|shown| {
+                let newer = card.version > shown.version;
+                if newer {
+                    *shown = card;
                 }
-                card
-            })
-            .collect();
-        cards.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.number.cmp(&b.number)));
-        cards
-    }
-
-    /// The cards of each column in order, with a keyboard-lifted card shown where it would land.
-    fn columns(&self) -> Vec<Vec<pb::BoardCard>> {
-        let filters = self.filters.get();
-        let lifted = self.lifted.get();
-        let cards = self.effective();
-        let mut columns: Vec<Vec<pb::BoardCard>> = COLUMNS
-            .iter()
-            .map(|state| {
-                cards
-                    .iter()
-                    .filter(|c| c.state == *state as i32 && Some(c.number) != lifted.map(|l| l.number))
-                    .filter(|c| filters.admit(c))
-                    .cloned()
-                    .collect()
-            })
-            .collect();
-        if let Some(lifted) = lifted
-            && let Some(card) = cards.iter().find(|c| c.number == lifted.number)
-        {
-            let column = &mut columns[lifted.column];
-            column.insert(lifted.index.min(column.len()), card.clone());
+                newer
+            }),
+            None => self.cards.update(|cards| {
+                cards.insert(card.number, RwSignal::new(card));
+            }),
         }
-        columns
     }
 
-    /// The other cards of column `column`, in order (leaving `number` out).
-    fn others_in(&self, column: usize, number: i64) -> Vec<pb::BoardCard> {
-        let filters = self.filters.get_untracked();
-        self.effective()
-            .into_iter()
-            .filter(|c| c.state == COLUMNS[column] as i32 && c.number != number && filters.admit(c))
-            .collect()
+    /// The confirmed card.
+    fn card_untracked(&self, number: i64) -> Option<pb::BoardCard> {
+        self.cards.with_untracked(|cards| cards.get(&number).map(|card| card.get_untracked()))
+    }
+
+    /// Where a card is shown: the confirmed place with a move in flight on top.
+    fn placement(moving: &HashMap<i64, Placement>, card: &pb::BoardCard) -> Placement {
+        moving.get(&card.number).copied().unwrap_or(Placement { state: card.state, rank: card.rank })
+    }
+
+    /// The cards of column `column` that pass the filters, in order, as (number, rank), leaving
+    /// `leave_out` out. Reads the signals untracked unless `tracked`.
+    fn in_column(&self, column: usize, leave_out: Option<i64>, tracked: bool) -> Vec<(i64, f64)> {
+        let state = COLUMNS[column] as i32;
+        let pick = |cards: &Cards, moving: &HashMap<i64, Placement>, filters: &Filters| {
+            let mut found: Vec<(i64, f64)> = cards
+                .values()
+                .filter_map(|card| {
+                    let visit = |card: &pb::BoardCard| {
+                        let placed = Board::placement(moving, card);
+                        (placed.state == state && Some(card.number) != leave_out && filters.admit(card))
+                            .then_some((card.number, placed.rank))
+                    };
+                    if tracked { card.with(visit) } else { card.with_untracked(visit) }
+                })
+                .collect();
+            found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            found
+        };
+        if tracked {
+            self.cards
+                .with(|cards| self.moving.with(|moving| self.filters.with(|filters| pick(cards, moving, filters))))
+        } else {
+            self.cards.with_untracked(|cards| {
+                self.moving.with_untracked(|moving| self.filters.with_untracked(|filters| pick(cards, moving, filters)))
+            })
+        }
+    }
+
+    /// The numbers of the cards shown in column `column`, in order, with a keyboard-lifted card
+    /// shown where it would land (tracked: for the column's list).
+    fn column_order(&self, column: usize) -> Vec<i64> {
+        let lifted = self.lifted.get();
+        let mut order: Vec<i64> =
+            self.in_column(column, lifted.map(|l| l.number), true).into_iter().map(|(number, _)| number).collect();
+        if let Some(lifted) = lifted
+            && lifted.column == column
+        {
+            order.insert(lifted.index.min(order.len()), lifted.number);
+        }
+        order
+    }
+
+    /// The other cards of column `column`, in order (leaving `number` out), as (number, rank).
+    fn others_in(&self, column: usize, number: i64) -> Vec<(i64, f64)> {
+        self.in_column(column, Some(number), false)
     }
 
     /// Moves `number` to `column`, just above `before` (or to the bottom).
     fn move_card(&self, number: i64, column: usize, before: Option<i64>) {
-        let Some(card) = self.cards.get_untracked().get(&number).cloned() else { return };
+        let Some(card) = self.card_untracked(number) else { return };
         let to = COLUMNS[column] as i32;
-        if card.state == to
-            && before.is_none()
-            && self.others_in(column, number).last().is_none_or(|l| l.rank < card.rank)
+        if card.state == to && before.is_none() && self.others_in(column, number).last().is_none_or(|l| l.1 < card.rank)
         {
             return; // Already at the bottom of its column.
         }
@@ -229,11 +246,11 @@ impl Board {
         let others = self.others_in(column, number);
         let rank = match before {
             Some(before) => {
-                let at = others.iter().position(|c| c.number == before).unwrap_or(others.len());
-                let above = at.checked_sub(1).and_then(|i| others.get(i)).map(|c| c.rank);
-                rank_between(above, others.get(at).map(|c| c.rank))
+                let at = others.iter().position(|c| c.0 == before).unwrap_or(others.len());
+                let above = at.checked_sub(1).and_then(|i| others.get(i)).map(|c| c.1);
+                rank_between(above, others.get(at).map(|c| c.1))
             }
-            None => rank_between(others.last().map(|c| c.rank), None),
+            None => rank_between(others.last().map(|c| c.1), None),
         };
         self.moving.update(|m| {
             m.insert(number, Placement { state: to, rank });
@@ -303,7 +320,11 @@ impl Board {
                 Ok(response) => {
                     let response = response.into_inner();
                     board.can_move.set(response.can_move);
-                    board.cards.set(response.cards.into_iter().map(|c| (c.number, c)).collect());
+                    let numbers: std::collections::HashSet<i64> = response.cards.iter().map(|c| c.number).collect();
+                    board.cards.update(|cards| cards.retain(|number, _| numbers.contains(number)));
+                    for card in response.cards {
+                        board.upsert(card);
+                    }
                     board.error.set(None);
                     board.communities.set(response.communities);
                     on_loaded(response.position);
@@ -324,9 +345,10 @@ impl Board {
         event.prevent_default();
         // The page-wide handler below takes over from here; this key is not for it.
         event.stop_propagation();
-        let Some(card) = self.effective().into_iter().find(|c| c.number == number) else { return };
-        let Some(column) = COLUMNS.iter().position(|s| *s as i32 == card.state) else { return };
-        let index = self.others_in(column, number).iter().filter(|c| c.rank < card.rank).count();
+        let Some(card) = self.card_untracked(number) else { return };
+        let placed = self.moving.with_untracked(|moving| Board::placement(moving, &card));
+        let Some(column) = COLUMNS.iter().position(|s| *s as i32 == placed.state) else { return };
+        let index = self.others_in(column, number).iter().filter(|c| c.1 < placed.rank).count();
         self.lifted.set(Some(Lifted { number, column, index, from: (column, index) }));
         self.announce_place(&format!("Picked up #{number} {}.", card.title), column, index, number);
     }
@@ -341,7 +363,7 @@ impl Board {
             " " | "Enter" => {
                 event.prevent_default();
                 let others = self.others_in(lifted.column, number);
-                let before = others.get(lifted.index).map(|c| c.number);
+                let before = others.get(lifted.index).map(|c| c.0);
                 self.lifted.set(None);
                 self.announcement.set(format!("Dropped #{number} in {}.", column_label(COLUMNS[lifted.column])));
                 if (lifted.column, lifted.index) != lifted.from {
@@ -435,23 +457,20 @@ pub fn BoardPage() -> impl IntoView {
         </Show>
         <Show when=move || loaded.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <div class="board">
-                {move || {
-                    let columns = board.columns();
-                    COLUMNS.iter().enumerate().map(|(index, state)| {
-                        let cards = columns[index].clone();
-                        view! { <Column board index state=*state cards/> }
-                    }).collect_view()
-                }}
+                {COLUMNS.iter().enumerate().map(|(index, state)| {
+                    let order = Memo::new(move |_| board.column_order(index));
+                    view! { <Column board index state=*state order/> }
+                }).collect_view()}
             </div>
         </Show>
     }
 }
 
 #[component]
-fn Column(board: Board, index: usize, state: pb::TicketState, cards: Vec<pb::BoardCard>) -> impl IntoView {
+fn Column(board: Board, index: usize, state: pb::TicketState, order: Memo<Vec<i64>>) -> impl IntoView {
     let heading_id = format!("column-{index}");
     let labelled_by = heading_id.clone();
-    let count = cards.len();
+    let count = move || order.with(Vec::len);
     let on_drop = move |event: leptos::ev::DragEvent| {
         event.prevent_default();
         if let Some(number) = board.dragging.get_untracked() {
@@ -465,15 +484,19 @@ fn Column(board: Board, index: usize, state: pb::TicketState, cards: Vec<pb::Boa
             on:drop=on_drop>
             <h2 id=heading_id>{column_label(state)}" "<span class="count">{count}</span></h2>
             <ol class="cards">
-                {cards.into_iter().map(|card| view! { <Card board column=index card/> }).collect_view()}
+                <For each=move || order.get() key=|number| *number let(number)>
+                    <Card board column=index number/>
+                </For>
             </ol>
         </section>
     }
 }
 
 #[component]
-fn Card(board: Board, column: usize, card: pb::BoardCard) -> impl IntoView {
-    let number = card.number;
+fn Card(board: Board, column: usize, number: i64) -> impl IntoView {
+    let Some(card) = board.cards.with_untracked(|cards| cards.get(&number).copied()) else {
+        return ().into_any();
+    };
     let movable = board.can_move.get_untracked();
     let lifted = move || board.lifted.get().is_some_and(|l| l.number == number);
     let moving = move || board.moving.get().contains_key(&number);
@@ -495,9 +518,12 @@ fn Card(board: Board, column: usize, card: pb::BoardCard) -> impl IntoView {
             transfer.set_effect_allowed("move");
         }
     };
-    let assignee = card.assignee.as_ref().map(|a| a.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned());
-    let community = card.community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-    let label = format!("#{} {}", card.number, card.title);
+    let assignee = move || {
+        card.with(|c| c.assignee.as_ref().map(|a| a.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned()))
+    };
+    let community = move || card.with(|c| c.community.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let label = move || card.with(|c| format!("#{} {}", c.number, c.title));
+    let created_at = card.with_untracked(|c| c.created_at);
     view! {
         <li class="card" id=format!("card-{number}") data-number=number.to_string()
             class:lifted=lifted class:moving=moving
@@ -512,33 +538,34 @@ fn Card(board: Board, column: usize, card: pb::BoardCard) -> impl IntoView {
             on:drop=on_drop
             on:keydown=move |event| board.keydown_on_card(number, event)>
             <p class="card-title">
-                <a href=format!("/tickets/{number}") draggable="false" tabindex="-1">{format!("#{number}")}</a>" "{card.title.clone()}
+                <a href=format!("/tickets/{number}") draggable="false" tabindex="-1">{format!("#{number}")}</a>" "{move || card.with(|c| c.title.clone())}
             </p>
             <p class="card-facts">
                 <span>{community}</span>
-                <span>{labels::request_type(card.request_type)}</span>
-                <span class="priority">{labels::priority(card.priority)}</span>
+                <span>{move || card.with(|c| labels::request_type(c.request_type))}</span>
+                <span class="priority">{move || card.with(|c| labels::priority(c.priority))}</span>
             </p>
             <p class="card-facts">
                 <span>{assignee}</span>
-                <span title="Age">{age(&card.created_at)}</span>
-                {card.confidential.then(|| view! { <span class="badge confidential">"Confidential"</span> })}
+                <span title="Age">{age(&created_at)}</span>
+                {move || card.with(|c| c.confidential).then(|| view! { <span class="badge confidential">"Confidential"</span> })}
             </p>
             {move || note().map(|text| view! { <p class="card-note" role="alert">{text}</p> })}
         </li>
     }
+    .into_any()
 }
 
 #[component]
 fn BoardFilters(board: Board) -> impl IntoView {
     let communities = board.communities;
     let assignees = move || {
-        let mut people: Vec<(i64, String)> = board
-            .cards
-            .get()
-            .values()
-            .filter_map(|c| c.assignee.as_ref().map(|a| (a.id, a.display_name.clone())))
-            .collect();
+        let mut people: Vec<(i64, String)> = board.cards.with(|cards| {
+            cards
+                .values()
+                .filter_map(|card| card.with(|c| c.assignee.as_ref().map(|a| (a.id, a.display_name.clone()))))
+                .collect()
+        });
         people.sort();
         people.dedup();
         people

@@ -3,16 +3,22 @@
 //! row that commits late can never land behind a position already handed out; see
 //! [`crate::live`] for why this makes positions gap-safe.
 
+use std::io::Write;
+
 use chrono::{DateTime, Utc};
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
+use diesel::pg::{Pg, PgValue};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Double, Jsonb, Nullable, Text, Timestamptz};
+use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::communities::Community;
 use super::events::{self, Event};
 use super::tickets::Ticket;
 use super::unknown_value;
-use crate::db::schema::access_changes;
+use crate::db::schema::sql_types::Xid8;
+use crate::db::schema::{access_changes, communities, ticket_events, tickets};
 use crate::error::{AppError, AppResult};
 use steward_domain::facts::TicketFacts;
 use steward_domain::{Priority, RequestType, TicketState};
@@ -31,9 +37,41 @@ impl Position {
     pub const MAX: Position = Position { transaction: i64::MAX as u64, event: i64::MAX };
 }
 
-/// Rows at or below this transaction are settled: every transaction that could still add one is
-/// above it. Used in every read below.
-const SETTLED: &str = "xact_id < pg_snapshot_xmin(pg_current_snapshot())";
+/// A PostgreSQL transaction id (`xid8`; 8 bytes, big-endian, on the wire).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Xid8)]
+struct TransactionId(u64);
+
+impl FromSql<Xid8, Pg> for TransactionId {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        let bytes: [u8; 8] = value.as_bytes().try_into()?;
+        Ok(TransactionId(u64::from_be_bytes(bytes)))
+    }
+}
+
+impl ToSql<Xid8, Pg> for TransactionId {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+        out.write_all(&self.0.to_be_bytes())?;
+        Ok(IsNull::No)
+    }
+}
+
+/// A snapshot of which transactions are running (`pg_snapshot`); only ever passed to
+/// [`pg_snapshot_xmin`].
+#[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
+#[diesel(postgres_type(name = "pg_snapshot"))]
+pub struct PgSnapshot;
+
+diesel::define_sql_function! {
+    /// The transactions running now.
+    fn pg_current_snapshot() -> PgSnapshot;
+}
+
+diesel::define_sql_function! {
+    /// The oldest transaction still running in `snapshot`: every row below it is settled (every
+    /// transaction that could still add one is at or above it). Used in every read below.
+    fn pg_snapshot_xmin(snapshot: PgSnapshot) -> Xid8;
+}
 
 /// A ticket as its card shows it, read with the event.
 #[derive(Clone, Debug, PartialEq)]
@@ -94,53 +132,30 @@ pub struct LoggedChange {
     pub card: Card,
 }
 
-#[derive(QueryableByName)]
+#[derive(Queryable)]
 struct ChangeRow {
-    #[diesel(sql_type = Text)]
-    xact: String,
-    #[diesel(sql_type = BigInt)]
+    xact: TransactionId,
     id: i64,
-    #[diesel(sql_type = BigInt)]
     ticket_number: i64,
-    #[diesel(sql_type = Nullable<BigInt>)]
     actor_id: Option<i64>,
-    #[diesel(sql_type = Text)]
     kind: String,
-    #[diesel(sql_type = Bool)]
     internal: bool,
-    #[diesel(sql_type = Jsonb)]
     data: serde_json::Value,
-    #[diesel(sql_type = Timestamptz)]
     at: DateTime<Utc>,
-    #[diesel(sql_type = BigInt)]
     community_id: i64,
-    #[diesel(sql_type = Text)]
     community_slug: String,
-    #[diesel(sql_type = Text)]
     community_name: String,
-    #[diesel(sql_type = BigInt)]
     requester_id: i64,
-    #[diesel(sql_type = Text)]
     request_type: String,
-    #[diesel(sql_type = Text)]
     priority: String,
-    #[diesel(sql_type = Text)]
     state: String,
-    #[diesel(sql_type = Text)]
     title: String,
-    #[diesel(sql_type = Bool)]
     confidential: bool,
-    #[diesel(sql_type = Nullable<BigInt>)]
     assignee_id: Option<i64>,
-    #[diesel(sql_type = Double)]
     board_rank: f64,
-    #[diesel(sql_type = BigInt)]
     version: i64,
-    #[diesel(sql_type = Timestamptz)]
     created_at: DateTime<Utc>,
-    #[diesel(sql_type = Timestamptz)]
     updated_at: DateTime<Utc>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
     acknowledged_at: Option<DateTime<Utc>>,
 }
 
@@ -148,7 +163,7 @@ impl TryFrom<ChangeRow> for LoggedChange {
     type Error = AppError;
     fn try_from(row: ChangeRow) -> AppResult<LoggedChange> {
         Ok(LoggedChange {
-            position: Position { transaction: parse_xact(&row.xact)?, event: row.id },
+            position: Position { transaction: row.xact.0, event: row.id },
             event: Event {
                 change: events::parse(row.id, &row.kind, &row.data)?,
                 id: row.id,
@@ -180,65 +195,72 @@ impl TryFrom<ChangeRow> for LoggedChange {
     }
 }
 
-fn parse_xact(text: &str) -> AppResult<u64> {
-    text.parse().map_err(|_| AppError::internal(anyhow::anyhow!("transaction id {text:?} is not a number")))
+/// A position as the log stores it.
+fn position((xact, id): (TransactionId, i64)) -> Position {
+    Position { transaction: xact.0, event: id }
 }
 
-#[derive(QueryableByName)]
-struct PositionRow {
-    #[diesel(sql_type = Text)]
-    xact: String,
-    #[diesel(sql_type = BigInt)]
-    id: i64,
+fn xact(position: Position) -> TransactionId {
+    TransactionId(position.transaction)
 }
 
 /// The highest settled position of the ticket log: every later event will be above it.
 pub async fn head(conn: &mut AsyncPgConnection) -> AppResult<Position> {
-    settled_head(conn, "ticket_events").await
-}
-
-/// The highest settled position of `table`, one of the two logs.
-async fn settled_head(conn: &mut AsyncPgConnection, table: &'static str) -> AppResult<Position> {
-    let row: Option<PositionRow> = diesel::sql_query(format!(
-        "SELECT xact_id::text AS xact, id FROM {table} WHERE {SETTLED} ORDER BY xact_id DESC, id DESC LIMIT 1"
-    ))
-    .get_result(conn)
-    .await
-    .optional()?;
-    Ok(match row {
-        Some(row) => Position { transaction: parse_xact(&row.xact)?, event: row.id },
-        None => Position::ZERO,
-    })
+    use ticket_events::dsl::{id, xact_id};
+    let last: Option<(TransactionId, i64)> = ticket_events::table
+        .select((xact_id, id))
+        .filter(xact_id.lt(pg_snapshot_xmin(pg_current_snapshot())))
+        .order((xact_id.desc(), id.desc()))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(last.map_or(Position::ZERO, position))
 }
 
 /// Up to `limit` settled events after `after` and at or below `upto`, in position order, each
-/// with its ticket as it is now.
+/// with its ticket as it is now. `(xact_id, id) > (a, b)` is written as `xact_id >= a AND
+/// (xact_id > a OR id > b)`, which keeps the read a range scan of `ticket_events_position`.
 pub async fn changes_after(
     conn: &mut AsyncPgConnection,
     after: Position,
     upto: Position,
     limit: i64,
 ) -> AppResult<Vec<LoggedChange>> {
-    let rows: Vec<ChangeRow> = diesel::sql_query(format!(
-        "SELECT e.xact_id::text AS xact, e.id, e.ticket_number, e.actor_id, e.kind, e.internal, e.data, e.at,
-                t.community_id, c.slug AS community_slug, c.name AS community_name, t.requester_id, t.request_type, t.priority, t.state,
-                t.title, t.confidential, t.assignee_id, t.board_rank, t.version, t.created_at, t.updated_at, t.acknowledged_at
-           FROM ticket_events e
-           JOIN tickets t ON t.number = e.ticket_number
-           JOIN communities c ON c.id = t.community_id
-          WHERE (e.xact_id, e.id) > ($1::xid8, $2)
-            AND (e.xact_id, e.id) <= ($3::xid8, $4)
-            AND e.{SETTLED}
-          ORDER BY e.xact_id, e.id
-          LIMIT $5"
-    ))
-    .bind::<Text, _>(after.transaction.to_string())
-    .bind::<BigInt, _>(after.event)
-    .bind::<Text, _>(upto.transaction.to_string())
-    .bind::<BigInt, _>(upto.event)
-    .bind::<BigInt, _>(limit)
-    .load(conn)
-    .await?;
+    use ticket_events::dsl::{id, xact_id};
+    let rows: Vec<ChangeRow> = ticket_events::table
+        .inner_join(tickets::table.inner_join(communities::table))
+        .filter(xact_id.ge(xact(after)).and(xact_id.gt(xact(after)).or(id.gt(after.event))))
+        .filter(xact_id.le(xact(upto)).and(xact_id.lt(xact(upto)).or(id.le(upto.event))))
+        .filter(xact_id.lt(pg_snapshot_xmin(pg_current_snapshot())))
+        .order((xact_id, id))
+        .limit(limit)
+        .select((
+            xact_id,
+            id,
+            ticket_events::ticket_number,
+            ticket_events::actor_id,
+            ticket_events::kind,
+            ticket_events::internal,
+            ticket_events::data,
+            ticket_events::at,
+            tickets::community_id,
+            communities::slug,
+            communities::name,
+            tickets::requester_id,
+            tickets::request_type,
+            tickets::priority,
+            tickets::state,
+            tickets::title,
+            tickets::confidential,
+            tickets::assignee_id,
+            tickets::board_rank,
+            tickets::version,
+            tickets::created_at,
+            tickets::updated_at,
+            tickets::acknowledged_at,
+        ))
+        .load(conn)
+        .await?;
     rows.into_iter().map(LoggedChange::try_from).collect()
 }
 
@@ -250,17 +272,15 @@ pub async fn record_access_change(conn: &mut AsyncPgConnection, person_id: i64) 
 
 /// The highest settled position of the access log.
 pub async fn access_head(conn: &mut AsyncPgConnection) -> AppResult<Position> {
-    settled_head(conn, "access_changes").await
-}
-
-#[derive(QueryableByName)]
-struct AccessRow {
-    #[diesel(sql_type = Text)]
-    xact: String,
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = BigInt)]
-    person_id: i64,
+    use access_changes::dsl::{id, xact_id};
+    let last: Option<(TransactionId, i64)> = access_changes::table
+        .select((xact_id, id))
+        .filter(xact_id.lt(pg_snapshot_xmin(pg_current_snapshot())))
+        .order((xact_id.desc(), id.desc()))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(last.map_or(Position::ZERO, position))
 }
 
 /// Up to `limit` settled access changes after `after`: (position, person).
@@ -269,17 +289,14 @@ pub async fn access_changes_after(
     after: Position,
     limit: i64,
 ) -> AppResult<Vec<(Position, i64)>> {
-    let rows: Vec<AccessRow> = diesel::sql_query(format!(
-        "SELECT xact_id::text AS xact, id, person_id FROM access_changes
-          WHERE (xact_id, id) > ($1::xid8, $2) AND {SETTLED}
-          ORDER BY xact_id, id LIMIT $3"
-    ))
-    .bind::<Text, _>(after.transaction.to_string())
-    .bind::<BigInt, _>(after.event)
-    .bind::<BigInt, _>(limit)
-    .load(conn)
-    .await?;
-    rows.into_iter()
-        .map(|row| Ok((Position { transaction: parse_xact(&row.xact)?, event: row.id }, row.person_id)))
-        .collect()
+    use access_changes::dsl::{id, person_id, xact_id};
+    let rows: Vec<(TransactionId, i64, i64)> = access_changes::table
+        .filter(xact_id.ge(xact(after)).and(xact_id.gt(xact(after)).or(id.gt(after.event))))
+        .filter(xact_id.lt(pg_snapshot_xmin(pg_current_snapshot())))
+        .order((xact_id, id))
+        .limit(limit)
+        .select((xact_id, id, person_id))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(xact, event, person)| (position((xact, event)), person)).collect())
 }

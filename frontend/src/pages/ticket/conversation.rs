@@ -1,0 +1,169 @@
+//! The conversation: every message in order (internal notes only for staff, clearly marked),
+//! the reply box, and for staff the response templates. A message that arrives live is added
+//! to the list; nothing else on the page is rebuilt, so a reply being typed stays as it is.
+
+use leptos::prelude::*;
+use steward_proto::v1 as pb;
+
+use super::store::TicketStore;
+use crate::api::{self, ApiError, labels, local_time};
+use crate::components::FieldError;
+
+#[component]
+pub fn Conversation(store: TicketStore) -> impl IntoView {
+    let comments = store.comments;
+    let empty = move || comments.with(Vec::is_empty);
+    view! {
+        <section aria-labelledby="conversation-heading">
+            <h2 id="conversation-heading">"Conversation"</h2>
+            <Show when=empty>
+                <p class="hint">"No messages yet."</p>
+            </Show>
+            <ol class="conversation">
+                <For each=move || comments.get() key=|c| c.id let(comment)>
+                    <Message comment/>
+                </For>
+            </ol>
+            <ReplyBox store/>
+        </section>
+    }
+}
+
+#[component]
+fn Message(comment: pb::Comment) -> impl IntoView {
+    let internal = labels::is_internal(comment.visibility);
+    view! {
+        <li>
+            <article class:internal=internal class="entry">
+                <header>
+                    <strong>{comment.author.map(|a| a.display_name).unwrap_or_default()}</strong>
+                    " · " <time>{local_time(&comment.created_at)}</time>
+                    {internal.then(|| view! { <span class="badge internal">"Internal note"</span> })}
+                </header>
+                <p class="body">{comment.body}</p>
+            </article>
+        </li>
+    }
+}
+
+#[component]
+fn ReplyBox(store: TicketStore) -> impl IntoView {
+    let staff = store.can_manage;
+    let number = store.ticket.with_untracked(|t| t.number);
+    let body = RwSignal::new(String::new());
+    let internal = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let visibility = if internal.get_untracked() {
+            pb::CommentVisibility::InternalNote
+        } else {
+            pb::CommentVisibility::PublicReply
+        };
+        let request = pb::AddCommentRequest { number, body: body.get_untracked(), visibility: visibility as i32 };
+        leptos::task::spawn_local(async move {
+            match api::tickets().add_comment(request).await {
+                Ok(response) => {
+                    if let Some(comment) = response.into_inner().comment {
+                        store.show_comment(comment);
+                    }
+                    body.set(String::new());
+                    error.set(None);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+            busy.set(false);
+        });
+    };
+    let body_error = Signal::derive(move || error.get().and_then(|e| e.field("body")));
+    view! {
+        {staff.then(|| view! { <TemplatePicker number body/> })}
+        <form class="reply" on:submit=send>
+            <label for="message">"Message"</label>
+            <textarea id="message" rows="4" bind:value=body aria-describedby="body-error"
+                aria-invalid=move || body_error.get().is_some().to_string()></textarea>
+            <FieldError id="body-error" message=body_error/>
+            {staff.then(|| view! {
+                <fieldset class="visibility">
+                    <legend>"Visibility"</legend>
+                    <input type="radio" name="visibility" id="visibility-public" prop:checked=move || !internal.get() on:change=move |_| internal.set(false)/>
+                    <label for="visibility-public">"Public reply"</label>
+                    <input type="radio" name="visibility" id="visibility-internal" prop:checked=move || internal.get() on:change=move |_| internal.set(true)/>
+                    <label for="visibility-internal">"Internal note"</label>
+                </fieldset>
+            })}
+            {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+            <button type="submit" disabled=move || busy.get()>"Send"</button>
+        </form>
+    }
+}
+
+/// Staff: pick a response template, say what `{CONTEXT}` should be, and get it filled in from
+/// the ticket into the message box, to edit before sending.
+#[component]
+fn TemplatePicker(number: i64, body: RwSignal<String>) -> impl IntoView {
+    let templates = LocalResource::new(|| async {
+        api::triage()
+            .list_response_templates(pb::ListResponseTemplatesRequest {})
+            .await
+            .map(|r| r.into_inner().templates)
+            .map_err(ApiError::from)
+    });
+    let key = RwSignal::new(String::new());
+    let context = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let fill = move |_| {
+        let request =
+            pb::FillResponseTemplateRequest { number, key: key.get_untracked(), context: context.get_untracked() };
+        if request.key.is_empty() {
+            error.set(Some(ApiError {
+                code: tonic::Code::InvalidArgument,
+                message: "Choose a template first.".to_owned(),
+                fields: vec![("key".to_owned(), "Choose a template first.".to_owned())],
+            }));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match api::triage().fill_response_template(request).await {
+                Ok(response) => {
+                    body.set(response.into_inner().text);
+                    error.set(None);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    let key_error = Signal::derive(move || error.get().and_then(|e| e.field("key")));
+    let context_error = Signal::derive(move || error.get().and_then(|e| e.field("context")));
+    view! {
+        <fieldset class="template-picker">
+            <legend>"Reply from a template"</legend>
+            <label for="template">"Template"</label>
+            <select id="template" on:change=move |ev| key.set(event_target_value(&ev)) aria-describedby="template-error">
+                <option value="" selected=move || key.get().is_empty()>"Choose…"</option>
+                {move || match templates.get() {
+                    Some(Ok(list)) => list.into_iter().map(|t| view! {
+                        <option value=t.key.clone() selected=move || key.get() == t.key>{t.name}</option>
+                    }).collect_view().into_any(),
+                    _ => ().into_any(),
+                }}
+            </select>
+            <FieldError id="template-error" message=key_error/>
+            <label for="template-context">"Context (fills {CONTEXT})"</label>
+            <textarea id="template-context" rows="2" bind:value=context aria-describedby="template-context-error"
+                aria-invalid=move || context_error.get().is_some().to_string()></textarea>
+            <FieldError id="template-context-error" message=context_error/>
+            {move || match templates.get() {
+                Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.message}</p> }),
+                _ => None,
+            }}
+            {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+            <button type="button" class="secondary" on:click=fill>"Fill in the message"</button>
+        </fieldset>
+    }
+}

@@ -1,0 +1,142 @@
+//! One ticket: its details and form answers, the conversation (internal notes only for staff,
+//! clearly marked) with the reply box, the lifecycle steps the person may take, and for staff
+//! the triage tools in a side panel. The page reads the ticket once into a [`TicketStore`] and
+//! the live stream patches it from there; each part below renders once and binds to the store.
+
+mod actions;
+mod conversation;
+mod history;
+mod links;
+mod manage;
+mod store;
+mod survey;
+mod triage_panel;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use steward_proto::v1 as pb;
+
+use crate::api::{self, ApiError, labels, local_time};
+use crate::live::{self, LiveEvent, Watch};
+use crate::state::user::CurrentUser;
+use store::TicketStore;
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = Memo::new(move |_| params.with(|p| p.get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0)));
+    // Another ticket is another page: everything typed on this one goes with it.
+    move || {
+        let number = number.get();
+        view! { <LoadedTicket number/> }
+    }
+}
+
+async fn read(number: i64) -> Result<pb::GetTicketResponse, ApiError> {
+    api::tickets().get_ticket(pb::GetTicketRequest { number }).await.map(|r| r.into_inner()).map_err(ApiError::from)
+}
+
+/// Reads the ticket, then follows it live from the position it was read at.
+#[component]
+fn LoadedTicket(number: i64) -> impl IntoView {
+    let loaded = RwSignal::new(None::<Result<TicketStore, ApiError>>);
+    let user = expect_context::<CurrentUser>();
+    let owner = Owner::current().expect("the ticket page has an owner");
+    leptos::task::spawn_local(async move {
+        let response = read(number).await;
+        let position = response.as_ref().ok().and_then(|r| r.position);
+        let store = response.map(TicketStore::new);
+        if let Ok(store) = store {
+            owner.with(|| follow(store, number, position, user));
+        }
+        loaded.try_set(Some(store));
+    });
+    move || match loaded.get() {
+        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Some(Err(error)) if error.is_not_found() => view! {
+            <h1>"Ticket not found"</h1>
+            <p>{format!("There is no ticket #{number}, or you do not have access to it.")}</p>
+            <p><a href="/tickets">"Back to Tickets"</a></p>
+        }
+        .into_any(),
+        Some(Err(error)) => view! { <p role="alert" class="error">{error.message}</p> }.into_any(),
+        Some(Ok(store)) => view! { <TicketView store/> }.into_any(),
+    }
+}
+
+/// Applies every change to the ticket as it arrives; after a resync, reads it all again.
+fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, user: CurrentUser) {
+    let watch = Watch { all_tickets: false, ticket_numbers: vec![number] };
+    live::watch(watch, position, move |event| match event {
+        LiveEvent::Change(change) => {
+            let who = user.0.with_untracked(|person| person.as_ref().map(steward_proto::domain::principal));
+            store.apply(&change, who.as_ref());
+        }
+        LiveEvent::Resync => {
+            leptos::task::spawn_local(async move {
+                if let Ok(response) = read(number).await {
+                    store.replace(response);
+                }
+            });
+        }
+        LiveEvent::Live { .. } => {}
+    });
+}
+
+#[component]
+fn TicketView(store: TicketStore) -> impl IntoView {
+    let ticket = store.ticket;
+    let field = move |read: fn(&pb::Ticket) -> String| move || ticket.with(read);
+    let person = |p: &Option<pb::PersonRef>| {
+        p.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned())
+    };
+    let (description, answers) = ticket.with_untracked(|t| (t.description.clone(), t.answers.clone()));
+    view! {
+        <article class="ticket">
+            <h1>{field(|t| format!("#{} {}", t.number, t.title))}</h1>
+            <p class="badges">
+                <span class="badge state">{move || ticket.with(|t| labels::state(t.state))}</span>
+                <span class="badge">{move || ticket.with(|t| labels::request_type(t.request_type))}</span>
+                <span class="badge priority">{move || ticket.with(|t| labels::priority(t.priority))}</span>
+                {move || if ticket.with(|t| t.confidential) {
+                    view! { <span class="badge confidential">"Confidential"</span> }.into_any()
+                } else {
+                    view! { <span class="badge public">"Public"</span> }.into_any()
+                }}
+            </p>
+            <div class="ticket-layout">
+                <div class="ticket-main">
+                    <actions::Actions store/>
+                    <section aria-labelledby="request-heading">
+                        <h2 id="request-heading">"Request"</h2>
+                        <p class="description">{description}</p>
+                        {(!answers.is_empty()).then(|| view! {
+                            <dl class="answers">
+                                {answers.into_iter().map(|a| view! { <dt>{a.label}</dt><dd>{a.value}</dd> }).collect_view()}
+                            </dl>
+                        })}
+                    </section>
+                    <conversation::Conversation store/>
+                    <survey::SurveyView store/>
+                    <history::History store/>
+                </div>
+                <aside class="ticket-side" aria-label="Details and triage">
+                    <dl class="facts">
+                        <dt>"Community"</dt><dd>{field(|t| t.community.as_ref().map(|c| c.name.clone()).unwrap_or_default())}</dd>
+                        <dt>"Requester"</dt><dd>{move || ticket.with(|t| person(&t.requester))}</dd>
+                        <dt>"Assignee"</dt><dd>{move || ticket.with(|t| person(&t.assignee))}</dd>
+                        <dt>"Filed"</dt><dd>{field(|t| local_time(&t.created_at))}</dd>
+                        <dt>"Updated"</dt><dd>{field(|t| local_time(&t.updated_at))}</dd>
+                        <dt>"Acknowledged"</dt>
+                        <dd>{field(|t| if t.acknowledged_at.is_some() { local_time(&t.acknowledged_at) } else { "Not yet".to_owned() })}</dd>
+                        {move || ticket.with(|t| t.released_in.clone()).map(|release| view! { <dt>"Released in"</dt><dd class="released-in">{release}</dd> })}
+                        {move || ticket.with(|t| t.scheduled_for.clone()).map(|day| view! { <dt>"Scheduled for"</dt><dd class="scheduled-for">{day}</dd> })}
+                    </dl>
+                    <links::Links store/>
+                    {store.can_manage.then(|| view! { <manage::ManageForm store/> })}
+                    {store.can_manage.then(|| view! { <triage_panel::TriagePanel store/> })}
+                </aside>
+            </div>
+        </article>
+    }
+}
