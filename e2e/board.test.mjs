@@ -131,3 +131,32 @@ test('a board keeps up across a server restart: moves made meanwhile appear afte
   await own.stop();
   for (const page of [sam, tess, rita]) await page.context().close();
 });
+
+test('a change to one ticket updates its card in place; no other card is rebuilt', async () => {
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const changed = await fileRequest(rita, `Card that changes ${unique()}`);
+  const still = await fileRequest(rita, `Card that stays ${unique()}`);
+  const sam = await signedInPage(browser, PEOPLE.sam);
+  await openBoard(rita);
+  for (const number of [changed, still]) await cardIn(rita, 'New', number).waitFor();
+  // Mark both cards' elements: a rebuilt element would lose the mark.
+  await rita.evaluate(([a, b]) => {
+    document.getElementById(`card-${a}`).__mark = 'kept';
+    document.getElementById(`card-${b}`).__mark = 'kept';
+  }, [changed, still]);
+
+  await sam.goto(`/tickets/${changed}`);
+  await sam.getByLabel('Priority', { exact: true }).selectOption({ label: 'Urgent' });
+  await sam.getByRole('button', { name: 'Save changes' }).click();
+  await sam.getByText('Saved.').waitFor();
+
+  await cardIn(rita, 'New', changed).locator('.priority', { hasText: 'Urgent' }).waitFor();
+  const marks = await rita.evaluate(([a, b]) => [
+    document.getElementById(`card-${a}`).__mark,
+    document.getElementById(`card-${b}`).__mark,
+  ], [changed, still]);
+  assert.deepEqual(marks, ['kept', 'kept'], 'the changed card was patched and the other left alone');
+  await assertNotReloaded(rita);
+  await rita.context().close();
+  await sam.context().close();
+});

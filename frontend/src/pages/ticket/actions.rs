@@ -35,10 +35,10 @@ pub fn Actions(store: TicketStore) -> impl IntoView {
         user.0.with(|person| person.as_ref().map(|p| ticket.with(|t| offer(p, t))).unwrap_or_default())
     });
     // The requester's side "confirms" a resolution where staff close.
-    let confirming = Memo::new(move |_| {
+    let confirming = move || {
         let staff = user.0.with(|p| p.as_ref().is_some_and(crate::state::user::is_staff));
         !staff && ticket.with(|t| TicketState::from_wire_lossy(t.state) == Some(TicketState::Resolved))
-    });
+    };
     let asking_reason = RwSignal::new(None::<Action>);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -74,12 +74,10 @@ pub fn Actions(store: TicketStore) -> impl IntoView {
     let reason_error = Signal::derive(move || error.get().and_then(|e| e.field("reason")));
     view! {
         <div class="actions" role="group" aria-label="Ticket actions">
-            {move || offered.get().0.into_iter().map(|action| view! {
-                <Show when=move || asking_reason.get() != Some(action)>
-                    <button type="button" disabled=move || busy.get() on:click=move |_| {
-                        if action.needs_reason() { asking_reason.set(Some(action)) } else { act(action) }
-                    }>{move || action.button_label(confirming.get())}</button>
-                </Show>
+            {move || offered.get().0.into_iter().filter(|action| asking_reason.get() != Some(*action)).map(|action| view! {
+                <button type="button" disabled=move || busy.get() on:click=move |_| {
+                    if action.needs_reason() { asking_reason.set(Some(action)) } else { act(action) }
+                }>{action.button_label(confirming())}</button>
             }).collect_view()}
         </div>
         {move || offered.get().1.map(|why| view! { <p class="note close-held-back">{why}</p> })}

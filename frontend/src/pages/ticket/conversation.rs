@@ -16,21 +16,18 @@ pub fn Conversation(store: TicketStore) -> impl IntoView {
     view! {
         <section aria-labelledby="conversation-heading">
             <h2 id="conversation-heading">"Conversation"</h2>
-            <Show when=empty>
-                <p class="hint">"No messages yet."</p>
-            </Show>
-            <ol class="conversation">
-                <For each=move || comments.get() key=|c| c.id let(comment)>
-                    <Message comment/>
-                </For>
-            </ol>
+            // Read-only: the list is rebuilt when a message arrives, and nothing in it is typed.
+            {move || if empty() {
+                view! { <p class="hint">"No messages yet."</p> }.into_any()
+            } else {
+                view! { <ol class="conversation">{comments.get().into_iter().map(message).collect_view()}</ol> }.into_any()
+            }}
             <ReplyBox store/>
         </section>
     }
 }
 
-#[component]
-fn Message(comment: pb::Comment) -> impl IntoView {
+fn message(comment: pb::Comment) -> impl IntoView {
     let internal = labels::is_internal(comment.visibility);
     view! {
         <li>

@@ -49,12 +49,13 @@ pub fn Links(store: TicketStore) -> impl IntoView {
     let title_error = Signal::derive(move || error.get().and_then(|e| e.field("title")));
     let empty = move || links.with(Vec::is_empty);
     view! {
-        <Show when=move || staff || !empty()>
+        // Staff always see the section (with its form, never rebuilt); others once there is a link.
+        {move || (staff || !empty()).then(|| view! {
             <section aria-labelledby="links-heading" class="links">
                 <h2 id="links-heading">"Engineering issues"</h2>
-                <Show when=empty><p class="hint">"No issue linked yet."</p></Show>
+                {move || empty().then(|| view! { <p class="hint">"No issue linked yet."</p> })}
                 <ul>
-                    <For each=move || links.get() key=|link| link.id let(link)>
+                    {move || links.get().into_iter().map(|link| view! {
                         <li>
                             <a href=link.url.clone() rel="noopener noreferrer" target="_blank">{link.title.clone()}</a>
                             {staff.then(|| view! {
@@ -62,7 +63,7 @@ pub fn Links(store: TicketStore) -> impl IntoView {
                                     aria-label=format!("Remove the link to {}", link.title)>"Remove"</button>
                             })}
                         </li>
-                    </For>
+                    }).collect_view()}
                 </ul>
                 {staff.then(|| view! {
                     <form class="add-link" on:submit=add>
@@ -77,6 +78,6 @@ pub fn Links(store: TicketStore) -> impl IntoView {
                     </form>
                 })}
             </section>
-        </Show>
+        })}
     }
 }

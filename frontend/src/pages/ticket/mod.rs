@@ -86,24 +86,11 @@ fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, u
 #[component]
 fn TicketView(store: TicketStore) -> impl IntoView {
     let ticket = store.ticket;
-    let field = move |read: fn(&pb::Ticket) -> String| move || ticket.with(read);
-    let person = |p: &Option<pb::PersonRef>| {
-        p.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned())
-    };
     let (description, answers) = ticket.with_untracked(|t| (t.description.clone(), t.answers.clone()));
     view! {
         <article class="ticket">
-            <h1>{field(|t| format!("#{} {}", t.number, t.title))}</h1>
-            <p class="badges">
-                <span class="badge state">{move || ticket.with(|t| labels::state(t.state))}</span>
-                <span class="badge">{move || ticket.with(|t| labels::request_type(t.request_type))}</span>
-                <span class="badge priority">{move || ticket.with(|t| labels::priority(t.priority))}</span>
-                {move || if ticket.with(|t| t.confidential) {
-                    view! { <span class="badge confidential">"Confidential"</span> }.into_any()
-                } else {
-                    view! { <span class="badge public">"Public"</span> }.into_any()
-                }}
-            </p>
+            // Read-only: the heading and the facts are rebuilt when the ticket changes.
+            {move || ticket.with(heading)}
             <div class="ticket-layout">
                 <div class="ticket-main">
                     <actions::Actions store/>
@@ -121,22 +108,47 @@ fn TicketView(store: TicketStore) -> impl IntoView {
                     <history::History store/>
                 </div>
                 <aside class="ticket-side" aria-label="Details and triage">
-                    <dl class="facts">
-                        <dt>"Community"</dt><dd>{field(|t| t.community.as_ref().map(|c| c.name.clone()).unwrap_or_default())}</dd>
-                        <dt>"Requester"</dt><dd>{move || ticket.with(|t| person(&t.requester))}</dd>
-                        <dt>"Assignee"</dt><dd>{move || ticket.with(|t| person(&t.assignee))}</dd>
-                        <dt>"Filed"</dt><dd>{field(|t| local_time(&t.created_at))}</dd>
-                        <dt>"Updated"</dt><dd>{field(|t| local_time(&t.updated_at))}</dd>
-                        <dt>"Acknowledged"</dt>
-                        <dd>{field(|t| if t.acknowledged_at.is_some() { local_time(&t.acknowledged_at) } else { "Not yet".to_owned() })}</dd>
-                        {move || ticket.with(|t| t.released_in.clone()).map(|release| view! { <dt>"Released in"</dt><dd class="released-in">{release}</dd> })}
-                        {move || ticket.with(|t| t.scheduled_for.clone()).map(|day| view! { <dt>"Scheduled for"</dt><dd class="scheduled-for">{day}</dd> })}
-                    </dl>
+                    {move || ticket.with(facts)}
                     <links::Links store/>
                     {store.can_manage.then(|| view! { <manage::ManageForm store/> })}
                     {store.can_manage.then(|| view! { <triage_panel::TriagePanel store/> })}
                 </aside>
             </div>
         </article>
+    }
+}
+
+fn heading(t: &pb::Ticket) -> impl IntoView + use<> {
+    view! {
+        <h1>{format!("#{} {}", t.number, t.title)}</h1>
+        <p class="badges">
+            <span class="badge state">{labels::state(t.state)}</span>
+            <span class="badge">{labels::request_type(t.request_type)}</span>
+            <span class="badge priority">{labels::priority(t.priority)}</span>
+            {if t.confidential {
+                view! { <span class="badge confidential">"Confidential"</span> }
+            } else {
+                view! { <span class="badge public">"Public"</span> }
+            }}
+        </p>
+    }
+}
+
+fn facts(t: &pb::Ticket) -> impl IntoView + use<> {
+    let person = |p: &Option<pb::PersonRef>| {
+        p.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned())
+    };
+    let acknowledged = if t.acknowledged_at.is_some() { local_time(&t.acknowledged_at) } else { "Not yet".to_owned() };
+    view! {
+        <dl class="facts">
+            <dt>"Community"</dt><dd>{t.community.as_ref().map(|c| c.name.clone()).unwrap_or_default()}</dd>
+            <dt>"Requester"</dt><dd>{person(&t.requester)}</dd>
+            <dt>"Assignee"</dt><dd>{person(&t.assignee)}</dd>
+            <dt>"Filed"</dt><dd>{local_time(&t.created_at)}</dd>
+            <dt>"Updated"</dt><dd>{local_time(&t.updated_at)}</dd>
+            <dt>"Acknowledged"</dt><dd>{acknowledged}</dd>
+            {t.released_in.clone().map(|release| view! { <dt>"Released in"</dt><dd class="released-in">{release}</dd> })}
+            {t.scheduled_for.clone().map(|day| view! { <dt>"Scheduled for"</dt><dd class="scheduled-for">{day}</dd> })}
+        </dl>
     }
 }

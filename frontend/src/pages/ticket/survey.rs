@@ -33,9 +33,6 @@ pub fn SurveyView(store: TicketStore) -> impl IntoView {
     };
     let rating_error = Signal::derive(move || error.get().and_then(|e| e.field("rating")));
     let comment_error = Signal::derive(move || error.get().and_then(|e| e.field("comment")));
-    // Whether the form is up: it is built once while it is, so a rating being given stays.
-    let answering =
-        Memo::new(move |_| store.survey.with(|s| s.as_ref().is_some_and(|s| s.rating.is_none() && s.can_answer)));
     view! {
         {move || store.survey.get().map(|survey| view! {
             <section class="survey" aria-labelledby="survey-heading">
@@ -48,10 +45,7 @@ pub fn SurveyView(store: TicketStore) -> impl IntoView {
                             {(!survey.comment.is_empty()).then(|| format!(": \u{201c}{}\u{201d}", survey.comment))}
                         </p>
                     }.into_any(),
-                    None if survey.can_answer => ().into_any(),
-                    None => view! { <p class="hint">"Waiting for the requester's rating."</p> }.into_any(),
-                }}
-                <Show when=move || answering.get()>
+                    None if survey.can_answer => view! {
                     <form class="survey-form" on:submit=send>
                         <fieldset aria-describedby="survey-rating-error">
                             <legend>"How satisfied are you with the support on this request?"</legend>
@@ -73,7 +67,9 @@ pub fn SurveyView(store: TicketStore) -> impl IntoView {
                         {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
                         <button type="submit">"Send rating"</button>
                     </form>
-                </Show>
+                    }.into_any(),
+                    None => view! { <p class="hint">"Waiting for the requester's rating."</p> }.into_any(),
+                }}
             </section>
         })}
     }

@@ -121,11 +121,10 @@ pub fn TriagePanel(store: TicketStore) -> impl IntoView {
                     Some(_) => view! { <span class="timebox-clock up" role="alert">"Timebox is up: open an engineering issue and link it, or keep going deliberately."</span> }.into_any(),
                     None => view! { <span class="timebox-clock">"Timebox not started."</span> }.into_any(),
                 }}
-                <Show when=running fallback=move || view! {
-                    <button type="button" class="secondary" on:click=move |_| set_timebox(true)>"Start 30-minute timebox"</button>
-                }>
-                    <button type="button" class="secondary" on:click=move |_| set_timebox(false)>"Stop timebox"</button>
-                </Show>
+                {move || {
+                    let (label, start) = if running() { ("Stop timebox", false) } else { ("Start 30-minute timebox", true) };
+                    view! { <button type="button" class="secondary" on:click=move |_| set_timebox(start)>{label}</button> }
+                }}
             </div>
             <form class="release" on:submit=save_release>
                 <label for="released-in">"Released in (the release or change that makes it available)"</label>
