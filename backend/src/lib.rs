@@ -16,6 +16,7 @@ pub mod server;
 pub mod services;
 pub mod telemetry;
 pub mod usecases;
+pub mod web;
 
 use std::sync::Arc;
 

@@ -25,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
 use tonic::service::Routes;
 use tower::Service;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -40,6 +41,7 @@ use crate::services::live::LiveApi;
 use crate::services::tickets::TicketApi;
 use crate::services::triage::TriageApi;
 use crate::usecases::Core;
+use crate::web;
 use crate::{AppState, auth, db};
 
 /// The services this process serves, each added to the routes and named for health in one
@@ -97,8 +99,16 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard_browser_requests));
 
     let static_dir = &state.config.static_dir;
-    let frontend = ServeDir::new(static_dir).fallback(ServeFile::new(static_dir.join("index.html")));
-    Ok(Router::new().merge(grpc).fallback_service(frontend).layer(TraceLayer::new_for_http()))
+    let frontend = Router::new()
+        .fallback_service(ServeDir::new(static_dir).fallback(ServeFile::new(static_dir.join("index.html"))))
+        .layer(axum::middleware::from_fn(web::cache_by_name))
+        .layer(CompressionLayer::new());
+    let security = web::SecurityHeaders::new(static_dir, state.config.secure_cookies())?;
+    Ok(Router::new()
+        .merge(grpc)
+        .fallback_service(frontend)
+        .layer(axum::middleware::from_fn_with_state(security, web::add_security_headers))
+        .layer(TraceLayer::new_for_http()))
 }
 
 /// Connects to the database, starts live updates, and builds the state for `config`, telling

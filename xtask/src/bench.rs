@@ -47,13 +47,46 @@ pub fn bench() -> anyhow::Result<ExitCode> {
             .arg(&url)
             .arg("--pgbench-dir")
             .arg(root().join("bench/pgbench")));
+        let first_visit = first_visit_bytes(&addr);
         server.stop();
+        println!("first_visit_kib: {:.1}", first_visit? as f64 / 1024.0);
         measured?;
         println!("wasm_gzip_kib: {:.1}", wasm_gzip_bytes()? as f64 / 1024.0);
         Ok(ExitCode::SUCCESS)
     })();
     database.stop();
     result
+}
+
+/// What a browser's first visit transfers (headers and bodies, as a browser offering brotli and
+/// gzip gets them): the page and every file it names (`/...` in `href`, `src`, `import`).
+fn first_visit_bytes(addr: &str) -> anyhow::Result<usize> {
+    let (page, _) = fetch(addr, "/", "identity")?;
+    let (_, mut total) = fetch(addr, "/", "br, gzip")?;
+    let mut files: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|part| part.starts_with('/') && part.len() > 1 && part.contains('.') && !part.contains(' '))
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    for file in &files {
+        let (_, bytes) = fetch(addr, file, "br, gzip")?;
+        total += bytes;
+    }
+    println!("# first visit: / and {} ({} files), brotli or gzip as offered", files.join(" "), files.len());
+    Ok(total)
+}
+
+/// GETs `path` over HTTP/1.1 accepting `encodings`: the response as text, and the bytes received.
+fn fetch(addr: &str, path: &str, encodings: &str) -> anyhow::Result<(String, usize)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Encoding: {encodings}\r\nConnection: close\r\n\r\n")?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let text = String::from_utf8_lossy(&response).into_owned();
+    anyhow::ensure!(text.starts_with("HTTP/1.1 200"), "GET {path}: {}", text.lines().next().unwrap_or(""));
+    Ok((text, response.len()))
 }
 
 /// The size of the release frontend's wasm (dist/*.wasm), compressed with gzip -9.

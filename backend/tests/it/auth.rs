@@ -3,11 +3,10 @@
 use std::time::Duration;
 
 use steward_proto::v1 as pb;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tonic::Code;
 
 use crate::util::test_app::PASSWORD;
-use crate::util::{Client, TestApp};
+use crate::util::{Client, TestApp, raw_http};
 
 async fn app_with_person() -> TestApp {
     let app = TestApp::spawn().await;
@@ -114,17 +113,6 @@ async fn an_expired_session_is_refused() {
     .expect("expire");
     let status = client.clone_auth().get_current_user(pb::GetCurrentUserRequest {}).await.unwrap_err();
     assert_eq!(status.code(), Code::Unauthenticated);
-}
-
-/// Sends one raw HTTP/1.1 request and returns the status code and the whole response text.
-async fn raw_http(app: &TestApp, request: String) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut response = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response)).await;
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let code = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    (code, text)
 }
 
 /// A gRPC-web GetCurrentUser call (empty message) with the given extra headers.

@@ -1,4 +1,5 @@
-//! What a grpcurl-style tool sees: health and reflection over native gRPC (HTTP/2).
+//! What a grpcurl-style tool sees: health and reflection over native gRPC (HTTP/2); and what a
+//! browser is sent: compression, caching by name, the security headers.
 
 use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
@@ -9,7 +10,7 @@ use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
-use crate::util::TestApp;
+use crate::util::{TestApp, raw_http};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn health_reports_serving_for_the_server_and_every_service() {
@@ -103,5 +104,55 @@ async fn every_service_reflection_lists_is_reported_serving_by_health() {
             .into_inner()
             .status;
         assert_eq!(status, ServingStatus::Serving as i32, "{service}");
+    }
+}
+
+/// The value of `name` in a raw HTTP response's head, lower-cased names.
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split("\r\n\r\n").next()?;
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+fn get(app: &TestApp, path: &str, encodings: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: {}\r\nAccept-Encoding: {encodings}\r\nConnection: close\r\n\r\n", app.addr)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_web_app_is_sent_compressed_cached_by_name_and_with_its_security_headers() {
+    let app = TestApp::spawn().await;
+    // The bundle's hashed files: compressed as offered, cached for good.
+    let (code, script) = raw_http(&app, get(&app, "/app-0123456789abcdef.js", "br, gzip")).await;
+    assert_eq!(code, 200, "{script}");
+    assert_eq!(header(&script, "content-encoding"), Some("br"));
+    assert_eq!(header(&script, "cache-control"), Some("public, max-age=31536000, immutable"));
+    let (_, gzipped) = raw_http(&app, get(&app, "/app-0123456789abcdef.js", "gzip")).await;
+    assert_eq!(header(&gzipped, "content-encoding"), Some("gzip"));
+    // The page (and every app route it stands in for) is checked each time.
+    for path in ["/", "/tickets/42"] {
+        let (code, page) = raw_http(&app, get(&app, path, "identity")).await;
+        assert_eq!(code, 200, "{path}: {page}");
+        assert_eq!(header(&page, "cache-control"), Some("no-cache"), "{path}");
+    }
+
+    // Every response carries the same protections, a refused API call included.
+    let (_, page) = raw_http(&app, get(&app, "/", "identity")).await;
+    let policy = header(&page, "content-security-policy").expect("a policy").to_owned();
+    assert!(policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    assert!(policy.contains("'sha256-"), "the page's own loader is allowed by its hash: {policy}");
+    let refused = format!(
+        "POST /steward.v1.AuthService/GetCurrentUser HTTP/1.1\r\nHost: {}\r\nContent-Type: application/grpc-web+proto\r\nContent-Length: 5\r\nConnection: close\r\n\r\n\0\0\0\0\0",
+        app.addr
+    );
+    let (_, api_error) = raw_http(&app, refused).await;
+    assert!(api_error.contains("grpc-status"), "{api_error}");
+    for response in [&page, &script, &api_error] {
+        assert_eq!(header(response, "content-security-policy"), Some(policy.as_str()));
+        assert_eq!(header(response, "x-content-type-options"), Some("nosniff"));
+        assert_eq!(header(response, "referrer-policy"), Some("same-origin"));
+        assert_eq!(header(response, "strict-transport-security"), None, "no HSTS without https");
     }
 }

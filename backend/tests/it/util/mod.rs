@@ -6,7 +6,10 @@ pub mod world;
 
 pub use test_app::{Client, TestApp};
 
+use std::time::Duration;
+
 use steward_proto::v1 as pb;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The sentence a client writes for an event ("moved it from New to Open").
 pub fn sentence(what: &Option<pb::TicketHappening>) -> String {
@@ -16,4 +19,15 @@ pub fn sentence(what: &Option<pb::TicketHappening>) -> String {
 /// The kind of an event, as the log names it ("transitioned").
 pub fn kind(what: &Option<pb::TicketHappening>) -> &'static str {
     steward_proto::domain::kind(what.as_ref().expect("every event says what happened"))
+}
+
+/// Sends one raw HTTP/1.1 request and returns the status code and the whole response text.
+pub async fn raw_http(app: &TestApp, request: String) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response)).await;
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let code = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (code, text)
 }
