@@ -58,9 +58,14 @@ pub enum AppError {
     /// Too many failed sign-ins; the message says when to retry.
     #[error("{0}")]
     TooManyAttempts(String),
-    /// The database cannot be reached right now.
+    /// The database cannot be reached right now (connection lost, server shutting down or
+    /// starting up, too many connections): nothing was committed; retry.
     #[error("the database is unavailable")]
     Unavailable(#[source] anyhow::Error),
+    /// The database gave up on the transaction (serialization failure, deadlock): nothing was
+    /// committed; retry.
+    #[error("the change collided with another; try again")]
+    Aborted(#[source] anyhow::Error),
     /// A bug or an unexpected failure.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -84,12 +89,34 @@ impl From<FieldError> for AppError {
     }
 }
 
+/// PostgreSQL's words (in its default C locale; diesel passes the message on, not the
+/// SQLSTATE) for failures that are the server's state, not a bug: 57P01-57P05 (terminated,
+/// shutting down, starting up, in recovery) and 53300 (too many connections).
+const SERVER_UNAVAILABLE: &[&str] =
+    &["terminating connection", "the database system is", "sorry, too many clients", "remaining connection slots"];
+/// 40P01: PostgreSQL broke a deadlock by aborting this transaction.
+const DEADLOCK: &str = "deadlock detected";
+
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match &error {
             Error::NotFound => AppError::Internal(anyhow::anyhow!("unexpected missing row: {error}")),
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable(error.into()),
+            // The connection closed or broke under the query ("connection closed").
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
+                AppError::Unavailable(error.into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => AppError::Aborted(error.into()),
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+                let message = info.message();
+                if SERVER_UNAVAILABLE.iter().any(|words| message.starts_with(words)) {
+                    AppError::Unavailable(error.into())
+                } else if message.starts_with(DEADLOCK) {
+                    AppError::Aborted(error.into())
+                } else {
+                    AppError::Internal(error.into())
+                }
+            }
             _ => AppError::Internal(error.into()),
         }
     }
@@ -136,7 +163,17 @@ impl From<AppError> for Status {
             AppError::TooManyAttempts(_) => Status::resource_exhausted(message),
             AppError::Unavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "database unavailable");
-                Status::unavailable("Steward cannot reach its database right now; try again in a moment")
+                let retry = ErrorDetails::with_retry_info(Some(std::time::Duration::from_secs(1)));
+                Status::with_error_details(
+                    Code::Unavailable,
+                    "Steward cannot reach its database right now; nothing was saved; try again in a moment",
+                    retry,
+                )
+            }
+            AppError::Aborted(cause) => {
+                tracing::info!(error = format!("{cause:#}"), "transaction aborted by the database");
+                let retry = ErrorDetails::with_retry_info(Some(std::time::Duration::from_millis(100)));
+                Status::with_error_details(Code::Aborted, message, retry)
             }
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error");
@@ -152,6 +189,37 @@ pub type AppResult<T> = Result<T, AppError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn database_failures_that_are_not_bugs_say_retry() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let failure = |kind, message: &str| {
+            Status::from(AppError::from(Error::DatabaseError(kind, Box::new(message.to_owned()))))
+        };
+        for (kind, message) in [
+            (DatabaseErrorKind::UnableToSendCommand, "connection closed"),
+            (DatabaseErrorKind::ClosedConnection, "server closed the connection unexpectedly"),
+            (DatabaseErrorKind::Unknown, "terminating connection due to administrator command"),
+            (DatabaseErrorKind::Unknown, "the database system is shutting down"),
+            (DatabaseErrorKind::Unknown, "sorry, too many clients already"),
+        ] {
+            let status = failure(kind, message);
+            assert_eq!(status.code(), Code::Unavailable, "{message}");
+            assert!(status.get_details_retry_info().is_some(), "{message}: a retry hint");
+            assert!(!status.message().contains("connection"), "never blames the caller's connection");
+        }
+        assert_eq!(
+            failure(DatabaseErrorKind::SerializationFailure, "could not serialize access").code(),
+            Code::Aborted
+        );
+        assert_eq!(failure(DatabaseErrorKind::Unknown, "deadlock detected").code(), Code::Aborted);
+        assert_eq!(
+            failure(DatabaseErrorKind::Unknown, "syntax error at or near").code(),
+            Code::Internal,
+            "a bug stays one"
+        );
+        assert_eq!(failure(DatabaseErrorKind::CheckViolation, "violates check constraint").code(), Code::Internal);
+    }
 
     #[test]
     fn a_bad_field_becomes_invalid_argument_naming_it() {

@@ -107,6 +107,8 @@ impl From<Status> for ApiError {
                 let all: Vec<String> = fields.iter().map(|(_, message)| message.clone()).collect();
                 format!("Please check the form: {}", all.join(" "))
             }
+            // Steward answered (it says when to retry): its database is down, not the connection.
+            Code::Unavailable if status.get_details_retry_info().is_some() => status.message().to_owned(),
             Code::Unavailable | Code::Unknown | Code::DeadlineExceeded | Code::Cancelled => {
                 "Steward could not be reached. Check your connection and try again.".to_owned()
             }
@@ -132,4 +134,19 @@ pub fn local_time(at: &Option<prost_types::Timestamp>) -> String {
 /// Percent-encodes a path for the `next` query parameter.
 pub fn encode_component(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_that_answers_unavailable_is_not_blamed_on_the_connection() {
+        let details = tonic_types::ErrorDetails::with_retry_info(Some(std::time::Duration::from_secs(1)));
+        let answered =
+            Status::with_error_details(Code::Unavailable, "Steward cannot reach its database right now", details);
+        assert_eq!(ApiError::from(answered).message, "Steward cannot reach its database right now");
+        let unreachable = ApiError::from(Status::unavailable("failed to fetch"));
+        assert!(unreachable.message.contains("Check your connection"), "{}", unreachable.message);
+    }
 }
