@@ -106,6 +106,11 @@ test('a change request cannot be closed until the release that carries it is rec
   await sam.getByRole('button', { name: 'Save release' }).click();
   await sam.locator('dd.released-in', { hasText: 'v2.4.0' }).waitFor();
   await sam.getByRole('button', { name: 'Close', exact: true }).click();
+  // Closing asks first; cancelling leaves it as it was.
+  await sam.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await sam.locator('.badges .state', { hasText: 'Closed' }).count(), 0, 'not closed without a yes');
+  await sam.getByRole('button', { name: 'Close', exact: true }).click();
+  await sam.getByRole('button', { name: 'Yes, close it' }).click();
   await sam.locator('.badges .state', { hasText: 'Closed' }).waitFor();
 
   // The requester sees which release carries it.
@@ -124,6 +129,7 @@ test('a representative confirms a resolution and answers the satisfaction survey
 
   await rita.goto(`/tickets/${number}`);
   await rita.getByRole('button', { name: 'Confirm resolved' }).click();
+  await rita.getByRole('button', { name: 'Yes, it is resolved' }).click();
   await rita.locator('.badges .state', { hasText: 'Closed' }).waitFor();
   // Sending without a rating says what is missing, next to the question.
   await rita.getByRole('button', { name: 'Send rating' }).click();

@@ -40,6 +40,8 @@ pub fn Actions(store: TicketStore) -> impl IntoView {
         !staff && ticket.with(|t| TicketState::from_wire_lossy(t.state) == Some(TicketState::Resolved))
     };
     let asking_reason = RwSignal::new(None::<Action>);
+    // Closing asks first: a closed ticket leaves the open columns, and reopening needs a reason.
+    let confirming_close = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -62,6 +64,7 @@ pub fn Actions(store: TicketStore) -> impl IntoView {
                     }
                     error.set(None);
                     asking_reason.set(None);
+                    confirming_close.set(false);
                     reason.set(String::new());
                 }
                 // Someone else changed it or it moved on: the stream shows the ticket as it is
@@ -74,12 +77,35 @@ pub fn Actions(store: TicketStore) -> impl IntoView {
     let reason_error = Signal::derive(move || error.get().and_then(|e| e.field("reason")));
     view! {
         <div class="actions" role="group" aria-label="Ticket actions">
-            {move || offered.get().0.into_iter().filter(|action| asking_reason.get() != Some(*action)).map(|action| view! {
-                <button type="button" disabled=move || busy.get() on:click=move |_| {
-                    if action.needs_reason() { asking_reason.set(Some(action)) } else { act(action) }
-                }>{action.button_label(confirming())}</button>
-            }).collect_view()}
+            {move || offered.get().0.into_iter()
+                .filter(|action| asking_reason.get() != Some(*action) && !(*action == Action::Close && confirming_close.get()))
+                .map(|action| view! {
+                    <button type="button" class:secondary=action == Action::Close disabled=move || busy.get() on:click=move |_| {
+                        if action.needs_reason() {
+                            asking_reason.set(Some(action))
+                        } else if action == Action::Close {
+                            confirming_close.set(true)
+                        } else {
+                            act(action)
+                        }
+                    }>{action.button_label(confirming())}</button>
+                }).collect_view()}
         </div>
+        {move || confirming_close.get().then(|| {
+            let number = ticket.with_untracked(|t| t.number);
+            let (question, yes) = if confirming() {
+                (format!("Confirm that #{number} is resolved? It will be closed."), "Yes, it is resolved")
+            } else {
+                (format!("Close #{number}? It leaves the open columns; reopening it asks for a reason."), "Yes, close it")
+            };
+            view! {
+                <div class="confirm-close" role="group" aria-label="Confirm closing">
+                    <p>{question}</p>
+                    <button type="button" disabled=move || busy.get() on:click=move |_| act(Action::Close)>{yes}</button>
+                    <button type="button" class="secondary" on:click=move |_| confirming_close.set(false)>"Cancel"</button>
+                </div>
+            }
+        })}
         {move || offered.get().1.map(|why| view! { <p class="note close-held-back">{why}</p> })}
         {move || asking_reason.get().map(|action| view! {
             <div class="reason">
