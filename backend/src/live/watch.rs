@@ -74,7 +74,14 @@ pub fn start(
     // Subscribe before anything else: every event published from here on is in `ring`.
     let ring = context.hub.subscribe();
     tokio::spawn(async move {
-        let mut stream = Stream { context, watcher, subscription, outbox, sent: Position::ZERO };
+        let mut stream = Stream {
+            context,
+            watcher,
+            subscription,
+            outbox,
+            sent: Position::ZERO,
+            expires_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        };
         if let Err(Ended { status: Some(status) }) = stream.run(ring, after).await {
             let _ = stream.outbox.try_send(Err(status));
         }
@@ -100,16 +107,23 @@ struct Stream {
     outbox: mpsc::Sender<Result<pb::WatchResponse, Status>>,
     /// Every event at or below this position has been sent or withheld.
     sent: Position,
+    /// When the session the stream was opened with expires.
+    expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Stream {
     async fn run(&mut self, mut ring: broadcast::Receiver<Published>, after: Option<Position>) -> Result<(), Ended> {
         // Everything settled now, whether or not this process's tailer has published it yet:
         // "from now" and "resume" both mean as of this call.
-        let settled = {
+        let (settled, expires_at) = {
             let mut conn = self.context.pool.get().await.map_err(AppError::from)?;
-            log::head(&mut conn).await?
+            let expires_at = sessions::expires_at(&mut conn, &self.watcher.session_hash).await?;
+            (log::head(&mut conn).await?, expires_at)
         };
+        // The stream ends with its session: at the moment it expires (a timer), and in any case
+        // before anything else is sent after that moment by the application's clock.
+        let expires_at = expires_at.ok_or(AppError::Unauthenticated(NOT_SIGNED_IN))?;
+        self.expires_at = expires_at;
         let head = self.context.hub.head().max(settled);
         match after {
             None => self.sent = head,
@@ -120,8 +134,14 @@ impl Stream {
         }
         self.send(Message::Live(pb::Live { position: Some(convert::position(self.sent)) })).await?;
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+        let expiry = tokio::time::sleep(self.until_expiry());
+        tokio::pin!(expiry);
         loop {
             tokio::select! {
+                () = &mut expiry => {
+                    self.check_session()?;
+                    expiry.as_mut().reset(tokio::time::Instant::now() + self.until_expiry());
+                }
                 () = self.context.shutdown.cancelled() => return Ok(()),
                 () = self.outbox.closed() => return Ok(()),
                 received = ring.recv() => match received {
@@ -142,6 +162,7 @@ impl Stream {
                     Err(broadcast::error::RecvError::Closed) => return Ok(()),
                 },
                 _ = heartbeat.tick() => {
+                    self.check_session()?;
                     let at = convert::timestamp(self.context.clock.now());
                     self.send(Message::Heartbeat(pb::Heartbeat { at: Some(at) })).await?;
                 }
@@ -151,6 +172,7 @@ impl Stream {
 
     /// Sends `change` if it is new and the watcher may see it now; whether it was sent.
     async fn forward(&mut self, change: &LiveChange) -> Result<bool, Ended> {
+        self.check_session()?;
         if change.position <= self.sent {
             return Ok(false);
         }
@@ -187,6 +209,20 @@ impl Stream {
             }
         }
         self.sent = self.sent.max(head);
+        Ok(())
+    }
+
+    /// How long, by the application's clock, until the session expires.
+    fn until_expiry(&self) -> std::time::Duration {
+        (self.expires_at - self.context.clock.now()).to_std().unwrap_or_default()
+    }
+
+    /// Ends the stream with Unauthenticated once the session has expired.
+    fn check_session(&self) -> Result<(), Ended> {
+        if self.context.clock.now() >= self.expires_at {
+            tracing::info!(person_id = self.watcher.principal.person_id, "live stream ended: the session expired");
+            return Err(AppError::Unauthenticated(NOT_SIGNED_IN).into());
+        }
         Ok(())
     }
 

@@ -559,3 +559,46 @@ async fn a_ticket_page_stays_current_from_the_stream_without_reading_the_ticket_
     };
     assert_eq!((linked.link_id, linked.title.as_str()), (added.id, "Quota"));
 }
+
+/// A stream opened before its session expires does not outlive it: the first thing it would
+/// send after the expiry (by the application's clock) is Unauthenticated instead.
+#[tokio::test]
+async fn a_stream_ends_with_its_session() {
+    let desk = desk().await;
+    let ticket = file(&desk.rep_a, desk.aurora, "Watched past expiry").await;
+    let mut watching = Watching::open(&desk.rep_a, None, &[ticket.number]).await;
+    // Still signed in: a change arrives.
+    let steward = desk.app.sign_in("steward@example.org").await;
+    move_card(&steward, ticket.number, ticket.version, pb::TicketState::Open).await.expect("move");
+    assert_eq!(watching.next().await.number, ticket.number);
+
+    // The session's lifetime passes; the steward signs in again and changes the ticket.
+    desk.app.clock.advance(chrono::Duration::days(31));
+    let steward = desk.app.sign_in("steward@example.org").await;
+    let version = steward
+        .tickets
+        .clone()
+        .get_ticket(pb::GetTicketRequest { number: ticket.number })
+        .await
+        .expect("get")
+        .into_inner()
+        .ticket
+        .expect("ticket")
+        .version;
+    move_card(&steward, ticket.number, version, pb::TicketState::InProgress).await.expect("move");
+    let ended = tokio::time::timeout(ARRIVES, async {
+        loop {
+            match watching.stream.message().await {
+                Ok(Some(message)) => match message.message {
+                    Some(Message::TicketChange(change)) => panic!("a change after the session expired: {change:?}"),
+                    _ => continue,
+                },
+                Ok(None) => return None,
+                Err(status) => return Some(status.code()),
+            }
+        }
+    })
+    .await
+    .expect("the stream ends");
+    assert_eq!(ended, Some(Code::Unauthenticated));
+}

@@ -52,6 +52,16 @@ pub async fn prune(
     Ok(())
 }
 
+/// When the session with this token hash expires, if it exists (sessions never get longer).
+pub async fn expires_at(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResult<Option<DateTime<Utc>>> {
+    Ok(sessions::table
+        .filter(sessions::token_hash.eq(token_hash))
+        .select(sessions::expires_at)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 /// Who holds the session with this token hash, unexpired at `now`, with their roles.
 ///
 /// This runs on every call, so it is written with the query builder: its two statements are
