@@ -13,6 +13,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use cookie::{Cookie, SameSite};
 use http::{HeaderMap, Request, StatusCode, header};
 use url::Url;
@@ -31,6 +32,8 @@ pub const SESSION_COOKIE: &str = "steward_session";
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub principal: Option<Principal>,
+    /// When the caller's session expires (set with `principal`).
+    pub session_expires_at: Option<DateTime<Utc>>,
     /// The hash of the session token presented, if any.
     pub session_hash: Option<Vec<u8>>,
     /// The client's address, for sign-in limits.
@@ -90,17 +93,21 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request<Bo
         .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned());
     let session_hash = session_token_from(request.headers()).map(|token| token_hash(&token));
-    let principal = match &session_hash {
+    let signed_in = match &session_hash {
         None => None,
         Some(hash) => match state.core.pool.get().await.map_err(AppError::from) {
             Ok(mut conn) => match sessions::principal_for(&mut conn, hash, state.core.now()).await {
-                Ok(principal) => principal,
+                Ok(signed_in) => signed_in,
                 Err(error) => return grpc_error(error),
             },
             Err(error) => return grpc_error(error),
         },
     };
-    request.extensions_mut().insert(Caller { principal, session_hash, address });
+    let (principal, session_expires_at) = match signed_in {
+        Some(signed_in) => (Some(signed_in.principal), Some(signed_in.expires_at)),
+        None => (None, None),
+    };
+    request.extensions_mut().insert(Caller { principal, session_expires_at, session_hash, address });
     next.run(request).await
 }
 

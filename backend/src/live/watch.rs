@@ -60,6 +60,8 @@ pub struct Context {
 pub struct Watcher {
     pub principal: Principal,
     pub session_hash: Vec<u8>,
+    /// When that session expires: the stream ends then.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Starts a stream for `watcher`; it runs until the client goes away, the session ends or the
@@ -74,14 +76,7 @@ pub fn start(
     // Subscribe before anything else: every event published from here on is in `ring`.
     let ring = context.hub.subscribe();
     tokio::spawn(async move {
-        let mut stream = Stream {
-            context,
-            watcher,
-            subscription,
-            outbox,
-            sent: Position::ZERO,
-            expires_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
-        };
+        let mut stream = Stream { context, watcher, subscription, outbox, sent: Position::ZERO };
         if let Err(Ended { status: Some(status) }) = stream.run(ring, after).await {
             let _ = stream.outbox.try_send(Err(status));
         }
@@ -107,23 +102,16 @@ struct Stream {
     outbox: mpsc::Sender<Result<pb::WatchResponse, Status>>,
     /// Every event at or below this position has been sent or withheld.
     sent: Position,
-    /// When the session the stream was opened with expires.
-    expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Stream {
     async fn run(&mut self, mut ring: broadcast::Receiver<Published>, after: Option<Position>) -> Result<(), Ended> {
         // Everything settled now, whether or not this process's tailer has published it yet:
         // "from now" and "resume" both mean as of this call.
-        let (settled, expires_at) = {
+        let settled = {
             let mut conn = self.context.pool.get().await.map_err(AppError::from)?;
-            let expires_at = sessions::expires_at(&mut conn, &self.watcher.session_hash).await?;
-            (log::head(&mut conn).await?, expires_at)
+            log::head(&mut conn).await?
         };
-        // The stream ends with its session: at the moment it expires (a timer), and in any case
-        // before anything else is sent after that moment by the application's clock.
-        let expires_at = expires_at.ok_or(AppError::Unauthenticated(NOT_SIGNED_IN))?;
-        self.expires_at = expires_at;
         let head = self.context.hub.head().max(settled);
         match after {
             None => self.sent = head,
@@ -134,6 +122,8 @@ impl Stream {
         }
         self.send(Message::Live(pb::Live { position: Some(convert::position(self.sent)) })).await?;
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+        // The stream ends with its session: at the moment it expires (a timer), and in any case
+        // before anything else is sent after that moment by the application's clock.
         let expiry = tokio::time::sleep(self.until_expiry());
         tokio::pin!(expiry);
         loop {
@@ -214,12 +204,12 @@ impl Stream {
 
     /// How long, by the application's clock, until the session expires.
     fn until_expiry(&self) -> std::time::Duration {
-        (self.expires_at - self.context.clock.now()).to_std().unwrap_or_default()
+        (self.watcher.expires_at - self.context.clock.now()).to_std().unwrap_or_default()
     }
 
     /// Ends the stream with Unauthenticated once the session has expired.
     fn check_session(&self) -> Result<(), Ended> {
-        if self.context.clock.now() >= self.expires_at {
+        if self.context.clock.now() >= self.watcher.expires_at {
             tracing::info!(person_id = self.watcher.principal.person_id, "live stream ended: the session expired");
             return Err(AppError::Unauthenticated(NOT_SIGNED_IN).into());
         }
@@ -230,8 +220,8 @@ impl Stream {
     async fn reload_access(&mut self) -> Result<(), Ended> {
         let mut conn = self.context.pool.get().await.map_err(AppError::from)?;
         match sessions::principal_for(&mut conn, &self.watcher.session_hash, self.context.clock.now()).await? {
-            Some(principal) => {
-                self.watcher.principal = principal;
+            Some(signed_in) => {
+                self.watcher.principal = signed_in.principal;
                 Ok(())
             }
             None => Err(AppError::Unauthenticated(NOT_SIGNED_IN).into()),

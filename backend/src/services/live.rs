@@ -43,6 +43,7 @@ impl LiveService for LiveApi {
         let caller = caller(&request)?;
         let principal = caller.signed_in()?.clone();
         let session_hash = caller.session_hash.clone().ok_or(AppError::Unauthenticated(NOT_SIGNED_IN))?;
+        let expires_at = caller.session_expires_at.ok_or(AppError::Unauthenticated(NOT_SIGNED_IN))?;
         let request = request.into_inner();
         if request.ticket_numbers.len() > MAX_TICKET_NUMBERS {
             return Err(AppError::invalid(
@@ -61,7 +62,7 @@ impl LiveService for LiveApi {
             ticket_numbers: request.ticket_numbers.into_iter().collect(),
         };
         let after = request.after.as_ref().map(convert::position_from_pb);
-        let stream = watch::start(self.context(), Watcher { principal, session_hash }, subscription, after);
+        let stream = watch::start(self.context(), Watcher { principal, session_hash, expires_at }, subscription, after);
         Ok(Response::new(Box::pin(stream)))
     }
 }

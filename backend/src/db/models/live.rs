@@ -204,22 +204,44 @@ fn xact(position: Position) -> TransactionId {
     TransactionId(position.transaction)
 }
 
+/// The rules both logs (tables with `xact_id` and `id`) are read by, in one place.
+///
+/// `settled!(log)`: the row's transaction is below the oldest one still running.
+macro_rules! settled {
+    ($log:ident) => {
+        $log::xact_id.lt(pg_snapshot_xmin(pg_current_snapshot()))
+    };
+}
+
+/// `after!(log, p)`: `(xact_id, id) > p`, written as `xact_id >= a AND (xact_id > a OR id > b)`
+/// so that it stays a range scan of the log's `(xact_id, id)` index.
+macro_rules! after {
+    ($log:ident, $position:expr) => {
+        $log::xact_id.ge(xact($position)).and($log::xact_id.gt(xact($position)).or($log::id.gt($position.event)))
+    };
+}
+
+/// `settled_head!(conn, log)`: the highest settled position of the log.
+macro_rules! settled_head {
+    ($conn:expr, $log:ident) => {{
+        let last: Option<(TransactionId, i64)> = $log::table
+            .select(($log::xact_id, $log::id))
+            .filter(settled!($log))
+            .order(($log::xact_id.desc(), $log::id.desc()))
+            .first($conn)
+            .await
+            .optional()?;
+        Ok(last.map_or(Position::ZERO, position))
+    }};
+}
+
 /// The highest settled position of the ticket log: every later event will be above it.
 pub async fn head(conn: &mut AsyncPgConnection) -> AppResult<Position> {
-    use ticket_events::dsl::{id, xact_id};
-    let last: Option<(TransactionId, i64)> = ticket_events::table
-        .select((xact_id, id))
-        .filter(xact_id.lt(pg_snapshot_xmin(pg_current_snapshot())))
-        .order((xact_id.desc(), id.desc()))
-        .first(conn)
-        .await
-        .optional()?;
-    Ok(last.map_or(Position::ZERO, position))
+    settled_head!(conn, ticket_events)
 }
 
 /// Up to `limit` settled events after `after` and at or below `upto`, in position order, each
-/// with its ticket as it is now. `(xact_id, id) > (a, b)` is written as `xact_id >= a AND
-/// (xact_id > a OR id > b)`, which keeps the read a range scan of `ticket_events_position`.
+/// with its ticket as it is now.
 pub async fn changes_after(
     conn: &mut AsyncPgConnection,
     after: Position,
@@ -229,9 +251,9 @@ pub async fn changes_after(
     use ticket_events::dsl::{id, xact_id};
     let rows: Vec<ChangeRow> = ticket_events::table
         .inner_join(tickets::table.inner_join(communities::table))
-        .filter(xact_id.ge(xact(after)).and(xact_id.gt(xact(after)).or(id.gt(after.event))))
+        .filter(after!(ticket_events, after))
         .filter(xact_id.le(xact(upto)).and(xact_id.lt(xact(upto)).or(id.le(upto.event))))
-        .filter(xact_id.lt(pg_snapshot_xmin(pg_current_snapshot())))
+        .filter(settled!(ticket_events))
         .order((xact_id, id))
         .limit(limit)
         .select((
@@ -272,15 +294,7 @@ pub async fn record_access_change(conn: &mut AsyncPgConnection, person_id: i64) 
 
 /// The highest settled position of the access log.
 pub async fn access_head(conn: &mut AsyncPgConnection) -> AppResult<Position> {
-    use access_changes::dsl::{id, xact_id};
-    let last: Option<(TransactionId, i64)> = access_changes::table
-        .select((xact_id, id))
-        .filter(xact_id.lt(pg_snapshot_xmin(pg_current_snapshot())))
-        .order((xact_id.desc(), id.desc()))
-        .first(conn)
-        .await
-        .optional()?;
-    Ok(last.map_or(Position::ZERO, position))
+    settled_head!(conn, access_changes)
 }
 
 /// Up to `limit` settled access changes after `after`: (position, person).
@@ -291,8 +305,8 @@ pub async fn access_changes_after(
 ) -> AppResult<Vec<(Position, i64)>> {
     use access_changes::dsl::{id, person_id, xact_id};
     let rows: Vec<(TransactionId, i64, i64)> = access_changes::table
-        .filter(xact_id.ge(xact(after)).and(xact_id.gt(xact(after)).or(id.gt(after.event))))
-        .filter(xact_id.lt(pg_snapshot_xmin(pg_current_snapshot())))
+        .filter(after!(access_changes, after))
+        .filter(settled!(access_changes))
         .order((xact_id, id))
         .limit(limit)
         .select((xact_id, id, person_id))

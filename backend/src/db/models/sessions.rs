@@ -52,17 +52,15 @@ pub async fn prune(
     Ok(())
 }
 
-/// When the session with this token hash expires, if it exists (sessions never get longer).
-pub async fn expires_at(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResult<Option<DateTime<Utc>>> {
-    Ok(sessions::table
-        .filter(sessions::token_hash.eq(token_hash))
-        .select(sessions::expires_at)
-        .first(conn)
-        .await
-        .optional()?)
+/// A live session: who holds it, with their roles, and when it ends (sessions never get longer).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignedIn {
+    pub principal: Principal,
+    pub expires_at: DateTime<Utc>,
 }
 
-/// Who holds the session with this token hash, unexpired at `now`, with their roles.
+/// Who holds the session with this token hash, unexpired at `now`, with their roles, and when it
+/// expires.
 ///
 /// This runs on every call, so it is written with the query builder: its two statements are
 /// prepared once per connection and never planned again (hand-written SQL is re-planned on every
@@ -71,15 +69,15 @@ pub async fn principal_for(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
     now: DateTime<Utc>,
-) -> AppResult<Option<Principal>> {
+) -> AppResult<Option<SignedIn>> {
     // Both statements go out at once (pipelined): one round trip.
     let shared: &AsyncPgConnection = conn;
     let person = sessions::table
         .inner_join(people::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(now))
-        .select((people::id, people::display_name, people::email, people::staff_role))
-        .first::<(i64, String, String, Option<String>)>(&mut &*shared);
+        .select((people::id, people::display_name, people::email, people::staff_role, sessions::expires_at))
+        .first::<(i64, String, String, Option<String>, DateTime<Utc>)>(&mut &*shared);
     let roles = memberships::table
         .filter(
             memberships::person_id
@@ -89,7 +87,7 @@ pub async fn principal_for(
         .order(memberships::community_id)
         .load::<(i64, String)>(&mut &*shared);
     let (person, roles) = futures_util::try_join!(async { person.await.optional() }, roles)?;
-    let Some((person_id, display_name, email, staff_role)) = person else { return Ok(None) };
+    let Some((person_id, display_name, email, staff_role, expires_at)) = person else { return Ok(None) };
     let staff_role = match staff_role {
         None => None,
         Some(text) => Some(StaffRole::parse(&text).ok_or_else(|| unknown_value("people.staff_role", &text))?),
@@ -102,7 +100,7 @@ pub async fn principal_for(
             MembershipRole::Member => principal.member_of.push(community_id),
         }
     }
-    Ok(Some(principal))
+    Ok(Some(SignedIn { principal, expires_at }))
 }
 
 /// Whether a sign-in attempt may go ahead (see [`reserve_attempt`]).

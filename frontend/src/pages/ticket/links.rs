@@ -23,11 +23,7 @@ pub fn Links(store: TicketStore) -> impl IntoView {
             match api::triage().add_link(request).await {
                 Ok(response) => {
                     if let Some(link) = response.into_inner().link {
-                        links.update(|list| {
-                            if list.iter().all(|l| l.id != link.id) {
-                                list.push(link);
-                            }
-                        });
+                        store.show_link(link);
                     }
                     url.set(String::new());
                     title.set(String::new());

@@ -71,6 +71,11 @@ impl TicketStore {
         self.comments.maybe_update(|list| add_comments(list, vec![comment]));
     }
 
+    /// A link the person just added (the stream's echo then finds it already shown).
+    pub fn show_link(&self, link: pb::TicketLink) {
+        self.links.maybe_update(|list| add_link(list, link));
+    }
+
     /// Applies a change from the stream, then fetches what it names but does not carry.
     pub fn apply(&self, change: &pb::TicketChange, who: Option<&Principal>) {
         self.ticket.maybe_update(|ticket| patch_ticket(ticket, change));
@@ -220,16 +225,16 @@ pub fn patch_ticket(ticket: &mut pb::Ticket, change: &pb::TicketChange) -> bool 
 /// The linked issues after `change`. Whether anything changed.
 pub fn patch_links(links: &mut Vec<pb::TicketLink>, change: &pb::TicketChange) -> bool {
     match change.what.as_ref().and_then(|w| w.kind.as_ref()) {
-        Some(Kind::Linked(linked)) if linked.link_id != 0 && links.iter().all(|l| l.id != linked.link_id) => {
-            links.push(pb::TicketLink {
+        Some(Kind::Linked(linked)) if linked.link_id != 0 => add_link(
+            links,
+            pb::TicketLink {
                 id: linked.link_id,
                 url: linked.url.clone(),
                 title: linked.title.clone(),
                 added_by: change.actor.clone(),
                 created_at: change.at,
-            });
-            true
-        }
+            },
+        ),
         Some(Kind::Unlinked(unlinked)) => {
             let count = links.len();
             links.retain(|l| l.id != unlinked.link_id);
@@ -237,6 +242,15 @@ pub fn patch_links(links: &mut Vec<pb::TicketLink>, change: &pb::TicketChange) -
         }
         _ => false,
     }
+}
+
+/// Adds the link unless it is shown already. Whether it was new.
+fn add_link(links: &mut Vec<pb::TicketLink>, link: pb::TicketLink) -> bool {
+    let new = links.iter().all(|l| l.id != link.id);
+    if new {
+        links.push(link);
+    }
+    new
 }
 
 /// Adds the messages not shown yet, in order. Whether any was new.
