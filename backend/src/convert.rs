@@ -221,6 +221,7 @@ impl TicketContext<'_> {
             id: value.id,
             author: Some(self.person_ref(value.author_id)),
             body: value.body.clone(),
+            body_html: crate::markdown::to_html(&value.body),
             visibility: visibility as i32,
             created_at: Some(timestamp(value.created_at)),
         }
@@ -246,7 +247,7 @@ mod tests {
             assert_eq!(action_from_pb(action_to_pb(value) as i32).unwrap(), value);
         }
         match request_type_from_pb(99, "request_type") {
-            Err(AppError::InvalidArgument(field)) => assert_eq!(field.field, "request_type"),
+            Err(AppError::InvalidArgument(fields)) => assert_eq!(fields[0].field, "request_type"),
             other => panic!("{other:?}"),
         }
         assert_eq!(request_type_from_pb(0, "request_type").unwrap(), None);

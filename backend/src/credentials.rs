@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn short_passwords_are_refused_naming_the_field() {
         match check_new_password("short") {
-            Err(AppError::InvalidArgument(field)) => assert_eq!(field.field, "password"),
+            Err(AppError::InvalidArgument(fields)) => assert_eq!(fields[0].field, "password"),
             other => panic!("{other:?}"),
         }
         assert!(check_new_password("twelve chars").is_ok());

@@ -6,7 +6,7 @@
 //! a message that gives nothing away.
 
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
 use steward_domain::intake::FieldError;
 use steward_domain::lifecycle::{NoStepBetween, ReleaseMissing, TransitionRefused};
@@ -25,9 +25,9 @@ pub const NOT_SIGNED_IN: &str = "You are not signed in, or your session has expi
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// A request field is missing or wrong.
-    #[error("{0}")]
-    InvalidArgument(FieldError),
+    /// Request fields that are missing or wrong: every one found, never none.
+    #[error("{}", describe(.0))]
+    InvalidArgument(Vec<FieldError>),
     /// The thing does not exist, or the caller may not know it does.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -74,7 +74,7 @@ pub enum AppError {
 impl AppError {
     /// A bad field, named as in the API.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::InvalidArgument(FieldError::new(field, message))
+        AppError::InvalidArgument(vec![FieldError::new(field, message)])
     }
 
     /// An unexpected failure with its cause.
@@ -85,7 +85,24 @@ impl AppError {
 
 impl From<FieldError> for AppError {
     fn from(error: FieldError) -> Self {
-        AppError::InvalidArgument(error)
+        AppError::InvalidArgument(vec![error])
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        AppError::InvalidArgument(errors)
+    }
+}
+
+/// "title: Give the request a title." for one field; for several, how many and each.
+fn describe(errors: &[FieldError]) -> String {
+    match errors {
+        [one] => one.to_string(),
+        many => {
+            let each: Vec<String> = many.iter().map(FieldError::to_string).collect();
+            format!("{} fields need attention: {}", many.len(), each.join("; "))
+        }
     }
 }
 
@@ -132,9 +149,10 @@ impl From<AppError> for Status {
     fn from(error: AppError) -> Status {
         let message = error.to_string();
         match error {
-            AppError::InvalidArgument(field) => {
-                let details = ErrorDetails::with_bad_request_violation(field.field.clone(), field.message.clone());
-                Status::with_error_details(Code::InvalidArgument, field.to_string(), details)
+            AppError::InvalidArgument(fields) => {
+                let violations = fields.into_iter().map(|f| FieldViolation::new(f.field, f.message));
+                let details = ErrorDetails::with_bad_request(violations.collect::<Vec<_>>());
+                Status::with_error_details(Code::InvalidArgument, message, details)
             }
             AppError::AlreadyExists(field) => {
                 let details = ErrorDetails::with_bad_request_violation(field.field.clone(), field.message.clone());

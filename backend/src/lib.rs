@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod live;
+pub mod markdown;
 pub mod server;
 pub mod services;
 pub mod telemetry;

@@ -407,70 +407,88 @@ pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
 pub const ANSWER_MAX_CHARS: usize = 5_000;
 
-/// Checks a draft against its type's shipped form; the first problem found is returned.
-pub fn check(draft: RequestDraft) -> Result<CheckedRequest, FieldError> {
+/// Checks a draft against its type's shipped form; every problem found is returned, in the
+/// form's order.
+pub fn check(draft: RequestDraft) -> Result<CheckedRequest, Vec<FieldError>> {
     check_with(draft, |request_type| form_for(request_type).spec())
 }
 
 /// Checks a draft against its type's form as `form_of` gives it (admins may have edited it).
+/// Every problem is reported at once, so a person fixes them all in one go: the questions of
+/// the form are checked once a type is chosen.
 pub fn check_with(
     draft: RequestDraft,
     form_of: impl Fn(RequestType) -> FormSpec,
-) -> Result<CheckedRequest, FieldError> {
-    let request_type = draft.request_type.ok_or_else(|| FieldError::new("request_type", "Choose a request type."))?;
-    let form = form_of(request_type);
-    let priority = draft.priority.ok_or_else(|| FieldError::new("priority", "Choose a priority."))?;
-    if !form.allowed_priorities.contains(&priority) {
-        let allowed: Vec<_> = form.allowed_priorities.iter().map(|p| p.label()).collect();
-        return Err(FieldError::new(
-            "priority",
-            format!(
-                "{} is not available for a {}; choose {}.",
-                priority,
-                request_type.label().to_lowercase(),
-                allowed.join(" or ")
-            ),
-        ));
+) -> Result<CheckedRequest, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let form = draft.request_type.map(&form_of);
+    if draft.request_type.is_none() {
+        errors.push(FieldError::new("request_type", "Choose a request type."));
+    }
+    match (draft.priority, draft.request_type, &form) {
+        (None, _, _) => errors.push(FieldError::new("priority", "Choose a priority.")),
+        (Some(priority), Some(request_type), Some(form)) if !form.allowed_priorities.contains(&priority) => {
+            let allowed: Vec<_> = form.allowed_priorities.iter().map(|p| p.label()).collect();
+            errors.push(FieldError::new(
+                "priority",
+                format!(
+                    "{} is not available for a {}; choose {}.",
+                    priority,
+                    request_type.label().to_lowercase(),
+                    allowed.join(" or ")
+                ),
+            ));
+        }
+        _ => {}
     }
     let title = draft.title.trim().to_owned();
     if title.is_empty() {
-        return Err(FieldError::new("title", "Give the request a title."));
-    }
-    if title.chars().count() > TITLE_MAX_CHARS {
-        return Err(FieldError::new("title", format!("Keep the title under {TITLE_MAX_CHARS} characters.")));
+        errors.push(FieldError::new("title", "Give the request a title."));
+    } else if title.chars().count() > TITLE_MAX_CHARS {
+        errors.push(FieldError::new("title", format!("Keep the title under {TITLE_MAX_CHARS} characters.")));
     }
     let description = draft.description.trim().to_owned();
     if description.is_empty() {
-        return Err(FieldError::new("description", "Describe what you need."));
-    }
-    if description.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(FieldError::new(
+        errors.push(FieldError::new("description", "Describe what you need."));
+    } else if description.chars().count() > DESCRIPTION_MAX_CHARS {
+        errors.push(FieldError::new(
             "description",
             format!("Keep the description under {DESCRIPTION_MAX_CHARS} characters."),
         ));
     }
-    if let Some(unknown) = draft.answers.keys().find(|key| !form.fields.iter().any(|f| f.key == **key)) {
-        return Err(FieldError::new(
-            format!("answers.{unknown}"),
-            format!("The {} form has no question \"{unknown}\".", request_type.label().to_lowercase()),
-        ));
-    }
     let mut answers = Vec::new();
-    for field in &form.fields {
-        let value = draft.answers.get(field.key.as_str()).map(|v| v.trim()).unwrap_or_default();
-        if value.is_empty() {
-            if field.required {
-                return Err(FieldError::new(
-                    format!("answers.{}", field.key),
-                    format!("\"{}\" is required.", field.label),
-                ));
-            }
-            continue;
+    if let (Some(request_type), Some(form)) = (draft.request_type, &form) {
+        for unknown in draft.answers.keys().filter(|key| !form.fields.iter().any(|f| f.key == **key)) {
+            errors.push(FieldError::new(
+                format!("answers.{unknown}"),
+                format!("The {} form has no question \"{unknown}\".", request_type.label().to_lowercase()),
+            ));
         }
-        check_answer(field, value)?;
-        answers.push(Answer { key: field.key.clone(), label: field.label.clone(), value: value.to_owned() });
+        for field in &form.fields {
+            let value = draft.answers.get(field.key.as_str()).map(|v| v.trim()).unwrap_or_default();
+            if value.is_empty() {
+                if field.required {
+                    errors.push(FieldError::new(
+                        format!("answers.{}", field.key),
+                        format!("\"{}\" is required.", field.label),
+                    ));
+                }
+                continue;
+            }
+            match check_answer(field, value) {
+                Ok(()) => {
+                    answers.push(Answer { key: field.key.clone(), label: field.label.clone(), value: value.to_owned() })
+                }
+                Err(error) => errors.push(error),
+            }
+        }
     }
-    Ok(CheckedRequest { request_type, priority, title, description, confidential: draft.confidential, answers })
+    match (draft.request_type, draft.priority) {
+        (Some(request_type), Some(priority)) if errors.is_empty() => {
+            Ok(CheckedRequest { request_type, priority, title, description, confidential: draft.confidential, answers })
+        }
+        _ => Err(errors),
+    }
 }
 
 fn check_answer(field: &FieldSpec, value: &str) -> Result<(), FieldError> {
@@ -513,6 +531,36 @@ pub fn looks_like_email(value: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The one problem a check found.
+    fn only(mut errors: Vec<FieldError>) -> FieldError {
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors.remove(0)
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_in_the_form_order() {
+        let nothing = RequestDraft::default();
+        let fields: Vec<String> = check(nothing).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["request_type", "priority", "title", "description"], "no type: its questions wait");
+
+        let incident = RequestDraft {
+            request_type: Some(RequestType::Incident),
+            answers: [("nonsense".to_owned(), "x".to_owned())].into(),
+            ..RequestDraft::default()
+        };
+        let fields: Vec<String> = check(incident).unwrap_err().into_iter().map(|e| e.field).collect();
+        let expected = [
+            "priority",
+            "title",
+            "description",
+            "answers.nonsense",
+            "answers.affected_service",
+            "answers.started_at",
+            "answers.impact",
+        ];
+        assert_eq!(fields, expected, "the optional question is not a problem");
+    }
+
     fn draft(request_type: RequestType, priority: Priority, answers: &[(&str, &str)]) -> RequestDraft {
         RequestDraft {
             request_type: Some(request_type),
@@ -549,7 +597,9 @@ mod tests {
             let expected = matches!(form.request_type, RequestType::Incident | RequestType::ProblemTroubleshooting);
             assert_eq!(allows, expected, "{:?}", form.request_type);
         }
-        let error = check(draft(RequestType::ChangeRequest, Priority::ProductionDown, &[])).unwrap_err();
+        let answers = [("environment", "hub"), ("desired_change", "numpy 2"), ("reason", "course")];
+        let error =
+            check(draft(RequestType::ChangeRequest, Priority::ProductionDown, &answers)).map_err(only).unwrap_err();
         assert_eq!(error.field, "priority");
         assert!(error.message.contains("Urgent or Normal"), "{}", error.message);
     }
@@ -573,17 +623,23 @@ mod tests {
     fn a_missing_required_answer_names_its_field() {
         let error =
             check(draft(RequestType::ChangeRequest, Priority::Normal, &[("environment", "x"), ("reason", "y")]))
+                .map_err(only)
                 .unwrap_err();
         assert_eq!(error, FieldError::new("answers.desired_change", "\"What should change?\" is required."));
-        let blank =
-            check(draft(RequestType::ChangeRequest, Priority::Normal, &[("environment", "  "), ("reason", "y")]))
-                .unwrap_err();
-        assert_eq!(blank.field, "answers.environment");
+        let blank = check(draft(
+            RequestType::ChangeRequest,
+            Priority::Normal,
+            &[("environment", "  "), ("desired_change", "x"), ("reason", "y")],
+        ))
+        .map_err(only)
+        .unwrap_err();
+        assert_eq!(blank.field, "answers.environment", "blank is missing");
     }
 
     #[test]
     fn an_unknown_answer_is_refused() {
-        let error = check(draft(RequestType::Other, Priority::Normal, &[("password", "hunter2")])).unwrap_err();
+        let error =
+            check(draft(RequestType::Other, Priority::Normal, &[("password", "hunter2")])).map_err(only).unwrap_err();
         assert_eq!(error.field, "answers.password");
     }
 
@@ -596,10 +652,11 @@ mod tests {
             check(draft(RequestType::WorkshopRequest, Priority::Normal, &answers))
         };
         assert!(with_date("2026-12-01").is_ok());
-        assert_eq!(with_date("next tuesday").unwrap_err().field, "answers.workshop_date");
-        assert_eq!(with_date("2026-02-30").unwrap_err().field, "answers.workshop_date");
-        let multi_line =
-            check(draft(RequestType::GuidanceRequest, Priority::Normal, &[("topic", "two\nlines")])).unwrap_err();
+        assert_eq!(with_date("next tuesday").map_err(only).unwrap_err().field, "answers.workshop_date");
+        assert_eq!(with_date("2026-02-30").map_err(only).unwrap_err().field, "answers.workshop_date");
+        let multi_line = check(draft(RequestType::GuidanceRequest, Priority::Normal, &[("topic", "two\nlines")]))
+            .map_err(only)
+            .unwrap_err();
         assert_eq!(multi_line.field, "answers.topic");
     }
 
@@ -607,19 +664,19 @@ mod tests {
     fn title_description_type_and_priority_are_required() {
         let mut no_title = draft(RequestType::Other, Priority::Normal, &[]);
         no_title.title = "   ".into();
-        assert_eq!(check(no_title).unwrap_err().field, "title");
+        assert_eq!(check(no_title).map_err(only).unwrap_err().field, "title");
         let mut long_title = draft(RequestType::Other, Priority::Normal, &[]);
         long_title.title = "x".repeat(TITLE_MAX_CHARS + 1);
-        assert_eq!(check(long_title).unwrap_err().field, "title");
+        assert_eq!(check(long_title).map_err(only).unwrap_err().field, "title");
         let mut no_description = draft(RequestType::Other, Priority::Normal, &[]);
         no_description.description.clear();
-        assert_eq!(check(no_description).unwrap_err().field, "description");
+        assert_eq!(check(no_description).map_err(only).unwrap_err().field, "description");
         let mut no_type = draft(RequestType::Other, Priority::Normal, &[]);
         no_type.request_type = None;
-        assert_eq!(check(no_type).unwrap_err().field, "request_type");
+        assert_eq!(check(no_type).map_err(only).unwrap_err().field, "request_type");
         let mut no_priority = draft(RequestType::Other, Priority::Normal, &[]);
         no_priority.priority = None;
-        assert_eq!(check(no_priority).unwrap_err().field, "priority");
+        assert_eq!(check(no_priority).map_err(only).unwrap_err().field, "priority");
     }
 
     #[test]
@@ -648,7 +705,7 @@ mod tests {
         assert!(edited.customized && edited.confidential_by_default);
         assert_eq!(edited.allowed_priorities, form_for(RequestType::Other).allowed_priorities, "priorities stay");
         let form_of = |t: RequestType| if t == RequestType::Other { edited.clone() } else { form_for(t).spec() };
-        let missing = check_with(draft(RequestType::Other, Priority::Normal, &[]), form_of).unwrap_err();
+        let missing = check_with(draft(RequestType::Other, Priority::Normal, &[]), form_of).map_err(only).unwrap_err();
         assert_eq!((missing.field.as_str(), missing.message.as_str()), ("answers.hub", "\"Which hub?\" is required."));
         let answered = check_with(draft(RequestType::Other, Priority::Normal, &[("hub", "aurora")]), form_of).unwrap();
         assert_eq!(answered.answers[0].label, "Which hub?");

@@ -12,6 +12,7 @@ use crate::convert;
 use crate::db::models::known_issues::{self, KnownIssue};
 use crate::db::models::triage;
 use crate::error::{AppError, AppResult};
+use crate::markdown;
 use steward_domain::{Priority, RequestType, TicketState, similar};
 
 const LIST_LIMIT: i64 = 50;
@@ -62,12 +63,14 @@ impl KnownIssuesApi {
         let replies = known_issues::replies(&mut conn, issue.number).await?;
         let links = triage::links_of(&mut conn, issue.number).await?;
         Ok(pb::GetKnownIssueResponse {
+            description_html: markdown::to_html(&issue.description),
             issue: Some(encode(&issue)),
             replies: replies
                 .into_iter()
                 .map(|r| pb::PublicReply {
                     author: r.author,
                     from_support: r.from_support,
+                    body_html: markdown::to_html(&r.body),
                     body: r.body,
                     created_at: Some(convert::timestamp(r.created_at)),
                 })

@@ -22,6 +22,7 @@ use crate::convert::{self, TicketContext};
 use crate::db::models::tickets::{self, Filter, PageAfter, Ticket};
 use crate::db::models::{comments, events as event_rows, people, surveys, triage as triage_rows};
 use crate::error::{AppError, AppResult};
+use crate::markdown;
 use crate::usecases::tickets::{FieldsUpdate, NewMessage, NewRequest, Step, SurveyAnswer, visible_ticket};
 use crate::usecases::{self, Actor};
 
@@ -176,6 +177,7 @@ impl TicketApi {
         };
         let survey = self.survey(&mut conn, who, &ticket).await?;
         Ok(pb::GetTicketResponse {
+            description_html: markdown::to_html(&ticket.description),
             ticket: Some(encoded),
             comments,
             available_actions,
@@ -431,7 +433,7 @@ mod tests {
         assert_eq!(parse_page_token("").unwrap(), None);
         for bad in ["x", "1.", ".2", "a.b"] {
             match parse_page_token(bad) {
-                Err(AppError::InvalidArgument(field)) => assert_eq!(field.field, "page_token"),
+                Err(AppError::InvalidArgument(fields)) => assert_eq!(fields[0].field, "page_token"),
                 other => panic!("{bad}: {other:?}"),
             }
         }

@@ -13,7 +13,7 @@ use steward_domain::authz::{self, Filing};
 use steward_domain::conversation::Visibility;
 use steward_domain::facts::Principal;
 use steward_domain::fields::FieldsEdit;
-use steward_domain::intake::{self, RequestDraft};
+use steward_domain::intake::{self, FieldError, RequestDraft};
 use steward_domain::lifecycle::{self, Action};
 
 use super::{Actor, Core};
@@ -112,9 +112,6 @@ fn refusal_for(action: Action) -> &'static str {
 /// Files a request for `requester`: checked against the forms as they apply now, waiting for a
 /// representative's approval when a member files it.
 pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> AppResult<Ticket> {
-    let filing = authz::filing(requester, request.community_id)
-        .ok_or_else(|| AppError::invalid("community_id", "Choose one of your own communities."))?;
-    let state = lifecycle::initial_state(matches!(filing, Filing::NeedsApproval));
     let now = core.now();
     let mut conn = core.pool.get().await?;
     // The forms as they apply now (an admin may have edited them).
@@ -125,7 +122,20 @@ pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> Ap
             .find(|f| f.request_type == request_type)
             .cloned()
             .unwrap_or_else(|| intake::form_for(request_type).spec())
-    })?;
+    });
+    // Every problem at once: the community first, as the form asks for it first.
+    let (filing, checked) = match (authz::filing(requester, request.community_id), checked) {
+        (Some(filing), Ok(checked)) => (filing, checked),
+        (filing, checked) => {
+            let mut errors = Vec::new();
+            if filing.is_none() {
+                errors.push(FieldError::new("community_id", "Choose one of your own communities."));
+            }
+            errors.extend(checked.err().unwrap_or_default());
+            return Err(AppError::InvalidArgument(errors));
+        }
+    };
+    let state = lifecycle::initial_state(matches!(filing, Filing::NeedsApproval));
     if communities::find(&mut conn, request.community_id).await?.is_none() {
         return Err(AppError::invalid("community_id", "There is no such community."));
     }

@@ -132,3 +132,34 @@ async fn anyone_reads_how_to_get_support_and_only_admins_change_it() {
         anonymous.intake.clone().get_intake_forms(pb::GetIntakeFormsRequest {}).await.expect("forms are public");
     assert_eq!(forms.into_inner().priorities.len(), 3);
 }
+
+#[tokio::test]
+async fn a_public_page_names_the_support_staff_and_the_community_never_the_requester() {
+    let world = World::build().await;
+    let public = world.tickets.iter().find(|t| t.title == "A-PUBLIC-TITLE").expect("public ticket").number;
+    let reply = pb::AddCommentRequest {
+        number: public,
+        body: "Still broken for **us**: see https://status.aurora.example <img src=x onerror=alert(1)>".into(),
+        visibility: pb::CommentVisibility::PublicReply as i32,
+    };
+    world.client(Who::RepA).tickets.clone().add_comment(reply).await.expect("the requester replies");
+
+    let anonymous = world.client(Who::Anonymous).known_issues.clone();
+    let page = anonymous.clone().get_known_issue(pb::GetKnownIssueRequest { number: public }).await.expect("read");
+    let page = page.into_inner();
+    let text = format!("{page:?}");
+    assert!(!text.contains("Rep A"), "the requester is never named on a public page: {text}");
+    let authors: Vec<(&str, bool)> = page.replies.iter().map(|r| (r.author.as_str(), r.from_support)).collect();
+    assert_eq!(authors, [("Steward", true), ("", false)], "the staff by name, the community's side by nothing");
+    assert_eq!(page.issue.expect("issue").community, "Aurora Hub", "the community is named");
+
+    let rendered = &page.replies[1].body_html;
+    assert!(rendered.contains("<strong>us</strong>"), "Markdown is rendered: {rendered}");
+    assert!(
+        rendered.contains(r#"<a href="https://status.aurora.example" rel="noopener noreferrer nofollow">"#),
+        "{rendered}"
+    );
+    assert!(!rendered.contains("<img"), "typed HTML is never markup: {rendered}");
+    assert!(rendered.contains("&lt;img"), "it is shown as text: {rendered}");
+    assert_eq!(page.description_html, "<p>A-PUBLIC-DESCRIPTION</p>\n");
+}

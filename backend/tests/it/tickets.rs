@@ -124,6 +124,34 @@ async fn the_server_enforces_the_form_of_each_request_type_and_saves_nothing_ref
     }
     assert_eq!(count(&desk.steward).await, 0, "nothing refused was saved");
 
+    // Nothing filled: every problem is named at once, so one submit shows them all.
+    let nothing = pb::CreateTicketRequest {
+        community_id: 0,
+        request_type: pb::RequestType::Incident as i32,
+        priority: 0,
+        title: String::new(),
+        description: " ".into(),
+        confidential: false,
+        answers: HashMap::new(),
+    };
+    let status = file(&desk.rep, nothing).await.unwrap_err();
+    let fields: Vec<String> =
+        status.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "community_id",
+            "priority",
+            "title",
+            "description",
+            "answers.affected_service",
+            "answers.started_at",
+            "answers.impact"
+        ],
+        "{status:?}"
+    );
+    assert!(status.message().starts_with("7 fields need attention"), "{}", status.message());
+
     let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("complete request");
     let keys: Vec<&str> = ticket.answers.iter().map(|a| a.key.as_str()).collect();
     assert_eq!(keys, ["environment", "desired_change", "reason"]);

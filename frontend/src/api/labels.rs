@@ -73,6 +73,20 @@ pub fn budget_line(budget: &steward_proto::v1::Budget) -> String {
     }
 }
 
+/// What choosing public means, said exactly as it works ("Public means public", PRODUCT.md).
+pub const PUBLIC_MEANS: &str = "Public: anyone can read this request and its public replies on the known-issues \
+    pages, without signing in. Those pages name the community and the support team, never the person who filed it \
+    or other people of the community.";
+
+/// What choosing confidential means, said exactly as it works (`domain::authz`).
+pub const CONFIDENTIAL_MEANS: &str = "Confidential: only the person who filed it, their community's representatives and the support team can see \
+    this request.";
+
+/// The sentence for a ticket's confidentiality.
+pub fn confidentiality_means(confidential: bool) -> &'static str {
+    if confidential { CONFIDENTIAL_MEANS } else { PUBLIC_MEANS }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

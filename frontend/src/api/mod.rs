@@ -105,7 +105,10 @@ impl From<Status> for ApiError {
         let message = match status.code() {
             Code::InvalidArgument | Code::AlreadyExists if !fields.is_empty() => {
                 let all: Vec<String> = fields.iter().map(|(_, message)| message.clone()).collect();
-                format!("Please check the form: {}", all.join(" "))
+                match all.len() {
+                    1 => format!("Please check the form: {}", all[0]),
+                    n => format!("Please check {n} fields: {}", all.join(" ")),
+                }
             }
             // Steward answered (it says when to retry): its database is down, not the connection.
             Code::Unavailable if status.get_details_retry_info().is_some() => status.message().to_owned(),

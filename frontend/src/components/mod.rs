@@ -1,6 +1,7 @@
 //! Small widgets shared by the pages.
 
 pub mod known_issue;
+pub mod markdown;
 
 use leptos::prelude::*;
 
@@ -11,6 +12,29 @@ pub fn FieldError(#[prop(into)] id: String, #[prop(into)] message: Signal<Option
     view! {
         {move || message.get().map(|text| view! { <p class="field-error" id=id.clone() role="alert">{text}</p> })}
     }
+}
+
+/// The mark of a required field, for its label or legend: seen as "*", heard as "(required)".
+#[component]
+pub fn Required() -> impl IntoView {
+    view! { <span class="required" aria-hidden="true">" *"</span><span class="visually-hidden">" (required)"</span> }
+}
+
+/// Moves focus to the first field marked invalid in the form with `form_id`, once the marks
+/// are drawn, so a keyboard or screen-reader user starts where the first fix is needed.
+pub fn focus_first_invalid(form_id: &'static str) {
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        let selector = format!("#{form_id} [aria-invalid=\"true\"]");
+        let first =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&selector).ok().flatten());
+        if let Some(element) = first {
+            use wasm_bindgen::JsCast;
+            if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        }
+    });
 }
 
 /// A failure shown where it happened.

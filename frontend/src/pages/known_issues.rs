@@ -9,6 +9,7 @@ use steward_proto::v1 as pb;
 use crate::api::{self, ApiError, labels, local_time};
 use crate::components::PublicHeader;
 use crate::components::known_issue::issue_line;
+use crate::components::markdown::Markdown;
 
 #[component]
 pub fn KnownIssuesPage() -> impl IntoView {
@@ -85,7 +86,7 @@ pub fn KnownIssuePage() -> impl IntoView {
                                 <dt>"Updated"</dt><dd>{local_time(&issue.updated_at)}</dd>
                                 {issue.released_in.clone().map(|r| view! { <dt>"Released in"</dt><dd>{r}</dd> })}
                             </dl>
-                            <p class="description">{issue.description.clone()}</p>
+                            <Markdown html=response.description_html/>
                             {(!response.links.is_empty()).then(|| view! {
                                 <h2>"Engineering issues"</h2>
                                 <ul>{response.links.into_iter().map(|l| view! {
@@ -101,11 +102,14 @@ pub fn KnownIssuePage() -> impl IntoView {
                                         {response.replies.into_iter().map(|r| view! {
                                             <li><article class="entry">
                                                 <header>
-                                                    <strong>{r.author}</strong>
-                                                    {r.from_support.then(|| view! { " " <span class="badge">"Support"</span> })}
+                                                    {if r.from_support {
+                                                        view! { <strong>{r.author}</strong> " " <span class="badge">"Support"</span> }.into_any()
+                                                    } else {
+                                                        view! { <strong>{format!("{} community", issue.community)}</strong> }.into_any()
+                                                    }}
                                                     " · " <time>{local_time(&r.created_at)}</time>
                                                 </header>
-                                                <p class="body">{r.body}</p>
+                                                <Markdown html=r.body_html/>
                                             </article></li>
                                         }).collect_view()}
                                     </ol>

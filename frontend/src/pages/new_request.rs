@@ -10,9 +10,9 @@ use leptos_router::hooks::use_navigate;
 use steward_proto::v1 as pb;
 use wasm_bindgen::JsValue;
 
-use crate::api::{self, ApiError};
-use crate::components::FieldError;
+use crate::api::{self, ApiError, labels};
 use crate::components::known_issue::SimilarTickets;
+use crate::components::{FieldError, Required, focus_first_invalid};
 use crate::state::user::CurrentUser;
 
 /// What the person has typed so far.
@@ -140,7 +140,14 @@ pub fn NewRequestPage() -> impl IntoView {
                         navigate(&format!("/tickets/{}", ticket.number), NavigateOptions::default());
                     }
                 }
-                Err(status) => error.set(Some(ApiError::from(status))),
+                Err(status) => {
+                    let failed = ApiError::from(status);
+                    let marked = !failed.fields.is_empty();
+                    error.set(Some(failed));
+                    if marked {
+                        focus_first_invalid("request-form");
+                    }
+                }
             }
             busy.set(false);
         });
@@ -179,9 +186,10 @@ pub fn NewRequestPage() -> impl IntoView {
                 let priorities_for_radios = priorities.clone();
                 view! {
                 <div class="new-request">
-                <form on:submit=submit.clone() novalidate class="request-form">
-                    <label for="community">"Community"</label>
-                    <select id="community" aria-invalid=invalid("community_id") aria-describedby="community_id-error"
+                <form on:submit=submit.clone() novalidate class="request-form" id="request-form">
+                    <p class="help">"Fields marked * are required."</p>
+                    <label for="community">"Community"<Required/></label>
+                    <select id="community" required aria-invalid=invalid("community_id") aria-describedby="community_id-error"
                         on:change=move |ev| { let id = event_target_value(&ev).parse().unwrap_or_default(); draft.update(|d| d.community_id = id) }>
                         <option value="0" selected=move || draft.with(|d| d.community_id == 0)>"Choose a community"</option>
                         {memberships.iter().filter_map(|m| m.community.clone()).map(|c| view! {
@@ -194,7 +202,7 @@ pub fn NewRequestPage() -> impl IntoView {
                     </Show>
 
                     <fieldset aria-describedby="request_type-error">
-                        <legend>"Request type"</legend>
+                        <legend>"Request type"<Required/></legend>
                         {intake.forms.iter().map(|form| {
                             let kind = form.request_type;
                             let id = format!("type-{kind}");
@@ -202,6 +210,7 @@ pub fn NewRequestPage() -> impl IntoView {
                             view! {
                                 <div class="choice">
                                     <input type="radio" name="request_type" id=id.clone() value=kind.to_string()
+                                        aria-invalid=invalid("request_type")
                                         prop:checked=move || draft.with(|d| d.request_type == kind)
                                         on:change=move |_| draft.update(|d| {
                                             d.request_type = kind;
@@ -215,14 +224,15 @@ pub fn NewRequestPage() -> impl IntoView {
                     </fieldset>
                     <FieldError id="request_type-error" message=field("request_type".into())/>
 
-                    <label for="title">"Title"</label>
-                    <input id="title" type="text" maxlength="200" aria-invalid=invalid("title") aria-describedby="title-error"
+                    <label for="title">"Title"<Required/></label>
+                    <input id="title" type="text" maxlength="200" required aria-invalid=invalid("title") aria-describedby="title-error"
                         prop:value=move || draft.with(|d| d.title.clone())
                         on:input=move |ev| draft.update(|d| d.title = event_target_value(&ev))/>
                     <FieldError id="title-error" message=field("title".into())/>
 
-                    <label for="description">"Description"</label>
-                    <textarea id="description" rows="5" aria-invalid=invalid("description") aria-describedby="description-error"
+                    <label for="description">"Description"<Required/></label>
+                    <p class="help" id="description-help">"Markdown works: **bold**, lists, `code`, links."</p>
+                    <textarea id="description" rows="5" required aria-invalid=invalid("description") aria-describedby="description-help description-error"
                         prop:value=move || draft.with(|d| d.description.clone())
                         on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))></textarea>
                     <FieldError id="description-error" message=field("description".into())/>
@@ -254,8 +264,7 @@ pub fn NewRequestPage() -> impl IntoView {
                             Err(_) => view! { <input id=id.clone() type="text" prop:value=value on:input=on_input/> }.into_any(),
                         };
                         view! {
-                            <label for=id.clone()>{f.label.clone()}<span class="visually-hidden">{if f.required { " (required)" } else { "" }}</span>
-                                {f.required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+                            <label for=id.clone()>{f.label.clone()}{f.required.then(|| view! { <Required/> })}</label>
                             {(!f.help.is_empty()).then(|| view! { <p class="help">{f.help.clone()}</p> })}
                             {control}
                             <FieldError id=error_id.clone() message=field(error_name.clone())/>
@@ -263,7 +272,7 @@ pub fn NewRequestPage() -> impl IntoView {
                     }).collect_view())}
 
                     <fieldset aria-describedby="priority-error">
-                        <legend>"Priority"</legend>
+                        <legend>"Priority"<Required/></legend>
                         {move || {
                             let allowed = current_form_for_priorities().map(|f| f.allowed_priorities).unwrap_or_default();
                             priorities_for_radios.iter().filter(|p| allowed.contains(&p.priority)).map(|p| {
@@ -272,6 +281,7 @@ pub fn NewRequestPage() -> impl IntoView {
                                 view! {
                                     <div class="choice">
                                         <input type="radio" name="priority" id=id.clone()
+                                            aria-invalid=invalid("priority")
                                             prop:checked=move || draft.with(|d| d.priority == value)
                                             on:change=move |_| draft.update(|d| d.priority = value)/>
                                         <label for=id>{p.name.clone()}</label>
@@ -285,18 +295,12 @@ pub fn NewRequestPage() -> impl IntoView {
                     <FieldError id="priority-error" message=field("priority".into())/>
 
                     <div class="choice">
-                        <input type="checkbox" id="confidential"
+                        <input type="checkbox" id="confidential" aria-describedby="confidential-means"
                             prop:checked=move || draft.with(|d| d.confidential)
                             on:change=move |ev| { let checked = event_target_checked(&ev); draft.update(|d| { d.confidential = checked; d.confidential_touched = true; }) }/>
                         <label for="confidential">"Confidential"</label>
                     </div>
-                    <p class="help">
-                        {move || if draft.with(|d| d.confidential) {
-                            "Confidential: only the support team and your community's representatives will see this request."
-                        } else {
-                            "Public: everyone in your community can see this request and follow its progress."
-                        }}
-                    </p>
+                    <p class="help" id="confidential-means">{move || labels::confidentiality_means(draft.with(|d| d.confidential))}</p>
 
                     {move || error.get().map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
                     <button type="submit" disabled=move || busy.get()>"Submit request"</button>

@@ -72,10 +72,11 @@ pub fn SupportPage() -> impl IntoView {
             }}
             <section aria-labelledby="public-heading">
                 <h2 id="public-heading">"Public or confidential"</h2>
-                <p>"A public request, and the support team's public replies, can be read by anyone on the "
+                <p>"A public request and its public replies can be read by anyone, without signing in, on the "
                    <a href="/known-issues">"known issues"</a>
-                   " page, so others can see it is already reported and follow how it is going. Internal notes, "
-                   "form answers and e-mail addresses are never shown there."</p>
+                   " pages, so others can see it is already reported and follow how it is going. Those pages name "
+                   "the community and the support team, never the person who filed it or other people of the "
+                   "community. Internal notes, form answers and e-mail addresses are never shown there."</p>
                 <p>"A confidential request is seen only by the support team, the person who filed it and their "
                    "community's representatives. To send confidential information, tick Confidential on the request "
                    "(some kinds of request are confidential from the start) and put the information in it; never in a "

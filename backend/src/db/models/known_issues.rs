@@ -79,9 +79,11 @@ pub async fn find(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Option
     .pop())
 }
 
-/// A public reply with what the public page shows of its author.
+/// A public reply with what the public page shows of its author: the name of a support staff
+/// member, nothing of anyone else ("Public means public" names the staff, never the requester).
 #[derive(Clone, Debug, PartialEq, diesel::QueryableByName)]
 pub struct PublicReply {
+    /// Empty unless `from_support`.
     #[diesel(sql_type = Text)]
     pub author: String,
     #[diesel(sql_type = diesel::sql_types::Bool)]
@@ -95,7 +97,7 @@ pub struct PublicReply {
 /// The public replies of a ticket, oldest first (never internal notes).
 pub async fn replies(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Vec<PublicReply>> {
     Ok(diesel::sql_query(
-        "SELECT p.display_name AS author, p.staff_role IS NOT NULL AS from_support, m.body, m.created_at
+        "SELECT CASE WHEN p.staff_role IS NULL THEN '' ELSE p.display_name END AS author, p.staff_role IS NOT NULL AS from_support, m.body, m.created_at
            FROM comments m JOIN people p ON p.id = m.author_id
           WHERE m.ticket_number = $1 AND m.internal = false
           ORDER BY m.id",

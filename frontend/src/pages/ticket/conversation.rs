@@ -8,6 +8,7 @@ use steward_proto::v1 as pb;
 use super::store::TicketStore;
 use crate::api::{self, ApiError, labels, local_time};
 use crate::components::FieldError;
+use crate::components::markdown::Markdown;
 
 #[component]
 pub fn Conversation(store: TicketStore) -> impl IntoView {
@@ -37,7 +38,7 @@ fn message(comment: pb::Comment) -> impl IntoView {
                     " · " <time>{local_time(&comment.created_at)}</time>
                     {internal.then(|| view! { <span class="badge internal">"Internal note"</span> })}
                 </header>
-                <p class="body">{comment.body}</p>
+                <Markdown html=comment.body_html/>
             </article>
         </li>
     }

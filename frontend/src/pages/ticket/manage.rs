@@ -132,9 +132,11 @@ pub fn ManageForm(store: TicketStore) -> impl IntoView {
             </select>
             <div class="choice">
                 <input type="checkbox" id="manage-confidential" prop:checked=move || shown().confidential
+                    aria-describedby="manage-confidential-means"
                     on:change=move |ev| change(&|d| d.confidential = event_target_checked(&ev))/>
                 <label for="manage-confidential">"Confidential"</label>
             </div>
+            <p class="help" id="manage-confidential-means">{move || labels::confidentiality_means(shown().confidential)}</p>
             <ErrorNote message=error/>
             <button type="submit" class="secondary">"Save changes"</button>
             <Show when=move || saved.get()><span role="status">"Saved."</span></Show>

@@ -17,6 +17,7 @@ use leptos_router::hooks::use_params_map;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels, local_time};
+use crate::components::markdown::Markdown;
 use crate::live::{self, LiveEvent, Watch};
 use crate::state::user::CurrentUser;
 use store::TicketStore;
@@ -86,7 +87,8 @@ fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, u
 #[component]
 fn TicketView(store: TicketStore) -> impl IntoView {
     let ticket = store.ticket;
-    let (description, answers) = ticket.with_untracked(|t| (t.description.clone(), t.answers.clone()));
+    let answers = ticket.with_untracked(|t| t.answers.clone());
+    let description = store.description_html;
     view! {
         <article class="ticket">
             // Read-only: the heading and the facts are rebuilt when the ticket changes.
@@ -96,7 +98,7 @@ fn TicketView(store: TicketStore) -> impl IntoView {
                     <actions::Actions store/>
                     <section aria-labelledby="request-heading">
                         <h2 id="request-heading">"Request"</h2>
-                        <p class="description">{description}</p>
+                        {move || view! { <Markdown html=description.get()/> }}
                         {(!answers.is_empty()).then(|| view! {
                             <dl class="answers">
                                 {answers.into_iter().map(|a| view! { <dt>{a.label}</dt><dd>{a.value}</dd> }).collect_view()}
@@ -126,9 +128,9 @@ fn heading(t: &pb::Ticket) -> impl IntoView + use<> {
             <span class="badge">{labels::request_type(t.request_type)}</span>
             <span class="badge priority">{labels::priority(t.priority)}</span>
             {if t.confidential {
-                view! { <span class="badge confidential">"Confidential"</span> }
+                view! { <span class="badge confidential" title=labels::CONFIDENTIAL_MEANS>"Confidential"</span> }
             } else {
-                view! { <span class="badge public">"Public"</span> }
+                view! { <span class="badge public" title=labels::PUBLIC_MEANS>"Public"</span> }
             }}
         </p>
     }

@@ -18,6 +18,8 @@ use crate::api::{self, ApiError};
 #[derive(Clone, Copy)]
 pub struct TicketStore {
     pub ticket: RwSignal<pb::Ticket>,
+    /// The description as the server rendered it (Markdown, sanitized).
+    pub description_html: RwSignal<String>,
     /// Oldest first.
     pub comments: RwSignal<Vec<pb::Comment>>,
     pub links: RwSignal<Vec<pb::TicketLink>>,
@@ -34,6 +36,7 @@ impl TicketStore {
     pub fn new(response: pb::GetTicketResponse) -> TicketStore {
         TicketStore {
             ticket: RwSignal::new(response.ticket.unwrap_or_default()),
+            description_html: RwSignal::new(response.description_html),
             comments: RwSignal::new(response.comments),
             links: RwSignal::new(response.links),
             triage: RwSignal::new(response.triage),
@@ -48,6 +51,7 @@ impl TicketStore {
         if let Some(ticket) = response.ticket {
             self.show_ticket(ticket);
         }
+        self.description_html.set(response.description_html);
         self.comments.set(response.comments);
         self.links.set(response.links);
         self.triage.set(response.triage);
