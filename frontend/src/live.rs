@@ -6,7 +6,7 @@
 //! change at or below that position: nothing is missed and nothing is applied twice. The
 //! connection's state is shown by [`LiveIndicator`] in the header.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures_util::future::{AbortHandle, Abortable, Either, select};
@@ -106,16 +106,28 @@ pub fn watch(what: Watch, after: Option<pb::LivePosition>, on_event: impl Fn(Liv
     status.connection.set(Some(Connection::Connecting));
     status.problem.set(None);
 
-    // Coming back online cuts the wait before the next attempt short.
+    // Coming back online cuts the wait before the next attempt short. Going offline ends the
+    // connection at once: a stream that outlived a short drop may be dead or alive, and a new
+    // one (resuming after the last position) is live again within moments of the network.
     let wake = Rc::new(Cell::new(false));
+    let connection = Rc::new(RefCell::new(None::<AbortHandle>));
     let online = window_event_listener(leptos::ev::online, {
         let wake = wake.clone();
         move |_| wake.set(true)
     });
-    let offline = window_event_listener(leptos::ev::offline, move |_| status.set(token, Some(Connection::Offline)));
+    let offline = window_event_listener(leptos::ev::offline, {
+        let connection = connection.clone();
+        move |_| {
+            status.set(token, Some(Connection::Offline));
+            if let Some(current) = connection.borrow_mut().take() {
+                current.abort();
+            }
+        }
+    });
 
     let (abort, registration) = AbortHandle::new_pair();
-    let stream = Abortable::new(run(what, position_of(&after), status, token, wake, on_event), registration);
+    let stream =
+        Abortable::new(run(what, position_of(&after), status, token, wake, connection, on_event), registration);
     leptos::task::spawn_local(async move {
         let _ = stream.await;
     });
@@ -142,60 +154,79 @@ async fn run(
     status: LiveStatus,
     token: u64,
     wake: Rc<Cell<bool>>,
+    connection: Rc<RefCell<Option<AbortHandle>>>,
     on_event: impl Fn(LiveEvent),
 ) {
     let mut failures: u32 = 0;
     loop {
+        let (abort, registration) = AbortHandle::new_pair();
+        *connection.borrow_mut() = Some(abort);
         let from_scratch = last.is_none();
         let request = pb::WatchRequest {
             after: last.map(|(transaction, event)| pb::LivePosition { transaction, event }),
             all_tickets: what.all_tickets,
             ticket_numbers: what.ticket_numbers.clone(),
         };
-        let ended = match api::live().watch(request).await {
-            Err(error) => Ended::Failed(error.into()),
-            Ok(response) => {
-                let mut stream = response.into_inner();
-                loop {
-                    let next = select(Box::pin(stream.message()), TimeoutFuture::new(SILENCE_MS)).await;
-                    let message = match next {
-                        Either::Left((Ok(Some(message)), _)) => message,
-                        Either::Left((Ok(None), _)) => break Ended::Closed,
-                        // An error status in the trailers, mid-stream: an error, not an end.
-                        Either::Left((Err(error), _)) => break Ended::Failed(error.into()),
-                        Either::Right(_) => {
-                            break Ended::Failed(ApiError {
-                                code: tonic::Code::DeadlineExceeded,
-                                message: "Steward stopped answering.".to_owned(),
-                                fields: Vec::new(),
-                            });
-                        }
-                    };
-                    match message.message {
-                        Some(Message::Live(live)) => {
-                            last = last.max(position_of(&live.position));
-                            failures = 0;
-                            status.set(token, Some(Connection::Live));
-                            status.set_problem(token, None);
-                            on_event(LiveEvent::Live { from_scratch });
-                        }
-                        Some(Message::TicketChange(change)) => {
-                            let position = position_of(&change.position);
-                            // At or below the last position: already applied.
-                            if position.is_some() && position > last {
-                                last = position;
-                                on_event(LiveEvent::Change(Box::new(change)));
-                            }
-                        }
-                        Some(Message::Resync(resync)) => {
-                            last = last.max(position_of(&resync.position));
-                            on_event(LiveEvent::Resync);
-                        }
-                        Some(Message::Heartbeat(_)) | None => {}
+        let read = async {
+            let mut stream = match api::live().watch(request).await {
+                Err(error) => return Ended::Failed(error.into()),
+                Ok(response) => response.into_inner(),
+            };
+            let mut caught_up = false;
+            loop {
+                let next = select(Box::pin(stream.message()), TimeoutFuture::new(SILENCE_MS)).await;
+                let message = match next {
+                    Either::Left((Ok(Some(message)), _)) => message,
+                    Either::Left((Ok(None), _)) => break Ended::Closed,
+                    // An error status in the trailers, mid-stream: an error, not an end.
+                    Either::Left((Err(error), _)) => break Ended::Failed(error.into()),
+                    Either::Right(_) => {
+                        break Ended::Failed(ApiError {
+                            code: tonic::Code::DeadlineExceeded,
+                            message: "Steward stopped answering.".to_owned(),
+                            fields: Vec::new(),
+                            retry_after_ms: None,
+                        });
                     }
+                };
+                // Anything heard on a caught-up stream means it is live, whatever the
+                // browser said about the network meanwhile.
+                if caught_up && status.connection.get_untracked() != Some(Connection::Live) {
+                    status.set(token, Some(Connection::Live));
+                }
+                match message.message {
+                    Some(Message::Live(live)) => {
+                        last = last.max(position_of(&live.position));
+                        failures = 0;
+                        caught_up = true;
+                        status.set(token, Some(Connection::Live));
+                        status.set_problem(token, None);
+                        on_event(LiveEvent::Live { from_scratch });
+                    }
+                    Some(Message::TicketChange(change)) => {
+                        let position = position_of(&change.position);
+                        // At or below the last position: already applied.
+                        if position.is_some() && position > last {
+                            last = position;
+                            on_event(LiveEvent::Change(Box::new(change)));
+                        }
+                    }
+                    Some(Message::Resync(resync)) => {
+                        last = last.max(position_of(&resync.position));
+                        on_event(LiveEvent::Resync);
+                    }
+                    Some(Message::Heartbeat(_)) | None => {}
                 }
             }
         };
+        let ended = Abortable::new(read, registration).await.unwrap_or_else(|_| {
+            Ended::Failed(ApiError {
+                code: tonic::Code::Unavailable,
+                message: "Your browser is offline.".to_owned(),
+                fields: Vec::new(),
+                retry_after_ms: None,
+            })
+        });
         if let Ended::Failed(error) = ended {
             if error.is_unauthenticated() {
                 // Signed out (here or elsewhere): reloading lets the shell ask for a sign-in.

@@ -3,6 +3,7 @@
 
 pub mod labels;
 
+use leptos::prelude::{RwSignal, Set};
 use steward_proto::v1::auth_service_client::AuthServiceClient;
 use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
@@ -73,6 +74,8 @@ pub struct ApiError {
     pub message: String,
     /// Problems with named request fields (`title`, `answers.environment`, ...).
     pub fields: Vec<(String, String)>,
+    /// How long the server asked to wait before trying again, when it said.
+    pub retry_after_ms: Option<u32>,
 }
 
 impl ApiError {
@@ -88,6 +91,64 @@ impl ApiError {
 
     pub fn is_not_found(&self) -> bool {
         self.code == Code::NotFound
+    }
+
+    /// Whether the same call may well succeed in a moment: Steward or its database was
+    /// unavailable, the transaction collided, the connection dropped, or a limit said when.
+    pub fn is_transient(&self) -> bool {
+        match self.code {
+            Code::Unavailable | Code::Aborted | Code::DeadlineExceeded | Code::Unknown => true,
+            Code::ResourceExhausted => self.retry_after_ms.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// An idempotent read, repeated when it failed for a moment (Steward or its database restarting,
+/// the connection dropped): up to twice more, after the wait the server asked for or 0.5 s and
+/// then 1.5 s. Writes never come here: a write that did not go through is reported, not repeated.
+pub async fn read<T, Fut>(call: impl Fn() -> Fut) -> Result<T, ApiError>
+where
+    Fut: Future<Output = Result<tonic::Response<T>, Status>>,
+{
+    let mut waits = [500u32, 1_500].into_iter();
+    loop {
+        let error = match call().await {
+            Ok(response) => return Ok(response.into_inner()),
+            Err(status) => ApiError::from(status),
+        };
+        match waits.next() {
+            Some(wait) if error.is_transient() => {
+                gloo_timers::future::TimeoutFuture::new(error.retry_after_ms.unwrap_or(wait).min(5_000)).await;
+            }
+            _ => return Err(error),
+        }
+    }
+}
+
+/// A read in the background of a page that already shows something: it never replaces what is
+/// shown with an error. While it fails, `problem` says why (the page shows it beside what it
+/// has, see `components::StaleNote`) and it tries again, after 2, 4, 8 ... up to 30 s; `None`
+/// once the page is gone.
+pub async fn read_in_background<T, Fut>(problem: RwSignal<Option<String>>, call: impl Fn() -> Fut) -> Option<T>
+where
+    Fut: Future<Output = Result<tonic::Response<T>, Status>>,
+{
+    let mut wait_ms = 2_000u32;
+    loop {
+        match read(&call).await {
+            // `try_set` hands the value back when the page (and its signal) is gone.
+            Ok(value) => {
+                return problem.try_set(None).is_none().then_some(value);
+            }
+            Err(error) => {
+                if problem.try_set(Some(error.message)).is_some() {
+                    return None;
+                }
+                gloo_timers::future::TimeoutFuture::new(error.retry_after_ms.unwrap_or(wait_ms).max(wait_ms)).await;
+                wait_ms = (wait_ms * 2).min(30_000);
+            }
+        }
     }
 }
 
@@ -112,8 +173,14 @@ impl From<Status> for ApiError {
             }
             // Steward answered (it says when to retry): its database is down, not the connection.
             Code::Unavailable if status.get_details_retry_info().is_some() => status.message().to_owned(),
+            // The browser knows when it is offline; otherwise the fault may be anywhere on the way
+            // to Steward, and the person's connection is not blamed for it.
             Code::Unavailable | Code::Unknown | Code::DeadlineExceeded | Code::Cancelled => {
-                "Steward could not be reached. Check your connection and try again.".to_owned()
+                if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
+                    "You are offline. Check your connection; Steward will try again.".to_owned()
+                } else {
+                    "Steward is not answering right now. Try again in a moment.".to_owned()
+                }
             }
             Code::Internal | Code::DataLoss | Code::Unimplemented => {
                 "Something went wrong on our side. Try again in a moment.".to_owned()
@@ -122,7 +189,11 @@ impl From<Status> for ApiError {
             _ if status.message().is_empty() => format!("The request failed ({:?}).", status.code()),
             _ => status.message().to_owned(),
         };
-        ApiError { code: status.code(), message, fields }
+        let retry_after_ms = status
+            .get_details_retry_info()
+            .and_then(|info| info.retry_delay)
+            .map(|delay| delay.as_millis().min(u128::from(u32::MAX)) as u32);
+        ApiError { code: status.code(), message, fields, retry_after_ms }
     }
 }
 

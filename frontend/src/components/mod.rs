@@ -37,6 +37,19 @@ pub fn focus_first_invalid(form_id: &'static str) {
     });
 }
 
+/// Beside what a page shows, when bringing it up to date failed: what is shown stays, this says
+/// it may be behind and why, and the read is being tried again (`api::read_in_background`).
+#[component]
+pub fn StaleNote(problem: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        {move || problem.get().map(|why| view! {
+            <p class="stale" role="status">
+                "This page may be out of date: " {why} " Trying again; what you typed is kept."
+            </p>
+        })}
+    }
+}
+
 /// A failure shown where it happened.
 #[component]
 pub fn ErrorNote(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {

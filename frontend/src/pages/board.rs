@@ -316,9 +316,8 @@ impl Board {
     fn load(&self, on_loaded: impl FnOnce(Option<pb::LivePosition>) + 'static) {
         let board = *self;
         leptos::task::spawn_local(async move {
-            match api::board().get_board(pb::GetBoardRequest {}).await {
+            match api::read(async || api::board().get_board(pb::GetBoardRequest {}).await).await {
                 Ok(response) => {
-                    let response = response.into_inner();
                     board.can_move.set(response.can_move);
                     let numbers: std::collections::HashSet<i64> = response.cards.iter().map(|c| c.number).collect();
                     board.cards.update(|cards| cards.retain(|number, _| numbers.contains(number)));
@@ -329,7 +328,7 @@ impl Board {
                     board.communities.set(response.communities);
                     on_loaded(response.position);
                 }
-                Err(status) => board.error.set(Some(ApiError::from(status))),
+                Err(failed) => board.error.set(Some(failed)),
             }
         });
     }

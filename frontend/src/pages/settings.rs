@@ -78,6 +78,7 @@ fn BudgetRow(budget: pb::Budget, admin: bool) -> impl IntoView {
                         code: tonic::Code::InvalidArgument,
                         message: message.clone(),
                         fields: vec![("hours".to_owned(), message)],
+                        retry_after_ms: None,
                     }));
                     return;
                 }

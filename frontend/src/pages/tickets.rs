@@ -43,9 +43,13 @@ pub fn TicketsPage() -> impl IntoView {
         let request = request_for(&query.get_untracked(), page_token.clone());
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match api::tickets().list_tickets(request).await {
+            match api::read(|| {
+                let request = request.clone();
+                async move { api::tickets().list_tickets(request).await }
+            })
+            .await
+            {
                 Ok(response) => {
-                    let response = response.into_inner();
                     if page_token.is_empty() {
                         tickets.set(response.tickets);
                     } else {
@@ -54,7 +58,7 @@ pub fn TicketsPage() -> impl IntoView {
                     next_page.set(response.next_page_token);
                     error.set(None);
                 }
-                Err(status) => error.set(Some(ApiError::from(status))),
+                Err(failed) => error.set(Some(failed)),
             }
             loading.set(false);
         });

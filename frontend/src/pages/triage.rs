@@ -6,20 +6,26 @@ use leptos::prelude::*;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels};
+use crate::components::StaleNote;
 use crate::live::{self, Watch};
 
 #[component]
 pub fn TriagePage() -> impl IntoView {
     let queue = RwSignal::new(None::<Result<pb::GetTriageQueueResponse, ApiError>>);
     let untriaged_only = RwSignal::new(false);
-    let load = move || {
+    let stale = RwSignal::new(None::<String>);
+    let call = async || api::triage().get_triage_queue(pb::GetTriageQueueRequest {}).await;
+    leptos::task::spawn_local(async move {
+        queue.try_set(Some(api::read(call).await));
+    });
+    // A refresh that fails keeps the queue shown and says so beside it.
+    live::refresh_on_change(Watch { all_tickets: true, ticket_numbers: vec![] }, move || {
         leptos::task::spawn_local(async move {
-            let response = api::triage().get_triage_queue(pb::GetTriageQueueRequest {}).await;
-            queue.set(Some(response.map(|r| r.into_inner()).map_err(ApiError::from)));
+            if let Some(response) = api::read_in_background(stale, call).await {
+                queue.try_set(Some(Ok(response)));
+            }
         });
-    };
-    load();
-    live::refresh_on_change(Watch { all_tickets: true, ticket_numbers: vec![] }, load);
+    });
     let entries = move || {
         let only_untriaged = untriaged_only.get();
         queue.with(|queue| match queue {
@@ -43,6 +49,7 @@ pub fn TriagePage() -> impl IntoView {
                 on:change=move |ev| untriaged_only.set(event_target_checked(&ev))/>
             <label for="untriaged-only">"Untriaged only"</label>
         </div>
+        <StaleNote problem=stale/>
         {move || match queue.get() {
             None => view! { <p class="loading">"Loading…"</p> }.into_any(),
             Some(Err(error)) => view! { <p role="alert" class="error">{error.message}</p> }.into_any(),

@@ -1,4 +1,5 @@
 //! State shared by the app shell and the pages, kept apart from both so that pages never import
 //! the shell.
 
+pub mod draft;
 pub mod user;

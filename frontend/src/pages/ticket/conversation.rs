@@ -9,6 +9,7 @@ use super::store::TicketStore;
 use crate::api::{self, ApiError, labels, local_time};
 use crate::components::FieldError;
 use crate::components::markdown::Markdown;
+use crate::state::draft::kept_text;
 
 #[component]
 pub fn Conversation(store: TicketStore) -> impl IntoView {
@@ -48,7 +49,8 @@ fn message(comment: pb::Comment) -> impl IntoView {
 fn ReplyBox(store: TicketStore) -> impl IntoView {
     let staff = store.can_manage;
     let number = store.ticket.with_untracked(|t| t.number);
-    let body = RwSignal::new(String::new());
+    // Kept across a reload (a sign-in after the session expired gives it back); cleared once sent.
+    let body = kept_text(format!("steward.reply.{number}"));
     let internal = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -123,6 +125,7 @@ fn TemplatePicker(number: i64, body: RwSignal<String>) -> impl IntoView {
                 code: tonic::Code::InvalidArgument,
                 message: "Choose a template first.".to_owned(),
                 fields: vec![("key".to_owned(), "Choose a template first.".to_owned())],
+                retry_after_ms: None,
             }));
             return;
         }

@@ -17,6 +17,7 @@ use leptos_router::hooks::use_params_map;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels, local_time};
+use crate::components::StaleNote;
 use crate::components::markdown::Markdown;
 use crate::live::{self, LiveEvent, Watch};
 use crate::state::user::CurrentUser;
@@ -33,8 +34,8 @@ pub fn TicketPage() -> impl IntoView {
     }
 }
 
-async fn read(number: i64) -> Result<pb::GetTicketResponse, ApiError> {
-    api::tickets().get_ticket(pb::GetTicketRequest { number }).await.map(|r| r.into_inner()).map_err(ApiError::from)
+async fn read(number: i64) -> Result<tonic::Response<pb::GetTicketResponse>, tonic::Status> {
+    api::tickets().get_ticket(pb::GetTicketRequest { number }).await
 }
 
 /// Reads the ticket, then follows it live from the position it was read at.
@@ -44,7 +45,7 @@ fn LoadedTicket(number: i64) -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let owner = Owner::current().expect("the ticket page has an owner");
     leptos::task::spawn_local(async move {
-        let response = read(number).await;
+        let response = api::read(|| read(number)).await;
         let position = response.as_ref().ok().and_then(|r| r.position);
         let store = response.map(TicketStore::new);
         if let Ok(store) = store {
@@ -75,7 +76,7 @@ fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, u
         }
         LiveEvent::Resync => {
             leptos::task::spawn_local(async move {
-                if let Ok(response) = read(number).await {
+                if let Some(response) = api::read_in_background(store.stale, || read(number)).await {
                     store.replace(response);
                 }
             });
@@ -91,6 +92,7 @@ fn TicketView(store: TicketStore) -> impl IntoView {
     let description = store.description_html;
     view! {
         <article class="ticket">
+            <StaleNote problem=store.stale/>
             // Read-only: the heading and the facts are rebuilt when the ticket changes.
             {move || ticket.with(heading)}
             <div class="ticket-layout">

@@ -30,6 +30,8 @@ pub struct TicketStore {
     pub history: RwSignal<Option<Vec<pb::TicketEvent>>>,
     /// Whether the person may write internal notes and change the triage fields.
     pub can_manage: bool,
+    /// Why bringing the page up to date failed, while it is being tried again.
+    pub stale: RwSignal<Option<String>>,
 }
 
 impl TicketStore {
@@ -43,6 +45,7 @@ impl TicketStore {
             survey: RwSignal::new(response.survey),
             history: RwSignal::new(None),
             can_manage: response.can_manage,
+            stale: RwSignal::new(None),
         }
     }
 
@@ -118,9 +121,9 @@ impl TicketStore {
             after_id: self.comments.with_untracked(|list| list.iter().map(|c| c.id).max().unwrap_or(0)),
         };
         leptos::task::spawn_local(async move {
-            if let Ok(response) = api::tickets().list_comments(request).await {
-                let newer = response.into_inner().comments;
-                store.comments.try_maybe_update(|list| (add_comments(list, newer), ()));
+            let call = move || async move { api::tickets().list_comments(request).await };
+            if let Some(response) = api::read_in_background(store.stale, call).await {
+                store.comments.try_maybe_update(|list| (add_comments(list, response.comments), ()));
             }
         });
     }
@@ -129,8 +132,9 @@ impl TicketStore {
         let store = *self;
         let request = pb::GetSurveyRequest { number: self.number() };
         leptos::task::spawn_local(async move {
-            if let Ok(response) = api::tickets().get_survey(request).await {
-                store.survey.try_set(response.into_inner().survey);
+            let call = move || async move { api::tickets().get_survey(request).await };
+            if let Some(response) = api::read_in_background(store.stale, call).await {
+                store.survey.try_set(response.survey);
             }
         });
     }
@@ -139,8 +143,9 @@ impl TicketStore {
         let store = *self;
         let request = pb::GetTicketTriageRequest { number: self.number() };
         leptos::task::spawn_local(async move {
-            if let Ok(response) = api::triage().get_ticket_triage(request).await {
-                store.triage.try_set(response.into_inner().triage);
+            let call = move || async move { api::triage().get_ticket_triage(request).await };
+            if let Some(response) = api::read_in_background(store.stale, call).await {
+                store.triage.try_set(response.triage);
             }
         });
     }
@@ -150,12 +155,12 @@ impl TicketStore {
         let store = *self;
         let request = pb::ListTicketEventsRequest { number: self.number() };
         leptos::task::spawn_local(async move {
-            match api::tickets().list_ticket_events(request).await {
+            match api::read(move || async move { api::tickets().list_ticket_events(request).await }).await {
                 Ok(response) => {
-                    store.history.try_set(Some(response.into_inner().events));
+                    store.history.try_set(Some(response.events));
                 }
-                Err(status) => {
-                    error.try_set(Some(ApiError::from(status)));
+                Err(failed) => {
+                    error.try_set(Some(failed));
                 }
             }
         });

@@ -77,6 +77,7 @@ pub fn TriagePanel(store: TicketStore) -> impl IntoView {
                 code: tonic::Code::InvalidArgument,
                 message: message.clone(),
                 fields: vec![("minutes".to_owned(), message)],
+                retry_after_ms: None,
             }));
             return;
         };
