@@ -11,6 +11,7 @@ mod demo;
 mod directory;
 mod known_issues;
 mod live;
+mod outage;
 mod server;
 mod tickets;
 mod triage;

@@ -59,7 +59,8 @@ impl TestApp {
         TestApp::spawn_on(self.database_url.clone()).await
     }
 
-    async fn spawn_on(database_url: String) -> TestApp {
+    /// Starts Steward on `database_url`, a database already migrated.
+    pub async fn spawn_on(database_url: String) -> TestApp {
         let url = database_url.clone();
         let config = Config::from_lookup(move |name| match name {
             "DATABASE_URL" => Some(url.clone()),
