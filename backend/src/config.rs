@@ -9,12 +9,21 @@
 //! | `STEWARD_SESSION_HOURS`| `12`               | how long a session lasts after sign-in |
 //! | `STEWARD_LOG_FORMAT`   | `text`             | `text` for people, `json` for log collectors |
 //! | `RUST_LOG`             | `info`             | log filter, e.g. `steward_backend=debug,info` |
+//! | `STEWARD_MAX_REQUEST_KIB` | `512`           | the largest request a call that carries what people write (tickets, triage, forms, people) takes |
+//! | `STEWARD_MAX_SMALL_REQUEST_KIB` | `16`      | the largest request of every other call (sign-in, live, board, known issues) |
+//! | `STEWARD_HEADER_READ_SECONDS` | `10`        | how long a client may take to send a request's headers (slow clients are cut off) |
+//! | `STEWARD_STREAMS_PER_SESSION` | `16`        | live streams one session may hold open at once |
+//! | `STEWARD_STREAMS_PER_ADDRESS` | `256`       | live streams one network address may hold open at once |
+//! | `STEWARD_SIGN_INS_PER_MINUTE` | `20`        | sign-in attempts per network address per minute |
+//! | `STEWARD_SEARCHES_PER_MINUTE` | `240`       | similar-ticket suggestions and known-issue searches per address per minute |
 //!
 //! Every error names the variable and says what a valid value looks like.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::limits::Limits;
 
 /// Settings for `steward serve`.
 #[derive(Clone, Debug)]
@@ -24,6 +33,8 @@ pub struct Config {
     pub static_dir: PathBuf,
     pub public_origin: Option<String>,
     pub session_ttl: Duration,
+    /// What one caller may take of the server.
+    pub limits: Limits,
 }
 
 /// How logs are written.
@@ -90,7 +101,8 @@ impl Config {
                 }
             },
         };
-        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl })
+        let limits = limits_from(&lookup)?;
+        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl, limits })
     }
 
     /// Whether the session cookie gets the Secure attribute.
@@ -130,6 +142,39 @@ fn parse_origin(text: &str) -> Option<String> {
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     let valid_host = !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ']);
     (valid_scheme && valid_host).then(|| format!("{scheme}://{}", rest.to_lowercase()))
+}
+
+/// A whole number in `range` from `variable`, or `default` when it is unset.
+fn number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    match get(lookup, variable) {
+        None => Ok(default),
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(value) if range.contains(&value) => Ok(value),
+            _ => Err(problem(
+                variable,
+                format!("\"{text}\" is not a whole number from {} to {}", range.start(), range.end()),
+            )),
+        },
+    }
+}
+
+fn limits_from(lookup: &impl Fn(&str) -> Option<String>) -> Result<Limits, ConfigError> {
+    let kib = |variable, default| number(lookup, variable, default, 1..=64 * 1024).map(|n| n as usize * 1024);
+    let count = |variable, default| number(lookup, variable, default, 1..=100_000).map(|n| n as u32);
+    Ok(Limits {
+        max_request_bytes: kib("STEWARD_MAX_REQUEST_KIB", 512)?,
+        max_small_request_bytes: kib("STEWARD_MAX_SMALL_REQUEST_KIB", 16)?,
+        header_read_timeout: Duration::from_secs(number(lookup, "STEWARD_HEADER_READ_SECONDS", 10, 1..=600)?),
+        streams_per_session: count("STEWARD_STREAMS_PER_SESSION", 16)?,
+        streams_per_address: count("STEWARD_STREAMS_PER_ADDRESS", 256)?,
+        sign_ins_per_minute: count("STEWARD_SIGN_INS_PER_MINUTE", 20)?,
+        searches_per_minute: count("STEWARD_SEARCHES_PER_MINUTE", 240)?,
+    })
 }
 
 #[cfg(test)]

@@ -55,9 +55,10 @@ pub enum AppError {
     /// Someone else changed the ticket since the caller read it.
     #[error("this ticket was changed by someone else since you opened it (now version {current})")]
     StaleVersion { current: i64 },
-    /// Too many failed sign-ins; the message says when to retry.
-    #[error("{0}")]
-    TooManyAttempts(String),
+    /// A limit was reached (failed sign-ins, a rate, open streams); the message says which
+    /// and when to retry.
+    #[error("{message}")]
+    TooMany { message: String, retry_after: std::time::Duration },
     /// The database cannot be reached right now (connection lost, server shutting down or
     /// starting up, too many connections): nothing was committed; retry.
     #[error("the database is unavailable")]
@@ -178,7 +179,10 @@ impl From<AppError> for Status {
                 );
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }
-            AppError::TooManyAttempts(_) => Status::resource_exhausted(message),
+            AppError::TooMany { retry_after, .. } => {
+                let retry = ErrorDetails::with_retry_info(Some(retry_after));
+                Status::with_error_details(Code::ResourceExhausted, message, retry)
+            }
             AppError::Unavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "database unavailable");
                 let retry = ErrorDetails::with_retry_info(Some(std::time::Duration::from_secs(1)));

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod limits;
 pub mod live;
 pub mod markdown;
 pub mod server;
@@ -24,11 +25,13 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// What every handler shares: the use cases' core (the database pool, the live-update hub,
-/// the clock), the configuration, and the shutdown signal that streams watch so a shutdown
+/// the clock), the configuration, the limits, and the shutdown signal that streams watch so a shutdown
 /// ends them cleanly.
 #[derive(Clone)]
 pub struct AppState {
     pub core: usecases::Core,
     pub config: Arc<config::Config>,
+    /// The limits in force and what they count (`limits`).
+    pub limiter: Arc<limits::Limiter>,
     pub shutdown: CancellationToken,
 }

@@ -8,10 +8,13 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
 use steward_proto::v1::auth_service_server::AuthServiceServer;
 use steward_proto::v1::board_service_server::BoardServiceServer;
 use steward_proto::v1::directory_service_server::DirectoryServiceServer;
@@ -24,13 +27,14 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
 use tonic::service::Routes;
-use tower::Service;
+use tower::{Service, ServiceExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::limits::{self, Limiter};
 use crate::live::Hub;
 use crate::services::auth::AuthApi;
 use crate::services::board::BoardApi;
@@ -76,17 +80,19 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
+    // Calls that carry what people write take larger requests than the rest.
+    let (large, small) = (state.config.limits.max_request_bytes, state.config.limits.max_small_request_bytes);
     let served = Served { routes: Routes::new(health_service), names: Vec::new() }
         .add(reflection_v1)
         .add(reflection_v1alpha)
-        .add(AuthServiceServer::new(AuthApi { state: state.clone() }))
-        .add(BoardServiceServer::new(BoardApi { state: state.clone() }))
-        .add(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }))
-        .add(IntakeServiceServer::new(IntakeApi { state: state.clone() }))
-        .add(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }))
-        .add(LiveServiceServer::new(LiveApi { state: state.clone() }))
-        .add(TicketServiceServer::new(TicketApi { state: state.clone() }))
-        .add(TriageServiceServer::new(TriageApi { state: state.clone() }));
+        .add(AuthServiceServer::new(AuthApi { state: state.clone() }).max_decoding_message_size(small))
+        .add(BoardServiceServer::new(BoardApi { state: state.clone() }).max_decoding_message_size(small))
+        .add(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }).max_decoding_message_size(large))
+        .add(IntakeServiceServer::new(IntakeApi { state: state.clone() }).max_decoding_message_size(large))
+        .add(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }).max_decoding_message_size(small))
+        .add(LiveServiceServer::new(LiveApi { state: state.clone() }).max_decoding_message_size(small))
+        .add(TicketServiceServer::new(TicketApi { state: state.clone() }).max_decoding_message_size(large))
+        .add(TriageServiceServer::new(TriageApi { state: state.clone() }).max_decoding_message_size(large));
     for name in served.names.iter().copied().chain([""]) {
         health_reporter.set_service_status(name, tonic_health::ServingStatus::Serving).await;
     }
@@ -94,6 +100,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .routes
         .prepare()
         .into_axum_router()
+        .layer(axum::middleware::from_fn(limits::name_oversized_requests))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(tonic_web::GrpcWebLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard_browser_requests));
@@ -118,25 +125,57 @@ pub async fn state(config: Config, clock: Arc<dyn Clock>, shutdown: Cancellation
     let live = Hub::start(pool.clone(), &config.database_url, shutdown.clone())
         .await
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot read the event log: {e}"))?;
-    Ok(AppState { core: Core { pool, live, clock }, config: Arc::new(config), shutdown })
+    let limiter = Arc::new(Limiter::new(config.limits.clone()));
+    Ok(AppState { core: Core { pool, live, clock }, config: Arc::new(config), limiter, shutdown })
 }
 
 /// Serves `state` on `listener` until `stop` completes, then stops accepting, tells streams to
-/// end, and waits for open calls to finish.
+/// end, and waits for open calls to finish. HTTP/1.1 and HTTP/2 on one port (hyper's auto
+/// builder); a client that takes longer than the configured time to send a request's headers
+/// is cut off (hyper enforces it only with a timer, which `axum::serve` does not install).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let shutdown = state.shutdown.clone();
+    let header_read_timeout = state.config.limits.header_read_timeout;
     let app = app(state).await?;
-    let signal = async move {
-        stop.await;
-        shutdown.cancel();
-    };
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(signal)
-        .await?;
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, address) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(address));
+            app.clone().oneshot(request.map(axum::body::Body::new))
+        });
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%address, error = %error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    shutdown.cancel();
+    graceful.shutdown().await;
     Ok(())
 }
 

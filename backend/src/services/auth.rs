@@ -25,6 +25,7 @@ use crate::error::{AppError, AppResult};
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(FAILURE_WINDOW_MINUTES as u64 * 60);
 
 const WRONG_CREDENTIALS: &str = "The email or password is not right.";
 
@@ -46,7 +47,15 @@ fn with_cookie<T>(message: T, cookie: &str) -> AppResult<Response<T>> {
 }
 
 impl AuthApi {
-    async fn sign_in(&self, address: &str, request: pb::SignInRequest) -> AppResult<Response<pb::SignInResponse>> {
+    /// Signs in with a new session token; a session the browser still presented is ended, so
+    /// a token known before the sign-in (planted or stolen) is worth nothing after it.
+    async fn sign_in(
+        &self,
+        address: &str,
+        presented: Option<&[u8]>,
+        request: pb::SignInRequest,
+    ) -> AppResult<Response<pb::SignInResponse>> {
+        self.state.limiter.sign_in(address)?;
         let email = people::normalize_email(&request.email);
         if email.is_empty() {
             return Err(AppError::invalid("email", "Enter your email address."));
@@ -61,14 +70,20 @@ impl AuthApi {
         match sessions::reserve_attempt(&mut conn, &email, address, since, now, limits).await? {
             Attempt::Allowed => {}
             Attempt::AccountLimited => {
-                return Err(AppError::TooManyAttempts(format!(
-                    "Too many failed sign-ins for this account. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
-                )));
+                return Err(AppError::TooMany {
+                    message: format!(
+                        "Too many failed sign-ins for this account. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
+                    ),
+                    retry_after: FAILURE_WINDOW,
+                });
             }
             Attempt::AddressLimited => {
-                return Err(AppError::TooManyAttempts(format!(
-                    "Too many failed sign-ins from your network. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
-                )));
+                return Err(AppError::TooMany {
+                    message: format!(
+                        "Too many failed sign-ins from your network. Wait {FAILURE_WINDOW_MINUTES} minutes, then try again."
+                    ),
+                    retry_after: FAILURE_WINDOW,
+                });
             }
         }
         let found = people::find_by_email(&mut conn, &email).await?;
@@ -87,6 +102,9 @@ impl AuthApi {
         };
         sessions::clear_failures(&mut conn, &email).await?;
         sessions::prune(&mut conn, now, since).await?;
+        if let Some(old) = presented {
+            sessions::delete(&mut conn, old).await?;
+        }
         let (token, token_hash) = credentials::new_session_token();
         let ttl = self.state.config.session_ttl;
         let expires_at = now + Duration::from_std(ttl).map_err(AppError::internal)?;
@@ -101,8 +119,8 @@ impl AuthApi {
 #[tonic::async_trait]
 impl AuthService for AuthApi {
     async fn sign_in(&self, request: Request<pb::SignInRequest>) -> Result<Response<pb::SignInResponse>, Status> {
-        let caller = caller(&request)?;
-        Ok(self.sign_in(&caller.address, request.into_inner()).await?)
+        let caller = caller(&request)?.clone();
+        Ok(self.sign_in(&caller.address, caller.session_hash.as_deref(), request.into_inner()).await?)
     }
 
     async fn sign_out(&self, request: Request<pb::SignOutRequest>) -> Result<Response<pb::SignOutResponse>, Status> {

@@ -8,6 +8,7 @@ use steward_proto::v1::known_issues_service_server::KnownIssuesService;
 use tonic::{Request, Response, Status};
 
 use crate::AppState;
+use crate::auth::caller;
 use crate::convert;
 use crate::db::models::known_issues::{self, KnownIssue};
 use crate::db::models::triage;
@@ -95,6 +96,9 @@ impl KnownIssuesService for KnownIssuesApi {
         &self,
         request: Request<pb::ListKnownIssuesRequest>,
     ) -> Result<Response<pb::ListKnownIssuesResponse>, Status> {
+        if !request.get_ref().text.trim().is_empty() {
+            self.state.limiter.search(&caller(&request)?.address)?;
+        }
         let issues = self.list(&request.get_ref().text).await?;
         Ok(Response::new(pb::ListKnownIssuesResponse { issues }))
     }
@@ -110,6 +114,7 @@ impl KnownIssuesService for KnownIssuesApi {
         &self,
         request: Request<pb::SuggestSimilarRequest>,
     ) -> Result<Response<pb::SuggestSimilarResponse>, Status> {
+        self.state.limiter.search(&caller(&request)?.address)?;
         let request = request.into_inner();
         let suggestions = self.suggest(&request.title, &request.description).await?;
         Ok(Response::new(pb::SuggestSimilarResponse { suggestions }))

@@ -62,7 +62,13 @@ impl LiveService for LiveApi {
             ticket_numbers: request.ticket_numbers.into_iter().collect(),
         };
         let after = request.after.as_ref().map(convert::position_from_pb);
+        // Counted while the client holds the stream: the slot goes when the stream is dropped.
+        let slot = self.state.limiter.open_stream(&format!("{session_hash:02x?}"), &caller.address)?;
         let stream = watch::start(self.context(), Watcher { principal, session_hash, expires_at }, subscription, after);
+        let stream = tokio_stream::StreamExt::map(stream, move |message| {
+            let _held = &slot;
+            message
+        });
         Ok(Response::new(Box::pin(stream)))
     }
 }

@@ -10,6 +10,7 @@ mod board;
 mod demo;
 mod directory;
 mod known_issues;
+mod limits;
 mod live;
 mod outage;
 mod server;

@@ -45,10 +45,15 @@ pub struct TestApp {
 impl TestApp {
     /// Starts Steward on 127.0.0.1 with a fresh database.
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(&[]).await
+    }
+
+    /// Like [`TestApp::spawn`], with these settings in the environment it reads.
+    pub async fn spawn_with(settings: &[(&str, &str)]) -> TestApp {
         steward_backend::telemetry::init_for_test();
         let db = TestDatabase::new().await;
         let url = db.url.clone();
-        let mut app = TestApp::spawn_on(url).await;
+        let mut app = TestApp::start(url, settings).await;
         app._db = Some(db);
         app
     }
@@ -56,16 +61,21 @@ impl TestApp {
     /// Starts another server process's worth of Steward on this one's database, as a second
     /// replica would run.
     pub async fn spawn_beside(&self) -> TestApp {
-        TestApp::spawn_on(self.database_url.clone()).await
+        TestApp::start(self.database_url.clone(), &[]).await
     }
 
     /// Starts Steward on `database_url`, a database already migrated.
     pub async fn spawn_on(database_url: String) -> TestApp {
+        TestApp::start(database_url, &[]).await
+    }
+
+    async fn start(database_url: String, settings: &[(&str, &str)]) -> TestApp {
         let url = database_url.clone();
+        let settings: Vec<(String, String)> = settings.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let config = Config::from_lookup(move |name| match name {
             "DATABASE_URL" => Some(url.clone()),
             "STEWARD_STATIC_DIR" => Some(env!("CARGO_MANIFEST_DIR").to_owned() + "/tests/it/static"),
-            _ => None,
+            _ => settings.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()),
         })
         .expect("test config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
