@@ -36,7 +36,7 @@ pub fn bench() -> anyhow::Result<ExitCode> {
         tools::build_frontend()?;
         let addr = steward::free_local_addr()?;
         let log = steward_devdb::target_dir().join("bench-server.log");
-        let server = steward::Server::start(&binary, &url, &addr, Some(&log))?;
+        let server = steward::Server::start(&binary, &url, &addr, steward::MANY_PEOPLE_AT_ONE_ADDRESS, Some(&log))?;
         say(format!("benchmarking (about 3 minutes); the server's log is in {}", log.display()));
         let measured = run(Command::new(release.join("steward-bench"))
             .arg("--url")

@@ -167,7 +167,7 @@ fn dev() -> anyhow::Result<ExitCode> {
         steward::run_command(&binary, &url, "demo")?;
         tools::build_frontend()?;
         let addr = std::env::var("STEWARD_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
-        let server = steward::Server::start(&binary, &url, &addr, None)?;
+        let server = steward::Server::start(&binary, &url, &addr, &[], None)?;
         say(format!("Steward is running on http://{addr} (demo accounts are listed in the README); Ctrl-C stops it"));
         server.wait_for_signal()
     })();
@@ -266,7 +266,8 @@ fn browser_tests(database: &Database) -> anyhow::Result<()> {
     steward::run_command(&binary, &url, "demo")?;
     let addr = steward::free_local_addr()?;
     let log = steward_devdb::target_dir().join("e2e-server.log");
-    let server = steward::Server::start(&binary, &url, &addr, Some(&log))?;
+    // Every browser test signs in from this machine: many people at one address.
+    let server = steward::Server::start(&binary, &url, &addr, steward::MANY_PEOPLE_AT_ONE_ADDRESS, Some(&log))?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("e2e"))?
         .flatten()
         .map(|e| e.path())
@@ -284,7 +285,9 @@ fn browser_tests(database: &Database) -> anyhow::Result<()> {
         // For tests that run a server of their own (to stop and restart it) on the same data.
         .env("STEWARD_BIN", &binary)
         .env("STEWARD_DATABASE_URL", &url)
-        .env("STEWARD_STATIC_DIR", root().join("dist")));
+        .env("STEWARD_STATIC_DIR", root().join("dist"))
+        // A test's own server (spawned with this environment) gets the same raised limits.
+        .envs(steward::MANY_PEOPLE_AT_ONE_ADDRESS.iter().copied()));
     server.stop();
     if result.is_err() {
         say(format!("the server's log is in {}", log.display()));

@@ -31,18 +31,34 @@ pub fn free_local_addr() -> anyhow::Result<String> {
     Ok(listener.local_addr()?.to_string())
 }
 
+/// Limits raised for a load generator or a test browser that is many people at one address
+/// (`backend/src/limits.rs` keeps its defaults for everyone else).
+pub const MANY_PEOPLE_AT_ONE_ADDRESS: &[(&str, &str)] = &[
+    ("STEWARD_STREAMS_PER_SESSION", "100000"),
+    ("STEWARD_STREAMS_PER_ADDRESS", "100000"),
+    ("STEWARD_SIGN_INS_PER_MINUTE", "100000"),
+    ("STEWARD_SEARCHES_PER_MINUTE", "100000"),
+];
+
 /// A running `steward serve`.
 pub struct Server {
     child: Child,
 }
 
 impl Server {
-    /// Starts the server on `addr` serving `dist/`, and waits until it answers. Its output goes
-    /// to `log` if given, else to this terminal.
-    pub fn start(binary: &Path, database_url: &str, addr: &str, log: Option<&Path>) -> anyhow::Result<Server> {
+    /// Starts the server on `addr` serving `dist/`, with `settings` added to its environment,
+    /// and waits until it answers. Its output goes to `log` if given, else to this terminal.
+    pub fn start(
+        binary: &Path,
+        database_url: &str,
+        addr: &str,
+        settings: &[(&str, &str)],
+        log: Option<&Path>,
+    ) -> anyhow::Result<Server> {
         let mut command = Command::new(binary);
         command
             .arg("serve")
+            .envs(settings.iter().copied())
             .env("DATABASE_URL", database_url)
             .env("STEWARD_ADDR", addr)
             .env("STEWARD_STATIC_DIR", root().join("dist"))
