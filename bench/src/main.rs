@@ -18,14 +18,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Parser;
 use steward_proto::v1 as pb;
-use steward_proto::v1::auth_service_client::AuthServiceClient;
 use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
-use tonic::codegen::InterceptedService;
-use tonic::service::Interceptor;
-use tonic::transport::{Channel, Endpoint};
+
+use steward_bench::{Authed, Session, connect, percentile, rss_kib, sign_in};
 
 #[derive(Parser)]
 struct Args {
@@ -53,47 +51,6 @@ const STREAMS_PER_CONNECTION: usize = 100;
 const MOVERS: usize = 32;
 const IDLE_STREAMS: usize = 10_000;
 const TARGET_P99_MS: f64 = 100.0;
-
-/// Sends the session cookie on every call.
-#[derive(Clone)]
-struct Session(tonic::metadata::MetadataValue<tonic::metadata::Ascii>);
-
-impl Interceptor for Session {
-    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
-        request.metadata_mut().insert("cookie", self.0.clone());
-        Ok(request)
-    }
-}
-
-type Authed = InterceptedService<Channel, Session>;
-
-async fn connect(url: &str) -> anyhow::Result<Channel> {
-    Ok(Endpoint::from_shared(url.to_owned())?.tcp_nodelay(true).connect().await?)
-}
-
-/// Signs in on `channel`; returns the session cookie to send.
-async fn sign_in(channel: Channel, email: &str, password: &str) -> anyhow::Result<Session> {
-    let response = AuthServiceClient::new(channel)
-        .sign_in(pb::SignInRequest { email: email.into(), password: password.into() })
-        .await
-        .context("signing in")?;
-    let cookie = response
-        .metadata()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .context("sign-in set no cookie")?
-        .to_owned();
-    Ok(Session(cookie.parse()?))
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[index]
-}
 
 /// A ticket a mover owns, with the version it last saw.
 struct Owned {
@@ -328,12 +285,6 @@ fn print_cpu_split(label: &str, server_pid: u32, before: CpuTicks, operations: f
         per_op_us(after.server, before.server),
         per_op_us(after.client, before.client),
     );
-}
-
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).context("no VmRSS")?;
-    Ok(line.split_whitespace().nth(1).context("VmRSS value")?.parse()?)
 }
 
 fn pgbench(args: &Args, script: &str, defines: &[(&str, String)]) -> anyhow::Result<f64> {

@@ -58,6 +58,52 @@ pub fn bench() -> anyhow::Result<ExitCode> {
     result
 }
 
+/// `cargo xtask soak`: the soak client (`bench/src/bin/steward-soak.rs`) against a release
+/// server with the demo data, for `STEWARD_SOAK_MINUTES` (default 30) minutes. Not part of the
+/// tests. Prints the minute-by-minute table and `name: value` figures.
+pub fn soak() -> anyhow::Result<ExitCode> {
+    tools::ensure_build_tools()?;
+    let minutes = std::env::var("STEWARD_SOAK_MINUTES").unwrap_or_else(|_| "30".to_owned());
+    let database = Database::open()?;
+    let result = (|| {
+        database.create("steward_soak", true)?;
+        let url = database.url("steward_soak");
+        say("building steward and steward-soak (release)");
+        run(Command::new(env!("CARGO")).args([
+            "build",
+            "--release",
+            "--package",
+            "steward-backend",
+            "--package",
+            "steward-bench",
+            "--bin",
+            "steward",
+            "--bin",
+            "steward-soak",
+        ]))?;
+        let release = steward_devdb::target_dir().join("release");
+        let binary = release.join("steward");
+        steward::run_command(&binary, &url, "migrate")?;
+        steward::run_command(&binary, &url, "demo")?;
+        let addr = steward::free_local_addr()?;
+        let log = steward_devdb::target_dir().join("soak-server.log");
+        let server = steward::Server::start(&binary, &url, &addr, steward::MANY_PEOPLE_AT_ONE_ADDRESS, Some(&log))?;
+        say(format!("soaking for {minutes} minutes; the server's log is in {}", log.display()));
+        let soaked = run(Command::new(release.join("steward-soak"))
+            .arg("--url")
+            .arg(format!("http://{addr}"))
+            .arg("--server-pid")
+            .arg(server.pid().to_string())
+            .arg("--minutes")
+            .arg(&minutes));
+        server.stop();
+        soaked?;
+        Ok(ExitCode::SUCCESS)
+    })();
+    database.stop();
+    result
+}
+
 /// What a browser's first visit transfers (headers and bodies, as a browser offering brotli and
 /// gzip gets them): the page and every file it names (`/...` in `href`, `src`, `import`).
 fn first_visit_bytes(addr: &str) -> anyhow::Result<usize> {

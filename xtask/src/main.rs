@@ -25,7 +25,9 @@ commands:
                       app is still linted and its unit tests run)
   schema              regenerate backend/src/db/schema.rs from the migrations (diesel print-schema)
   bench               measure live delivery, moves per second against pgbench, memory per stream
-                      and the frontend's size (prints `name: value` lines)";
+                      and the frontend's size (prints `name: value` lines)
+  soak                30 minutes of mixed traffic with reconnecting streams (STEWARD_SOAK_MINUTES
+                      changes it); prints memory growth, open sockets, p99 per call and errors";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         ["test"] => test(true),
         ["test", "--no-browser"] => test(false),
         ["bench"] => bench::bench(),
+        ["soak"] => bench::soak(),
         ["schema"] => schema::regenerate(),
         _ => {
             eprintln!("{USAGE}");
@@ -237,6 +240,7 @@ fn test(browser: bool) -> anyhow::Result<ExitCode> {
     steps.push(timed("web app unit tests (cargo test -p steward-frontend)", || {
         run(Command::new(env!("CARGO")).args(["test", "--package", "steward-frontend"]))
     }));
+    steps.push(timed("fuzz targets, 15 s each (cargo fuzz, fuzz/)", fuzz_briefly));
     if browser {
         steps.push(timed("frontend build (trunk build --release)", tools::build_frontend));
         if steps.last().is_some_and(|s| s.outcome.is_ok()) {
@@ -256,6 +260,24 @@ fn test(browser: bool) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// The fuzz targets (fuzz/fuzz_targets/), each run briefly from its corpus. On the stable
+/// toolchain: without a sanitizer (Rust's own checks and the targets' assertions find the bugs),
+/// and with RUSTC_BOOTSTRAP for the coverage flags cargo-fuzz passes.
+const FUZZ_TARGETS: &[&str] =
+    &["request_decoding", "grpc_web_framing", "template_filling", "intake_answers", "markdown"];
+
+fn fuzz_briefly() -> anyhow::Result<()> {
+    tools::ensure_cargo_fuzz()?;
+    for target in FUZZ_TARGETS {
+        say(format!("fuzzing {target} for 15 s"));
+        run(Command::new(env!("CARGO"))
+            .args(["fuzz", "run", "--sanitizer", "none", "--dev", target, "--", "-max_total_time=15"])
+            .current_dir(root().join("fuzz"))
+            .env("RUSTC_BOOTSTRAP", "1"))?;
+    }
+    Ok(())
 }
 
 fn browser_tests(database: &Database) -> anyhow::Result<()> {

@@ -1,7 +1,7 @@
 //! Installs what the commands need, once: the wasm32 target, Trunk, wasm-bindgen-cli (the
 //! version in Cargo.lock), wasm-opt 132 (npm `binaryen`, into `tools/`), diesel_cli (for the
-//! schema check) with Debian's libpq-dev, the browser tests' npm packages, Chromium and
-//! PostgreSQL. Each check is cheap when the tool is already there.
+//! schema check) with Debian's libpq-dev, cargo-fuzz, the browser tests' npm packages, Chromium
+//! and PostgreSQL. Each check is cheap when the tool is already there.
 //! System packages are installed with apt-get when running as root; otherwise the error gives
 //! the exact command to run.
 
@@ -16,6 +16,7 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const DIESEL_CLI_VERSION: &str = "2.3.14";
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 /// What `dev` and `test` both need.
 pub fn ensure_build_tools() -> anyhow::Result<()> {
@@ -93,6 +94,18 @@ pub fn ensure_wasm_target() -> anyhow::Result<()> {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     Ok(())
+}
+
+/// cargo-fuzz, for the fuzz targets' short runs.
+pub fn ensure_cargo_fuzz() -> anyhow::Result<()> {
+    let version = output_of(env!("CARGO"), &["fuzz", "--version"]).unwrap_or_default();
+    if version.contains(CARGO_FUZZ_VERSION) {
+        return Ok(());
+    }
+    say(format!(
+        "installing cargo-fuzz {CARGO_FUZZ_VERSION} for the fuzz targets (cargo install; about 2 minutes, once)"
+    ));
+    run(Command::new(env!("CARGO")).args(["install", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"]))
 }
 
 /// diesel_cli, for `diesel print-schema` (the schema check); it links libpq.

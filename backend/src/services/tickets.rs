@@ -43,7 +43,7 @@ fn page_token(ticket: &Ticket) -> String {
     format!("{}.{}", ticket.updated_at.timestamp_micros(), ticket.number)
 }
 
-fn parse_page_token(token: &str) -> AppResult<Option<PageAfter>> {
+pub fn parse_page_token(token: &str) -> AppResult<Option<PageAfter>> {
     if token.is_empty() {
         return Ok(None);
     }
@@ -56,7 +56,7 @@ fn parse_page_token(token: &str) -> AppResult<Option<PageAfter>> {
     Ok(Some(PageAfter { updated_at, number }))
 }
 
-fn decode_filter(request: &pb::ListTicketsRequest) -> AppResult<Filter> {
+pub fn decode_filter(request: &pb::ListTicketsRequest) -> AppResult<Filter> {
     let states = request.states.iter().map(|s| convert::state_from_pb(*s, "states")).collect::<AppResult<Vec<_>>>()?;
     let request_type = match request.request_type {
         Some(value) => convert::request_type_from_pb(value, "request_type")?,
@@ -82,7 +82,7 @@ fn decode_filter(request: &pb::ListTicketsRequest) -> AppResult<Filter> {
 }
 
 /// The edit an UpdateTicketRequest asks for; a field left out is left as it is.
-fn decode_fields_edit(request: &pb::UpdateTicketRequest) -> AppResult<FieldsEdit> {
+pub fn decode_fields_edit(request: &pb::UpdateTicketRequest) -> AppResult<FieldsEdit> {
     let priority = match request.priority {
         Some(value) => convert::priority_from_pb(value, "priority")?,
         None => None,
@@ -103,6 +103,19 @@ fn decode_fields_edit(request: &pb::UpdateTicketRequest) -> AppResult<FieldsEdit
     Ok(FieldsEdit { assignee_id, priority, request_type, confidential: request.confidential, scheduled_for })
 }
 
+/// A new request as the use case takes it (the form is checked there, against the forms in force).
+pub fn decode_new_request(request: pb::CreateTicketRequest) -> AppResult<NewRequest> {
+    let draft = RequestDraft {
+        request_type: convert::request_type_from_pb(request.request_type, "request_type")?,
+        priority: convert::priority_from_pb(request.priority, "priority")?,
+        title: request.title,
+        description: request.description,
+        confidential: request.confidential,
+        answers: request.answers.into_iter().collect(),
+    };
+    Ok(NewRequest { community_id: request.community_id, draft })
+}
+
 /// The conversation of a ticket `who` sees, after `after_id`, as they see it.
 async fn conversation(
     conn: &mut AsyncPgConnection,
@@ -120,15 +133,7 @@ async fn conversation(
 
 impl TicketApi {
     async fn create(&self, who: &Principal, request: pb::CreateTicketRequest) -> AppResult<pb::Ticket> {
-        let draft = RequestDraft {
-            request_type: convert::request_type_from_pb(request.request_type, "request_type")?,
-            priority: convert::priority_from_pb(request.priority, "priority")?,
-            title: request.title,
-            description: request.description,
-            confidential: request.confidential,
-            answers: request.answers.into_iter().collect(),
-        };
-        let new = NewRequest { community_id: request.community_id, draft };
+        let new = decode_new_request(request)?;
         let ticket = usecases::tickets::file(&self.state.core, who, new).await?;
         let mut conn = self.state.core.pool.get().await?;
         encode_one(&mut conn, &ticket).await
