@@ -108,6 +108,13 @@ struct People {
     community: i64,
 }
 
+/// One minute's sample of the server.
+struct Row {
+    minute: u64,
+    rss_kib: u64,
+    sockets: usize,
+}
+
 /// A ticket a mover owns and the version it last saw.
 struct Owned {
     number: i64,
@@ -122,7 +129,7 @@ fn new_request(community: i64, n: u64) -> pb::CreateTicketRequest {
         priority: pb::Priority::Normal as i32,
         title: format!("Soak request {n}: the hub is slow after login"),
         description: format!("Filed by the soak client ({n}).\n\n- step one\n- step two"),
-        confidential: n % 3 == 0,
+        confidential: n.is_multiple_of(3),
         answers: Default::default(),
     }
 }
@@ -264,14 +271,14 @@ async fn main() -> anyhow::Result<()> {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let seconds = AtomicU64::new(0);
     let mut recent = Vec::new();
-    let mut table: Vec<(u64, u64, usize, BTreeMap<&'static str, f64>, usize)> = Vec::new();
+    let mut table: Vec<Row> = Vec::new();
     let mut all_errors: BTreeMap<String, usize> = BTreeMap::new();
     let mut all_latencies: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
     while started.elapsed() < Duration::from_secs(args.minutes * 60) {
         tick.tick().await;
         let n = seconds.fetch_add(1, Ordering::Relaxed);
         second(&mut people, &movers, &mut recent, n, &recorder).await;
-        if (n + 1) % 60 == 0 {
+        if (n + 1).is_multiple_of(60) {
             let minute = (n + 1) / 60;
             let taken = recorder.take();
             let mut p99s = BTreeMap::new();
@@ -291,7 +298,7 @@ async fn main() -> anyhow::Result<()> {
                 taken.errors.len(),
                 shown.join(", ")
             );
-            table.push((minute, rss, sockets, p99s, taken.errors.len()));
+            table.push(Row { minute, rss_kib: rss, sockets });
         }
     }
     stop.store(true, Ordering::Relaxed);
@@ -299,17 +306,17 @@ async fn main() -> anyhow::Result<()> {
         watcher.abort();
     }
 
-    let after_warmup = table.iter().find(|row| row.0 == args.warmup_minutes.max(1)).or(table.first());
+    let after_warmup = table.iter().find(|row| row.minute == args.warmup_minutes.max(1)).or(table.first());
     let last = table.last().context("the soak ran less than a minute")?;
-    let start_rss = after_warmup.map_or(last.1, |row| row.1);
-    let growth = last.1 as i64 - start_rss as i64;
-    let minutes_measured = last.0.saturating_sub(after_warmup.map_or(0, |row| row.0)).max(1);
-    println!("soak_minutes: {}", last.0);
+    let start_rss = after_warmup.map_or(last.rss_kib, |row| row.rss_kib);
+    let growth = last.rss_kib as i64 - start_rss as i64;
+    let minutes_measured = last.minute.saturating_sub(after_warmup.map_or(0, |row| row.minute)).max(1);
+    println!("soak_minutes: {}", last.minute);
     println!("soak_rss_after_warmup_kib: {start_rss}");
-    println!("soak_rss_end_kib: {}", last.1);
+    println!("soak_rss_end_kib: {}", last.rss_kib);
     println!("soak_rss_growth_kib: {growth}");
     println!("soak_rss_growth_kib_per_hour: {:.0}", growth as f64 * 60.0 / minutes_measured as f64);
-    println!("soak_open_sockets_end: {}", last.2);
+    println!("soak_open_sockets_end: {}", last.sockets);
     for (name, mut values) in all_latencies {
         values.sort_by(f64::total_cmp);
         let key = name.to_lowercase().replace([' ', '(', ')'], "");
