@@ -4,6 +4,7 @@
 //! data, runs the benchmark client (see `bench/src/main.rs`), and measures the release
 //! frontend's wasm. Prints one `name: value` per line; `# ` lines say how.
 
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use anyhow::Context;
@@ -14,29 +15,8 @@ pub fn bench() -> anyhow::Result<ExitCode> {
     tools::ensure_build_tools()?;
     let database = Database::open()?;
     let result = (|| {
-        database.create("steward_bench", true)?;
-        let url = database.url("steward_bench");
-        say("building steward and steward-bench (release)");
-        run(Command::new(env!("CARGO")).args([
-            "build",
-            "--release",
-            "--package",
-            "steward-backend",
-            "--package",
-            "steward-bench",
-            "--bin",
-            "steward",
-            "--bin",
-            "steward-bench",
-        ]))?;
-        let release = steward_devdb::target_dir().join("release");
-        let binary = release.join("steward");
-        steward::run_command(&binary, &url, "migrate")?;
-        steward::run_command(&binary, &url, "demo")?;
-        tools::build_frontend()?;
-        let addr = steward::free_local_addr()?;
-        let log = steward_devdb::target_dir().join("bench-server.log");
-        let server = steward::Server::start(&binary, &url, &addr, steward::MANY_PEOPLE_AT_ONE_ADDRESS, Some(&log))?;
+        let LoadTarget { release, url, addr, server, log } =
+            serve_demo_in_release(&database, "steward_bench", "steward-bench", true)?;
         say(format!("benchmarking (about 3 minutes); the server's log is in {}", log.display()));
         let measured = run(Command::new(release.join("steward-bench"))
             .arg("--url")
@@ -66,28 +46,8 @@ pub fn soak() -> anyhow::Result<ExitCode> {
     let minutes = std::env::var("STEWARD_SOAK_MINUTES").unwrap_or_else(|_| "30".to_owned());
     let database = Database::open()?;
     let result = (|| {
-        database.create("steward_soak", true)?;
-        let url = database.url("steward_soak");
-        say("building steward and steward-soak (release)");
-        run(Command::new(env!("CARGO")).args([
-            "build",
-            "--release",
-            "--package",
-            "steward-backend",
-            "--package",
-            "steward-bench",
-            "--bin",
-            "steward",
-            "--bin",
-            "steward-soak",
-        ]))?;
-        let release = steward_devdb::target_dir().join("release");
-        let binary = release.join("steward");
-        steward::run_command(&binary, &url, "migrate")?;
-        steward::run_command(&binary, &url, "demo")?;
-        let addr = steward::free_local_addr()?;
-        let log = steward_devdb::target_dir().join("soak-server.log");
-        let server = steward::Server::start(&binary, &url, &addr, steward::MANY_PEOPLE_AT_ONE_ADDRESS, Some(&log))?;
+        let LoadTarget { release, addr, server, log, .. } =
+            serve_demo_in_release(&database, "steward_soak", "steward-soak", false)?;
         say(format!("soaking for {minutes} minutes; the server's log is in {}", log.display()));
         let soaked = run(Command::new(release.join("steward-soak"))
             .arg("--url")
@@ -102,6 +62,52 @@ pub fn soak() -> anyhow::Result<ExitCode> {
     })();
     database.stop();
     result
+}
+
+/// A release `steward` serving the demo data on a fresh database, for a load client.
+struct LoadTarget {
+    release: PathBuf,
+    url: String,
+    addr: String,
+    server: steward::Server,
+    log: PathBuf,
+}
+
+/// Builds `steward` and the load client `client` in release, loads the demo data into a fresh
+/// `database_name`, builds the frontend if `with_frontend`, and serves it all (with the limits a
+/// load generator needs: many people at one address); the server's log is target/<name>-server.log.
+fn serve_demo_in_release(
+    database: &Database,
+    database_name: &str,
+    client: &str,
+    with_frontend: bool,
+) -> anyhow::Result<LoadTarget> {
+    database.create(database_name, true)?;
+    let url = database.url(database_name);
+    say(format!("building steward and {client} (release)"));
+    run(Command::new(env!("CARGO")).args([
+        "build",
+        "--release",
+        "--package",
+        "steward-backend",
+        "--package",
+        "steward-bench",
+        "--bin",
+        "steward",
+        "--bin",
+        client,
+    ]))?;
+    let release = steward_devdb::target_dir().join("release");
+    let binary = release.join("steward");
+    steward::run_command(&binary, &url, "migrate")?;
+    steward::run_command(&binary, &url, "demo")?;
+    if with_frontend {
+        tools::build_frontend()?;
+    }
+    let addr = steward::free_local_addr()?;
+    let log = steward_devdb::target_dir().join(format!("{}-server.log", client.trim_start_matches("steward-")));
+    let server = steward::Server::start(&binary, &url, &addr, steward::MANY_PEOPLE_AT_ONE_ADDRESS, Some(&log))?;
+    Ok(LoadTarget { release, url, addr, server, log })
 }
 
 /// What a browser's first visit transfers (headers and bodies, as a browser offering brotli and
