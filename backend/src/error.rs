@@ -52,6 +52,9 @@ pub enum AppError {
     /// Nothing is waiting for this answer (a survey already answered); the message says why.
     #[error("{0}")]
     NothingToAnswer(&'static str),
+    /// The change would leave Steward without an admin.
+    #[error("This is the last admin. Make someone else an admin first, so that someone can still manage Steward.")]
+    LastAdmin,
     /// Someone else changed the ticket since the caller read it.
     #[error("this ticket was changed by someone else since you opened it (now version {current})")]
     StaleVersion { current: i64 },
@@ -170,7 +173,7 @@ impl From<AppError> for Status {
                 let details = ErrorDetails::with_error_info(REASON_RELEASE_REQUIRED, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }
-            AppError::NothingToAnswer(_) => Status::failed_precondition(message),
+            AppError::NothingToAnswer(_) | AppError::LastAdmin => Status::failed_precondition(message),
             AppError::StaleVersion { current } => {
                 let details = ErrorDetails::with_error_info(
                     REASON_STALE_VERSION,

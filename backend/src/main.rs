@@ -52,6 +52,14 @@ enum Admin {
         #[arg(long, default_value = "STEWARD_NEW_PASSWORD")]
         password_env: String,
     },
+    /// Put a person on the support staff with a role, change it, or take them off the staff
+    /// (--role none). Their sessions end: they sign in again with the new role.
+    SetStaffRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: StaffRoleChoice,
+    },
     /// Add a person to a community, or change their role there.
     AddMember {
         #[arg(long)]
@@ -62,6 +70,13 @@ enum Admin {
         #[arg(long, value_enum)]
         role: RoleArg,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StaffRoleChoice {
+    None,
+    Steward,
+    Admin,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -152,6 +167,20 @@ async fn run_admin(admin: Admin) -> anyhow::Result<()> {
             });
             let person = usecases::people::create_person(&core, &email, &name, &password, staff_role).await?;
             println!("steward: created {} <{}>, id {}", person.display_name, person.email, person.id);
+        }
+        Admin::SetStaffRole { email, role } => {
+            let (person, _) = people::find_by_email(&mut conn, &email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("--email: nobody has the email {email}"))?;
+            let role = match role {
+                StaffRoleChoice::None => None,
+                StaffRoleChoice::Steward => Some(StaffRole::Steward),
+                StaffRoleChoice::Admin => Some(StaffRole::Admin),
+            };
+            let ended = usecases::people::set_staff_role(&core, Actor::Steward, person.id, role).await?;
+            let now = role
+                .map_or("off the support staff".to_owned(), |role| format!("on the support staff as {}", role.label()));
+            println!("steward: {} is now {now}; {ended} of their sessions ended", person.display_name);
         }
         Admin::AddMember { email, community, role } => {
             let (person, _) = people::find_by_email(&mut conn, &email)

@@ -126,6 +126,21 @@ impl DirectoryService for DirectoryApi {
         Ok(Response::new(pb::RemoveMembershipResponse { person: Some(self.person_message(request.person_id).await?) }))
     }
 
+    async fn set_staff_role(
+        &self,
+        request: Request<pb::SetStaffRoleRequest>,
+    ) -> Result<Response<pb::SetStaffRoleResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = Actor::Person(caller.signed_in()?);
+        let request = request.into_inner();
+        let role = convert::staff_role_from_pb(request.staff_role)?;
+        let ended = usecases::people::set_staff_role(&self.state.core, who, request.person_id, role).await?;
+        Ok(Response::new(pb::SetStaffRoleResponse {
+            person: Some(self.person_message(request.person_id).await?),
+            sessions_ended: u32::try_from(ended).unwrap_or(u32::MAX),
+        }))
+    }
+
     async fn list_staff(
         &self,
         request: Request<pb::ListStaffRequest>,

@@ -1,11 +1,15 @@
-//! People use cases: creating a person (from the API and from `steward admin`).
+//! People use cases: creating a person and changing their staff role (from the API and from
+//! `steward admin`). A change of staff role ends the person's sessions: they sign in again and
+//! get a new token for their new rights (a token is never carried across a change of rights).
 
 use steward_domain::StaffRole;
+use steward_domain::authz;
 use steward_domain::intake::looks_like_email;
 
-use super::Core;
+use super::tickets::may;
+use super::{Actor, Core};
 use crate::credentials;
-use crate::db::models::people;
+use crate::db::models::people::{self, StaffRoleChange};
 use crate::error::{AppError, AppResult};
 
 /// A name for people or communities: 1 to 200 characters after trimming.
@@ -55,4 +59,29 @@ pub async fn create_person(
         people::NewPerson { email: &email, display_name: &display_name, password_hash: &hash, staff_role },
     )
     .await
+}
+
+/// Gives `person_id` the staff role `role` (none: takes them off the staff); admins only. Ends
+/// every session the person holds (their open streams end with Unauthenticated) and returns
+/// how many; setting the role they already have changes nothing. Refused if they are the last
+/// admin and would stop being one.
+pub async fn set_staff_role(
+    core: &Core,
+    actor: Actor<'_>,
+    person_id: i64,
+    role: Option<StaffRole>,
+) -> AppResult<usize> {
+    if !may(actor, authz::can_administer) {
+        return Err(AppError::PermissionDenied("Only admins can change who is on the support staff."));
+    }
+    let mut conn = core.pool.get().await?;
+    let sessions_ended = match people::set_staff_role(&mut conn, person_id, role).await? {
+        StaffRoleChange::Changed { sessions_ended } => sessions_ended,
+        StaffRoleChange::Unchanged => 0,
+        StaffRoleChange::NoSuchPerson => return Err(AppError::invalid("person_id", "There is no such person.")),
+        StaffRoleChange::LastAdmin => return Err(AppError::LastAdmin),
+    };
+    core.live.committed();
+    tracing::info!(person_id, role = role.map(StaffRole::as_str), sessions_ended, "staff role set");
+    Ok(sessions_ended)
 }

@@ -423,6 +423,8 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
         check(&world, who, "SetMembership", &directory.set_membership(set).await, admin_only);
         let remove = pb::RemoveMembershipRequest { person_id, community_id: world.b };
         check(&world, who, "RemoveMembership", &directory.remove_membership(remove).await, admin_only);
+        let role = pb::SetStaffRoleRequest { person_id, staff_role: pb::StaffRole::Steward as i32 };
+        check(&world, who, "SetStaffRole", &directory.set_staff_role(role).await, admin_only);
     }
 
     // Signing out always works and ends that caller's session (last: the loop above needs them).

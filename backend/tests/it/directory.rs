@@ -114,3 +114,85 @@ async fn an_admin_onboards_a_community_and_its_representative() {
     let staff = directory.list_staff(pb::ListStaffRequest {}).await.expect("staff").into_inner().staff;
     assert_eq!(staff.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(), ["Ada Admin"]);
 }
+
+/// Reads the stream until it ends; the code it ended with (None: ended cleanly).
+async fn end_of(mut stream: tonic::Streaming<pb::WatchResponse>) -> Option<Code> {
+    let ends = async {
+        loop {
+            match stream.message().await {
+                Ok(Some(_)) => continue,
+                Ok(None) => return None,
+                Err(status) => return Some(status.code()),
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), ends).await.expect("the stream ends")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_of_staff_role_ends_the_persons_sessions_so_they_sign_in_with_a_new_token() {
+    let app = TestApp::spawn().await;
+    app.person("admin@example.org", "Ada Admin", Some(StaffRole::Admin)).await;
+    let sam_id = app.person("sam@example.org", "Sam Steward", Some(StaffRole::Steward)).await;
+    let admin = app.sign_in("admin@example.org").await;
+    let mut directory = admin.directory.clone();
+    let on_laptop = app.sign_in("sam@example.org").await;
+    let on_phone = app.sign_in("sam@example.org").await;
+    let watch = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![] };
+    let mut stream = on_laptop.live.clone().watch(watch).await.expect("watch").into_inner();
+    stream.message().await.expect("caught up").expect("a first message");
+
+    // Only an admin may, and a steward cannot promote themselves.
+    let promote = pb::SetStaffRoleRequest { person_id: sam_id, staff_role: pb::StaffRole::Admin as i32 };
+    let refused = on_phone.directory.clone().set_staff_role(promote).await.unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied);
+
+    // Ada, the only admin, cannot step down: Steward would have nobody to manage it.
+    let ada = admin.clone_auth().get_current_user(pb::GetCurrentUserRequest {}).await.expect("ada").into_inner();
+    let ada_id = ada.person.expect("person").id;
+    let step_down = pb::SetStaffRoleRequest { person_id: ada_id, staff_role: pb::StaffRole::Steward as i32 };
+    let last = directory.set_staff_role(step_down).await.unwrap_err();
+    assert_eq!(last.code(), Code::FailedPrecondition);
+    assert!(last.message().contains("last admin"), "{}", last.message());
+
+    // Promoting Sam ends both of his sessions, and the stream opened with one of them.
+    let promoted = directory.set_staff_role(promote).await.expect("promote").into_inner();
+    assert_eq!(promoted.sessions_ended, 2);
+    assert_eq!(promoted.person.expect("person").staff_role, pb::StaffRole::Admin as i32);
+    assert_eq!(end_of(stream).await, Some(Code::Unauthenticated));
+    for old in [&on_laptop, &on_phone] {
+        let after = old.clone_auth().get_current_user(pb::GetCurrentUserRequest {}).await.unwrap_err();
+        assert_eq!(after.code(), Code::Unauthenticated, "an old token still works");
+    }
+
+    // He signs in again with a new token, which carries the new role.
+    let again = app.sign_in("sam@example.org").await;
+    assert_ne!(again.cookie(), on_laptop.cookie());
+    let me = again.clone_auth().get_current_user(pb::GetCurrentUserRequest {}).await.expect("me").into_inner();
+    assert_eq!(me.person.expect("person").staff_role, pb::StaffRole::Admin as i32);
+
+    // Setting the role he already has changes nothing and keeps him signed in.
+    let same = directory.set_staff_role(promote).await.expect("same role").into_inner();
+    assert_eq!(same.sessions_ended, 0);
+    again.clone_auth().get_current_user(pb::GetCurrentUserRequest {}).await.expect("still signed in");
+
+    // With Sam an admin, Ada may step down; her own session ends with the change.
+    let stepped = directory.set_staff_role(step_down).await.expect("step down").into_inner();
+    assert_eq!(stepped.sessions_ended, 1);
+    let ada_after = admin.clone_auth().get_current_user(pb::GetCurrentUserRequest {}).await.unwrap_err();
+    assert_eq!(ada_after.code(), Code::Unauthenticated);
+
+    // Sam takes a person off the staff; one who does not exist is named as such.
+    let mut sam_directory = again.directory.clone();
+    let off = pb::SetStaffRoleRequest { person_id: ada_id, staff_role: pb::StaffRole::None as i32 };
+    let off = sam_directory.set_staff_role(off).await.expect("off the staff").into_inner();
+    assert_eq!(off.person.expect("person").staff_role, pb::StaffRole::None as i32);
+    let staff = sam_directory.list_staff(pb::ListStaffRequest {}).await.expect("staff").into_inner().staff;
+    assert_eq!(staff.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(), ["Sam Steward"]);
+    let nobody = pb::SetStaffRoleRequest { person_id: 999_999, staff_role: pb::StaffRole::Steward as i32 };
+    let nobody = sam_directory.set_staff_role(nobody).await.unwrap_err();
+    assert_eq!((nobody.code(), field(&nobody)), (Code::InvalidArgument, "person_id".to_owned()));
+    let bad_role = pb::SetStaffRoleRequest { person_id: sam_id, staff_role: 7 };
+    let bad_role = sam_directory.set_staff_role(bad_role).await.unwrap_err();
+    assert_eq!((bad_role.code(), field(&bad_role)), (Code::InvalidArgument, "staff_role".to_owned()));
+}

@@ -7,7 +7,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::communities::Community;
 use super::{is_unique_violation, unknown_value};
-use crate::db::schema::{communities, memberships, people};
+use crate::db::schema::{communities, memberships, people, sessions};
 use crate::error::{AppError, AppResult};
 use steward_domain::facts::Principal;
 use steward_domain::intake::FieldError;
@@ -204,6 +204,57 @@ pub async fn remove_membership(conn: &mut AsyncPgConnection, person_id: i64, com
         let removed = diesel::delete(memberships::table.find((person_id, community_id))).execute(conn).await?;
         super::live::record_access_change(conn, person_id).await?;
         Ok(removed > 0)
+    })
+    .await
+}
+
+/// What [`set_staff_role`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffRoleChange {
+    /// The role changed; this many of the person's sessions were ended with it.
+    Changed { sessions_ended: usize },
+    /// The person already had that role; nothing was written.
+    Unchanged,
+    /// The person is the last admin and would stop being one.
+    LastAdmin,
+    /// There is no such person.
+    NoSuchPerson,
+}
+
+/// Gives `person_id` the staff role `role` (none: off the staff). A change ends every session
+/// the person holds, so they sign in again and get a fresh token for their new rights, and
+/// records the access change so their open streams end. The admins are locked first, so two
+/// admins demoting each other at once never leave Steward without one.
+pub async fn set_staff_role(
+    conn: &mut AsyncPgConnection,
+    person_id: i64,
+    role: Option<StaffRole>,
+) -> AppResult<StaffRoleChange> {
+    conn.transaction(async |conn| {
+        let admins: Vec<i64> = people::table
+            .filter(people::staff_role.eq(StaffRole::Admin.as_str()))
+            .select(people::id)
+            .order(people::id)
+            .for_update()
+            .load(conn)
+            .await?;
+        let current: Option<Option<String>> =
+            people::table.find(person_id).select(people::staff_role).for_update().first(conn).await.optional()?;
+        let Some(current) = current else { return Ok(StaffRoleChange::NoSuchPerson) };
+        if current.as_deref() == role.map(StaffRole::as_str) {
+            return Ok(StaffRoleChange::Unchanged);
+        }
+        if role != Some(StaffRole::Admin) && admins == [person_id] {
+            return Ok(StaffRoleChange::LastAdmin);
+        }
+        diesel::update(people::table.find(person_id))
+            .set(people::staff_role.eq(role.map(StaffRole::as_str)))
+            .execute(conn)
+            .await?;
+        let sessions_ended =
+            diesel::delete(sessions::table.filter(sessions::person_id.eq(person_id))).execute(conn).await?;
+        super::live::record_access_change(conn, person_id).await?;
+        Ok(StaffRoleChange::Changed { sessions_ended })
     })
     .await
 }
