@@ -7,6 +7,7 @@
 mod access_matrix;
 mod auth;
 mod board;
+mod browser_clients;
 mod demo;
 mod directory;
 mod known_issues;

@@ -3,15 +3,14 @@
 
 pub mod labels;
 
+use std::any::Any;
+use std::pin::Pin;
+
 use leptos::prelude::{RwSignal, Set};
-use steward_proto::v1::auth_service_client::AuthServiceClient;
-use steward_proto::v1::board_service_client::BoardServiceClient;
-use steward_proto::v1::directory_service_client::DirectoryServiceClient;
-use steward_proto::v1::intake_service_client::IntakeServiceClient;
-use steward_proto::v1::known_issues_service_client::KnownIssuesServiceClient;
-use steward_proto::v1::live_service_client::LiveServiceClient;
-use steward_proto::v1::ticket_service_client::TicketServiceClient;
-use steward_proto::v1::triage_service_client::TriageServiceClient;
+use steward_proto::v1::browser::{
+    AuthServiceClient, BoardServiceClient, DirectoryServiceClient, IntakeServiceClient, KnownIssuesServiceClient,
+    LiveServiceClient, TicketServiceClient, TriageServiceClient,
+};
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
 use tonic_web_wasm_client::Client;
@@ -104,17 +103,44 @@ impl ApiError {
     }
 }
 
+/// One try of a read, its answer type erased: the retry loops below are compiled once, not once
+/// for every call that uses them (that kept the WebAssembly 2 to 4 KiB larger per call).
+type Attempt = Pin<Box<dyn Future<Output = Result<Box<dyn Any>, Status>>>>;
+
+/// `call` as an [`Attempt`] maker.
+fn erase<T: 'static, Fut>(call: impl Fn() -> Fut + 'static) -> impl Fn() -> Attempt
+where
+    Fut: Future<Output = Result<tonic::Response<T>, Status>> + 'static,
+{
+    move || {
+        let answer = call();
+        Box::pin(async move { answer.await.map(|response| Box::new(response.into_inner()) as Box<dyn Any>) })
+    }
+}
+
+/// The answer of an attempt made by `erase::<T>`.
+fn answer<T: 'static>(answer: Box<dyn Any>) -> T {
+    match answer.downcast::<T>() {
+        Ok(value) => *value,
+        Err(_) => unreachable!("an attempt answers with the type of its call"),
+    }
+}
+
 /// An idempotent read, repeated when it failed for a moment (Steward or its database restarting,
 /// the connection dropped): up to twice more, after the wait the server asked for or 0.5 s and
 /// then 1.5 s. Writes never come here: a write that did not go through is reported, not repeated.
-pub async fn read<T, Fut>(call: impl Fn() -> Fut) -> Result<T, ApiError>
+pub async fn read<T: 'static, Fut>(call: impl Fn() -> Fut + 'static) -> Result<T, ApiError>
 where
-    Fut: Future<Output = Result<tonic::Response<T>, Status>>,
+    Fut: Future<Output = Result<tonic::Response<T>, Status>> + 'static,
 {
+    read_erased(&erase(call)).await.map(answer)
+}
+
+async fn read_erased(call: &dyn Fn() -> Attempt) -> Result<Box<dyn Any>, ApiError> {
     let mut waits = [500u32, 1_500].into_iter();
     loop {
         let error = match call().await {
-            Ok(response) => return Ok(response.into_inner()),
+            Ok(value) => return Ok(value),
             Err(status) => ApiError::from(status),
         };
         match waits.next() {
@@ -130,13 +156,23 @@ where
 /// shown with an error. While it fails, `problem` says why (the page shows it beside what it
 /// has, see `components::StaleNote`) and it tries again, after 2, 4, 8 ... up to 30 s; `None`
 /// once the page is gone.
-pub async fn read_in_background<T, Fut>(problem: RwSignal<Option<String>>, call: impl Fn() -> Fut) -> Option<T>
+pub async fn read_in_background<T: 'static, Fut>(
+    problem: RwSignal<Option<String>>,
+    call: impl Fn() -> Fut + 'static,
+) -> Option<T>
 where
-    Fut: Future<Output = Result<tonic::Response<T>, Status>>,
+    Fut: Future<Output = Result<tonic::Response<T>, Status>> + 'static,
 {
+    read_in_background_erased(problem, &erase(call)).await.map(answer)
+}
+
+async fn read_in_background_erased(
+    problem: RwSignal<Option<String>>,
+    call: &dyn Fn() -> Attempt,
+) -> Option<Box<dyn Any>> {
     let mut wait_ms = 2_000u32;
     loop {
-        match read(&call).await {
+        match read_erased(call).await {
             // `try_set` hands the value back when the page (and its signal) is gone.
             Ok(value) => {
                 return problem.try_set(None).is_none().then_some(value);

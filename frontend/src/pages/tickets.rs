@@ -43,7 +43,7 @@ pub fn TicketsPage() -> impl IntoView {
         let request = request_for(&query.get_untracked(), page_token.clone());
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match api::read(|| {
+            match api::read(move || {
                 let request = request.clone();
                 async move { api::tickets().list_tickets(request).await }
             })

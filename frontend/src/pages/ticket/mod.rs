@@ -45,7 +45,7 @@ fn LoadedTicket(number: i64) -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let owner = Owner::current().expect("the ticket page has an owner");
     leptos::task::spawn_local(async move {
-        let response = api::read(|| read(number)).await;
+        let response = api::read(move || read(number)).await;
         let position = response.as_ref().ok().and_then(|r| r.position);
         let store = response.map(TicketStore::new);
         if let Ok(store) = store {
@@ -76,7 +76,7 @@ fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, u
         }
         LiveEvent::Resync => {
             leptos::task::spawn_local(async move {
-                if let Some(response) = api::read_in_background(store.stale, || read(number)).await {
+                if let Some(response) = api::read_in_background(store.stale, move || read(number)).await {
                     store.replace(response);
                 }
             });
