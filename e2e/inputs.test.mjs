@@ -47,6 +47,29 @@ test('filing an incident with nothing filled names every missing field after one
   await rita.context().close();
 });
 
+test('every form marks each wrong field and starts at the first: a new response template with nothing filled', async () => {
+  const admin = await signedInPage(browser, PEOPLE.admin);
+  await admin.goto(`${BASE_URL}/settings`);
+  await admin.getByRole('heading', { name: 'Response templates' }).waitFor();
+  await admin.getByText('Add a template').click();
+  const form = admin.locator('form.template-form').filter({ has: admin.locator('#template-key-new') });
+  await form.getByRole('button', { name: 'Save template' }).click();
+  await form.locator('.field-error').nth(2).waitFor();
+  assert.equal(await form.locator('.field-error').count(), 3, 'key, name and text are each named');
+  for (const id of ['template-key-new', 'template-name-new', 'template-body-new']) {
+    assert.equal(await admin.locator(`#${id}`).getAttribute('aria-invalid'), 'true', `${id} is marked`);
+  }
+  const focused = await admin.evaluate(() => document.activeElement?.id);
+  assert.equal(focused, 'template-key-new', 'focus is on the first field to fix');
+  // Fixing one field and submitting again clears its mark and keeps the others'.
+  await admin.locator('#template-key-new').fill('welcome');
+  await form.getByRole('button', { name: 'Save template' }).click();
+  await admin.waitForFunction(() => document.querySelector('#template-key-new')?.getAttribute('aria-invalid') === 'false');
+  assert.equal(await form.locator('.field-error').count(), 2);
+  assert.equal(await admin.evaluate(() => document.activeElement?.id), 'template-name-new');
+  await admin.context().close();
+});
+
 // Each payload, if it ran or became markup, would leave a mark the page can see: an element
 // that is not Steward's (img, iframe, svg, script from the payload), an event-handler
 // attribute, or a javascript: link. The Content-Security-Policy would stop the script itself,

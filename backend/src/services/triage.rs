@@ -26,6 +26,7 @@ use crate::usecases::{self, Actor};
 use steward_domain::assignment;
 use steward_domain::authz;
 use steward_domain::facts::Principal;
+use steward_domain::intake::FieldError;
 use steward_domain::priority::{self, BudgetUse, PlacingRule, QueueEntry};
 use steward_domain::templates::{self, Placeholder, TemplateError};
 use steward_domain::{TicketState, budget};
@@ -348,10 +349,20 @@ impl TriageApi {
         require_settings(who)?;
         let day = |field: &str, text: &str| {
             NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| AppError::invalid(field, "Give the day as YYYY-MM-DD."))
+                .map_err(|_| FieldError::new(field, "Give the day as YYYY-MM-DD."))
         };
-        let starts_on = day("starts_on", &request.starts_on)?;
-        let ends_on = day("ends_on", &request.ends_on)?;
+        let (starts_on, ends_on) = match (day("starts_on", &request.starts_on), day("ends_on", &request.ends_on)) {
+            (Ok(starts_on), Ok(ends_on)) => (starts_on, ends_on),
+            (starts_on, ends_on) => {
+                let mut errors = Vec::new();
+                if request.person_id <= 0 {
+                    errors.push(FieldError::new("person_id", "Choose someone on the support team."));
+                }
+                errors.extend(starts_on.err());
+                errors.extend(ends_on.err());
+                return Err(AppError::InvalidArgument(errors));
+            }
+        };
         let period =
             usecases::configuration::add_duty(&self.state.core, who, request.person_id, starts_on, ends_on).await?;
         let conn = self.state.core.pool.get().await?;
@@ -384,29 +395,34 @@ impl TriageApi {
     ) -> AppResult<pb::ResponseTemplate> {
         require_settings(who)?;
         let template = request.template.ok_or_else(|| AppError::invalid("template", "Send the template."))?;
+        let mut errors = Vec::new();
         let key = template.key.trim().to_owned();
         let valid_key = !key.is_empty()
             && key.len() <= 63
             && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
             && key.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
         if !valid_key {
-            return Err(AppError::invalid(
+            errors.push(FieldError::new(
                 "template.key",
                 "Use lower-case letters, digits, - and _ (up to 63), starting with a letter or digit.",
             ));
         }
         let name = template.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 200 {
-            return Err(AppError::invalid("template.name", "Give the template a name (up to 200 characters)."));
+            errors.push(FieldError::new("template.name", "Give the template a name (up to 200 characters)."));
         }
         let body = template.body.trim_end().to_owned();
         if body.trim().is_empty() || body.chars().count() > TEMPLATE_BODY_MAX_CHARS {
-            return Err(AppError::invalid(
+            errors.push(FieldError::new(
                 "template.body",
                 format!("Write the template (up to {TEMPLATE_BODY_MAX_CHARS} characters)."),
             ));
+        } else if let Err(error) = templates::check(&body) {
+            errors.push(FieldError::new("template.body", error.to_string()));
         }
-        templates::check(&body).map_err(|error| AppError::invalid("template.body", error.to_string()))?;
+        if !errors.is_empty() {
+            return Err(AppError::InvalidArgument(errors));
+        }
         let template = Template { key, name, body, position: template.position };
         let saved = usecases::configuration::save_template(&self.state.core, who, &template).await?;
         Ok(encode_template(&saved))

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use steward_domain::authz;
-use steward_domain::intake::FormSpec;
+use steward_domain::intake::{FieldError, FormSpec};
 use steward_domain::{BudgetPeriod, RequestType};
 
 use super::Core;
@@ -78,13 +78,17 @@ pub async fn add_duty(
     ends_on: NaiveDate,
 ) -> AppResult<DutyPeriod> {
     require_settings(who)?;
-    if ends_on <= starts_on {
-        return Err(AppError::invalid("ends_on", "The duty must end after it starts."));
-    }
     let mut conn = core.pool.get().await?;
+    let mut errors = Vec::new();
     match people::find(&mut conn, person_id).await? {
         Some(person) if person.staff_role.is_some() => {}
-        _ => return Err(AppError::invalid("person_id", "Choose someone on the support team.")),
+        _ => errors.push(FieldError::new("person_id", "Choose someone on the support team.")),
+    }
+    if ends_on <= starts_on {
+        errors.push(FieldError::new("ends_on", "The duty must end after it starts."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::InvalidArgument(errors));
     }
     let period = duty::add(&mut conn, person_id, starts_on, ends_on).await?;
     tracing::info!(person_id, %starts_on, %ends_on, "support duty added");

@@ -141,6 +141,11 @@ fn field_of(status: &tonic::Status) -> String {
     status.get_details_bad_request().expect("field violation").field_violations[0].field.clone()
 }
 
+/// Every field a refusal names, in order.
+fn fields_of(status: &tonic::Status) -> Vec<String> {
+    status.get_details_bad_request().expect("field violations").field_violations.into_iter().map(|v| v.field).collect()
+}
+
 #[tokio::test]
 async fn the_queue_follows_the_seed_order_and_says_which_rule_placed_each_request() {
     let desk = desk().await;
@@ -331,6 +336,11 @@ async fn templates_are_filled_from_the_ticket_and_unknown_placeholders_are_refus
     assert_eq!((unknown.code(), field_of(&unknown)), (Code::InvalidArgument, "template.body".to_owned()));
     assert!(unknown.message().contains("{HUB} is not a placeholder"), "{}", unknown.message());
     assert_eq!(save(&desk.sam, "Hello {NAME}").await.expect_err("steward").code(), Code::PermissionDenied);
+    // A template with every field wrong names them all at once.
+    let blank = pb::ResponseTemplate { key: "Not A Key".into(), name: " ".into(), body: "".into(), position: 1 };
+    let mut triage = desk.admin.triage.clone();
+    let all = triage.save_response_template(pb::SaveResponseTemplateRequest { template: Some(blank) }).await;
+    assert_eq!(fields_of(&all.expect_err("all wrong")), ["template.key", "template.name", "template.body"]);
     save(&desk.admin, "Hello { NAME }, {COMMUNITY} is back.").await.expect("admin saves");
     assert_eq!(fill("hub-update", "").await.expect("fill saved"), "Hello Rita Rep, Aurora Hub is back.");
     assert_eq!(
@@ -604,6 +614,9 @@ async fn the_assignee_suggestion_prefers_who_is_on_duty_then_who_knows_the_commu
     let backwards = add(&desk.admin, until.clone(), from.clone()).await.expect_err("ends first");
     assert_eq!(field_of(&backwards), "ends_on");
     assert_eq!(field_of(&add(&desk.admin, "soon".into(), until.clone()).await.expect_err("bad day")), "starts_on");
+    let nothing = pb::AddDutyRequest { person_id: 0, starts_on: "".into(), ends_on: "later".into() };
+    let nothing = desk.admin.triage.clone().add_duty(nothing).await.expect_err("nothing chosen");
+    assert_eq!(fields_of(&nothing), ["person_id", "starts_on", "ends_on"]);
     add(&desk.admin, from, until).await.expect("admin puts Ada on duty");
     let roster = desk.sam.triage.clone().list_duty(pb::ListDutyRequest {}).await.expect("roster").into_inner().periods;
     assert_eq!(roster.len(), 1);

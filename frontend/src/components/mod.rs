@@ -6,11 +6,54 @@ pub mod markdown;
 use leptos::prelude::*;
 
 /// The message for a field, placed under it and tied to it by `id` (use `{field}-error` as
-/// the input's `aria-describedby`).
+/// the input's `aria-describedby`). While a message shows, the field is marked invalid; each
+/// time the server's answer names fields, the first one's field takes the focus, so a keyboard
+/// or screen-reader user starts where the first fix is needed. Every form gets this from here.
 #[component]
 pub fn FieldError(#[prop(into)] id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    let watched = id.clone();
+    // Runs on each new answer (the message signals are derived from the form's last error).
+    Effect::new(move |was_shown: Option<bool>| {
+        let shown = message.with(Option::is_some);
+        if shown || was_shown.unwrap_or(false) {
+            let id = watched.clone();
+            // Once the message is drawn.
+            leptos::task::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                point_to_field(&id, shown);
+            });
+        }
+        shown
+    });
     view! {
         {move || message.get().map(|text| view! { <p class="field-error" id=id.clone() role="alert">{text}</p> })}
+    }
+}
+
+/// Marks the field described by the message `error_id` invalid (or valid again), and focuses it
+/// if its message is the first in the form.
+fn point_to_field(error_id: &str, invalid: bool) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let selector = format!("[aria-describedby~=\"{error_id}\"]");
+    let Some(field) = document.query_selector(&selector).ok().flatten() else { return };
+    let _ = field.set_attribute("aria-invalid", if invalid { "true" } else { "false" });
+    if !invalid {
+        return;
+    }
+    let Some(form) = field.closest("form").ok().flatten() else { return };
+    let first_message = form.query_selector(".field-error").ok().flatten();
+    if first_message.is_none_or(|first| first.id() != error_id) {
+        return;
+    }
+    // A fieldset takes no focus: its first control does.
+    let control = if field.matches("input, select, textarea").unwrap_or(false) {
+        Some(field)
+    } else {
+        field.query_selector("input, select, textarea").ok().flatten()
+    };
+    if let Some(control) = control.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = control.focus();
     }
 }
 
@@ -18,23 +61,6 @@ pub fn FieldError(#[prop(into)] id: String, #[prop(into)] message: Signal<Option
 #[component]
 pub fn Required() -> impl IntoView {
     view! { <span class="required" aria-hidden="true">" *"</span><span class="visually-hidden">" (required)"</span> }
-}
-
-/// Moves focus to the first field marked invalid in the form with `form_id`, once the marks
-/// are drawn, so a keyboard or screen-reader user starts where the first fix is needed.
-pub fn focus_first_invalid(form_id: &'static str) {
-    leptos::task::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        let selector = format!("#{form_id} [aria-invalid=\"true\"]");
-        let first =
-            web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&selector).ok().flatten());
-        if let Some(element) = first {
-            use wasm_bindgen::JsCast;
-            if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
-                let _ = element.focus();
-            }
-        }
-    });
 }
 
 /// Beside what a page shows, when bringing it up to date failed: what is shown stays, this says

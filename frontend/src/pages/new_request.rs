@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError, labels};
 use crate::components::known_issue::SimilarTickets;
-use crate::components::{FieldError, Required, focus_first_invalid};
+use crate::components::{FieldError, Required};
 use crate::state::user::CurrentUser;
 
 /// What the person has typed so far.
@@ -141,12 +141,7 @@ pub fn NewRequestPage() -> impl IntoView {
                     }
                 }
                 Err(status) => {
-                    let failed = ApiError::from(status);
-                    let marked = !failed.fields.is_empty();
-                    error.set(Some(failed));
-                    if marked {
-                        focus_first_invalid("request-form");
-                    }
+                    error.set(Some(ApiError::from(status)));
                 }
             }
             busy.set(false);

@@ -484,14 +484,17 @@ fn FormEditor(form: pb::IntakeForm, admin: bool) -> impl IntoView {
                             <legend>{format!("Question {}", i + 1)}</legend>
                             <label for=format!("{id}-label")>"Question"</label>
                             <input type="text" id=format!("{id}-label") prop:value=field.label.clone() disabled=!admin
+                                aria-describedby=format!("{id}-label-error")
                                 on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.label = v)) }/>
                             <FieldError id=format!("{id}-label-error") message=problem(format!("form.fields[{i}].label"))/>
                             <label for=format!("{id}-key")>"Key (stored with the answer)"</label>
                             <input type="text" id=format!("{id}-key") prop:value=field.key.clone() disabled=!admin
+                                aria-describedby=format!("{id}-key-error")
                                 on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.key = v)) }/>
                             <FieldError id=format!("{id}-key-error") message=problem(format!("form.fields[{i}].key"))/>
                             <label for=format!("{id}-help")>"Help"</label>
                             <input type="text" id=format!("{id}-help") prop:value=field.help.clone() disabled=!admin
+                                aria-describedby=format!("{id}-help-error")
                                 on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |f| f.help = v)) }/>
                             <FieldError id=format!("{id}-help-error") message=problem(format!("form.fields[{i}].help"))/>
                             <label for=format!("{id}-kind")>"Answer"</label>
