@@ -13,6 +13,7 @@ pub mod conversation;
 pub mod events;
 pub mod facts;
 pub mod fields;
+pub mod incident;
 pub mod intake;
 pub mod lifecycle;
 pub mod priority;
