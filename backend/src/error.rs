@@ -8,6 +8,7 @@
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
+use steward_domain::incident::{CloseRefused, StepRefused};
 use steward_domain::intake::FieldError;
 use steward_domain::lifecycle::{NoStepBetween, ReleaseMissing, TransitionRefused};
 
@@ -52,6 +53,12 @@ pub enum AppError {
     /// Nothing is waiting for this answer (a survey already answered); the message says why.
     #[error("{0}")]
     NothingToAnswer(&'static str),
+    /// The incident's lifecycle does not allow the step from its phase.
+    #[error(transparent)]
+    IncidentStep(StepRefused),
+    /// The incident may not close yet; the message says what is missing.
+    #[error(transparent)]
+    IncidentClose(CloseRefused),
     /// The change would leave Steward without an admin.
     #[error("This is the last admin. Make someone else an admin first, so that someone can still manage Steward.")]
     LastAdmin,
@@ -165,7 +172,7 @@ impl From<AppError> for Status {
             AppError::NotFound(_) => Status::not_found(message),
             AppError::Unauthenticated(_) => Status::unauthenticated(message),
             AppError::PermissionDenied(_) => Status::permission_denied(message),
-            AppError::TransitionRefused(_) | AppError::NoStep(_) => {
+            AppError::TransitionRefused(_) | AppError::NoStep(_) | AppError::IncidentStep(_) => {
                 let details = ErrorDetails::with_error_info(REASON_TRANSITION_NOT_ALLOWED, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }
@@ -173,7 +180,9 @@ impl From<AppError> for Status {
                 let details = ErrorDetails::with_error_info(REASON_RELEASE_REQUIRED, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }
-            AppError::NothingToAnswer(_) | AppError::LastAdmin => Status::failed_precondition(message),
+            AppError::NothingToAnswer(_) | AppError::LastAdmin | AppError::IncidentClose(_) => {
+                Status::failed_precondition(message)
+            }
             AppError::StaleVersion { current } => {
                 let details = ErrorDetails::with_error_info(
                     REASON_STALE_VERSION,

@@ -18,6 +18,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use steward_proto::v1::auth_service_server::AuthServiceServer;
 use steward_proto::v1::board_service_server::BoardServiceServer;
 use steward_proto::v1::directory_service_server::DirectoryServiceServer;
+use steward_proto::v1::incident_service_server::IncidentServiceServer;
 use steward_proto::v1::intake_service_server::IntakeServiceServer;
 use steward_proto::v1::known_issues_service_server::KnownIssuesServiceServer;
 use steward_proto::v1::live_service_server::LiveServiceServer;
@@ -39,6 +40,7 @@ use crate::live::Hub;
 use crate::services::auth::AuthApi;
 use crate::services::board::BoardApi;
 use crate::services::directory::DirectoryApi;
+use crate::services::incidents::IncidentApi;
 use crate::services::intake::IntakeApi;
 use crate::services::known_issues::KnownIssuesApi;
 use crate::services::live::LiveApi;
@@ -88,6 +90,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .add(AuthServiceServer::new(AuthApi { state: state.clone() }).max_decoding_message_size(small))
         .add(BoardServiceServer::new(BoardApi { state: state.clone() }).max_decoding_message_size(small))
         .add(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }).max_decoding_message_size(large))
+        .add(IncidentServiceServer::new(IncidentApi { state: state.clone() }).max_decoding_message_size(large))
         .add(IntakeServiceServer::new(IntakeApi { state: state.clone() }).max_decoding_message_size(large))
         .add(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }).max_decoding_message_size(small))
         .add(LiveServiceServer::new(LiveApi { state: state.clone() }).max_decoding_message_size(small))

@@ -13,6 +13,9 @@
 //! - The requester of a ticket always sees it and may confirm or reopen it.
 //! - Nobody but staff ever sees an internal note, by any path.
 //! - To someone who may not see a ticket, it does not exist: callers answer NotFound.
+//! - Incidents: staff declare and run them and see all of every one. A representative or member
+//!   sees an incident that affects one of their communities, and only its public entries; to
+//!   anyone else it does not exist.
 //! - Public knowledge (seed 000): a public ticket that is not awaiting approval, with its public
 //!   replies, is readable by anyone on the known-issues pages, signed in or not; that view never
 //!   carries confidential tickets, internal notes, form answers or e-mail addresses. Working on a
@@ -204,6 +207,22 @@ pub fn visible_communities(who: &Principal) -> Option<Vec<i64>> {
         ids.dedup();
         Some(ids)
     }
+}
+
+/// Whether `who` may declare incidents, escalate tickets into them and run them.
+pub fn can_run_incidents(who: &Principal) -> bool {
+    who.is_staff()
+}
+
+/// Whether `who` may see an incident affecting `affected` communities (its public entries; the
+/// internal ones only if [`can_see_internal_incident_entries`]).
+pub fn can_view_incident(who: &Principal, affected: &[i64]) -> bool {
+    who.is_staff() || affected.iter().any(|&community| who.role_in(community).is_some())
+}
+
+/// Whether `who` sees an incident's internal entries (roles, links, internal updates).
+pub fn can_see_internal_incident_entries(who: &Principal) -> bool {
+    who.is_staff()
 }
 
 #[cfg(test)]
@@ -474,5 +493,25 @@ mod tests {
             [Action::Reopen],
             "closing a change request waits for its release"
         );
+    }
+
+    #[test]
+    fn an_incident_is_run_by_staff_and_seen_by_the_affected_communities_only() {
+        let steward = person(1, Some(StaffRole::Steward), &[], &[]);
+        let admin = person(2, Some(StaffRole::Admin), &[], &[]);
+        let rep_a = person(3, None, &[10], &[]);
+        let member_a = person(4, None, &[], &[10]);
+        let rep_b = person(5, None, &[20], &[]);
+        let outsider = person(6, None, &[], &[]);
+        for who in [&steward, &admin] {
+            assert!(can_run_incidents(who) && can_view_incident(who, &[]) && can_see_internal_incident_entries(who));
+        }
+        for who in [&rep_a, &member_a, &rep_b, &outsider] {
+            assert!(!can_run_incidents(who) && !can_see_internal_incident_entries(who), "{}", who.display_name);
+        }
+        assert!(can_view_incident(&rep_a, &[10]) && can_view_incident(&member_a, &[20, 10]));
+        assert!(!can_view_incident(&rep_b, &[10]) && !can_view_incident(&outsider, &[10, 20]));
+        assert!(can_view_incident(&rep_b, &[10, 20]));
+        assert!(!can_view_incident(&rep_a, &[]), "an incident with no community yet is the team's only");
     }
 }

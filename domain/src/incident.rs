@@ -21,6 +21,7 @@
 //! Who may take a step is not decided here but in [`crate::authz`].
 
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::Priority;
 use crate::values::text_enum;
@@ -401,6 +402,67 @@ impl Roster {
     }
 }
 
+/// One entry of an incident's timeline: the same type written to its log, read back and carried
+/// by the API. Stored as `kind` (the variant in snake case) and `data` (its fields as JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum IncidentEvent {
+    /// Declared, from scratch or by escalating a ticket.
+    Declared { title: String, severity: Priority, commander_id: i64, escalated_ticket: Option<i64> },
+    /// A step of the lifecycle.
+    Stepped { step: Step, from: Phase, to: Phase },
+    /// Command passed from one person to another at the same instant.
+    CommandHandedOver { from_person_id: i64, to_person_id: i64 },
+    /// Someone took or left a role other than commander.
+    RoleChanged { person_id: i64, role: Role, joined: bool },
+    /// A ticket (of this community) was linked.
+    TicketLinked { ticket_number: i64, community_id: i64 },
+    /// A community was named as affected by hand.
+    CommunityAdded { community_id: i64 },
+    /// An update: public ones also went out as a public reply on every linked ticket.
+    UpdatePosted { body: String, public: bool, next_update_due: Option<DateTime<Utc>> },
+}
+
+impl IncidentEvent {
+    /// Every kind, as stored in the log's `kind` column (which accepts only these).
+    pub const KINDS: &'static [&'static str] = &[
+        "declared",
+        "stepped",
+        "command_handed_over",
+        "role_changed",
+        "ticket_linked",
+        "community_added",
+        "update_posted",
+    ];
+
+    /// The entry as stored: its kind and its fields.
+    pub fn to_stored(&self) -> Result<(String, serde_json::Value), serde_json::Error> {
+        let mut tagged = serde_json::to_value(self)?;
+        let kind = tagged.get("kind").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+        let data = tagged.get_mut("data").map(serde_json::Value::take).unwrap_or(serde_json::Value::Null);
+        Ok((kind, data))
+    }
+
+    /// The entry stored as `kind` and `data`.
+    pub fn from_stored(kind: &str, data: &serde_json::Value) -> Result<IncidentEvent, serde_json::Error> {
+        serde_json::from_value(serde_json::json!({ "kind": kind, "data": data }))
+    }
+
+    /// Whether the entry is the response team's only. The affected communities see that the
+    /// incident was declared, its phases and its public updates; who does what, which tickets are
+    /// linked (they may be another community's) and internal updates stay with the team.
+    pub fn is_internal(&self) -> bool {
+        match self {
+            IncidentEvent::Declared { .. } | IncidentEvent::Stepped { .. } => false,
+            IncidentEvent::UpdatePosted { public, .. } => !public,
+            IncidentEvent::CommandHandedOver { .. }
+            | IncidentEvent::RoleChanged { .. }
+            | IncidentEvent::TicketLinked { .. }
+            | IncidentEvent::CommunityAdded { .. } => true,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,5 +650,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_entry_is_stored_under_a_kind_the_log_accepts_and_reads_back_as_written() {
+        let entries = [
+            IncidentEvent::Declared {
+                title: "Hub down".into(),
+                severity: Priority::ProductionDown,
+                commander_id: 7,
+                escalated_ticket: Some(3),
+            },
+            IncidentEvent::Stepped { step: Step::Identify, from: Phase::Investigating, to: Phase::Identified },
+            IncidentEvent::CommandHandedOver { from_person_id: 7, to_person_id: 9 },
+            IncidentEvent::RoleChanged { person_id: 5, role: Role::SubjectMatterExpert, joined: true },
+            IncidentEvent::TicketLinked { ticket_number: 4, community_id: 2 },
+            IncidentEvent::CommunityAdded { community_id: 3 },
+            IncidentEvent::UpdatePosted { body: "Back".into(), public: true, next_update_due: Some(at(1)) },
+        ];
+        let mut kinds = Vec::new();
+        for entry in entries {
+            let (kind, data) = entry.to_stored().expect("stored");
+            assert_eq!(IncidentEvent::from_stored(&kind, &data).expect("read back"), entry);
+            kinds.push(kind);
+        }
+        assert_eq!(kinds, IncidentEvent::KINDS);
+        let internal = IncidentEvent::UpdatePosted { body: "x".into(), public: false, next_update_due: None };
+        assert!(internal.is_internal());
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use steward_domain::events::TicketEvent;
 use steward_domain::facts::{Principal, TicketFacts};
 use steward_domain::fields::FieldChanged;
+use steward_domain::incident::{Phase, Role, Step};
 use steward_domain::lifecycle::Action;
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
 
@@ -74,6 +75,9 @@ wire_enum!(Action => TicketAction);
 wire_enum!(PriorityFlag => PriorityFlag);
 wire_enum!(BudgetPeriod => BudgetPeriod);
 wire_enum!(MembershipRole => MembershipRole);
+wire_enum!(Phase => IncidentPhase);
+wire_enum!(Step => IncidentStep);
+wire_enum!(Role => IncidentRole);
 // STAFF_ROLE_NONE is 0: not on staff.
 wire_enum!(StaffRole => StaffRole);
 
@@ -338,6 +342,15 @@ mod tests {
         aligned(MembershipRole::ALL, "MEMBERSHIP_ROLE_", MembershipRole::as_str, |n| {
             pb::MembershipRole::try_from(n).ok().map(|w| w.as_str_name())
         });
+        aligned(Phase::ALL, "INCIDENT_PHASE_", Phase::as_str, |n| {
+            pb::IncidentPhase::try_from(n).ok().map(|w| w.as_str_name())
+        });
+        aligned(Step::ALL, "INCIDENT_STEP_", Step::as_str, |n| {
+            pb::IncidentStep::try_from(n).ok().map(|w| w.as_str_name())
+        });
+        aligned(Role::ALL, "INCIDENT_ROLE_", Role::as_str, |n| {
+            pb::IncidentRole::try_from(n).ok().map(|w| w.as_str_name())
+        });
     }
 
     #[test]
@@ -350,6 +363,9 @@ mod tests {
         round_trips(BudgetPeriod::ALL);
         round_trips(MembershipRole::ALL);
         round_trips(StaffRole::ALL);
+        round_trips(Phase::ALL);
+        round_trips(Step::ALL);
+        round_trips(Role::ALL);
     }
 
     #[test]

@@ -54,6 +54,64 @@ diesel::table! {
 }
 
 diesel::table! {
+    incident_communities (incident_number, community_id) {
+        incident_number -> Int8,
+        community_id -> Int8,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Xid8;
+
+    incident_events (id) {
+        id -> Int8,
+        incident_number -> Int8,
+        actor_id -> Nullable<Int8>,
+        kind -> Text,
+        internal -> Bool,
+        data -> Jsonb,
+        at -> Timestamptz,
+        xact_id -> Xid8,
+    }
+}
+
+diesel::table! {
+    incident_roles (id) {
+        id -> Int8,
+        incident_number -> Int8,
+        person_id -> Int8,
+        role -> Text,
+        started_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    incident_tickets (incident_number, ticket_number) {
+        incident_number -> Int8,
+        ticket_number -> Int8,
+        linked_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    incidents (number) {
+        number -> Int8,
+        title -> Text,
+        severity -> Text,
+        phase -> Text,
+        declared_by -> Int8,
+        declared_at -> Timestamptz,
+        next_update_due -> Nullable<Timestamptz>,
+        resolved_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        version -> Int8,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     memberships (person_id, community_id) {
         person_id -> Int8,
         community_id -> Int8,
@@ -207,6 +265,15 @@ diesel::table! {
 
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
+diesel::joinable!(incident_communities -> communities (community_id));
+diesel::joinable!(incident_communities -> incidents (incident_number));
+diesel::joinable!(incident_events -> incidents (incident_number));
+diesel::joinable!(incident_events -> people (actor_id));
+diesel::joinable!(incident_roles -> incidents (incident_number));
+diesel::joinable!(incident_roles -> people (person_id));
+diesel::joinable!(incident_tickets -> incidents (incident_number));
+diesel::joinable!(incident_tickets -> tickets (ticket_number));
+diesel::joinable!(incidents -> people (declared_by));
 diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> people (person_id));
 diesel::joinable!(request_form_edits -> people (updated_by));
@@ -228,6 +295,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     communities,
     failed_sign_ins,
+    incident_communities,
+    incident_events,
+    incident_roles,
+    incident_tickets,
+    incidents,
     memberships,
     people,
     request_form_edits,

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod board;
 pub mod directory;
+pub mod incidents;
 pub mod intake;
 pub mod known_issues;
 pub mod live;

@@ -11,6 +11,7 @@
 pub mod board;
 pub mod configuration;
 pub mod directory;
+pub mod incidents;
 pub mod people;
 pub mod tickets;
 pub mod triage;

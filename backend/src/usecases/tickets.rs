@@ -160,7 +160,7 @@ pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> Ap
 
 /// Adds `body` to the conversation of `ticket` by `author`, records it, and makes support's
 /// first public message the acknowledgement. Every path that posts a message comes here.
-async fn post_message(
+pub(crate) async fn post_message(
     conn: &AsyncPgConnection,
     author: &Principal,
     ticket: &Ticket,

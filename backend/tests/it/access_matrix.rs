@@ -51,6 +51,7 @@ fn signed_in(who: Who, ok: Code) -> Code {
 async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
     let world = World::build().await;
     let missing = 999_999;
+    let incident = declare_incident_on_a(&world).await;
 
     for who in Who::ALL {
         let client = world.client(who);
@@ -253,7 +254,54 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         check(&world, who, "GetBudget", &budget, signed_in(who, sees_budget));
         let me = client.auth.clone().get_current_user(pb::GetCurrentUserRequest {}).await;
         check(&world, who, "GetCurrentUser", &me, signed_in(who, Code::Ok));
+
+        // Incidents: staff see all; A's people see A's incident without its internal entries; to
+        // everyone else it does not exist, exactly like a missing one.
+        let mut incidents = client.incidents.clone();
+        let sees_a = matches!(who, Who::RepA | Who::MemberA | Who::Steward | Who::Admin);
+        let got = incidents.get_incident(pb::GetIncidentRequest { number: incident }).await;
+        check(&world, who, "GetIncident", &got, signed_in(who, if sees_a { Code::Ok } else { Code::NotFound }));
+        let absent = incidents.get_incident(pb::GetIncidentRequest { number: missing }).await;
+        check(&world, who, "GetIncident missing", &absent, signed_in(who, Code::NotFound));
+        if let (Err(hidden), Err(missing)) = (&got, &absent) {
+            assert_eq!(hidden.message(), missing.message(), "{who:?}: a hidden incident looks missing");
+        }
+        let listed = incidents.list_incidents(pb::ListIncidentsRequest {}).await;
+        check(&world, who, "ListIncidents", &listed, signed_in(who, Code::Ok));
+        for (result, rpc) in [(format!("{got:?}"), "GetIncident"), (format!("{listed:?}"), "ListIncidents")] {
+            if !who.is_staff() {
+                assert!(!result.contains(INCIDENT_INTERNAL), "{who:?} {rpc} shows an internal entry: {result}");
+                assert!(!result.contains("A-PUBLIC-TITLE"), "{who:?} {rpc} names linked tickets: {result}");
+            }
+            if !sees_a {
+                assert!(!result.contains(INCIDENT_TITLE), "{who:?} {rpc} shows another community's incident");
+            }
+        }
     }
+}
+
+/// Marks an incident's title and its internal update, so a leak shows in any answer.
+const INCIDENT_TITLE: &str = "INCIDENT-A-TITLE";
+const INCIDENT_INTERNAL: &str = "INCIDENT-A-INTERNAL-UPDATE";
+
+/// The steward escalates A's public ticket into an incident with a public and an internal
+/// update; its number.
+async fn declare_incident_on_a(world: &World) -> i64 {
+    let a_public = world.tickets.iter().find(|t| t.title == "A-PUBLIC-TITLE").expect("ticket").number;
+    let mut incidents = world.client(Who::Steward).incidents.clone();
+    let declare = pb::DeclareIncidentRequest {
+        title: INCIDENT_TITLE.into(),
+        severity: pb::Priority::Urgent as i32,
+        commander_id: 0,
+        escalated_ticket_number: a_public,
+    };
+    let declared = incidents.declare_incident(declare).await.expect("declare").into_inner();
+    let number = declared.incident.expect("incident").number;
+    for (body, public) in [("INCIDENT-A-PUBLIC-UPDATE", true), (INCIDENT_INTERNAL, false)] {
+        let update = pb::PostIncidentUpdateRequest { number, body: body.into(), public };
+        incidents.post_incident_update(update).await.expect("update");
+    }
+    number
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -262,6 +310,8 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
     let a_public = world.tickets.iter().find(|t| t.title == "A-PUBLIC-TITLE").expect("ticket").number;
     let b_public = world.tickets.iter().find(|t| t.title == "B-PUBLIC-TITLE").expect("ticket").number;
     let waiting = world.tickets.iter().find(|t| t.title == "A-MEMBER-WAITING-TITLE").expect("ticket").number;
+    let admin = world.client(Who::Admin).auth.clone().get_current_user(pb::GetCurrentUserRequest {}).await;
+    let admin_id = admin.expect("admin").into_inner().person.expect("person").id;
 
     for who in Who::ALL {
         let client = world.client(who);
@@ -425,6 +475,33 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
         check(&world, who, "RemoveMembership", &directory.remove_membership(remove).await, admin_only);
         let role = pb::SetStaffRoleRequest { person_id, staff_role: pb::StaffRole::Steward as i32 };
         check(&world, who, "SetStaffRole", &directory.set_staff_role(role).await, admin_only);
+
+        // Incidents: run by staff only.
+        let staff_only = signed_in(who, if who.is_staff() { Code::Ok } else { Code::PermissionDenied });
+        let mut incidents = client.incidents.clone();
+        let declare = pb::DeclareIncidentRequest {
+            title: format!("Incident by {who:?}"),
+            severity: pb::Priority::Normal as i32,
+            ..Default::default()
+        };
+        let declared = incidents.declare_incident(declare).await;
+        check(&world, who, "DeclareIncident", &declared, staff_only);
+        let (number, version) = declared
+            .as_ref()
+            .ok()
+            .and_then(|r| r.get_ref().incident.as_ref())
+            .map_or((999_999, 1), |i| (i.number, i.version));
+        let step =
+            pb::StepIncidentRequest { number, expected_version: version, step: pb::IncidentStep::Identify as i32 };
+        check(&world, who, "StepIncident", &incidents.step_incident(step).await, staff_only);
+        let update = pb::PostIncidentUpdateRequest { number, body: "Update".into(), public: false };
+        check(&world, who, "PostIncidentUpdate", &incidents.post_incident_update(update).await, staff_only);
+        let ticket = if who == Who::Admin { b_public } else { a_public };
+        let link = pb::LinkIncidentTicketRequest { number, ticket_number: ticket };
+        check(&world, who, "LinkIncidentTicket", &incidents.link_incident_ticket(link).await, staff_only);
+        let hand = pb::HandOverCommandRequest { number, person_id: admin_id };
+        let expected = if who == Who::Admin { Code::InvalidArgument } else { staff_only };
+        check(&world, who, "HandOverCommand", &incidents.hand_over_command(hand).await, expected);
     }
 
     // Signing out always works and ends that caller's session (last: the loop above needs them).

@@ -10,6 +10,7 @@ mod board;
 mod browser_clients;
 mod demo;
 mod directory;
+mod incidents;
 mod known_issues;
 mod limits;
 mod live;

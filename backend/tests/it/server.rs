@@ -21,6 +21,7 @@ async fn health_reports_serving_for_the_server_and_every_service() {
         "",
         "steward.v1.AuthService",
         "steward.v1.DirectoryService",
+        "steward.v1.IncidentService",
         "steward.v1.IntakeService",
         "steward.v1.TicketService",
     ] {
@@ -64,6 +65,7 @@ async fn reflection_lists_every_service_and_describes_them() {
         "grpc.health.v1.Health",
         "steward.v1.AuthService",
         "steward.v1.DirectoryService",
+        "steward.v1.IncidentService",
         "steward.v1.IntakeService",
         "steward.v1.TicketService",
     ] {

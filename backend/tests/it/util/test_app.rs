@@ -13,6 +13,7 @@ use steward_proto::v1 as pb;
 use steward_proto::v1::auth_service_client::AuthServiceClient;
 use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
+use steward_proto::v1::incident_service_client::IncidentServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
 use steward_proto::v1::known_issues_service_client::KnownIssuesServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
@@ -162,6 +163,7 @@ pub struct Client {
     pub board: BoardServiceClient<Intercepted>,
     pub live: LiveServiceClient<Intercepted>,
     pub directory: DirectoryServiceClient<Intercepted>,
+    pub incidents: IncidentServiceClient<Intercepted>,
     pub intake: IntakeServiceClient<Intercepted>,
     pub known_issues: KnownIssuesServiceClient<Intercepted>,
     pub tickets: TicketServiceClient<Intercepted>,
@@ -177,6 +179,7 @@ impl Client {
             board: BoardServiceClient::with_interceptor(channel.clone(), jar.clone()),
             live: LiveServiceClient::with_interceptor(channel.clone(), jar.clone()),
             directory: DirectoryServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            incidents: IncidentServiceClient::with_interceptor(channel.clone(), jar.clone()),
             intake: IntakeServiceClient::with_interceptor(channel.clone(), jar.clone()),
             known_issues: KnownIssuesServiceClient::with_interceptor(channel.clone(), jar.clone()),
             tickets: TicketServiceClient::with_interceptor(channel.clone(), jar.clone()),

@@ -1,0 +1,329 @@
+//! `steward.v1.IncidentService`: declaring and running incidents (through
+//! [`crate::usecases::incidents`]), and reading them within the access rules.
+
+use std::collections::HashMap;
+
+use diesel_async::AsyncPgConnection;
+use steward_domain::facts::Principal;
+use steward_domain::incident::{self, IncidentEvent, Step};
+use steward_domain::{Priority, authz};
+use steward_proto::domain::WireEnum;
+use steward_proto::v1 as pb;
+use steward_proto::v1::incident_service_server::IncidentService;
+use tonic::{Request, Response, Status};
+
+use crate::AppState;
+use crate::auth::caller;
+use crate::convert;
+use crate::db::models::communities::{self, Community};
+use crate::db::models::incidents::{self, Entry, Incident};
+use crate::db::models::people::{self, Person};
+use crate::error::{AppError, AppResult};
+use crate::markdown;
+use crate::usecases::Actor;
+use crate::usecases::incidents::{self as run, Declaration, visible_incident};
+
+/// How many incidents a list carries.
+const LIST_LIMIT: i64 = 200;
+
+/// The incident service.
+pub struct IncidentApi {
+    pub state: AppState,
+}
+
+/// The people and communities incident messages name, loaded once.
+struct Names {
+    people: HashMap<i64, Person>,
+    communities: HashMap<i64, Community>,
+}
+
+impl Names {
+    async fn load(conn: &mut AsyncPgConnection, people: Vec<i64>, communities: Vec<i64>) -> AppResult<Names> {
+        let (people, communities) =
+            futures_util::try_join!(people::by_ids(conn, &people), communities::list_by_ids(conn, &communities))?;
+        Ok(Names { people, communities: communities.into_iter().map(|c| (c.id, c)).collect() })
+    }
+
+    fn person(&self, id: i64) -> pb::PersonRef {
+        convert::person_ref_or_unknown(id, &self.people)
+    }
+
+    fn community(&self, id: i64) -> pb::Community {
+        self.communities.get(&id).map(convert::community).unwrap_or(pb::Community { id, ..Default::default() })
+    }
+}
+
+fn incident_message(
+    who: &Principal,
+    incident: &Incident,
+    commander: Option<i64>,
+    affected: &[i64],
+    names: &Names,
+) -> pb::Incident {
+    let available_steps = if authz::can_run_incidents(who) {
+        incident::steps_from(incident.phase).into_iter().map(|step| step.to_wire() as i32).collect()
+    } else {
+        Vec::new()
+    };
+    pb::Incident {
+        number: incident.number,
+        title: incident.title.clone(),
+        severity: incident.severity.to_wire() as i32,
+        phase: incident.phase.to_wire() as i32,
+        declared_by: Some(names.person(incident.declared_by)),
+        declared_at: Some(convert::timestamp(incident.declared_at)),
+        next_update_due: incident.next_update_due.map(convert::timestamp),
+        resolved_at: incident.resolved_at.map(convert::timestamp),
+        closed_at: incident.closed_at.map(convert::timestamp),
+        version: incident.version,
+        commander: commander.map(|id| names.person(id)),
+        affected_communities: affected.iter().map(|&id| names.community(id)).collect(),
+        available_steps,
+    }
+}
+
+fn entry_message(entry: &Entry, names: &Names) -> pb::IncidentEntry {
+    use pb::incident_entry::Entry as Kind;
+    let kind = match &entry.event {
+        IncidentEvent::Declared { title, severity, commander_id, escalated_ticket } => {
+            Kind::Declared(pb::IncidentDeclared {
+                title: title.clone(),
+                severity: severity.to_wire() as i32,
+                commander: Some(names.person(*commander_id)),
+                escalated_ticket_number: escalated_ticket.unwrap_or(0),
+            })
+        }
+        IncidentEvent::Stepped { step, from, to } => Kind::Stepped(pb::IncidentStepped {
+            step: step.to_wire() as i32,
+            from: from.to_wire() as i32,
+            to: to.to_wire() as i32,
+        }),
+        IncidentEvent::CommandHandedOver { from_person_id, to_person_id } => {
+            Kind::CommandHandedOver(pb::CommandHandedOver {
+                from: Some(names.person(*from_person_id)),
+                to: Some(names.person(*to_person_id)),
+            })
+        }
+        IncidentEvent::RoleChanged { person_id, role, joined } => Kind::RoleChanged(pb::IncidentRoleChanged {
+            person: Some(names.person(*person_id)),
+            role: role.to_wire() as i32,
+            joined: *joined,
+        }),
+        IncidentEvent::TicketLinked { ticket_number, community_id } => Kind::TicketLinked(pb::IncidentTicketLinked {
+            ticket_number: *ticket_number,
+            community: Some(names.community(*community_id)),
+        }),
+        IncidentEvent::CommunityAdded { community_id } => {
+            Kind::CommunityAdded(pb::IncidentCommunityAdded { community: Some(names.community(*community_id)) })
+        }
+        IncidentEvent::UpdatePosted { body, public, next_update_due } => Kind::UpdatePosted(pb::IncidentUpdatePosted {
+            body: body.clone(),
+            body_html: markdown::to_html(body),
+            public: *public,
+            next_update_due: next_update_due.map(convert::timestamp),
+        }),
+    };
+    pb::IncidentEntry {
+        id: entry.id,
+        actor: entry.actor_id.map(|id| names.person(id)),
+        at: Some(convert::timestamp(entry.at)),
+        internal: entry.internal,
+        entry: Some(kind),
+    }
+}
+
+/// The people and communities an entry names.
+fn named_in(entry: &Entry, people: &mut Vec<i64>, communities: &mut Vec<i64>) {
+    people.extend(entry.actor_id);
+    match &entry.event {
+        IncidentEvent::Declared { commander_id, .. } => people.push(*commander_id),
+        IncidentEvent::CommandHandedOver { from_person_id, to_person_id } => {
+            people.extend([*from_person_id, *to_person_id]);
+        }
+        IncidentEvent::RoleChanged { person_id, .. } => people.push(*person_id),
+        IncidentEvent::TicketLinked { community_id, .. } | IncidentEvent::CommunityAdded { community_id } => {
+            communities.push(*community_id);
+        }
+        IncidentEvent::Stepped { .. } | IncidentEvent::UpdatePosted { .. } => {}
+    }
+}
+
+impl IncidentApi {
+    /// The incident as `who` may see it, after a change or on a read.
+    async fn read(&self, who: &Principal, number: i64) -> AppResult<pb::GetIncidentResponse> {
+        let mut conn = self.state.core.pool.get().await?;
+        let (incident, affected) = visible_incident(&mut conn, who, number, false).await?;
+        let staff = authz::can_see_internal_incident_entries(who);
+        let (roster, _) = incidents::roster(&mut conn, number).await?;
+        let timeline = incidents::timeline(&mut conn, number, staff).await?;
+        let linked = if staff { incidents::linked_tickets(&mut conn, number).await? } else { Vec::new() };
+        let mut person_ids = vec![incident.declared_by];
+        person_ids.extend(roster.assignments.iter().map(|a| a.person_id));
+        let mut community_ids = affected.clone();
+        community_ids.extend(linked.iter().map(|(_, community, _)| *community));
+        for entry in &timeline {
+            named_in(entry, &mut person_ids, &mut community_ids);
+        }
+        let names = Names::load(&mut conn, person_ids, community_ids).await?;
+        let roles = if staff {
+            roster
+                .assignments
+                .iter()
+                .map(|a| pb::IncidentRoleAssignment {
+                    person: Some(names.person(a.person_id)),
+                    role: a.role.to_wire() as i32,
+                    started_at: Some(convert::timestamp(a.started_at)),
+                    ended_at: a.ended_at.map(convert::timestamp),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(pb::GetIncidentResponse {
+            incident: Some(incident_message(who, &incident, roster.commander(), &affected, &names)),
+            roles,
+            tickets: linked
+                .iter()
+                .map(|(number, community, title)| pb::IncidentTicket {
+                    number: *number,
+                    title: title.clone(),
+                    community: Some(names.community(*community)),
+                })
+                .collect(),
+            timeline: timeline.iter().map(|entry| entry_message(entry, &names)).collect(),
+        })
+    }
+
+    async fn incident(&self, who: &Principal, number: i64) -> AppResult<pb::Incident> {
+        self.read(who, number).await?.incident.ok_or_else(|| AppError::internal(anyhow::anyhow!("no incident")))
+    }
+
+    async fn list(&self, who: &Principal) -> AppResult<Vec<pb::Incident>> {
+        let mut conn = self.state.core.pool.get().await?;
+        let all = incidents::list(&mut conn, LIST_LIMIT).await?;
+        let numbers: Vec<i64> = all.iter().map(|i| i.number).collect();
+        let mut affected: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (number, community) in incidents::affected_communities(&mut conn, &numbers).await? {
+            affected.entry(number).or_default().push(community);
+        }
+        let visible: Vec<&Incident> = all
+            .iter()
+            .filter(|i| authz::can_view_incident(who, affected.get(&i.number).map_or(&[][..], Vec::as_slice)))
+            .collect();
+        let mut commanders = HashMap::new();
+        for incident in &visible {
+            let (roster, _) = incidents::roster(&mut conn, incident.number).await?;
+            commanders.insert(incident.number, roster.commander());
+        }
+        let person_ids = visible.iter().map(|i| i.declared_by).chain(commanders.values().flatten().copied()).collect();
+        let community_ids = affected.values().flatten().copied().collect();
+        let names = Names::load(&mut conn, person_ids, community_ids).await?;
+        Ok(visible
+            .iter()
+            .map(|incident| {
+                let communities = affected.get(&incident.number).map_or(&[][..], Vec::as_slice);
+                let commander = commanders.get(&incident.number).copied().flatten();
+                incident_message(who, incident, commander, communities, &names)
+            })
+            .collect())
+    }
+}
+
+/// `value` as an incident step, or InvalidArgument naming `step`.
+fn step_from_pb(value: i32) -> AppResult<Step> {
+    match Step::from_wire(value) {
+        Ok(Some(step)) => Ok(step),
+        _ => Err(AppError::invalid("step", "Choose a step.")),
+    }
+}
+
+#[tonic::async_trait]
+impl IncidentService for IncidentApi {
+    async fn declare_incident(
+        &self,
+        request: Request<pb::DeclareIncidentRequest>,
+    ) -> Result<Response<pb::DeclareIncidentResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let severity = match Priority::from_wire(request.severity) {
+            Ok(Some(severity)) => severity,
+            _ => return Err(AppError::invalid("severity", "Choose how severe it is.").into()),
+        };
+        let declaration = Declaration {
+            title: request.title,
+            severity,
+            commander_id: (request.commander_id != 0).then_some(request.commander_id),
+            escalated_ticket: (request.escalated_ticket_number != 0).then_some(request.escalated_ticket_number),
+        };
+        let declared = run::declare(&self.state.core, Actor::Person(who), declaration).await?;
+        Ok(Response::new(pb::DeclareIncidentResponse { incident: Some(self.incident(who, declared.number).await?) }))
+    }
+
+    async fn get_incident(
+        &self,
+        request: Request<pb::GetIncidentRequest>,
+    ) -> Result<Response<pb::GetIncidentResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        Ok(Response::new(self.read(who, request.get_ref().number).await?))
+    }
+
+    async fn list_incidents(
+        &self,
+        request: Request<pb::ListIncidentsRequest>,
+    ) -> Result<Response<pb::ListIncidentsResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        Ok(Response::new(pb::ListIncidentsResponse { incidents: self.list(who).await? }))
+    }
+
+    async fn step_incident(
+        &self,
+        request: Request<pb::StepIncidentRequest>,
+    ) -> Result<Response<pb::StepIncidentResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let step = step_from_pb(request.step)?;
+        let stepped =
+            run::step(&self.state.core, Actor::Person(who), request.number, request.expected_version, step).await?;
+        Ok(Response::new(pb::StepIncidentResponse { incident: Some(self.incident(who, stepped.number).await?) }))
+    }
+
+    async fn hand_over_command(
+        &self,
+        request: Request<pb::HandOverCommandRequest>,
+    ) -> Result<Response<pb::HandOverCommandResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let handed = run::hand_over(&self.state.core, Actor::Person(who), request.number, request.person_id).await?;
+        Ok(Response::new(pb::HandOverCommandResponse { incident: Some(self.incident(who, handed.number).await?) }))
+    }
+
+    async fn link_incident_ticket(
+        &self,
+        request: Request<pb::LinkIncidentTicketRequest>,
+    ) -> Result<Response<pb::LinkIncidentTicketResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let linked =
+            run::link_ticket(&self.state.core, Actor::Person(who), request.number, request.ticket_number).await?;
+        Ok(Response::new(pb::LinkIncidentTicketResponse { incident: Some(self.incident(who, linked.number).await?) }))
+    }
+
+    async fn post_incident_update(
+        &self,
+        request: Request<pb::PostIncidentUpdateRequest>,
+    ) -> Result<Response<pb::PostIncidentUpdateResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let posted =
+            run::post_update(&self.state.core, Actor::Person(who), request.number, &request.body, request.public)
+                .await?;
+        Ok(Response::new(pb::PostIncidentUpdateResponse { incident: Some(self.incident(who, posted.number).await?) }))
+    }
+}

@@ -1,0 +1,281 @@
+//! Incident use cases (seed 002): declare one (from scratch or by escalating a ticket), link
+//! tickets, take a phase step, hand over command, and post an update. The rules are
+//! `steward_domain::incident`'s; each change locks the incident, checks the version the caller
+//! saw where a person chose from what they saw, and appends its timeline entry in the same
+//! transaction. A public update goes out as a public reply on every linked ticket, in that
+//! transaction too, so representatives read it on their own tickets.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use steward_domain::conversation::{self, Visibility};
+use steward_domain::facts::Principal;
+use steward_domain::incident::{self, Cadence, CloseFacts, IncidentEvent, Phase, ReportState, Roster, Step};
+use steward_domain::intake::FieldError;
+use steward_domain::{Priority, authz};
+
+use super::tickets::{post_message, visible_ticket};
+use super::{Actor, Core};
+use crate::db::models::incidents::{self, Change, Incident};
+use crate::db::models::{duty, people, tickets};
+use crate::error::{AppError, AppResult};
+
+const STAFF_ONLY: &str = "Only the support team runs incidents.";
+
+/// A new incident.
+#[derive(Clone, Debug)]
+pub struct Declaration {
+    pub title: String,
+    pub severity: Priority,
+    /// Who commands it: whoever declares it, unless they name someone else on the team.
+    pub commander_id: Option<i64>,
+    /// The ticket it is escalated from, linked at once.
+    pub escalated_ticket: Option<i64>,
+}
+
+/// The incident, if `who` may see it; NotFound whether it is missing or hidden.
+pub async fn visible_incident(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    number: i64,
+    lock: bool,
+) -> AppResult<(Incident, Vec<i64>)> {
+    let found = incidents::find(conn, number, lock).await?;
+    let Some(incident) = found else { return Err(AppError::NotFound("incident")) };
+    let affected: Vec<i64> =
+        incidents::affected_communities(conn, &[number]).await?.into_iter().map(|(_, community)| community).collect();
+    if authz::can_view_incident(who, &affected) {
+        Ok((incident, affected))
+    } else {
+        Err(AppError::NotFound("incident"))
+    }
+}
+
+fn run_by(actor: Actor<'_>) -> AppResult<&Principal> {
+    match actor.person() {
+        Some(who) if authz::can_run_incidents(who) => Ok(who),
+        _ => Err(AppError::PermissionDenied(STAFF_ONLY)),
+    }
+}
+
+async fn check_staff(conn: &mut AsyncPgConnection, field: &'static str, person_id: i64) -> Result<(), FieldError> {
+    match people::find(conn, person_id).await {
+        Ok(Some(person)) if person.staff_role.is_some() => Ok(()),
+        _ => Err(FieldError::new(field, "Choose someone on the support team.")),
+    }
+}
+
+/// Declares an incident: the declarer (or the person they name) commands it, the people on
+/// support duty are its support stewards, and an escalated ticket is linked at once.
+pub async fn declare(core: &Core, actor: Actor<'_>, declaration: Declaration) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let title = declaration.title.trim().to_owned();
+    let commander = declaration.commander_id.unwrap_or(who.person_id);
+    let mut errors = Vec::new();
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(FieldError::new("title", "Give the incident a title (up to 200 characters)."));
+    }
+    if let Err(error) = check_staff(&mut conn, "commander_id", commander).await {
+        errors.push(error);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::InvalidArgument(errors));
+    }
+    let today = now.date_naive();
+    let on_duty: Vec<i64> = duty::current_and_future(&mut conn, today)
+        .await?
+        .into_iter()
+        .filter(|period| period.starts_on <= today)
+        .map(|period| period.person_id)
+        .collect();
+    let incident = conn
+        .transaction(async |conn| {
+            let due = Cadence::default().next_update_due(declaration.severity, Phase::Investigating, now);
+            let new = incidents::NewIncident {
+                title: &title,
+                severity: declaration.severity,
+                declared_by: who.person_id,
+                at: now,
+                next_update_due: due,
+            };
+            let incident = incidents::insert(conn, new).await?;
+            incidents::start_roster(conn, incident.number, &Roster::declared(commander, &on_duty, now)).await?;
+            let declared = IncidentEvent::Declared {
+                title: incident.title.clone(),
+                severity: incident.severity,
+                commander_id: commander,
+                escalated_ticket: declaration.escalated_ticket,
+            };
+            incidents::record(conn, incident.number, Some(who.person_id), &declared, now).await?;
+            if let Some(ticket_number) = declaration.escalated_ticket {
+                link(conn, who, &incident, ticket_number, now).await?;
+            }
+            Ok::<_, AppError>(incident)
+        })
+        .await?;
+    core.live.committed();
+    tracing::info!(number = incident.number, person_id = who.person_id, "incident declared");
+    Ok(incident)
+}
+
+/// Links a ticket to the incident (in the caller's transaction); its community becomes affected.
+async fn link(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    incident: &Incident,
+    ticket_number: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let ticket = visible_ticket(conn, Actor::Person(who), ticket_number)
+        .await
+        .map_err(|_| AppError::invalid("ticket_number", format!("There is no ticket #{ticket_number}.")))?;
+    if let Some(other) = incidents::incident_of_ticket(conn, ticket.number).await? {
+        let message = if other == incident.number {
+            format!("Ticket #{} is linked to this incident already.", ticket.number)
+        } else {
+            format!("Ticket #{} is linked to incident {other} already.", ticket.number)
+        };
+        return Err(AppError::invalid("ticket_number", message));
+    }
+    incidents::link_ticket(conn, incident.number, ticket.number, now).await?;
+    incidents::add_community(conn, incident.number, ticket.community_id).await?;
+    let linked = IncidentEvent::TicketLinked { ticket_number: ticket.number, community_id: ticket.community_id };
+    incidents::record(conn, incident.number, Some(who.person_id), &linked, now).await
+}
+
+/// Links another ticket (of any community) to the incident.
+pub async fn link_ticket(core: &Core, actor: Actor<'_>, number: i64, ticket_number: i64) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            if incident.phase == Phase::Closed {
+                return Err(AppError::invalid(
+                    "ticket_number",
+                    "The incident is closed; link the ticket to a new one.",
+                ));
+            }
+            link(conn, who, &incident, ticket_number, now).await?;
+            let change = Change::keeping(&incident);
+            incidents::apply(conn, number, change, now).await
+        })
+        .await?;
+    core.live.committed();
+    Ok(incident)
+}
+
+/// Takes a phase step on the incident at the version the caller saw. Resolving stops the update
+/// clock; reopening starts it again; closing needs what [`incident::may_close`] asks for.
+pub async fn step(
+    core: &Core,
+    actor: Actor<'_>,
+    number: i64,
+    expected_version: i64,
+    step: Step,
+) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            if incident.version != expected_version {
+                return Err(AppError::StaleVersion { current: incident.version });
+            }
+            let to = incident::next_phase(incident.phase, step).map_err(AppError::IncidentStep)?;
+            if step == Step::Close {
+                // The report does not exist yet (issue 11 builds it): nothing is published.
+                let facts = CloseFacts {
+                    report: ReportState::Draft,
+                    resolved_at: incident.resolved_at.unwrap_or(now),
+                    confirmed: false,
+                };
+                incident::may_close(facts, now).map_err(AppError::IncidentClose)?;
+            }
+            let cadence = Cadence::default();
+            let change = Change {
+                phase: to,
+                next_update_due: match step {
+                    Step::Reopen => cadence.next_update_due(incident.severity, to, now),
+                    _ => incident.next_update_due.filter(|_| to.is_active()),
+                },
+                resolved_at: if to == Phase::Resolved {
+                    Some(now)
+                } else {
+                    incident.resolved_at.filter(|_| !to.is_active())
+                },
+                closed_at: (to == Phase::Closed).then_some(now),
+            };
+            let stepped = incidents::apply(conn, number, change, now).await?;
+            let event = IncidentEvent::Stepped { step, from: incident.phase, to };
+            incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+            Ok::<_, AppError>(stepped)
+        })
+        .await?;
+    core.live.committed();
+    tracing::info!(number, person_id = who.person_id, phase = incident.phase.as_str(), "incident stepped");
+    Ok(incident)
+}
+
+/// Hands command of the incident to `to`, at once: the current command ends as the new starts.
+pub async fn hand_over(core: &Core, actor: Actor<'_>, number: i64, to: i64) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    check_staff(&mut conn, "person_id", to).await?;
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            let (roster, ids) = incidents::roster(conn, number).await?;
+            let from = roster
+                .commander()
+                .ok_or_else(|| AppError::internal(anyhow::anyhow!("incident {number} has no commander")))?;
+            let change = roster
+                .hand_over(to, incident.phase, now)
+                .map_err(|refused| AppError::invalid("person_id", refused.to_string()))?;
+            incidents::change_roles(conn, number, &ids, &change, now).await?;
+            let event = IncidentEvent::CommandHandedOver { from_person_id: from, to_person_id: to };
+            incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+            let same = Change::keeping(&incident);
+            incidents::apply(conn, number, same, now).await
+        })
+        .await?;
+    core.live.committed();
+    tracing::info!(number, to, "incident command handed over");
+    Ok(incident)
+}
+
+/// Posts an update. A public one goes out as a public reply on every linked ticket and sets
+/// when the next is due (the severity's cadence); an internal one stays on the timeline.
+pub async fn post_update(core: &Core, actor: Actor<'_>, number: i64, body: &str, public: bool) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let body = conversation::message_body(body)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            if incident.phase == Phase::Closed {
+                return Err(AppError::invalid("body", "The incident is closed; its timeline is history."));
+            }
+            let mut due = incident.next_update_due;
+            if public {
+                for (ticket_number, _, _) in incidents::linked_tickets(conn, number).await? {
+                    let ticket = tickets::find(conn, ticket_number).await?.ok_or(AppError::NotFound("ticket"))?;
+                    post_message(conn, who, &ticket, &body, Visibility::Public, now).await?;
+                    tickets::touch(conn, ticket_number, now).await?;
+                }
+                due = Cadence::default().next_update_due(incident.severity, incident.phase, now);
+            }
+            let event = IncidentEvent::UpdatePosted { body: body.clone(), public, next_update_due: due };
+            incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+            let change = Change { next_update_due: due, ..Change::keeping(&incident) };
+            incidents::apply(conn, number, change, now).await
+        })
+        .await?;
+    core.live.committed();
+    Ok(incident)
+}

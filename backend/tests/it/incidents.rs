@@ -1,0 +1,265 @@
+//! Incidents through the API: declared from a ticket, a second community's ticket linked, the
+//! phases stepped, command handed over, updates posted (public ones reaching every linked
+//! ticket), each community seeing only what affects it and never the internal entries.
+
+use steward_domain::incident::IncidentEvent;
+use steward_domain::{MembershipRole, StaffRole};
+use steward_proto::v1 as pb;
+use tonic::Code;
+use tonic_types::StatusExt;
+
+use crate::util::{Client, TestApp};
+
+struct Desk {
+    app: TestApp,
+    sam: Client,
+    ada: Client,
+    rita: Client,
+    rob: Client,
+    ada_id: i64,
+    rita_id: i64,
+    aurora: i64,
+    borealis: i64,
+}
+
+async fn desk() -> Desk {
+    let app = TestApp::spawn().await;
+    let aurora = app.community("aurora", "Aurora Hub").await;
+    let borealis = app.community("borealis", "Borealis Lab").await;
+    let rita_id = app.person("rita@example.org", "Rita Rep", None).await;
+    let rob = app.person("rob@example.org", "Rob Rep", None).await;
+    app.person("sam@example.org", "Sam Steward", Some(StaffRole::Steward)).await;
+    let ada_id = app.person("ada@example.org", "Ada Admin", Some(StaffRole::Admin)).await;
+    app.membership(rita_id, aurora, MembershipRole::Representative).await;
+    app.membership(rob, borealis, MembershipRole::Representative).await;
+    Desk {
+        sam: app.sign_in("sam@example.org").await,
+        ada: app.sign_in("ada@example.org").await,
+        rita: app.sign_in("rita@example.org").await,
+        rob: app.sign_in("rob@example.org").await,
+        app,
+        ada_id,
+        rita_id,
+        aurora,
+        borealis,
+    }
+}
+
+async fn file(client: &Client, community_id: i64, title: &str) -> pb::Ticket {
+    let request = pb::CreateTicketRequest {
+        community_id,
+        request_type: pb::RequestType::Other as i32,
+        priority: pb::Priority::Urgent as i32,
+        title: title.into(),
+        description: "Nobody can log in.".into(),
+        ..Default::default()
+    };
+    client.tickets.clone().create_ticket(request).await.expect("file").into_inner().ticket.expect("ticket")
+}
+
+async fn get(client: &Client, number: i64) -> Result<pb::GetIncidentResponse, tonic::Status> {
+    client.incidents.clone().get_incident(pb::GetIncidentRequest { number }).await.map(|r| r.into_inner())
+}
+
+fn field(status: &tonic::Status) -> String {
+    status
+        .get_details_bad_request()
+        .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
+        .unwrap_or_default()
+}
+
+fn entry_kinds(timeline: &[pb::IncidentEntry]) -> Vec<&'static str> {
+    use pb::incident_entry::Entry;
+    timeline
+        .iter()
+        .map(|e| match e.entry {
+            Some(Entry::Declared(_)) => "declared",
+            Some(Entry::Stepped(_)) => "stepped",
+            Some(Entry::CommandHandedOver(_)) => "command_handed_over",
+            Some(Entry::RoleChanged(_)) => "role_changed",
+            Some(Entry::TicketLinked(_)) => "ticket_linked",
+            Some(Entry::CommunityAdded(_)) => "community_added",
+            Some(Entry::UpdatePosted(_)) => "update_posted",
+            None => "none",
+        })
+        .collect()
+}
+
+async fn replies(client: &Client, number: i64) -> Vec<String> {
+    let request = pb::ListCommentsRequest { number, after_id: 0 };
+    let comments = client.tickets.clone().list_comments(request).await.expect("comments").into_inner().comments;
+    comments.into_iter().map(|c| c.body).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_steward_escalates_a_ticket_and_runs_the_incident_that_each_community_follows() {
+    let desk = desk().await;
+    let aurora_ticket = file(&desk.rita, desk.aurora, "Aurora hub is down").await;
+    let borealis_ticket = file(&desk.rob, desk.borealis, "Borealis hub is down").await;
+    let mut incidents = desk.sam.incidents.clone();
+
+    // Only staff declare; a bad declaration names every field at once.
+    let declare = |title: &str, severity: pb::Priority| pb::DeclareIncidentRequest {
+        title: title.into(),
+        severity: severity as i32,
+        commander_id: 0,
+        escalated_ticket_number: aurora_ticket.number,
+    };
+    let refused = desk.rita.incidents.clone().declare_incident(declare("Hub down", pb::Priority::ProductionDown)).await;
+    assert_eq!(refused.expect_err("a representative").code(), Code::PermissionDenied);
+    let bad = pb::DeclareIncidentRequest { commander_id: desk.rita_id, ..declare(" ", pb::Priority::ProductionDown) };
+    let bad = incidents.declare_incident(bad).await.expect_err("no title, no staff commander");
+    let fields: Vec<String> =
+        bad.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["title", "commander_id"]);
+
+    let declared = incidents
+        .declare_incident(declare("Hubs down", pb::Priority::ProductionDown))
+        .await
+        .expect("declare")
+        .into_inner()
+        .incident
+        .expect("incident");
+    assert_eq!(declared.phase, pb::IncidentPhase::Investigating as i32);
+    assert_eq!(declared.commander.as_ref().expect("commander").display_name, "Sam Steward");
+    let names = |i: &pb::Incident| i.affected_communities.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&declared), ["Aurora Hub"]);
+    let due = declared.next_update_due.as_ref().expect("an update is due").seconds;
+    assert_eq!(due - declared.declared_at.as_ref().expect("declared at").seconds, 3600, "production down: hourly");
+    let steps = [pb::IncidentStep::Identify, pb::IncidentStep::Monitor, pb::IncidentStep::Resolve].map(|s| s as i32);
+    assert_eq!(declared.available_steps, steps);
+    let number = declared.number;
+
+    // Aurora's representative sees it (public entries only); Borealis's does not, until its
+    // ticket is linked.
+    let as_rita = get(&desk.rita, number).await.expect("rita sees it");
+    assert!(as_rita.roles.is_empty() && as_rita.tickets.is_empty(), "roles and links are the team's");
+    assert_eq!(entry_kinds(&as_rita.timeline), ["declared"]);
+    assert!(as_rita.incident.expect("incident").available_steps.is_empty());
+    assert_eq!(get(&desk.rob, number).await.expect_err("rob").code(), Code::NotFound);
+    let listed = desk.rob.incidents.clone().list_incidents(pb::ListIncidentsRequest {}).await.expect("list");
+    assert!(listed.into_inner().incidents.is_empty());
+
+    let link = |ticket_number| pb::LinkIncidentTicketRequest { number, ticket_number };
+    let linked = incidents.link_incident_ticket(link(borealis_ticket.number)).await.expect("link").into_inner();
+    assert_eq!(names(&linked.incident.expect("incident")), ["Aurora Hub", "Borealis Lab"]);
+    let again = incidents.link_incident_ticket(link(aurora_ticket.number)).await.expect_err("linked already");
+    assert_eq!((again.code(), field(&again)), (Code::InvalidArgument, "ticket_number".to_owned()));
+    assert!(again.message().contains("linked to this incident already"), "{}", again.message());
+    get(&desk.rob, number).await.expect("rob sees it now");
+
+    // A public update reaches both tickets as a public reply; an internal one stays with the team.
+    let post = |body: &str, public| pb::PostIncidentUpdateRequest { number, body: body.into(), public };
+    incidents.post_incident_update(post("We are on it; next update within the hour.", true)).await.expect("public");
+    incidents.post_incident_update(post("The database replica is lagging.", false)).await.expect("internal");
+    let empty = incidents.post_incident_update(post("  ", true)).await.expect_err("empty");
+    assert_eq!(field(&empty), "body");
+    for (client, ticket) in [(&desk.rita, &aurora_ticket), (&desk.rob, &borealis_ticket)] {
+        assert_eq!(replies(client, ticket.number).await, ["We are on it; next update within the hour."]);
+    }
+    let as_rob = get(&desk.rob, number).await.expect("rob");
+    assert_eq!(entry_kinds(&as_rob.timeline), ["declared", "update_posted"]);
+    let as_sam = get(&desk.sam, number).await.expect("sam");
+    assert_eq!(
+        entry_kinds(&as_sam.timeline),
+        ["declared", "ticket_linked", "ticket_linked", "update_posted", "update_posted"]
+    );
+    assert_eq!(as_sam.tickets.len(), 2);
+
+    // Steps at the version the caller saw, in the order the lifecycle allows.
+    let version = as_sam.incident.expect("incident").version;
+    let step = |expected_version, step: pb::IncidentStep| pb::StepIncidentRequest {
+        number,
+        expected_version,
+        step: step as i32,
+    };
+    let stale = incidents.step_incident(step(version - 1, pb::IncidentStep::Identify)).await.expect_err("stale");
+    assert_eq!(stale.get_details_error_info().expect("reason").reason, "STALE_VERSION");
+    let identified = incidents
+        .step_incident(step(version, pb::IncidentStep::Identify))
+        .await
+        .expect("identify")
+        .into_inner()
+        .incident
+        .expect("incident");
+    assert_eq!(identified.phase, pb::IncidentPhase::Identified as i32);
+    let close = incidents.step_incident(step(identified.version, pb::IncidentStep::Close)).await.expect_err("close");
+    assert_eq!(close.get_details_error_info().expect("reason").reason, "TRANSITION_NOT_ALLOWED");
+    let rep_step = desk.rita.incidents.clone().step_incident(step(identified.version, pb::IncidentStep::Resolve)).await;
+    assert_eq!(rep_step.expect_err("a representative").code(), Code::PermissionDenied);
+
+    // Handover: one action, recorded with both names; the old command ends as the new begins.
+    let hand = |person_id| pb::HandOverCommandRequest { number, person_id };
+    let handed = incidents.hand_over_command(hand(desk.ada_id)).await.expect("handover").into_inner();
+    assert_eq!(handed.incident.expect("incident").commander.expect("commander").display_name, "Ada Admin");
+    let twice = incidents.hand_over_command(hand(desk.ada_id)).await.expect_err("already");
+    assert!(twice.message().contains("commander already"), "{}", twice.message());
+    let to_rep = incidents.hand_over_command(hand(desk.rita_id)).await.expect_err("not staff");
+    assert_eq!(field(&to_rep), "person_id");
+    let roles = get(&desk.ada, number).await.expect("ada").roles;
+    let commands: Vec<_> = roles.iter().filter(|r| r.role == pb::IncidentRole::Commander as i32).collect();
+    assert_eq!(commands.len(), 2);
+    assert_eq!(commands[0].ended_at, commands[1].started_at, "no gap and no overlap");
+    assert!(commands[1].ended_at.is_none());
+    let handover_entry = get(&desk.ada, number).await.expect("ada").timeline.pop().expect("an entry");
+    match handover_entry.entry {
+        Some(pb::incident_entry::Entry::CommandHandedOver(c)) => {
+            assert_eq!(
+                (c.from.expect("from").display_name, c.to.expect("to").display_name),
+                ("Sam Steward".into(), "Ada Admin".into())
+            );
+        }
+        other => panic!("the last entry is the handover, not {other:?}"),
+    }
+
+    // Resolving stops the update clock; closing waits for the report.
+    let current = get(&desk.sam, number).await.expect("sam").incident.expect("incident").version;
+    let resolved = incidents
+        .step_incident(step(current, pb::IncidentStep::Resolve))
+        .await
+        .expect("resolve")
+        .into_inner()
+        .incident
+        .expect("incident");
+    assert!(resolved.resolved_at.is_some() && resolved.next_update_due.is_none());
+    let early = incidents.step_incident(step(resolved.version, pb::IncidentStep::Close)).await.expect_err("no report");
+    assert_eq!(early.code(), Code::FailedPrecondition);
+    assert!(early.message().contains("Publish the incident report first"), "{}", early.message());
+    let as_rita = get(&desk.rita, number).await.expect("rita");
+    assert_eq!(entry_kinds(&as_rita.timeline), ["declared", "update_posted", "stepped", "stepped"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_timeline_accepts_exactly_the_kinds_of_entry_steward_writes() {
+    use diesel::sql_types::{BigInt, Text};
+    use diesel_async::RunQueryDsl;
+
+    let desk = desk().await;
+    let declared = desk
+        .sam
+        .incidents
+        .clone()
+        .declare_incident(pb::DeclareIncidentRequest {
+            title: "Hub down".into(),
+            severity: pb::Priority::Normal as i32,
+            ..Default::default()
+        })
+        .await
+        .expect("declare")
+        .into_inner()
+        .incident
+        .expect("incident");
+    let mut conn = desk.app.state.core.pool.get().await.expect("conn");
+    let insert = |kind: &str| {
+        diesel::sql_query(
+            "INSERT INTO incident_events (incident_number, kind, internal, data, at) VALUES ($1, $2, true, '{}', now())",
+        )
+        .bind::<BigInt, _>(declared.number)
+        .bind::<Text, _>(kind.to_owned())
+    };
+    for kind in IncidentEvent::KINDS {
+        insert(kind).execute(&mut conn).await.unwrap_or_else(|e| panic!("{kind} refused: {e}"));
+    }
+    let unknown = insert("teleported").execute(&mut conn).await.expect_err("an unknown kind");
+    assert!(unknown.to_string().contains("incident_events_kind_check"), "{unknown}");
+}
