@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use diesel_async::AsyncPgConnection;
 use steward_domain::facts::Principal;
-use steward_domain::incident::{self, IncidentEvent, Step};
+use steward_domain::incident::{self, IncidentEvent, Role, Step};
 use steward_domain::{Priority, authz};
 use steward_proto::domain::WireEnum;
 use steward_proto::v1 as pb;
@@ -312,6 +312,41 @@ impl IncidentService for IncidentApi {
         let linked =
             run::link_ticket(&self.state.core, Actor::Person(who), request.number, request.ticket_number).await?;
         Ok(Response::new(pb::LinkIncidentTicketResponse { incident: Some(self.incident(who, linked.number).await?) }))
+    }
+
+    async fn set_incident_role(
+        &self,
+        request: Request<pb::SetIncidentRoleRequest>,
+    ) -> Result<Response<pb::SetIncidentRoleResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let role = match Role::from_wire(request.role) {
+            Ok(Some(role)) => role,
+            _ => return Err(AppError::invalid("role", "Choose a role.").into()),
+        };
+        let set = run::set_role(
+            &self.state.core,
+            Actor::Person(who),
+            request.number,
+            request.person_id,
+            role,
+            request.joined,
+        )
+        .await?;
+        Ok(Response::new(pb::SetIncidentRoleResponse { incident: Some(self.incident(who, set.number).await?) }))
+    }
+
+    async fn add_affected_community(
+        &self,
+        request: Request<pb::AddAffectedCommunityRequest>,
+    ) -> Result<Response<pb::AddAffectedCommunityResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let added =
+            run::add_community(&self.state.core, Actor::Person(who), request.number, request.community_id).await?;
+        Ok(Response::new(pb::AddAffectedCommunityResponse { incident: Some(self.incident(who, added.number).await?) }))
     }
 
     async fn post_incident_update(

@@ -16,7 +16,7 @@ use steward_domain::{Priority, authz};
 use super::tickets::{post_message, visible_ticket};
 use super::{Actor, Core};
 use crate::db::models::incidents::{self, Change, Incident};
-use crate::db::models::{duty, people, tickets};
+use crate::db::models::{communities, duty, people, tickets};
 use crate::error::{AppError, AppResult};
 
 const STAFF_ONLY: &str = "Only the support team runs incidents.";
@@ -274,6 +274,70 @@ pub async fn post_update(core: &Core, actor: Actor<'_>, number: i64, body: &str,
             incidents::record(conn, number, Some(who.person_id), &event, now).await?;
             let change = Change { next_update_due: due, ..Change::keeping(&incident) };
             incidents::apply(conn, number, change, now).await
+        })
+        .await?;
+    core.live.committed();
+    Ok(incident)
+}
+
+/// Puts `person_id` (on the support team) in `role`, or takes them out of it when `joined` is
+/// false. The commander changes only by [`hand_over`], so there always is one.
+pub async fn set_role(
+    core: &Core,
+    actor: Actor<'_>,
+    number: i64,
+    person_id: i64,
+    role: incident::Role,
+    joined: bool,
+) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    if joined {
+        check_staff(&mut conn, "person_id", person_id).await?;
+    }
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            let (roster, ids) = incidents::roster(conn, number).await?;
+            let change = if joined {
+                roster.join(person_id, role, incident.phase, now)
+            } else {
+                roster.leave(person_id, role, incident.phase)
+            };
+            let change = change.map_err(|refused| AppError::invalid("person_id", refused.to_string()))?;
+            incidents::change_roles(conn, number, &ids, &change, now).await?;
+            let event = if role == incident::Role::Commander {
+                let from = roster.commander().unwrap_or(person_id);
+                IncidentEvent::CommandHandedOver { from_person_id: from, to_person_id: person_id }
+            } else {
+                IncidentEvent::RoleChanged { person_id, role, joined }
+            };
+            incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+            incidents::apply(conn, number, Change::keeping(&incident), now).await
+        })
+        .await?;
+    core.live.committed();
+    Ok(incident)
+}
+
+/// Names a community as affected by hand (besides those of the linked tickets).
+pub async fn add_community(core: &Core, actor: Actor<'_>, number: i64, community_id: i64) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    if communities::find(&mut conn, community_id).await?.is_none() {
+        return Err(AppError::invalid("community_id", "There is no such community."));
+    }
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            if !incidents::add_community(conn, number, community_id).await? {
+                return Err(AppError::invalid("community_id", "That community is affected already."));
+            }
+            incidents::record(conn, number, Some(who.person_id), &IncidentEvent::CommunityAdded { community_id }, now)
+                .await?;
+            incidents::apply(conn, number, Change::keeping(&incident), now).await
         })
         .await?;
     core.live.committed();

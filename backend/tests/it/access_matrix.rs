@@ -499,6 +499,16 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
         let ticket = if who == Who::Admin { b_public } else { a_public };
         let link = pb::LinkIncidentTicketRequest { number, ticket_number: ticket };
         check(&world, who, "LinkIncidentTicket", &incidents.link_incident_ticket(link).await, staff_only);
+        let expert = pb::SetIncidentRoleRequest {
+            number,
+            person_id: admin_id,
+            role: pb::IncidentRole::SubjectMatterExpert as i32,
+            joined: true,
+        };
+        check(&world, who, "SetIncidentRole", &incidents.set_incident_role(expert).await, staff_only);
+        let community = if who == Who::Admin { world.a } else { world.b };
+        let affected = pb::AddAffectedCommunityRequest { number, community_id: community };
+        check(&world, who, "AddAffectedCommunity", &incidents.add_affected_community(affected).await, staff_only);
         let hand = pb::HandOverCommandRequest { number, person_id: admin_id };
         let expected = if who == Who::Admin { Code::InvalidArgument } else { staff_only };
         check(&world, who, "HandOverCommand", &incidents.hand_over_command(hand).await, expected);

@@ -263,3 +263,52 @@ async fn the_timeline_accepts_exactly_the_kinds_of_entry_steward_writes() {
     let unknown = insert("teleported").execute(&mut conn).await.expect_err("an unknown kind");
     assert!(unknown.to_string().contains("incident_events_kind_check"), "{unknown}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_response_team_grows_and_shrinks_and_a_community_can_be_named_affected_by_hand() {
+    let desk = desk().await;
+    let mut incidents = desk.sam.incidents.clone();
+    let declare = pb::DeclareIncidentRequest {
+        title: "Slow logins".into(),
+        severity: pb::Priority::Urgent as i32,
+        commander_id: desk.ada_id,
+        escalated_ticket_number: 0,
+    };
+    let declared = incidents.declare_incident(declare).await.expect("declare").into_inner().incident.expect("incident");
+    assert_eq!(declared.commander.expect("commander").display_name, "Ada Admin", "the declarer named Ada");
+    let due = declared.next_update_due.expect("due").seconds - declared.declared_at.expect("at").seconds;
+    assert_eq!(due, 4 * 3600, "urgent: every 4 hours");
+    let number = declared.number;
+
+    let role = |person_id, role: pb::IncidentRole, joined| pb::SetIncidentRoleRequest {
+        number,
+        person_id,
+        role: role as i32,
+        joined,
+    };
+    let sam_id = desk.sam.clone_auth().get_current_user(pb::GetCurrentUserRequest {}).await.expect("sam");
+    let sam_id = sam_id.into_inner().person.expect("person").id;
+    incidents.set_incident_role(role(sam_id, pb::IncidentRole::SubjectMatterExpert, true)).await.expect("joins");
+    let twice = incidents.set_incident_role(role(sam_id, pb::IncidentRole::SubjectMatterExpert, true)).await;
+    assert!(twice.expect_err("twice").message().contains("already"));
+    let rep = incidents.set_incident_role(role(desk.rita_id, pb::IncidentRole::SupportSteward, true)).await;
+    assert_eq!(field(&rep.expect_err("not staff")), "person_id");
+    let step_down = incidents.set_incident_role(role(desk.ada_id, pb::IncidentRole::Commander, false)).await;
+    assert!(step_down.expect_err("the commander").message().contains("hand over"));
+    incidents.set_incident_role(role(sam_id, pb::IncidentRole::SubjectMatterExpert, false)).await.expect("leaves");
+    let roles = get(&desk.sam, number).await.expect("sam").roles;
+    let expert = roles.iter().find(|r| r.role == pb::IncidentRole::SubjectMatterExpert as i32).expect("expert row");
+    assert!(expert.ended_at.is_some(), "the row is kept with its end");
+
+    // Nobody sees it but staff until a community is affected; named by hand, its people do.
+    assert_eq!(get(&desk.rob, number).await.expect_err("rob").code(), Code::NotFound);
+    let add = |community_id| pb::AddAffectedCommunityRequest { number, community_id };
+    let added = incidents.add_affected_community(add(desk.borealis)).await.expect("add").into_inner();
+    assert_eq!(added.incident.expect("incident").affected_communities.len(), 1);
+    get(&desk.rob, number).await.expect("rob sees it now");
+    assert_eq!(get(&desk.rita, number).await.expect_err("rita").code(), Code::NotFound);
+    let again = incidents.add_affected_community(add(desk.borealis)).await.expect_err("again");
+    assert_eq!(field(&again), "community_id");
+    let timeline = get(&desk.sam, number).await.expect("sam").timeline;
+    assert_eq!(entry_kinds(&timeline), ["declared", "role_changed", "role_changed", "community_added"]);
+}
