@@ -37,6 +37,11 @@ pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
     prost_types::Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
 }
 
+/// The moment a protobuf timestamp stands for, if it is a real one.
+pub fn timestamp_from_pb(at: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
+    u32::try_from(at.nanos).ok().and_then(|nanos| DateTime::from_timestamp(at.seconds, nanos))
+}
+
 pub fn request_type_to_pb(value: RequestType) -> pb::RequestType {
     value.to_wire()
 }

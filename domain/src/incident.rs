@@ -238,6 +238,46 @@ pub fn may_close(facts: CloseFacts, now: DateTime<Utc>) -> Result<(), CloseRefus
     if facts.confirmed || now >= until { Ok(()) } else { Err(CloseRefused::AwaitingConfirmation { until }) }
 }
 
+/// When the report of an incident resolved at `resolved_at` is due.
+pub fn report_due(resolved_at: DateTime<Utc>) -> DateTime<Utc> {
+    resolved_at + REPORT_DUE_AFTER
+}
+
+/// A move of the report the rules refuse; `Display` says why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportMoveRefused {
+    pub from: ReportState,
+    pub to: ReportState,
+}
+
+impl std::fmt::Display for ReportMoveRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hint = match self.from {
+            ReportState::Published => "a published report stays as it was published",
+            ReportState::Draft => "a draft goes to review first",
+            ReportState::InReview => "it is in review already",
+        };
+        write!(f, "The report cannot go from {} to {}: {hint}.", self.from.label(), self.to.label())
+    }
+}
+
+impl std::error::Error for ReportMoveRefused {}
+
+/// Whether the report may move from `from` to `to`: Draft -> In review -> Published, and back
+/// from review to the draft when it needs more work. A published report is final.
+pub fn move_report(from: ReportState, to: ReportState) -> Result<(), ReportMoveRefused> {
+    use ReportState::*;
+    match (from, to) {
+        (Draft, InReview) | (InReview, Draft) | (InReview, Published) => Ok(()),
+        _ => Err(ReportMoveRefused { from, to }),
+    }
+}
+
+/// Whether the report may still be edited.
+pub fn report_editable(state: ReportState) -> bool {
+    state != ReportState::Published
+}
+
 /// One role played by one person, from `started_at` until `ended_at` (still playing it: none).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assignment {
@@ -421,6 +461,10 @@ pub enum IncidentEvent {
     CommunityAdded { community_id: i64 },
     /// An update: public ones also went out as a public reply on every linked ticket.
     UpdatePosted { body: String, public: bool, next_update_due: Option<DateTime<Utc>> },
+    /// The report moved (a published one is readable by the affected communities).
+    ReportMoved { from: ReportState, to: ReportState },
+    /// A representative confirmed the resolution for their community.
+    ResolutionConfirmed { community_id: i64 },
 }
 
 impl IncidentEvent {
@@ -433,6 +477,8 @@ impl IncidentEvent {
         "ticket_linked",
         "community_added",
         "update_posted",
+        "report_moved",
+        "resolution_confirmed",
     ];
 
     /// The entry as stored: its kind and its fields.
@@ -448,12 +494,29 @@ impl IncidentEvent {
         serde_json::from_value(serde_json::json!({ "kind": kind, "data": data }))
     }
 
+    /// The entry as a line of the report's drafted timeline (what happened to the service and
+    /// what the communities were told), or none for the team's bookkeeping.
+    pub fn report_line(&self, at: DateTime<Utc>) -> Option<String> {
+        let when = at.format("%Y-%m-%d %H:%M UTC");
+        match self {
+            IncidentEvent::Declared { title, .. } => Some(format!("- {when}: declared: {title}")),
+            IncidentEvent::Stepped { to, .. } => Some(format!("- {when}: {}", to.label().to_lowercase())),
+            IncidentEvent::UpdatePosted { body, public: true, .. } => {
+                Some(format!("- {when}: update: {}", body.lines().next().unwrap_or_default()))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the entry is the response team's only. The affected communities see that the
     /// incident was declared, its phases and its public updates; who does what, which tickets are
     /// linked (they may be another community's) and internal updates stay with the team.
     pub fn is_internal(&self) -> bool {
         match self {
-            IncidentEvent::Declared { .. } | IncidentEvent::Stepped { .. } => false,
+            IncidentEvent::Declared { .. }
+            | IncidentEvent::Stepped { .. }
+            | IncidentEvent::ResolutionConfirmed { .. } => false,
+            IncidentEvent::ReportMoved { to, .. } => *to != ReportState::Published,
             IncidentEvent::UpdatePosted { public, .. } => !public,
             IncidentEvent::CommandHandedOver { .. }
             | IncidentEvent::RoleChanged { .. }
@@ -667,6 +730,8 @@ mod tests {
             IncidentEvent::TicketLinked { ticket_number: 4, community_id: 2 },
             IncidentEvent::CommunityAdded { community_id: 3 },
             IncidentEvent::UpdatePosted { body: "Back".into(), public: true, next_update_due: Some(at(1)) },
+            IncidentEvent::ReportMoved { from: ReportState::InReview, to: ReportState::Published },
+            IncidentEvent::ResolutionConfirmed { community_id: 2 },
         ];
         let mut kinds = Vec::new();
         for entry in entries {
@@ -677,5 +742,39 @@ mod tests {
         assert_eq!(kinds, IncidentEvent::KINDS);
         let internal = IncidentEvent::UpdatePosted { body: "x".into(), public: false, next_update_due: None };
         assert!(internal.is_internal());
+    }
+
+    #[test]
+    fn the_report_goes_through_review_to_published_and_stays_there() {
+        use ReportState::*;
+        for &from in ReportState::ALL {
+            for &to in ReportState::ALL {
+                let allowed = matches!((from, to), (Draft, InReview) | (InReview, Draft) | (InReview, Published));
+                assert_eq!(move_report(from, to).is_ok(), allowed, "{from:?} -> {to:?}");
+            }
+        }
+        assert!(move_report(Published, Draft).expect_err("final").to_string().contains("stays as it was published"));
+        assert!(move_report(Draft, Published).expect_err("review first").to_string().contains("review first"));
+        assert!(report_editable(Draft) && report_editable(InReview) && !report_editable(Published));
+        assert_eq!(report_due(at(5)), at(5 + 72));
+    }
+
+    #[test]
+    fn the_report_timeline_is_drafted_from_what_happened_to_the_service() {
+        let declared = IncidentEvent::Declared {
+            title: "Hub down".into(),
+            severity: Priority::Urgent,
+            commander_id: 1,
+            escalated_ticket: None,
+        };
+        assert_eq!(declared.report_line(at(1)).as_deref(), Some("- 2026-12-01 01:00 UTC: declared: Hub down"));
+        let stepped =
+            IncidentEvent::Stepped { step: Step::Identify, from: Phase::Investigating, to: Phase::Identified };
+        assert_eq!(stepped.report_line(at(2)).as_deref(), Some("- 2026-12-01 02:00 UTC: identified"));
+        let public = IncidentEvent::UpdatePosted { body: "Fixed.\nMore".into(), public: true, next_update_due: None };
+        assert_eq!(public.report_line(at(3)).as_deref(), Some("- 2026-12-01 03:00 UTC: update: Fixed."));
+        let internal = IncidentEvent::UpdatePosted { body: "x".into(), public: false, next_update_due: None };
+        assert_eq!(internal.report_line(at(3)), None);
+        assert_eq!(IncidentEvent::CommunityAdded { community_id: 1 }.report_line(at(3)), None);
     }
 }

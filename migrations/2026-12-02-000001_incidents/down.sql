@@ -1,3 +1,6 @@
+DROP TABLE incident_confirmations;
+DROP TABLE incident_action_items;
+DROP TABLE incident_reports;
 DROP TABLE incident_events;
 DROP FUNCTION incident_events_append_only();
 DROP TABLE incident_roles;

@@ -55,7 +55,8 @@ CREATE TABLE incident_events (
     incident_number BIGINT NOT NULL REFERENCES incidents (number) ON DELETE CASCADE,
     actor_id        BIGINT REFERENCES people (id),
     kind            TEXT NOT NULL CHECK (kind IN ('declared', 'stepped', 'command_handed_over', 'role_changed',
-                        'ticket_linked', 'community_added', 'update_posted')),
+                        'ticket_linked', 'community_added', 'update_posted', 'report_moved',
+                        'resolution_confirmed')),
     internal        BOOLEAN NOT NULL,
     data            JSONB NOT NULL,
     at              TIMESTAMPTZ NOT NULL,
@@ -70,3 +71,46 @@ END;
 $$;
 CREATE TRIGGER incident_events_no_update BEFORE UPDATE ON incident_events
     FOR EACH ROW EXECUTE FUNCTION incident_events_append_only();
+
+-- The blameless report (seed 003), started when the incident is resolved: owned by its
+-- commander, due three days later; Draft -> In review -> Published.
+CREATE TABLE incident_reports (
+    incident_number      BIGINT PRIMARY KEY REFERENCES incidents (number) ON DELETE CASCADE,
+    owner_id             BIGINT NOT NULL REFERENCES people (id),
+    due_at               TIMESTAMPTZ NOT NULL,
+    state                TEXT NOT NULL CHECK (state IN ('draft', 'in_review', 'published')),
+    summary              TEXT NOT NULL,
+    impact               TEXT NOT NULL,
+    timeline             TEXT NOT NULL,
+    contributing_factors TEXT NOT NULL,
+    went_well            TEXT NOT NULL,
+    went_poorly          TEXT NOT NULL,
+    started_at           TIMESTAMPTZ,
+    detected_at          TIMESTAMPTZ,
+    mitigated_at         TIMESTAMPTZ,
+    published_at         TIMESTAMPTZ,
+    version              BIGINT NOT NULL DEFAULT 1,
+    updated_at           TIMESTAMPTZ NOT NULL
+);
+
+-- What the team will do so it does not happen again.
+CREATE TABLE incident_action_items (
+    id              BIGSERIAL PRIMARY KEY,
+    incident_number BIGINT NOT NULL REFERENCES incident_reports (incident_number) ON DELETE CASCADE,
+    title           TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+    owner_id        BIGINT REFERENCES people (id),
+    due_on          DATE,
+    issue_url       TEXT,
+    done            BOOLEAN NOT NULL DEFAULT false,
+    created_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX incident_action_items_incident ON incident_action_items (incident_number, id);
+
+-- A representative's confirmation of the resolution, one per affected community.
+CREATE TABLE incident_confirmations (
+    incident_number BIGINT NOT NULL REFERENCES incidents (number) ON DELETE CASCADE,
+    community_id    BIGINT NOT NULL REFERENCES communities (id),
+    person_id       BIGINT NOT NULL REFERENCES people (id),
+    confirmed_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (incident_number, community_id)
+);

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use steward_domain::events::TicketEvent;
 use steward_domain::facts::{Principal, TicketFacts};
 use steward_domain::fields::FieldChanged;
-use steward_domain::incident::{Phase, Role, Step};
+use steward_domain::incident::{Phase, ReportState, Role, Step};
 use steward_domain::lifecycle::Action;
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
 
@@ -78,6 +78,7 @@ wire_enum!(MembershipRole => MembershipRole);
 wire_enum!(Phase => IncidentPhase);
 wire_enum!(Step => IncidentStep);
 wire_enum!(Role => IncidentRole);
+wire_enum!(ReportState => IncidentReportState);
 // STAFF_ROLE_NONE is 0: not on staff.
 wire_enum!(StaffRole => StaffRole);
 
@@ -351,6 +352,9 @@ mod tests {
         aligned(Role::ALL, "INCIDENT_ROLE_", Role::as_str, |n| {
             pb::IncidentRole::try_from(n).ok().map(|w| w.as_str_name())
         });
+        aligned(ReportState::ALL, "INCIDENT_REPORT_STATE_", ReportState::as_str, |n| {
+            pb::IncidentReportState::try_from(n).ok().map(|w| w.as_str_name())
+        });
     }
 
     #[test]
@@ -366,6 +370,7 @@ mod tests {
         round_trips(Phase::ALL);
         round_trips(Step::ALL);
         round_trips(Role::ALL);
+        round_trips(ReportState::ALL);
     }
 
     #[test]

@@ -54,9 +54,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    incident_action_items (id) {
+        id -> Int8,
+        incident_number -> Int8,
+        title -> Text,
+        owner_id -> Nullable<Int8>,
+        due_on -> Nullable<Date>,
+        issue_url -> Nullable<Text>,
+        done -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     incident_communities (incident_number, community_id) {
         incident_number -> Int8,
         community_id -> Int8,
+    }
+}
+
+diesel::table! {
+    incident_confirmations (incident_number, community_id) {
+        incident_number -> Int8,
+        community_id -> Int8,
+        person_id -> Int8,
+        confirmed_at -> Timestamptz,
     }
 }
 
@@ -73,6 +95,27 @@ diesel::table! {
         data -> Jsonb,
         at -> Timestamptz,
         xact_id -> Xid8,
+    }
+}
+
+diesel::table! {
+    incident_reports (incident_number) {
+        incident_number -> Int8,
+        owner_id -> Int8,
+        due_at -> Timestamptz,
+        state -> Text,
+        summary -> Text,
+        impact -> Text,
+        timeline -> Text,
+        contributing_factors -> Text,
+        went_well -> Text,
+        went_poorly -> Text,
+        started_at -> Nullable<Timestamptz>,
+        detected_at -> Nullable<Timestamptz>,
+        mitigated_at -> Nullable<Timestamptz>,
+        published_at -> Nullable<Timestamptz>,
+        version -> Int8,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -265,10 +308,17 @@ diesel::table! {
 
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
+diesel::joinable!(incident_action_items -> incident_reports (incident_number));
+diesel::joinable!(incident_action_items -> people (owner_id));
 diesel::joinable!(incident_communities -> communities (community_id));
 diesel::joinable!(incident_communities -> incidents (incident_number));
+diesel::joinable!(incident_confirmations -> communities (community_id));
+diesel::joinable!(incident_confirmations -> incidents (incident_number));
+diesel::joinable!(incident_confirmations -> people (person_id));
 diesel::joinable!(incident_events -> incidents (incident_number));
 diesel::joinable!(incident_events -> people (actor_id));
+diesel::joinable!(incident_reports -> incidents (incident_number));
+diesel::joinable!(incident_reports -> people (owner_id));
 diesel::joinable!(incident_roles -> incidents (incident_number));
 diesel::joinable!(incident_roles -> people (person_id));
 diesel::joinable!(incident_tickets -> incidents (incident_number));
@@ -295,8 +345,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     communities,
     failed_sign_ins,
+    incident_action_items,
     incident_communities,
+    incident_confirmations,
     incident_events,
+    incident_reports,
     incident_roles,
     incident_tickets,
     incidents,

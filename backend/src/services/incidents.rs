@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use diesel_async::AsyncPgConnection;
 use steward_domain::facts::Principal;
-use steward_domain::incident::{self, IncidentEvent, Role, Step};
+use steward_domain::incident::{self, IncidentEvent, ReportState, Role, Step};
+use steward_domain::intake::FieldError;
 use steward_domain::{Priority, authz};
 use steward_proto::domain::WireEnum;
 use steward_proto::v1 as pb;
@@ -16,12 +17,13 @@ use crate::AppState;
 use crate::auth::caller;
 use crate::convert;
 use crate::db::models::communities::{self, Community};
+use crate::db::models::incident_reports::{Moments, Sections};
 use crate::db::models::incidents::{self, Entry, Incident};
 use crate::db::models::people::{self, Person};
 use crate::error::{AppError, AppResult};
 use crate::markdown;
 use crate::usecases::Actor;
-use crate::usecases::incidents::{self as run, Declaration, visible_incident};
+use crate::usecases::incidents::{self as run, Declaration, NewItem, ReportEdit, visible_incident};
 
 /// How many incidents a list carries.
 const LIST_LIMIT: i64 = 200;
@@ -122,6 +124,14 @@ fn entry_message(entry: &Entry, names: &Names) -> pb::IncidentEntry {
             public: *public,
             next_update_due: next_update_due.map(convert::timestamp),
         }),
+        IncidentEvent::ReportMoved { from, to } => {
+            Kind::ReportMoved(pb::IncidentReportMoved { from: from.to_wire() as i32, to: to.to_wire() as i32 })
+        }
+        IncidentEvent::ResolutionConfirmed { community_id } => {
+            Kind::ResolutionConfirmed(pb::IncidentResolutionConfirmed {
+                community: Some(names.community(*community_id)),
+            })
+        }
     };
     pb::IncidentEntry {
         id: entry.id,
@@ -141,10 +151,10 @@ fn named_in(entry: &Entry, people: &mut Vec<i64>, communities: &mut Vec<i64>) {
             people.extend([*from_person_id, *to_person_id]);
         }
         IncidentEvent::RoleChanged { person_id, .. } => people.push(*person_id),
-        IncidentEvent::TicketLinked { community_id, .. } | IncidentEvent::CommunityAdded { community_id } => {
-            communities.push(*community_id);
-        }
-        IncidentEvent::Stepped { .. } | IncidentEvent::UpdatePosted { .. } => {}
+        IncidentEvent::TicketLinked { community_id, .. }
+        | IncidentEvent::CommunityAdded { community_id }
+        | IncidentEvent::ResolutionConfirmed { community_id } => communities.push(*community_id),
+        IncidentEvent::Stepped { .. } | IncidentEvent::UpdatePosted { .. } | IncidentEvent::ReportMoved { .. } => {}
     }
 }
 
@@ -191,6 +201,61 @@ impl IncidentApi {
                 })
                 .collect(),
             timeline: timeline.iter().map(|entry| entry_message(entry, &names)).collect(),
+        })
+    }
+
+    /// The report as `who` may read it.
+    async fn report(&self, who: &Principal, number: i64) -> AppResult<pb::IncidentReport> {
+        let (report, items) = run::report(&self.state.core, who, number).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let incident = incidents::find(&mut conn, number, false).await?.ok_or(AppError::NotFound("incident"))?;
+        let people = std::iter::once(report.owner_id).chain(items.iter().filter_map(|i| i.owner_id)).collect();
+        let names = Names::load(&mut conn, people, Vec::new()).await?;
+        let sections = pb::IncidentReportSections {
+            summary: report.sections.summary.clone(),
+            impact: report.sections.impact.clone(),
+            timeline: report.sections.timeline.clone(),
+            contributing_factors: report.sections.contributing_factors.clone(),
+            went_well: report.sections.went_well.clone(),
+            went_poorly: report.sections.went_poorly.clone(),
+        };
+        let sections_html = pb::IncidentReportSections {
+            summary: markdown::to_html(&sections.summary),
+            impact: markdown::to_html(&sections.impact),
+            timeline: markdown::to_html(&sections.timeline),
+            contributing_factors: markdown::to_html(&sections.contributing_factors),
+            went_well: markdown::to_html(&sections.went_well),
+            went_poorly: markdown::to_html(&sections.went_poorly),
+        };
+        let started = report.moments.started_at.unwrap_or(incident.declared_at);
+        let duration_minutes = incident.resolved_at.map_or(0, |resolved| (resolved - started).num_minutes().max(0));
+        let overdue = report.state != ReportState::Published && self.state.core.now() > report.due_at;
+        Ok(pb::IncidentReport {
+            incident_number: number,
+            owner: Some(names.person(report.owner_id)),
+            due_at: Some(convert::timestamp(report.due_at)),
+            state: report.state.to_wire() as i32,
+            sections: Some(sections),
+            sections_html: Some(sections_html),
+            started_at: report.moments.started_at.map(convert::timestamp),
+            detected_at: report.moments.detected_at.map(convert::timestamp),
+            mitigated_at: report.moments.mitigated_at.map(convert::timestamp),
+            resolved_at: incident.resolved_at.map(convert::timestamp),
+            duration_minutes,
+            published_at: report.published_at.map(convert::timestamp),
+            version: report.version,
+            action_items: items
+                .iter()
+                .map(|item| pb::IncidentActionItem {
+                    id: item.id,
+                    title: item.title.clone(),
+                    owner: item.owner_id.map(|id| names.person(id)),
+                    due_on: item.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                    issue_url: item.issue_url.clone().unwrap_or_default(),
+                    done: item.done,
+                })
+                .collect(),
+            overdue,
         })
     }
 
@@ -347,6 +412,126 @@ impl IncidentService for IncidentApi {
         let added =
             run::add_community(&self.state.core, Actor::Person(who), request.number, request.community_id).await?;
         Ok(Response::new(pb::AddAffectedCommunityResponse { incident: Some(self.incident(who, added.number).await?) }))
+    }
+
+    async fn get_incident_report(
+        &self,
+        request: Request<pb::GetIncidentReportRequest>,
+    ) -> Result<Response<pb::GetIncidentReportResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        Ok(Response::new(pb::GetIncidentReportResponse {
+            report: Some(self.report(who, request.get_ref().number).await?),
+        }))
+    }
+
+    async fn save_incident_report(
+        &self,
+        request: Request<pb::SaveIncidentReportRequest>,
+    ) -> Result<Response<pb::SaveIncidentReportResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let sections = request.sections.unwrap_or_default();
+        let mut errors = Vec::new();
+        let mut moment = |field: &'static str, value: Option<prost_types::Timestamp>| match value {
+            None => None,
+            Some(at) => convert::timestamp_from_pb(&at).or_else(|| {
+                errors.push(FieldError::new(field, "Give a real date and time."));
+                None
+            }),
+        };
+        let moments = Moments {
+            started_at: moment("started_at", request.started_at),
+            detected_at: moment("detected_at", request.detected_at),
+            mitigated_at: moment("mitigated_at", request.mitigated_at),
+        };
+        if !errors.is_empty() {
+            return Err(AppError::InvalidArgument(errors).into());
+        }
+        let edit = ReportEdit {
+            expected_version: request.expected_version,
+            owner_id: request.owner_id,
+            sections: Sections {
+                summary: sections.summary,
+                impact: sections.impact,
+                timeline: sections.timeline,
+                contributing_factors: sections.contributing_factors,
+                went_well: sections.went_well,
+                went_poorly: sections.went_poorly,
+            },
+            moments,
+        };
+        run::save_report(&self.state.core, Actor::Person(who), request.number, edit).await?;
+        Ok(Response::new(pb::SaveIncidentReportResponse { report: Some(self.report(who, request.number).await?) }))
+    }
+
+    async fn move_incident_report(
+        &self,
+        request: Request<pb::MoveIncidentReportRequest>,
+    ) -> Result<Response<pb::MoveIncidentReportResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let state = match ReportState::from_wire(request.state) {
+            Ok(Some(state)) => state,
+            _ => return Err(AppError::invalid("state", "Choose where the report goes.").into()),
+        };
+        run::move_report(&self.state.core, Actor::Person(who), request.number, request.expected_version, state).await?;
+        Ok(Response::new(pb::MoveIncidentReportResponse { report: Some(self.report(who, request.number).await?) }))
+    }
+
+    async fn add_action_item(
+        &self,
+        request: Request<pb::AddActionItemRequest>,
+    ) -> Result<Response<pb::AddActionItemResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let due_on = match request.due_on.trim() {
+            "" => None,
+            text => Some(
+                chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map_err(|_| AppError::invalid("due_on", "Give the day as YYYY-MM-DD."))?,
+            ),
+        };
+        let item = NewItem {
+            title: request.title,
+            owner_id: (request.owner_id != 0).then_some(request.owner_id),
+            due_on,
+            issue_url: Some(request.issue_url),
+        };
+        run::add_action_item(&self.state.core, Actor::Person(who), request.number, item).await?;
+        Ok(Response::new(pb::AddActionItemResponse { report: Some(self.report(who, request.number).await?) }))
+    }
+
+    async fn set_action_item_done(
+        &self,
+        request: Request<pb::SetActionItemDoneRequest>,
+    ) -> Result<Response<pb::SetActionItemDoneResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        run::set_action_item_done(
+            &self.state.core,
+            Actor::Person(who),
+            request.number,
+            request.action_item_id,
+            request.done,
+        )
+        .await?;
+        Ok(Response::new(pb::SetActionItemDoneResponse { report: Some(self.report(who, request.number).await?) }))
+    }
+
+    async fn confirm_incident_resolution(
+        &self,
+        request: Request<pb::ConfirmIncidentResolutionRequest>,
+    ) -> Result<Response<pb::ConfirmIncidentResolutionResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let number = request.get_ref().number;
+        run::confirm_resolution(&self.state.core, who, number).await?;
+        Ok(Response::new(pb::ConfirmIncidentResolutionResponse { incident: Some(self.incident(who, number).await?) }))
     }
 
     async fn post_incident_update(

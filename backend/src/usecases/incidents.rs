@@ -15,6 +15,7 @@ use steward_domain::{Priority, authz};
 
 use super::tickets::{post_message, visible_ticket};
 use super::{Actor, Core};
+use crate::db::models::incident_reports::{self, ActionItem, Moments, NewActionItem, Report, Sections};
 use crate::db::models::incidents::{self, Change, Incident};
 use crate::db::models::{communities, duty, people, tickets};
 use crate::error::{AppError, AppResult};
@@ -181,19 +182,25 @@ pub async fn step(
     let mut conn = core.pool.get().await?;
     let incident = conn
         .transaction(async |conn| {
-            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            let (incident, affected) = visible_incident(conn, who, number, true).await?;
             if incident.version != expected_version {
                 return Err(AppError::StaleVersion { current: incident.version });
             }
             let to = incident::next_phase(incident.phase, step).map_err(AppError::IncidentStep)?;
-            if step == Step::Close {
-                // The report does not exist yet (issue 11 builds it): nothing is published.
-                let facts = CloseFacts {
-                    report: ReportState::Draft,
-                    resolved_at: incident.resolved_at.unwrap_or(now),
-                    confirmed: false,
-                };
-                incident::may_close(facts, now).map_err(AppError::IncidentClose)?;
+            match step {
+                Step::Close => {
+                    let report = incident_reports::find(conn, number, false).await?;
+                    let confirmed = incident_reports::confirmed_communities(conn, number).await?;
+                    let facts = CloseFacts {
+                        report: report.map_or(ReportState::Draft, |r| r.state),
+                        resolved_at: incident.resolved_at.unwrap_or(now),
+                        confirmed: affected.iter().all(|community| confirmed.contains(community)),
+                    };
+                    incident::may_close(facts, now).map_err(AppError::IncidentClose)?;
+                }
+                Step::Resolve => start_report(conn, number, now).await?,
+                Step::Reopen => incident_reports::clear_confirmations(conn, number).await?,
+                _ => {}
             }
             let cadence = Cadence::default();
             let change = Change {
@@ -337,6 +344,218 @@ pub async fn add_community(core: &Core, actor: Actor<'_>, number: i64, community
             }
             incidents::record(conn, number, Some(who.person_id), &IncidentEvent::CommunityAdded { community_id }, now)
                 .await?;
+            incidents::apply(conn, number, Change::keeping(&incident), now).await
+        })
+        .await?;
+    core.live.committed();
+    Ok(incident)
+}
+
+/// Starts the report of an incident being resolved (in the caller's transaction): owned by the
+/// commander, due [`incident::REPORT_DUE_AFTER`] later, its timeline drafted from the entries.
+async fn start_report(conn: &mut AsyncPgConnection, number: i64, now: DateTime<Utc>) -> AppResult<()> {
+    let (roster, _) = incidents::roster(conn, number).await?;
+    let owner =
+        roster.commander().ok_or_else(|| AppError::internal(anyhow::anyhow!("incident {number} has no commander")))?;
+    let entries = incidents::timeline(conn, number, false).await?;
+    let mut lines: Vec<String> = entries.iter().filter_map(|e| e.event.report_line(e.at)).collect();
+    lines.push(format!("- {}: resolved", now.format("%Y-%m-%d %H:%M UTC")));
+    incident_reports::start(conn, number, owner, incident::report_due(now), &lines.join("\n"), now).await
+}
+
+/// The incident's report, if `who` may read it: staff always; the affected communities once it
+/// is published. NotFound otherwise, and while there is none (the incident is not resolved).
+pub async fn report(core: &Core, who: &Principal, number: i64) -> AppResult<(Report, Vec<ActionItem>)> {
+    let mut conn = core.pool.get().await?;
+    visible_incident(&mut conn, who, number, false).await?;
+    let report = incident_reports::find(&mut conn, number, false).await?.ok_or(AppError::NotFound("report"))?;
+    if !authz::can_see_internal_incident_entries(who) && report.state != ReportState::Published {
+        return Err(AppError::NotFound("report"));
+    }
+    let items = incident_reports::action_items(&mut conn, number).await?;
+    Ok((report, items))
+}
+
+/// What a person edits of the report.
+#[derive(Clone, Debug)]
+pub struct ReportEdit {
+    pub expected_version: i64,
+    pub owner_id: i64,
+    pub sections: Sections,
+    pub moments: Moments,
+}
+
+/// A locked report of a visible incident, for a change by the team.
+async fn report_for_change(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    number: i64,
+    expected_version: i64,
+) -> AppResult<Report> {
+    visible_incident(conn, who, number, true).await?;
+    let report = incident_reports::find(conn, number, true).await?.ok_or(AppError::NotFound("report"))?;
+    if report.version != expected_version {
+        return Err(AppError::StaleVersion { current: report.version });
+    }
+    Ok(report)
+}
+
+/// Saves the report's sections, moments and owner (until it is published).
+pub async fn save_report(core: &Core, actor: Actor<'_>, number: i64, edit: ReportEdit) -> AppResult<Report> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let mut errors = Vec::new();
+    if let Err(error) = check_staff(&mut conn, "owner_id", edit.owner_id).await {
+        errors.push(error);
+    }
+    let m = edit.moments;
+    let in_order = |a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>| a.zip(b).is_none_or(|(a, b)| a <= b);
+    if !in_order(m.started_at, m.detected_at) {
+        errors.push(FieldError::new("detected_at", "It cannot have been detected before it started."));
+    }
+    if !in_order(m.detected_at, m.mitigated_at) || !in_order(m.started_at, m.mitigated_at) {
+        errors
+            .push(FieldError::new("mitigated_at", "It cannot have been mitigated before it started or was detected."));
+    }
+    for (field, text) in [
+        ("summary", &edit.sections.summary),
+        ("impact", &edit.sections.impact),
+        ("timeline", &edit.sections.timeline),
+        ("contributing_factors", &edit.sections.contributing_factors),
+        ("went_well", &edit.sections.went_well),
+        ("went_poorly", &edit.sections.went_poorly),
+    ] {
+        if text.chars().count() > REPORT_SECTION_MAX_CHARS {
+            errors.push(FieldError::new(field, format!("Keep it under {REPORT_SECTION_MAX_CHARS} characters.")));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::InvalidArgument(errors));
+    }
+    let report = conn
+        .transaction(async |conn| {
+            let report = report_for_change(conn, who, number, edit.expected_version).await?;
+            if !incident::report_editable(report.state) {
+                return Err(AppError::invalid("summary", "The report is published; it stays as it was published."));
+            }
+            incident_reports::save(conn, number, edit.owner_id, &edit.sections, edit.moments, now).await
+        })
+        .await?;
+    core.live.committed();
+    Ok(report)
+}
+
+/// The longest a report section may be.
+pub const REPORT_SECTION_MAX_CHARS: usize = 20_000;
+
+/// Moves the report (Draft -> In review -> Published, or back to the draft from review).
+pub async fn move_report(
+    core: &Core,
+    actor: Actor<'_>,
+    number: i64,
+    expected_version: i64,
+    to: ReportState,
+) -> AppResult<Report> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let report = conn
+        .transaction(async |conn| {
+            let report = report_for_change(conn, who, number, expected_version).await?;
+            incident::move_report(report.state, to)
+                .map_err(|refused| AppError::invalid("state", refused.to_string()))?;
+            let moved = incident_reports::set_state(conn, number, to, now).await?;
+            let event = IncidentEvent::ReportMoved { from: report.state, to };
+            incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+            Ok::<_, AppError>(moved)
+        })
+        .await?;
+    core.live.committed();
+    Ok(report)
+}
+
+/// A new action item for the report.
+#[derive(Clone, Debug)]
+pub struct NewItem {
+    pub title: String,
+    pub owner_id: Option<i64>,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub issue_url: Option<String>,
+}
+
+/// Adds an action item (until the report is published).
+pub async fn add_action_item(core: &Core, actor: Actor<'_>, number: i64, item: NewItem) -> AppResult<ActionItem> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let title = item.title.trim().to_owned();
+    let mut errors = Vec::new();
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(FieldError::new("title", "Say what will be done (up to 200 characters)."));
+    }
+    if let Some(owner) = item.owner_id
+        && let Err(error) = check_staff(&mut conn, "owner_id", owner).await
+    {
+        errors.push(error);
+    }
+    let issue_url = item.issue_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    if let Some(url) = issue_url
+        && !matches!(url::Url::parse(url).map(|u| u.scheme().to_owned()).as_deref(), Ok("http" | "https"))
+    {
+        errors.push(FieldError::new("issue_url", "Give the engineering issue's web address (http or https)."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::InvalidArgument(errors));
+    }
+    let added = conn
+        .transaction(async |conn| {
+            visible_incident(conn, who, number, true).await?;
+            let report = incident_reports::find(conn, number, true).await?.ok_or(AppError::NotFound("report"))?;
+            if !incident::report_editable(report.state) {
+                return Err(AppError::invalid("title", "The report is published; it stays as it was published."));
+            }
+            let new = NewActionItem { title: &title, owner_id: item.owner_id, due_on: item.due_on, issue_url };
+            incident_reports::add_action_item(conn, number, new, now).await
+        })
+        .await?;
+    core.live.committed();
+    Ok(added)
+}
+
+/// Marks an action item done, or not done again (also after publication: the work goes on).
+pub async fn set_action_item_done(core: &Core, actor: Actor<'_>, number: i64, id: i64, done: bool) -> AppResult<()> {
+    let who = run_by(actor)?;
+    let mut conn = core.pool.get().await?;
+    visible_incident(&mut conn, who, number, false).await?;
+    if !incident_reports::set_action_item_done(&mut conn, number, id, done).await? {
+        return Err(AppError::NotFound("action item"));
+    }
+    core.live.committed();
+    Ok(())
+}
+
+/// A representative of an affected community confirms the resolution for it.
+pub async fn confirm_resolution(core: &Core, who: &Principal, number: i64) -> AppResult<Incident> {
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, affected) = visible_incident(conn, who, number, true).await?;
+            if !affected.iter().any(|c| who.representative_of.contains(c)) {
+                return Err(AppError::PermissionDenied(
+                    "Only a representative of an affected community confirms the resolution.",
+                ));
+            }
+            if incident.phase != Phase::Resolved {
+                return Err(AppError::NothingToAnswer("The incident is not resolved; there is nothing to confirm."));
+            }
+            for &community in affected.iter().filter(|c| who.representative_of.contains(c)) {
+                if incident_reports::confirm(conn, number, community, who.person_id, now).await? {
+                    let event = IncidentEvent::ResolutionConfirmed { community_id: community };
+                    incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+                }
+            }
             incidents::apply(conn, number, Change::keeping(&incident), now).await
         })
         .await?;

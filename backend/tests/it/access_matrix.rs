@@ -268,6 +268,15 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         }
         let listed = incidents.list_incidents(pb::ListIncidentsRequest {}).await;
         check(&world, who, "ListIncidents", &listed, signed_in(who, Code::Ok));
+        let report = incidents.get_incident_report(pb::GetIncidentReportRequest { number: incident }).await;
+        check(&world, who, "GetIncidentReport (none before resolution)", &report, signed_in(who, Code::NotFound));
+        let confirm = incidents.confirm_incident_resolution(pb::ConfirmIncidentResolutionRequest { number: incident });
+        let expected = match who {
+            Who::RepA => Code::FailedPrecondition,
+            Who::RepB => Code::NotFound,
+            _ => signed_in(who, Code::PermissionDenied),
+        };
+        check(&world, who, "ConfirmIncidentResolution (not resolved)", &confirm.await, expected);
         for (result, rpc) in [(format!("{got:?}"), "GetIncident"), (format!("{listed:?}"), "ListIncidents")] {
             if !who.is_staff() {
                 assert!(!result.contains(INCIDENT_INTERNAL), "{who:?} {rpc} shows an internal entry: {result}");
@@ -509,6 +518,21 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
         let community = if who == Who::Admin { world.a } else { world.b };
         let affected = pb::AddAffectedCommunityRequest { number, community_id: community };
         check(&world, who, "AddAffectedCommunity", &incidents.add_affected_community(affected).await, staff_only);
+        // Reports: staff only (an unresolved incident has none yet).
+        let no_report = signed_in(who, if who.is_staff() { Code::NotFound } else { Code::PermissionDenied });
+        let save =
+            pb::SaveIncidentReportRequest { number, expected_version: 1, owner_id: admin_id, ..Default::default() };
+        check(&world, who, "SaveIncidentReport", &incidents.save_incident_report(save).await, no_report);
+        let publish = pb::MoveIncidentReportRequest {
+            number,
+            expected_version: 1,
+            state: pb::IncidentReportState::InReview as i32,
+        };
+        check(&world, who, "MoveIncidentReport", &incidents.move_incident_report(publish).await, no_report);
+        let item = pb::AddActionItemRequest { number, title: "Alert".into(), ..Default::default() };
+        check(&world, who, "AddActionItem", &incidents.add_action_item(item).await, no_report);
+        let done = pb::SetActionItemDoneRequest { number, action_item_id: 1, done: true };
+        check(&world, who, "SetActionItemDone", &incidents.set_action_item_done(done).await, no_report);
         let hand = pb::HandOverCommandRequest { number, person_id: admin_id };
         let expected = if who == Who::Admin { Code::InvalidArgument } else { staff_only };
         check(&world, who, "HandOverCommand", &incidents.hand_over_command(hand).await, expected);

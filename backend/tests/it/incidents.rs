@@ -80,6 +80,8 @@ fn entry_kinds(timeline: &[pb::IncidentEntry]) -> Vec<&'static str> {
             Some(Entry::TicketLinked(_)) => "ticket_linked",
             Some(Entry::CommunityAdded(_)) => "community_added",
             Some(Entry::UpdatePosted(_)) => "update_posted",
+            Some(Entry::ReportMoved(_)) => "report_moved",
+            Some(Entry::ResolutionConfirmed(_)) => "resolution_confirmed",
             None => "none",
         })
         .collect()
@@ -311,4 +313,127 @@ async fn the_response_team_grows_and_shrinks_and_a_community_can_be_named_affect
     assert_eq!(field(&again), "community_id");
     let timeline = get(&desk.sam, number).await.expect("sam").timeline;
     assert_eq!(entry_kinds(&timeline), ["declared", "role_changed", "role_changed", "community_added"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resolved_incident_gets_its_report_and_closes_once_published_and_confirmed_or_quiet() {
+    let desk = desk().await;
+    let aurora_ticket = file(&desk.rita, desk.aurora, "Aurora hub is down").await;
+    let borealis_ticket = file(&desk.rob, desk.borealis, "Borealis hub is down").await;
+    let mut incidents = desk.sam.incidents.clone();
+    let declare = pb::DeclareIncidentRequest {
+        title: "Hubs down".into(),
+        severity: pb::Priority::ProductionDown as i32,
+        commander_id: 0,
+        escalated_ticket_number: aurora_ticket.number,
+    };
+    let number = incidents.declare_incident(declare).await.expect("declare").into_inner().incident.expect("i").number;
+    let link = pb::LinkIncidentTicketRequest { number, ticket_number: borealis_ticket.number };
+    incidents.link_incident_ticket(link).await.expect("link");
+    let report_of = |client: &Client| {
+        let mut incidents = client.incidents.clone();
+        async move { incidents.get_incident_report(pb::GetIncidentReportRequest { number }).await.map(|r| r.into_inner()) }
+    };
+    assert_eq!(report_of(&desk.sam).await.expect_err("none before resolution").code(), Code::NotFound);
+    let update = pb::PostIncidentUpdateRequest { number, body: "A node was replaced.".into(), public: true };
+    incidents.post_incident_update(update).await.expect("update");
+
+    // Resolving starts the report: owned by the commander, due in three days, timeline drafted.
+    let version = get(&desk.sam, number).await.expect("sam").incident.expect("i").version;
+    let resolve = pb::StepIncidentRequest { number, expected_version: version, step: pb::IncidentStep::Resolve as i32 };
+    let resolved = incidents.step_incident(resolve).await.expect("resolve").into_inner().incident.expect("i");
+    let report = report_of(&desk.sam).await.expect("report").report.expect("report");
+    assert_eq!(report.state, pb::IncidentReportState::Draft as i32);
+    assert_eq!(report.owner.as_ref().expect("owner").display_name, "Sam Steward");
+    let resolved_at = resolved.resolved_at.expect("resolved at").seconds;
+    assert_eq!(report.due_at.as_ref().expect("due").seconds - resolved_at, 3 * 24 * 3600);
+    let timeline = &report.sections.as_ref().expect("sections").timeline;
+    assert!(
+        timeline.contains("declared: Hubs down") && timeline.contains("update: A node was replaced."),
+        "{timeline}"
+    );
+    assert!(timeline.ends_with("resolved"), "{timeline}");
+    assert_eq!(report_of(&desk.rita).await.expect_err("a draft").code(), Code::NotFound, "drafts are the team's");
+
+    // Closing waits for the published report.
+    let close =
+        |expected_version| pb::StepIncidentRequest { number, expected_version, step: pb::IncidentStep::Close as i32 };
+    let early = incidents.step_incident(close(resolved.version)).await.expect_err("no report");
+    assert!(early.message().contains("Publish the incident report first"), "{}", early.message());
+
+    // Writing it: every bad field at once; then saved, with an action item.
+    let sam_id = report.owner.as_ref().expect("owner").id;
+    let at = |seconds| Some(prost_types::Timestamp { seconds, nanos: 0 });
+    let save = |expected_version, owner_id, detected: i64, mitigated: i64| pb::SaveIncidentReportRequest {
+        number,
+        expected_version,
+        owner_id,
+        sections: Some(pb::IncidentReportSections {
+            summary: "A **node** failed.<script>alert(1)</script>".into(),
+            ..report.sections.clone().expect("sections")
+        }),
+        started_at: at(resolved_at - 7200),
+        detected_at: at(resolved_at - detected),
+        mitigated_at: at(resolved_at - mitigated),
+    };
+    let bad = incidents.save_incident_report(save(report.version, desk.rita_id, 9000, 9500)).await.expect_err("bad");
+    let fields: Vec<String> =
+        bad.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["owner_id", "detected_at", "mitigated_at"]);
+    let saved = incidents.save_incident_report(save(report.version, sam_id, 3600, 600)).await.expect("save");
+    let saved = saved.into_inner().report.expect("report");
+    assert_eq!(saved.duration_minutes, 120, "from the start to the resolution");
+    let html = &saved.sections_html.as_ref().expect("html").summary;
+    assert!(html.contains("<strong>node</strong>") && !html.contains("<script"), "{html}");
+    let stale = incidents.save_incident_report(save(report.version, sam_id, 3600, 600)).await.expect_err("stale");
+    assert_eq!(stale.get_details_error_info().expect("reason").reason, "STALE_VERSION");
+    let item = pb::AddActionItemRequest {
+        number,
+        title: "Alert on node health".into(),
+        owner_id: sam_id,
+        due_on: "2027-01-15".into(),
+        issue_url: "javascript:alert(1)".into(),
+    };
+    let bad_url = incidents.add_action_item(item.clone()).await.expect_err("not a web address");
+    assert_eq!(field(&bad_url), "issue_url");
+    let item = pb::AddActionItemRequest { issue_url: "https://github.com/example/infra/issues/7".into(), ..item };
+    let with_item = incidents.add_action_item(item).await.expect("item").into_inner().report.expect("report");
+    assert_eq!(with_item.action_items.len(), 1);
+
+    // Draft -> In review -> Published; a published report is final and readable by the communities.
+    let to = |expected_version, state: pb::IncidentReportState| pb::MoveIncidentReportRequest {
+        number,
+        expected_version,
+        state: state as i32,
+    };
+    let skip = incidents.move_incident_report(to(with_item.version, pb::IncidentReportState::Published)).await;
+    assert!(skip.expect_err("review first").message().contains("review first"));
+    let review = incidents.move_incident_report(to(with_item.version, pb::IncidentReportState::InReview)).await;
+    let review = review.expect("review").into_inner().report.expect("report");
+    let published = incidents.move_incident_report(to(review.version, pb::IncidentReportState::Published)).await;
+    let published = published.expect("publish").into_inner().report.expect("report");
+    assert!(published.published_at.is_some() && !published.overdue);
+    let late_edit = incidents.save_incident_report(save(published.version, sam_id, 3600, 600)).await;
+    assert!(late_edit.expect_err("final").message().contains("stays as it was published"));
+    let read = report_of(&desk.rob).await.expect("rob reads the published report").report.expect("report");
+    assert_eq!(read.action_items[0].title, "Alert on node health");
+
+    // Aurora confirms; Borealis has not, so it may not close yet, until 48 quiet hours pass.
+    let confirm = |client: &Client| {
+        let mut incidents = client.incidents.clone();
+        async move { incidents.confirm_incident_resolution(pb::ConfirmIncidentResolutionRequest { number }).await }
+    };
+    assert_eq!(confirm(&desk.sam).await.expect_err("staff").code(), Code::PermissionDenied);
+    confirm(&desk.rita).await.expect("rita confirms for Aurora");
+    let version = get(&desk.sam, number).await.expect("sam").incident.expect("i").version;
+    let waiting = incidents.step_incident(close(version)).await.expect_err("Borealis has not confirmed");
+    assert!(waiting.message().contains("have not confirmed"), "{}", waiting.message());
+    desk.app.clock.advance(chrono::Duration::hours(48));
+    // (Sam's session ended meanwhile.)
+    let sam = desk.app.sign_in("sam@example.org").await;
+    let closed = sam.incidents.clone().step_incident(close(version)).await.expect("closes after 48 quiet hours");
+    assert_eq!(closed.into_inner().incident.expect("i").phase, pb::IncidentPhase::Closed as i32);
+    let rob = desk.app.sign_in("rob@example.org").await;
+    let kinds = entry_kinds(&get(&rob, number).await.expect("rob").timeline);
+    assert_eq!(kinds, ["declared", "update_posted", "stepped", "report_moved", "resolution_confirmed", "stepped"]);
 }

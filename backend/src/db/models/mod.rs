@@ -5,6 +5,7 @@ pub mod communities;
 pub mod duty;
 pub mod events;
 pub mod forms;
+pub mod incident_reports;
 pub mod incidents;
 pub mod known_issues;
 pub mod live;
