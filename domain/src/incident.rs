@@ -185,6 +185,15 @@ pub fn update_clock(due: DateTime<Utc>, now: DateTime<Utc>) -> UpdateClock {
     if now < due { UpdateClock::DueIn(due - now) } else { UpdateClock::Overdue(now - due) }
 }
 
+/// How long a resolved or closed incident stays on the public status page.
+pub const RECENT_ON_STATUS: Duration = Duration::days(7);
+
+/// Whether a public incident is on the status page at `now`: while the response goes on, and
+/// for [`RECENT_ON_STATUS`] after its resolution.
+pub fn on_status_page(public: bool, resolved_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    public && resolved_at.is_none_or(|resolved| now - resolved <= RECENT_ON_STATUS)
+}
+
 /// How long after resolution the report is due (seed 003: within about three days).
 pub const REPORT_DUE_AFTER: Duration = Duration::days(3);
 
@@ -465,6 +474,8 @@ pub enum IncidentEvent {
     ReportMoved { from: ReportState, to: ReportState },
     /// A representative confirmed the resolution for their community.
     ResolutionConfirmed { community_id: i64 },
+    /// Shown on the public status page, or taken off it.
+    PublicitySet { public: bool },
 }
 
 impl IncidentEvent {
@@ -479,6 +490,7 @@ impl IncidentEvent {
         "update_posted",
         "report_moved",
         "resolution_confirmed",
+        "publicity_set",
     ];
 
     /// The entry as stored: its kind and its fields.
@@ -521,7 +533,8 @@ impl IncidentEvent {
             IncidentEvent::CommandHandedOver { .. }
             | IncidentEvent::RoleChanged { .. }
             | IncidentEvent::TicketLinked { .. }
-            | IncidentEvent::CommunityAdded { .. } => true,
+            | IncidentEvent::CommunityAdded { .. }
+            | IncidentEvent::PublicitySet { .. } => true,
         }
     }
 }
@@ -732,6 +745,7 @@ mod tests {
             IncidentEvent::UpdatePosted { body: "Back".into(), public: true, next_update_due: Some(at(1)) },
             IncidentEvent::ReportMoved { from: ReportState::InReview, to: ReportState::Published },
             IncidentEvent::ResolutionConfirmed { community_id: 2 },
+            IncidentEvent::PublicitySet { public: true },
         ];
         let mut kinds = Vec::new();
         for entry in entries {
@@ -776,5 +790,13 @@ mod tests {
         let internal = IncidentEvent::UpdatePosted { body: "x".into(), public: false, next_update_due: None };
         assert_eq!(internal.report_line(at(3)), None);
         assert_eq!(IncidentEvent::CommunityAdded { community_id: 1 }.report_line(at(3)), None);
+    }
+
+    #[test]
+    fn the_status_page_shows_public_incidents_while_they_run_and_a_week_after() {
+        assert!(on_status_page(true, None, at(1000)));
+        assert!(!on_status_page(false, None, at(0)), "only those a steward made public");
+        assert!(on_status_page(true, Some(at(0)), at(7 * 24)));
+        assert!(!on_status_page(true, Some(at(0)), at(7 * 24 + 1)));
     }
 }

@@ -12,6 +12,8 @@ CREATE TABLE incidents (
     next_update_due TIMESTAMPTZ,
     resolved_at     TIMESTAMPTZ,
     closed_at       TIMESTAMPTZ,
+    -- Shown on the public status page (a steward's choice).
+    public          BOOLEAN NOT NULL DEFAULT false,
     version         BIGINT NOT NULL DEFAULT 1,
     updated_at      TIMESTAMPTZ NOT NULL
 );
@@ -56,7 +58,7 @@ CREATE TABLE incident_events (
     actor_id        BIGINT REFERENCES people (id),
     kind            TEXT NOT NULL CHECK (kind IN ('declared', 'stepped', 'command_handed_over', 'role_changed',
                         'ticket_linked', 'community_added', 'update_posted', 'report_moved',
-                        'resolution_confirmed')),
+                        'resolution_confirmed', 'publicity_set')),
     internal        BOOLEAN NOT NULL,
     data            JSONB NOT NULL,
     at              TIMESTAMPTZ NOT NULL,

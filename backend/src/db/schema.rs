@@ -149,6 +149,7 @@ diesel::table! {
         next_update_due -> Nullable<Timestamptz>,
         resolved_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
+        public -> Bool,
         version -> Int8,
         updated_at -> Timestamptz,
     }

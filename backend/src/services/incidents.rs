@@ -28,6 +28,9 @@ use crate::usecases::incidents::{self as run, Declaration, NewItem, ReportEdit, 
 /// How many incidents a list carries.
 const LIST_LIMIT: i64 = 200;
 
+/// How many incidents the status page shows.
+const STATUS_LIMIT: i64 = 50;
+
 /// The incident service.
 pub struct IncidentApi {
     pub state: AppState,
@@ -81,6 +84,7 @@ fn incident_message(
         commander: commander.map(|id| names.person(id)),
         affected_communities: affected.iter().map(|&id| names.community(id)).collect(),
         available_steps,
+        public: incident.public,
     }
 }
 
@@ -132,6 +136,7 @@ fn entry_message(entry: &Entry, names: &Names) -> pb::IncidentEntry {
                 community: Some(names.community(*community_id)),
             })
         }
+        IncidentEvent::PublicitySet { public } => Kind::PublicitySet(pb::IncidentPublicitySet { public: *public }),
     };
     pb::IncidentEntry {
         id: entry.id,
@@ -154,7 +159,10 @@ fn named_in(entry: &Entry, people: &mut Vec<i64>, communities: &mut Vec<i64>) {
         IncidentEvent::TicketLinked { community_id, .. }
         | IncidentEvent::CommunityAdded { community_id }
         | IncidentEvent::ResolutionConfirmed { community_id } => communities.push(*community_id),
-        IncidentEvent::Stepped { .. } | IncidentEvent::UpdatePosted { .. } | IncidentEvent::ReportMoved { .. } => {}
+        IncidentEvent::Stepped { .. }
+        | IncidentEvent::UpdatePosted { .. }
+        | IncidentEvent::ReportMoved { .. }
+        | IncidentEvent::PublicitySet { .. } => {}
     }
 }
 
@@ -257,6 +265,48 @@ impl IncidentApi {
                 .collect(),
             overdue,
         })
+    }
+
+    /// The status page: what anyone may read.
+    async fn status(&self) -> AppResult<pb::GetStatusResponse> {
+        let now = self.state.core.now();
+        let mut conn = self.state.core.pool.get().await?;
+        let mut shown = incidents::public_since(&mut conn, now - incident::RECENT_ON_STATUS, STATUS_LIMIT).await?;
+        shown.retain(|i| incident::on_status_page(i.public, i.resolved_at, now));
+        shown.sort_by_key(|i| (!i.phase.is_active(), std::cmp::Reverse(i.number)));
+        let numbers: Vec<i64> = shown.iter().map(|i| i.number).collect();
+        let affected = incidents::affected_communities(&mut conn, &numbers).await?;
+        let names = Names::load(&mut conn, Vec::new(), affected.iter().map(|(_, c)| *c).collect()).await?;
+        let mut result = Vec::with_capacity(shown.len());
+        for shown in &shown {
+            let timeline = incidents::timeline(&mut conn, shown.number, false).await?;
+            let updates = timeline
+                .iter()
+                .filter_map(|entry| match &entry.event {
+                    IncidentEvent::UpdatePosted { body, public: true, .. } => Some(pb::StatusUpdate {
+                        at: Some(convert::timestamp(entry.at)),
+                        body_html: markdown::to_html(body),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            result.push(pb::StatusIncident {
+                number: shown.number,
+                title: shown.title.clone(),
+                severity: shown.severity.to_wire() as i32,
+                phase: shown.phase.to_wire() as i32,
+                declared_at: Some(convert::timestamp(shown.declared_at)),
+                resolved_at: shown.resolved_at.map(convert::timestamp),
+                next_update_due: shown.next_update_due.map(convert::timestamp),
+                affected_communities: affected
+                    .iter()
+                    .filter(|(number, _)| *number == shown.number)
+                    .map(|(_, community)| names.community(*community).name)
+                    .collect(),
+                updates,
+            });
+        }
+        Ok(pb::GetStatusResponse { incidents: result })
     }
 
     async fn incident(&self, who: &Principal, number: i64) -> AppResult<pb::Incident> {
@@ -532,6 +582,24 @@ impl IncidentService for IncidentApi {
         let number = request.get_ref().number;
         run::confirm_resolution(&self.state.core, who, number).await?;
         Ok(Response::new(pb::ConfirmIncidentResolutionResponse { incident: Some(self.incident(who, number).await?) }))
+    }
+
+    async fn set_incident_public(
+        &self,
+        request: Request<pb::SetIncidentPublicRequest>,
+    ) -> Result<Response<pb::SetIncidentPublicResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let set = run::set_public(&self.state.core, Actor::Person(who), request.number, request.public).await?;
+        Ok(Response::new(pb::SetIncidentPublicResponse { incident: Some(self.incident(who, set.number).await?) }))
+    }
+
+    async fn get_status(
+        &self,
+        _request: Request<pb::GetStatusRequest>,
+    ) -> Result<Response<pb::GetStatusResponse>, Status> {
+        Ok(Response::new(self.status().await?))
     }
 
     async fn post_incident_update(

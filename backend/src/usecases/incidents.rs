@@ -562,3 +562,24 @@ pub async fn confirm_resolution(core: &Core, who: &Principal, number: i64) -> Ap
     core.live.committed();
     Ok(incident)
 }
+
+/// Shows the incident on the public status page (its title, phase, affected communities and
+/// public updates, readable without signing in), or takes it off.
+pub async fn set_public(core: &Core, actor: Actor<'_>, number: i64, public: bool) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            if incident.public == public {
+                return Ok(incident);
+            }
+            let changed = incidents::set_public(conn, number, public, now).await?;
+            incidents::record(conn, number, Some(who.person_id), &IncidentEvent::PublicitySet { public }, now).await?;
+            Ok::<_, AppError>(changed)
+        })
+        .await?;
+    core.live.committed();
+    Ok(incident)
+}

@@ -268,6 +268,8 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         }
         let listed = incidents.list_incidents(pb::ListIncidentsRequest {}).await;
         check(&world, who, "ListIncidents", &listed, signed_in(who, Code::Ok));
+        let status = incidents.get_status(pb::GetStatusRequest {}).await;
+        check(&world, who, "GetStatus", &status, Code::Ok);
         let report = incidents.get_incident_report(pb::GetIncidentReportRequest { number: incident }).await;
         check(&world, who, "GetIncidentReport (none before resolution)", &report, signed_in(who, Code::NotFound));
         let confirm = incidents.confirm_incident_resolution(pb::ConfirmIncidentResolutionRequest { number: incident });
@@ -518,6 +520,8 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
         let community = if who == Who::Admin { world.a } else { world.b };
         let affected = pb::AddAffectedCommunityRequest { number, community_id: community };
         check(&world, who, "AddAffectedCommunity", &incidents.add_affected_community(affected).await, staff_only);
+        let public = pb::SetIncidentPublicRequest { number, public: true };
+        check(&world, who, "SetIncidentPublic", &incidents.set_incident_public(public).await, staff_only);
         // Reports: staff only (an unresolved incident has none yet).
         let no_report = signed_in(who, if who.is_staff() { Code::NotFound } else { Code::PermissionDenied });
         let save =

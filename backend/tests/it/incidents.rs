@@ -82,6 +82,7 @@ fn entry_kinds(timeline: &[pb::IncidentEntry]) -> Vec<&'static str> {
             Some(Entry::UpdatePosted(_)) => "update_posted",
             Some(Entry::ReportMoved(_)) => "report_moved",
             Some(Entry::ResolutionConfirmed(_)) => "resolution_confirmed",
+            Some(Entry::PublicitySet(_)) => "publicity_set",
             None => "none",
         })
         .collect()
@@ -436,4 +437,57 @@ async fn a_resolved_incident_gets_its_report_and_closes_once_published_and_confi
     let rob = desk.app.sign_in("rob@example.org").await;
     let kinds = entry_kinds(&get(&rob, number).await.expect("rob").timeline);
     assert_eq!(kinds, ["declared", "update_posted", "stepped", "report_moved", "resolution_confirmed", "stepped"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_status_page_shows_what_a_steward_made_public_to_anyone_for_a_week_after_resolution() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Rita's own words about the outage").await;
+    let mut incidents = desk.sam.incidents.clone();
+    let declare = pb::DeclareIncidentRequest {
+        title: "Logins fail".into(),
+        severity: pb::Priority::Urgent as i32,
+        commander_id: 0,
+        escalated_ticket_number: ticket.number,
+    };
+    let number = incidents.declare_incident(declare).await.expect("declare").into_inner().incident.expect("i").number;
+    for (body, public) in
+        [("We are looking into failing logins.", true), ("STATUS-INTERNAL: the IdP cert expired", false)]
+    {
+        incidents
+            .post_incident_update(pb::PostIncidentUpdateRequest { number, body: body.into(), public })
+            .await
+            .expect("update");
+    }
+    let anyone = desk.app.anonymous().await;
+    let status = || {
+        let mut incidents = anyone.incidents.clone();
+        async move { incidents.get_status(pb::GetStatusRequest {}).await.expect("status").into_inner().incidents }
+    };
+    assert!(status().await.is_empty(), "nothing is public until a steward says so");
+    let mut rita_incidents = desk.rita.incidents.clone();
+    let refused = rita_incidents.set_incident_public(pb::SetIncidentPublicRequest { number, public: true });
+    assert_eq!(refused.await.expect_err("a representative").code(), Code::PermissionDenied);
+    incidents.set_incident_public(pb::SetIncidentPublicRequest { number, public: true }).await.expect("public");
+
+    let shown = status().await;
+    assert_eq!(shown.len(), 1);
+    assert_eq!(
+        (shown[0].title.as_str(), shown[0].affected_communities.as_slice()),
+        ("Logins fail", &["Aurora Hub".to_owned()][..])
+    );
+    assert_eq!(shown[0].updates.len(), 1);
+    assert!(shown[0].updates[0].body_html.contains("We are looking into failing logins."));
+    let text = format!("{shown:?}");
+    for secret in ["STATUS-INTERNAL", "Rita", "Sam Steward", "outage"] {
+        assert!(!text.contains(secret), "the status page shows {secret:?}: {text}");
+    }
+
+    // Resolved, it stays a week; then it is gone.
+    let version = get(&desk.sam, number).await.expect("sam").incident.expect("i").version;
+    let resolve = pb::StepIncidentRequest { number, expected_version: version, step: pb::IncidentStep::Resolve as i32 };
+    incidents.step_incident(resolve).await.expect("resolve");
+    assert_eq!(status().await[0].phase, pb::IncidentPhase::Resolved as i32);
+    desk.app.clock.advance(chrono::Duration::days(7) + chrono::Duration::minutes(1));
+    assert!(status().await.is_empty(), "a week after resolution it is off the page");
 }

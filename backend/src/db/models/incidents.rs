@@ -23,6 +23,7 @@ struct IncidentRow {
     next_update_due: Option<DateTime<Utc>>,
     resolved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
+    public: bool,
     version: i64,
     updated_at: DateTime<Utc>,
 }
@@ -39,6 +40,8 @@ pub struct Incident {
     pub next_update_due: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Shown on the public status page.
+    pub public: bool,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
 }
@@ -58,6 +61,7 @@ impl TryFrom<IncidentRow> for Incident {
             next_update_due: row.next_update_due,
             resolved_at: row.resolved_at,
             closed_at: row.closed_at,
+            public: row.public,
             version: row.version,
             updated_at: row.updated_at,
         })
@@ -107,6 +111,38 @@ pub async fn list(conn: &mut AsyncPgConnection, limit: i64) -> AppResult<Vec<Inc
         .load(conn)
         .await?;
     rows.into_iter().map(Incident::try_from).collect()
+}
+
+/// The public incidents unresolved or resolved since `since`, newest first (the status page).
+pub async fn public_since(conn: &mut AsyncPgConnection, since: DateTime<Utc>, limit: i64) -> AppResult<Vec<Incident>> {
+    let rows: Vec<IncidentRow> = incidents::table
+        .filter(incidents::public.eq(true))
+        .filter(incidents::resolved_at.is_null().or(incidents::resolved_at.ge(since)))
+        .select(IncidentRow::as_select())
+        .order(incidents::number.desc())
+        .limit(limit)
+        .load(conn)
+        .await?;
+    rows.into_iter().map(Incident::try_from).collect()
+}
+
+/// Shows the (locked) incident on the status page or takes it off; its version goes up.
+pub async fn set_public(
+    conn: &mut AsyncPgConnection,
+    number: i64,
+    public: bool,
+    at: DateTime<Utc>,
+) -> AppResult<Incident> {
+    let row: IncidentRow = diesel::update(incidents::table.find(number))
+        .set((
+            incidents::public.eq(public),
+            incidents::version.eq(incidents::version + 1),
+            incidents::updated_at.eq(at),
+        ))
+        .returning(IncidentRow::as_returning())
+        .get_result(conn)
+        .await?;
+    Incident::try_from(row)
 }
 
 /// What a change writes to the incident's own row; the version goes up by one.
