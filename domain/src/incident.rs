@@ -154,7 +154,26 @@ impl Default for Cadence {
     }
 }
 
+/// The shortest and longest time between two public updates an admin may set, in minutes.
+pub const CADENCE_MINUTES: std::ops::RangeInclusive<i32> = 5..=10_080;
+
 impl Cadence {
+    /// A cadence from minutes per severity; the severities whose minutes are out of
+    /// [`CADENCE_MINUTES`] otherwise.
+    pub fn from_minutes(production_down: i32, urgent: i32, normal: i32) -> Result<Cadence, Vec<Priority>> {
+        let bad: Vec<Priority> =
+            [(Priority::ProductionDown, production_down), (Priority::Urgent, urgent), (Priority::Normal, normal)]
+                .into_iter()
+                .filter(|(_, minutes)| !CADENCE_MINUTES.contains(minutes))
+                .map(|(severity, _)| severity)
+                .collect();
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+        let every = |minutes: i32| Duration::minutes(i64::from(minutes));
+        Ok(Cadence { production_down: every(production_down), urgent: every(urgent), normal: every(normal) })
+    }
+
     /// The time between two public updates of an incident of `severity`.
     pub fn every(&self, severity: Priority) -> Duration {
         match severity {
@@ -798,5 +817,14 @@ mod tests {
         assert!(!on_status_page(false, None, at(0)), "only those a steward made public");
         assert!(on_status_page(true, Some(at(0)), at(7 * 24)));
         assert!(!on_status_page(true, Some(at(0)), at(7 * 24 + 1)));
+    }
+
+    #[test]
+    fn an_admins_cadence_is_between_five_minutes_and_a_week() {
+        let cadence = Cadence::from_minutes(30, 120, 1440).expect("valid");
+        assert_eq!(cadence.every(Priority::ProductionDown), Duration::minutes(30));
+        assert_eq!(cadence.every(Priority::Normal), Duration::days(1));
+        assert_eq!(Cadence::from_minutes(4, 120, 10_081), Err(vec![Priority::ProductionDown, Priority::Normal]));
+        assert!(Cadence::from_minutes(5, 5, 10_080).is_ok());
     }
 }

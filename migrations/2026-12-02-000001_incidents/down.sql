@@ -1,3 +1,4 @@
+DROP TABLE incident_cadence;
 DROP TABLE incident_confirmations;
 DROP TABLE incident_action_items;
 DROP TABLE incident_reports;

@@ -116,3 +116,14 @@ CREATE TABLE incident_confirmations (
     confirmed_at    TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (incident_number, community_id)
 );
+
+-- How often a public update is owed, per severity; admins change it (defaults: seed 002's
+-- "every few hours", steward_domain::incident::Cadence::default).
+CREATE TABLE incident_cadence (
+    severity        TEXT PRIMARY KEY CHECK (severity IN ('production_down', 'urgent', 'normal')),
+    every_minutes   INTEGER NOT NULL CHECK (every_minutes BETWEEN 5 AND 10080),
+    updated_by      BIGINT REFERENCES people (id),
+    updated_at      TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+INSERT INTO incident_cadence (severity, every_minutes) VALUES
+    ('production_down', 60), ('urgent', 240), ('normal', 1440);

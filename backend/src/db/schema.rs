@@ -67,6 +67,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    incident_cadence (severity) {
+        severity -> Text,
+        every_minutes -> Int4,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     incident_communities (incident_number, community_id) {
         incident_number -> Int8,
         community_id -> Int8,
@@ -311,6 +320,7 @@ diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
 diesel::joinable!(incident_action_items -> incident_reports (incident_number));
 diesel::joinable!(incident_action_items -> people (owner_id));
+diesel::joinable!(incident_cadence -> people (updated_by));
 diesel::joinable!(incident_communities -> communities (community_id));
 diesel::joinable!(incident_communities -> incidents (incident_number));
 diesel::joinable!(incident_confirmations -> communities (community_id));
@@ -347,6 +357,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     communities,
     failed_sign_ins,
     incident_action_items,
+    incident_cadence,
     incident_communities,
     incident_confirmations,
     incident_events,

@@ -344,6 +344,15 @@ impl IncidentApi {
     }
 }
 
+fn cadence_message(cadence: &incident::Cadence) -> pb::IncidentCadence {
+    let minutes = |severity| i32::try_from(cadence.every(severity).num_minutes()).unwrap_or(i32::MAX);
+    pb::IncidentCadence {
+        production_down_minutes: minutes(Priority::ProductionDown),
+        urgent_minutes: minutes(Priority::Urgent),
+        normal_minutes: minutes(Priority::Normal),
+    }
+}
+
 /// `value` as an incident step, or InvalidArgument naming `step`.
 fn step_from_pb(value: i32) -> AppResult<Step> {
     match Step::from_wire(value) {
@@ -600,6 +609,33 @@ impl IncidentService for IncidentApi {
         _request: Request<pb::GetStatusRequest>,
     ) -> Result<Response<pb::GetStatusResponse>, Status> {
         Ok(Response::new(self.status().await?))
+    }
+
+    async fn get_incident_cadence(
+        &self,
+        request: Request<pb::GetIncidentCadenceRequest>,
+    ) -> Result<Response<pb::GetIncidentCadenceResponse>, Status> {
+        let caller = caller(&request)?;
+        let cadence = run::cadence(&self.state.core, caller.signed_in()?).await?;
+        Ok(Response::new(pb::GetIncidentCadenceResponse { cadence: Some(cadence_message(&cadence)) }))
+    }
+
+    async fn set_incident_cadence(
+        &self,
+        request: Request<pb::SetIncidentCadenceRequest>,
+    ) -> Result<Response<pb::SetIncidentCadenceResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let wanted = request.into_inner().cadence.unwrap_or_default();
+        let cadence = run::set_cadence(
+            &self.state.core,
+            Actor::Person(who),
+            wanted.production_down_minutes,
+            wanted.urgent_minutes,
+            wanted.normal_minutes,
+        )
+        .await?;
+        Ok(Response::new(pb::SetIncidentCadenceResponse { cadence: Some(cadence_message(&cadence)) }))
     }
 
     async fn post_incident_update(

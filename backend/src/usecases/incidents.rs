@@ -92,7 +92,8 @@ pub async fn declare(core: &Core, actor: Actor<'_>, declaration: Declaration) ->
         .collect();
     let incident = conn
         .transaction(async |conn| {
-            let due = Cadence::default().next_update_due(declaration.severity, Phase::Investigating, now);
+            let cadence = incidents::cadence(conn).await?;
+            let due = cadence.next_update_due(declaration.severity, Phase::Investigating, now);
             let new = incidents::NewIncident {
                 title: &title,
                 severity: declaration.severity,
@@ -202,7 +203,7 @@ pub async fn step(
                 Step::Reopen => incident_reports::clear_confirmations(conn, number).await?,
                 _ => {}
             }
-            let cadence = Cadence::default();
+            let cadence = incidents::cadence(conn).await?;
             let change = Change {
                 phase: to,
                 next_update_due: match step {
@@ -275,7 +276,7 @@ pub async fn post_update(core: &Core, actor: Actor<'_>, number: i64, body: &str,
                     post_message(conn, who, &ticket, &body, Visibility::Public, now).await?;
                     tickets::touch(conn, ticket_number, now).await?;
                 }
-                due = Cadence::default().next_update_due(incident.severity, incident.phase, now);
+                due = incidents::cadence(conn).await?.next_update_due(incident.severity, incident.phase, now);
             }
             let event = IncidentEvent::UpdatePosted { body: body.clone(), public, next_update_due: due };
             incidents::record(conn, number, Some(who.person_id), &event, now).await?;
@@ -582,4 +583,42 @@ pub async fn set_public(core: &Core, actor: Actor<'_>, number: i64, public: bool
         .await?;
     core.live.committed();
     Ok(incident)
+}
+
+/// Sets how often public updates are owed, per severity (admins only); the minutes of each
+/// severity between 5 and a week.
+pub async fn set_cadence(
+    core: &Core,
+    actor: Actor<'_>,
+    production_down: i32,
+    urgent: i32,
+    normal: i32,
+) -> AppResult<Cadence> {
+    let who = match actor.person() {
+        Some(who) if authz::can_configure(who) => who,
+        _ => return Err(AppError::PermissionDenied("Only admins change how often incident updates are owed.")),
+    };
+    let cadence = Cadence::from_minutes(production_down, urgent, normal).map_err(|bad| {
+        let field = |severity: Priority| match severity {
+            Priority::ProductionDown => "production_down_minutes",
+            Priority::Urgent => "urgent_minutes",
+            Priority::Normal => "normal_minutes",
+        };
+        let range = incident::CADENCE_MINUTES;
+        let message = format!("Give {} to {} minutes (a week).", range.start(), range.end());
+        AppError::InvalidArgument(bad.into_iter().map(|s| FieldError::new(field(s), message.clone())).collect())
+    })?;
+    let mut conn = core.pool.get().await?;
+    incidents::set_cadence(&mut conn, &cadence, who.person_id, core.now()).await?;
+    tracing::info!(person_id = who.person_id, "incident cadence set");
+    Ok(cadence)
+}
+
+/// How often public updates are owed now.
+pub async fn cadence(core: &Core, who: &Principal) -> AppResult<Cadence> {
+    if !authz::can_run_incidents(who) {
+        return Err(AppError::PermissionDenied(STAFF_ONLY));
+    }
+    let mut conn = core.pool.get().await?;
+    incidents::cadence(&mut conn).await
 }

@@ -520,6 +520,17 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
         let community = if who == Who::Admin { world.a } else { world.b };
         let affected = pb::AddAffectedCommunityRequest { number, community_id: community };
         check(&world, who, "AddAffectedCommunity", &incidents.add_affected_community(affected).await, staff_only);
+        let cadence = incidents.get_incident_cadence(pb::GetIncidentCadenceRequest {}).await;
+        check(&world, who, "GetIncidentCadence", &cadence, staff_only);
+        let every = pb::IncidentCadence { production_down_minutes: 60, urgent_minutes: 240, normal_minutes: 1440 };
+        let set = incidents.set_incident_cadence(pb::SetIncidentCadenceRequest { cadence: Some(every) }).await;
+        check(
+            &world,
+            who,
+            "SetIncidentCadence",
+            &set,
+            signed_in(who, if who == Who::Admin { Code::Ok } else { Code::PermissionDenied }),
+        );
         let public = pb::SetIncidentPublicRequest { number, public: true };
         check(&world, who, "SetIncidentPublic", &incidents.set_incident_public(public).await, staff_only);
         // Reports: staff only (an unresolved incident has none yet).

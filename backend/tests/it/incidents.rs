@@ -491,3 +491,30 @@ async fn the_status_page_shows_what_a_steward_made_public_to_anyone_for_a_week_a
     desk.app.clock.advance(chrono::Duration::days(7) + chrono::Duration::minutes(1));
     assert!(status().await.is_empty(), "a week after resolution it is off the page");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admins_set_how_often_updates_are_owed_and_new_incidents_follow_it() {
+    let desk = desk().await;
+    let cadence = |production_down_minutes, urgent_minutes, normal_minutes| pb::SetIncidentCadenceRequest {
+        cadence: Some(pb::IncidentCadence { production_down_minutes, urgent_minutes, normal_minutes }),
+    };
+    let steward = desk.sam.incidents.clone().set_incident_cadence(cadence(30, 120, 720)).await;
+    assert_eq!(steward.expect_err("a steward").code(), Code::PermissionDenied);
+    let bad = desk.ada.incidents.clone().set_incident_cadence(cadence(1, 120, 20_000)).await.expect_err("out of range");
+    let fields: Vec<String> =
+        bad.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["production_down_minutes", "normal_minutes"]);
+    desk.ada.incidents.clone().set_incident_cadence(cadence(30, 120, 720)).await.expect("admin sets it");
+    let read = desk.sam.incidents.clone().get_incident_cadence(pb::GetIncidentCadenceRequest {}).await.expect("read");
+    assert_eq!(read.into_inner().cadence.expect("cadence").production_down_minutes, 30);
+
+    let declare = pb::DeclareIncidentRequest {
+        title: "Hub down".into(),
+        severity: pb::Priority::ProductionDown as i32,
+        ..Default::default()
+    };
+    let declared = desk.sam.incidents.clone().declare_incident(declare).await.expect("declare").into_inner();
+    let declared = declared.incident.expect("incident");
+    let due = declared.next_update_due.expect("due").seconds - declared.declared_at.expect("at").seconds;
+    assert_eq!(due, 30 * 60, "the admins' half hour, not the default hour");
+}

@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use steward_domain::Priority;
-use steward_domain::incident::{Assignment, IncidentEvent, Phase, Role, RoleChange, Roster};
+use steward_domain::incident::{Assignment, Cadence, IncidentEvent, Phase, Role, RoleChange, Roster};
 
 use super::unknown_value;
-use crate::db::schema::{incident_communities, incident_events, incident_roles, incident_tickets, incidents, tickets};
+use crate::db::schema::{
+    incident_cadence, incident_communities, incident_events, incident_roles, incident_tickets, incidents, tickets,
+};
 use crate::error::{AppError, AppResult};
 
 #[derive(Queryable, Selectable)]
@@ -395,4 +397,44 @@ pub async fn timeline(conn: &mut AsyncPgConnection, number: i64, include_interna
             Ok(Entry { id: row.id, actor_id: row.actor_id, event, internal: row.internal, at: row.at })
         })
         .collect()
+}
+
+/// How often public updates are owed, as the admins set it.
+pub async fn cadence(conn: &mut AsyncPgConnection) -> AppResult<Cadence> {
+    let rows: Vec<(String, i32)> = incident_cadence::table
+        .select((incident_cadence::severity, incident_cadence::every_minutes))
+        .load(conn)
+        .await?;
+    let minutes = |severity: Priority| {
+        rows.iter()
+            .find(|(s, _)| s == severity.as_str())
+            .map(|(_, m)| *m)
+            .unwrap_or_else(|| i32::try_from(Cadence::default().every(severity).num_minutes()).unwrap_or(i32::MAX))
+    };
+    Cadence::from_minutes(minutes(Priority::ProductionDown), minutes(Priority::Urgent), minutes(Priority::Normal))
+        .map_err(|_| AppError::internal(anyhow::anyhow!("incident_cadence holds minutes out of range")))
+}
+
+/// Stores the cadence set by `by`.
+pub async fn set_cadence(conn: &mut AsyncPgConnection, cadence: &Cadence, by: i64, at: DateTime<Utc>) -> AppResult<()> {
+    for severity in Priority::ALL {
+        let minutes = i32::try_from(cadence.every(*severity).num_minutes()).map_err(AppError::internal)?;
+        diesel::insert_into(incident_cadence::table)
+            .values((
+                incident_cadence::severity.eq(severity.as_str()),
+                incident_cadence::every_minutes.eq(minutes),
+                incident_cadence::updated_by.eq(by),
+                incident_cadence::updated_at.eq(at),
+            ))
+            .on_conflict(incident_cadence::severity)
+            .do_update()
+            .set((
+                incident_cadence::every_minutes.eq(minutes),
+                incident_cadence::updated_by.eq(by),
+                incident_cadence::updated_at.eq(at),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
 }
