@@ -325,19 +325,16 @@ impl IncidentApi {
             .iter()
             .filter(|i| authz::can_view_incident(who, affected.get(&i.number).map_or(&[][..], Vec::as_slice)))
             .collect();
-        let mut commanders = HashMap::new();
-        for incident in &visible {
-            let (roster, _) = incidents::roster(&mut conn, incident.number).await?;
-            commanders.insert(incident.number, roster.commander());
-        }
-        let person_ids = visible.iter().map(|i| i.declared_by).chain(commanders.values().flatten().copied()).collect();
+        let shown: Vec<i64> = visible.iter().map(|i| i.number).collect();
+        let commanders: HashMap<i64, i64> = incidents::commanders(&mut conn, &shown).await?.into_iter().collect();
+        let person_ids = visible.iter().map(|i| i.declared_by).chain(commanders.values().copied()).collect();
         let community_ids = affected.values().flatten().copied().collect();
         let names = Names::load(&mut conn, person_ids, community_ids).await?;
         Ok(visible
             .iter()
             .map(|incident| {
                 let communities = affected.get(&incident.number).map_or(&[][..], Vec::as_slice);
-                let commander = commanders.get(&incident.number).copied().flatten();
+                let commander = commanders.get(&incident.number).copied();
                 incident_message(who, incident, commander, communities, &names)
             })
             .collect())

@@ -199,6 +199,12 @@ async fn a_steward_escalates_a_ticket_and_runs_the_incident_that_each_community_
     assert!(twice.message().contains("commander already"), "{}", twice.message());
     let to_rep = incidents.hand_over_command(hand(desk.rita_id)).await.expect_err("not staff");
     assert_eq!(field(&to_rep), "person_id");
+    let listed = incidents.list_incidents(pb::ListIncidentsRequest {}).await.expect("list").into_inner().incidents;
+    assert_eq!(
+        listed[0].commander.as_ref().expect("commander").display_name,
+        "Ada Admin",
+        "the list says who commands"
+    );
     let roles = get(&desk.ada, number).await.expect("ada").roles;
     let commands: Vec<_> = roles.iter().filter(|r| r.role == pb::IncidentRole::Commander as i32).collect();
     assert_eq!(commands.len(), 2);

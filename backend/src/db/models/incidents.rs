@@ -282,6 +282,17 @@ pub async fn roster(conn: &mut AsyncPgConnection, number: i64) -> AppResult<(Ros
     Ok((roster, ids))
 }
 
+/// The current commander of each incident: (incident, person).
+pub async fn commanders(conn: &mut AsyncPgConnection, numbers: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+    Ok(incident_roles::table
+        .filter(incident_roles::incident_number.eq_any(numbers))
+        .filter(incident_roles::role.eq(Role::Commander.as_str()))
+        .filter(incident_roles::ended_at.is_null())
+        .select((incident_roles::incident_number, incident_roles::person_id))
+        .load(conn)
+        .await?)
+}
+
 /// Writes a role change decided by the roster read with [`roster`] (whose row ids are `ids`):
 /// the rows it ends end at `at`, then the row it starts begins (so there is never a second
 /// commander, which the database refuses too).
