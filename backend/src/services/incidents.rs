@@ -407,9 +407,24 @@ impl IncidentService for IncidentApi {
         let who = caller.signed_in()?;
         let request = request.into_inner();
         let step = step_from_pb(request.step)?;
-        let stepped =
-            run::step(&self.state.core, Actor::Person(who), request.number, request.expected_version, step).await?;
-        Ok(Response::new(pb::StepIncidentResponse { incident: Some(self.incident(who, stepped.number).await?) }))
+        let stepped = run::step(
+            &self.state.core,
+            Actor::Person(who),
+            request.number,
+            request.expected_version,
+            step,
+            request.resolve_linked_tickets,
+        )
+        .await?;
+        Ok(Response::new(pb::StepIncidentResponse {
+            incident: Some(self.incident(who, stepped.incident.number).await?),
+            tickets_resolved: stepped.tickets_resolved,
+            tickets_left: stepped
+                .tickets_left
+                .into_iter()
+                .map(|(number, reason)| pb::TicketLeft { number, reason })
+                .collect(),
+        }))
     }
 
     async fn hand_over_command(

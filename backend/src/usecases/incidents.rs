@@ -11,9 +11,10 @@ use steward_domain::conversation::{self, Visibility};
 use steward_domain::facts::Principal;
 use steward_domain::incident::{self, Cadence, CloseFacts, IncidentEvent, Phase, ReportState, Roster, Step};
 use steward_domain::intake::FieldError;
-use steward_domain::{Priority, authz};
+use steward_domain::lifecycle::{self, Action};
+use steward_domain::{Priority, TicketState, authz};
 
-use super::tickets::{post_message, visible_ticket};
+use super::tickets::{post_message, take_step, visible_ticket};
 use super::{Actor, Core};
 use crate::db::models::incident_reports::{self, ActionItem, Moments, NewActionItem, Report, Sections};
 use crate::db::models::incidents::{self, Change, Incident};
@@ -169,15 +170,27 @@ pub async fn link_ticket(core: &Core, actor: Actor<'_>, number: i64, ticket_numb
     Ok(incident)
 }
 
+/// What a step did: the incident as it now is and, when resolving took its linked tickets
+/// along, which were resolved and which were left as they were (with why).
+#[derive(Clone, Debug)]
+pub struct Stepped {
+    pub incident: Incident,
+    pub tickets_resolved: Vec<i64>,
+    pub tickets_left: Vec<(i64, String)>,
+}
+
 /// Takes a phase step on the incident at the version the caller saw. Resolving stops the update
-/// clock; reopening starts it again; closing needs what [`incident::may_close`] asks for.
+/// clock and starts the report, and with `resolve_linked_tickets` resolves every linked ticket the
+/// ticket lifecycle lets resolve (the others are left, each with the reason); reopening starts
+/// the clock again; closing needs what [`incident::may_close`] asks for.
 pub async fn step(
     core: &Core,
     actor: Actor<'_>,
     number: i64,
     expected_version: i64,
     step: Step,
-) -> AppResult<Incident> {
+    resolve_linked_tickets: bool,
+) -> AppResult<Stepped> {
     let who = run_by(actor)?;
     let now = core.now();
     let mut conn = core.pool.get().await?;
@@ -220,11 +233,31 @@ pub async fn step(
             let stepped = incidents::apply(conn, number, change, now).await?;
             let event = IncidentEvent::Stepped { step, from: incident.phase, to };
             incidents::record(conn, number, Some(who.person_id), &event, now).await?;
-            Ok::<_, AppError>(stepped)
+            let (mut tickets_resolved, mut tickets_left) = (Vec::new(), Vec::new());
+            if step == Step::Resolve && resolve_linked_tickets {
+                for (ticket_number, _, _) in incidents::linked_tickets(conn, number).await? {
+                    let ticket = tickets::find(conn, ticket_number).await?.ok_or(AppError::NotFound("ticket"))?;
+                    if matches!(ticket.state, TicketState::Resolved | TicketState::Closed) {
+                        continue;
+                    }
+                    // A ticket the lifecycle will not resolve (one still awaiting approval) is
+                    // left as it is; the rest of the step goes ahead.
+                    let allowed =
+                        lifecycle::next_state(ticket.state, Action::Resolve).map(|_| ()).map_err(|r| r.to_string());
+                    match allowed {
+                        Ok(()) => {
+                            take_step(conn, Actor::Person(who), &ticket, Action::Resolve, None, None, now).await?;
+                            tickets_resolved.push(ticket.number);
+                        }
+                        Err(why) => tickets_left.push((ticket.number, why)),
+                    }
+                }
+            }
+            Ok::<_, AppError>(Stepped { incident: stepped, tickets_resolved, tickets_left })
         })
         .await?;
     core.live.committed();
-    tracing::info!(number, person_id = who.person_id, phase = incident.phase.as_str(), "incident stepped");
+    tracing::info!(number, person_id = who.person_id, phase = incident.incident.phase.as_str(), "incident stepped");
     Ok(incident)
 }
 

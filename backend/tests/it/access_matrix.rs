@@ -502,8 +502,12 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
             .ok()
             .and_then(|r| r.get_ref().incident.as_ref())
             .map_or((999_999, 1), |i| (i.number, i.version));
-        let step =
-            pb::StepIncidentRequest { number, expected_version: version, step: pb::IncidentStep::Identify as i32 };
+        let step = pb::StepIncidentRequest {
+            number,
+            expected_version: version,
+            step: pb::IncidentStep::Identify as i32,
+            resolve_linked_tickets: false,
+        };
         check(&world, who, "StepIncident", &incidents.step_incident(step).await, staff_only);
         let update = pb::PostIncidentUpdateRequest { number, body: "Update".into(), public: false };
         check(&world, who, "PostIncidentUpdate", &incidents.post_incident_update(update).await, staff_only);

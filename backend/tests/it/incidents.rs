@@ -175,6 +175,7 @@ async fn a_steward_escalates_a_ticket_and_runs_the_incident_that_each_community_
         number,
         expected_version,
         step: step as i32,
+        resolve_linked_tickets: false,
     };
     let stale = incidents.step_incident(step(version - 1, pb::IncidentStep::Identify)).await.expect_err("stale");
     assert_eq!(stale.get_details_error_info().expect("reason").reason, "STALE_VERSION");
@@ -345,10 +346,46 @@ async fn a_resolved_incident_gets_its_report_and_closes_once_published_and_confi
     let update = pb::PostIncidentUpdateRequest { number, body: "A node was replaced.".into(), public: true };
     incidents.post_incident_update(update).await.expect("update");
 
+    // A member's request still awaiting approval cannot be resolved: resolving the incident with
+    // its tickets leaves that one, and says why.
+    let mo = desk.app.person("mo@example.org", "Mo Member", None).await;
+    desk.app.membership(mo, desk.aurora, MembershipRole::Member).await;
+    let waiting = file(&desk.app.sign_in("mo@example.org").await, desk.aurora, "Mo cannot log in").await;
+    assert_eq!(waiting.state, pb::TicketState::AwaitingApproval as i32);
+    incidents
+        .link_incident_ticket(pb::LinkIncidentTicketRequest { number, ticket_number: waiting.number })
+        .await
+        .expect("link");
+
     // Resolving starts the report: owned by the commander, due in three days, timeline drafted.
     let version = get(&desk.sam, number).await.expect("sam").incident.expect("i").version;
-    let resolve = pb::StepIncidentRequest { number, expected_version: version, step: pb::IncidentStep::Resolve as i32 };
-    let resolved = incidents.step_incident(resolve).await.expect("resolve").into_inner().incident.expect("i");
+    let resolve = pb::StepIncidentRequest {
+        number,
+        expected_version: version,
+        step: pb::IncidentStep::Resolve as i32,
+        resolve_linked_tickets: true,
+    };
+    let resolved = incidents.step_incident(resolve).await.expect("resolve").into_inner();
+    assert_eq!(resolved.tickets_resolved, [aurora_ticket.number, borealis_ticket.number]);
+    assert_eq!(resolved.tickets_left.len(), 1);
+    assert_eq!(resolved.tickets_left[0].number, waiting.number);
+    assert!(resolved.tickets_left[0].reason.contains("must approve"), "{}", resolved.tickets_left[0].reason);
+    let state_of = |client: &Client, number| {
+        let mut tickets = client.tickets.clone();
+        async move {
+            tickets
+                .get_ticket(pb::GetTicketRequest { number })
+                .await
+                .expect("ticket")
+                .into_inner()
+                .ticket
+                .expect("t")
+                .state
+        }
+    };
+    assert_eq!(state_of(&desk.rob, borealis_ticket.number).await, pb::TicketState::Resolved as i32);
+    assert_eq!(state_of(&desk.rita, waiting.number).await, pb::TicketState::AwaitingApproval as i32);
+    let resolved = resolved.incident.expect("i");
     let report = report_of(&desk.sam).await.expect("report").report.expect("report");
     assert_eq!(report.state, pb::IncidentReportState::Draft as i32);
     assert_eq!(report.owner.as_ref().expect("owner").display_name, "Sam Steward");
@@ -363,8 +400,12 @@ async fn a_resolved_incident_gets_its_report_and_closes_once_published_and_confi
     assert_eq!(report_of(&desk.rita).await.expect_err("a draft").code(), Code::NotFound, "drafts are the team's");
 
     // Closing waits for the published report.
-    let close =
-        |expected_version| pb::StepIncidentRequest { number, expected_version, step: pb::IncidentStep::Close as i32 };
+    let close = |expected_version| pb::StepIncidentRequest {
+        number,
+        expected_version,
+        step: pb::IncidentStep::Close as i32,
+        resolve_linked_tickets: false,
+    };
     let early = incidents.step_incident(close(resolved.version)).await.expect_err("no report");
     assert!(early.message().contains("Publish the incident report first"), "{}", early.message());
 
@@ -491,7 +532,12 @@ async fn the_status_page_shows_what_a_steward_made_public_to_anyone_for_a_week_a
 
     // Resolved, it stays a week; then it is gone.
     let version = get(&desk.sam, number).await.expect("sam").incident.expect("i").version;
-    let resolve = pb::StepIncidentRequest { number, expected_version: version, step: pb::IncidentStep::Resolve as i32 };
+    let resolve = pb::StepIncidentRequest {
+        number,
+        expected_version: version,
+        step: pb::IncidentStep::Resolve as i32,
+        resolve_linked_tickets: false,
+    };
     incidents.step_incident(resolve).await.expect("resolve");
     assert_eq!(status().await[0].phase, pb::IncidentPhase::Resolved as i32);
     desk.app.clock.advance(chrono::Duration::days(7) + chrono::Duration::minutes(1));
