@@ -1,5 +1,7 @@
 //! Incident use cases (seed 002): declare one (from scratch or by escalating a ticket), link
-//! tickets, take a phase step, hand over command, and post an update. The rules are
+//! tickets and name affected communities, take a phase step, hand over command and change the
+//! other roles, post updates, write the report and its action items, confirm a resolution, show
+//! an incident on the status page, and set the update cadence. The rules are
 //! `steward_domain::incident`'s; each change locks the incident, checks the version the caller
 //! saw where a person chose from what they saw, and appends its timeline entry in the same
 //! transaction. A public update goes out as a public reply on every linked ticket, in that
@@ -59,11 +61,12 @@ fn run_by(actor: Actor<'_>) -> AppResult<&Principal> {
     }
 }
 
-async fn check_staff(conn: &mut AsyncPgConnection, field: &'static str, person_id: i64) -> Result<(), FieldError> {
-    match people::find(conn, person_id).await {
-        Ok(Some(person)) if person.staff_role.is_some() => Ok(()),
-        _ => Err(FieldError::new(field, "Choose someone on the support team.")),
-    }
+/// The problem with `field` if `person_id` is not on the support team.
+async fn not_staff(conn: &mut AsyncPgConnection, field: &'static str, person_id: i64) -> AppResult<Option<FieldError>> {
+    Ok(match people::find(conn, person_id).await? {
+        Some(person) if person.staff_role.is_some() => None,
+        _ => Some(FieldError::new(field, "Choose someone on the support team.")),
+    })
 }
 
 /// Declares an incident: the declarer (or the person they name) commands it, the people on
@@ -78,9 +81,7 @@ pub async fn declare(core: &Core, actor: Actor<'_>, declaration: Declaration) ->
     if title.is_empty() || title.chars().count() > 200 {
         errors.push(FieldError::new("title", "Give the incident a title (up to 200 characters)."));
     }
-    if let Err(error) = check_staff(&mut conn, "commander_id", commander).await {
-        errors.push(error);
-    }
+    errors.extend(not_staff(&mut conn, "commander_id", commander).await?);
     if !errors.is_empty() {
         return Err(AppError::InvalidArgument(errors));
     }
@@ -130,9 +131,12 @@ async fn link(
     ticket_number: i64,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let ticket = visible_ticket(conn, Actor::Person(who), ticket_number)
-        .await
-        .map_err(|_| AppError::invalid("ticket_number", format!("There is no ticket #{ticket_number}.")))?;
+    let ticket = match visible_ticket(conn, Actor::Person(who), ticket_number).await {
+        Err(AppError::NotFound(_)) => {
+            return Err(AppError::invalid("ticket_number", format!("There is no ticket #{ticket_number}.")));
+        }
+        found => found?,
+    };
     if let Some(other) = incidents::incident_of_ticket(conn, ticket.number).await? {
         let message = if other == incident.number {
             format!("Ticket #{} is linked to this incident already.", ticket.number)
@@ -266,7 +270,9 @@ pub async fn hand_over(core: &Core, actor: Actor<'_>, number: i64, to: i64) -> A
     let who = run_by(actor)?;
     let now = core.now();
     let mut conn = core.pool.get().await?;
-    check_staff(&mut conn, "person_id", to).await?;
+    if let Some(error) = not_staff(&mut conn, "person_id", to).await? {
+        return Err(error.into());
+    }
     let incident = conn
         .transaction(async |conn| {
             let (incident, _) = visible_incident(conn, who, number, true).await?;
@@ -334,8 +340,8 @@ pub async fn set_role(
     let who = run_by(actor)?;
     let now = core.now();
     let mut conn = core.pool.get().await?;
-    if joined {
-        check_staff(&mut conn, "person_id", person_id).await?;
+    if joined && let Some(error) = not_staff(&mut conn, "person_id", person_id).await? {
+        return Err(error.into());
     }
     let incident = conn
         .transaction(async |conn| {
@@ -440,9 +446,7 @@ pub async fn save_report(core: &Core, actor: Actor<'_>, number: i64, edit: Repor
     let now = core.now();
     let mut conn = core.pool.get().await?;
     let mut errors = Vec::new();
-    if let Err(error) = check_staff(&mut conn, "owner_id", edit.owner_id).await {
-        errors.push(error);
-    }
+    errors.extend(not_staff(&mut conn, "owner_id", edit.owner_id).await?);
     let m = edit.moments;
     let in_order = |a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>| a.zip(b).is_none_or(|(a, b)| a <= b);
     if !in_order(m.started_at, m.detected_at) {
@@ -528,10 +532,8 @@ pub async fn add_action_item(core: &Core, actor: Actor<'_>, number: i64, item: N
     if title.is_empty() || title.chars().count() > 200 {
         errors.push(FieldError::new("title", "Say what will be done (up to 200 characters)."));
     }
-    if let Some(owner) = item.owner_id
-        && let Err(error) = check_staff(&mut conn, "owner_id", owner).await
-    {
-        errors.push(error);
+    if let Some(owner) = item.owner_id {
+        errors.extend(not_staff(&mut conn, "owner_id", owner).await?);
     }
     let issue_url = item.issue_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
     if let Some(url) = issue_url
