@@ -559,18 +559,11 @@ impl IncidentService for IncidentApi {
         let caller = caller(&request)?;
         let who = caller.signed_in()?;
         let request = request.into_inner();
-        let due_on = match request.due_on.trim() {
-            "" => None,
-            text => Some(
-                chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                    .map_err(|_| AppError::invalid("due_on", "Give the day as YYYY-MM-DD."))?,
-            ),
-        };
         let item = NewItem {
             title: request.title,
             owner_id: (request.owner_id != 0).then_some(request.owner_id),
-            due_on,
-            issue_url: Some(request.issue_url),
+            due_on: request.due_on,
+            issue_url: request.issue_url,
         };
         run::add_action_item(&self.state.core, Actor::Person(who), request.number, item).await?;
         Ok(Response::new(pb::AddActionItemResponse { report: Some(self.report(who, request.number).await?) }))

@@ -513,13 +513,15 @@ pub async fn move_report(
     Ok(report)
 }
 
-/// A new action item for the report.
+/// A new action item for the report, as typed.
 #[derive(Clone, Debug)]
 pub struct NewItem {
     pub title: String,
     pub owner_id: Option<i64>,
-    pub due_on: Option<chrono::NaiveDate>,
-    pub issue_url: Option<String>,
+    /// YYYY-MM-DD, or blank for none.
+    pub due_on: String,
+    /// The engineering issue's address, or blank for none.
+    pub issue_url: String,
 }
 
 /// Adds an action item (until the report is published).
@@ -535,7 +537,17 @@ pub async fn add_action_item(core: &Core, actor: Actor<'_>, number: i64, item: N
     if let Some(owner) = item.owner_id {
         errors.extend(not_staff(&mut conn, "owner_id", owner).await?);
     }
-    let issue_url = item.issue_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let due_on = match item.due_on.trim() {
+        "" => None,
+        text => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(day) => Some(day),
+            Err(_) => {
+                errors.push(FieldError::new("due_on", "Give the day as YYYY-MM-DD."));
+                None
+            }
+        },
+    };
+    let issue_url = Some(item.issue_url.trim()).filter(|u| !u.is_empty());
     if let Some(url) = issue_url
         && !matches!(url::Url::parse(url).map(|u| u.scheme().to_owned()).as_deref(), Ok("http" | "https"))
     {
@@ -551,7 +563,7 @@ pub async fn add_action_item(core: &Core, actor: Actor<'_>, number: i64, item: N
             if !incident::report_editable(report.state) {
                 return Err(AppError::invalid("title", "The report is published; it stays as it was published."));
             }
-            let new = NewActionItem { title: &title, owner_id: item.owner_id, due_on: item.due_on, issue_url };
+            let new = NewActionItem { title: &title, owner_id: item.owner_id, due_on, issue_url };
             incident_reports::add_action_item(conn, number, new, now).await
         })
         .await?;

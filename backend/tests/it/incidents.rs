@@ -442,8 +442,11 @@ async fn a_resolved_incident_gets_its_report_and_closes_once_published_and_confi
         due_on: "2027-01-15".into(),
         issue_url: "javascript:alert(1)".into(),
     };
-    let bad_url = incidents.add_action_item(item.clone()).await.expect_err("not a web address");
-    assert_eq!(field(&bad_url), "issue_url");
+    let bad = pb::AddActionItemRequest { title: " ".into(), due_on: "soon".into(), ..item.clone() };
+    let bad = incidents.add_action_item(bad).await.expect_err("everything wrong");
+    let fields: Vec<String> =
+        bad.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["title", "due_on", "issue_url"]);
     let item = pb::AddActionItemRequest { issue_url: "https://github.com/example/infra/issues/7".into(), ..item };
     let with_item = incidents.add_action_item(item).await.expect("item").into_inner().report.expect("report");
     assert_eq!(with_item.action_items.len(), 1);
