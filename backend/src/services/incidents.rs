@@ -277,12 +277,13 @@ impl IncidentApi {
         let numbers: Vec<i64> = shown.iter().map(|i| i.number).collect();
         let affected = incidents::affected_communities(&mut conn, &numbers).await?;
         let names = Names::load(&mut conn, Vec::new(), affected.iter().map(|(_, c)| *c).collect()).await?;
+        let public_updates = incidents::public_updates(&mut conn, &numbers).await?;
         let mut result = Vec::with_capacity(shown.len());
         for shown in &shown {
-            let timeline = incidents::timeline(&mut conn, shown.number, false).await?;
-            let updates = timeline
+            let updates = public_updates
                 .iter()
-                .filter_map(|entry| match &entry.event {
+                .filter(|(number, _)| *number == shown.number)
+                .filter_map(|(_, entry)| match &entry.event {
                     IncidentEvent::UpdatePosted { body, public: true, .. } => Some(pb::StatusUpdate {
                         at: Some(convert::timestamp(entry.at)),
                         body_html: markdown::to_html(body),

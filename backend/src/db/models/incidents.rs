@@ -379,6 +379,7 @@ pub async fn record(
 #[diesel(table_name = incident_events)]
 struct EntryRow {
     id: i64,
+    incident_number: i64,
     actor_id: Option<i64>,
     kind: String,
     data: serde_json::Value,
@@ -396,18 +397,27 @@ pub async fn timeline(conn: &mut AsyncPgConnection, number: i64, include_interna
         query = query.filter(incident_events::internal.eq(false));
     }
     let rows: Vec<EntryRow> = query.order(incident_events::id).load(conn).await?;
-    rows.into_iter()
-        .map(|row| {
-            let event = IncidentEvent::from_stored(&row.kind, &row.data).map_err(|error| {
-                AppError::internal(anyhow::anyhow!(
-                    "incident_events row {} ({}) does not read: {error}",
-                    row.id,
-                    row.kind
-                ))
-            })?;
-            Ok(Entry { id: row.id, actor_id: row.actor_id, event, internal: row.internal, at: row.at })
-        })
-        .collect()
+    rows.into_iter().map(|row| entry(row).map(|(_, entry)| entry)).collect()
+}
+
+fn entry(row: EntryRow) -> AppResult<(i64, Entry)> {
+    let event = IncidentEvent::from_stored(&row.kind, &row.data).map_err(|error| {
+        AppError::internal(anyhow::anyhow!("incident_events row {} ({}) does not read: {error}", row.id, row.kind))
+    })?;
+    Ok((row.incident_number, Entry { id: row.id, actor_id: row.actor_id, event, internal: row.internal, at: row.at }))
+}
+
+/// The public updates of these incidents, oldest first: (incident, entry).
+pub async fn public_updates(conn: &mut AsyncPgConnection, numbers: &[i64]) -> AppResult<Vec<(i64, Entry)>> {
+    let rows: Vec<EntryRow> = incident_events::table
+        .filter(incident_events::incident_number.eq_any(numbers))
+        .filter(incident_events::kind.eq("update_posted"))
+        .filter(incident_events::internal.eq(false))
+        .select(EntryRow::as_select())
+        .order(incident_events::id)
+        .load(conn)
+        .await?;
+    rows.into_iter().map(entry).collect()
 }
 
 /// How often public updates are owed, as the admins set it.
