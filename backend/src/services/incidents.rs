@@ -214,27 +214,12 @@ impl IncidentApi {
 
     /// The report as `who` may read it.
     async fn report(&self, who: &Principal, number: i64) -> AppResult<pb::IncidentReport> {
-        let (report, items) = run::report(&self.state.core, who, number).await?;
+        let (incident, report, items) = run::report(&self.state.core, who, number).await?;
         let mut conn = self.state.core.pool.get().await?;
-        let incident = incidents::find(&mut conn, number, false).await?.ok_or(AppError::NotFound("incident"))?;
         let people = std::iter::once(report.owner_id).chain(items.iter().filter_map(|i| i.owner_id)).collect();
         let names = Names::load(&mut conn, people, Vec::new()).await?;
-        let sections = pb::IncidentReportSections {
-            summary: report.sections.summary.clone(),
-            impact: report.sections.impact.clone(),
-            timeline: report.sections.timeline.clone(),
-            contributing_factors: report.sections.contributing_factors.clone(),
-            went_well: report.sections.went_well.clone(),
-            went_poorly: report.sections.went_poorly.clone(),
-        };
-        let sections_html = pb::IncidentReportSections {
-            summary: markdown::to_html(&sections.summary),
-            impact: markdown::to_html(&sections.impact),
-            timeline: markdown::to_html(&sections.timeline),
-            contributing_factors: markdown::to_html(&sections.contributing_factors),
-            went_well: markdown::to_html(&sections.went_well),
-            went_poorly: markdown::to_html(&sections.went_poorly),
-        };
+        let sections = sections_message(&report.sections, str::to_owned);
+        let sections_html = sections_message(&report.sections, markdown::to_html);
         let started = report.moments.started_at.unwrap_or(incident.declared_at);
         let duration_minutes = incident.resolved_at.map_or(0, |resolved| (resolved - started).num_minutes().max(0));
         let overdue = report.state != ReportState::Published && self.state.core.now() > report.due_at;
@@ -339,6 +324,18 @@ impl IncidentApi {
                 incident_message(who, incident, commander, communities, &names)
             })
             .collect())
+    }
+}
+
+/// The report's sections, each as `write` makes it (as typed, or as safe HTML).
+fn sections_message(sections: &Sections, write: impl Fn(&str) -> String) -> pb::IncidentReportSections {
+    pb::IncidentReportSections {
+        summary: write(&sections.summary),
+        impact: write(&sections.impact),
+        timeline: write(&sections.timeline),
+        contributing_factors: write(&sections.contributing_factors),
+        went_well: write(&sections.went_well),
+        went_poorly: write(&sections.went_poorly),
     }
 }
 

@@ -61,6 +61,19 @@ fn run_by(actor: Actor<'_>) -> AppResult<&Principal> {
     }
 }
 
+/// Appends `event` by `who` to the incident's timeline and moves its version on (for changes
+/// that leave its own row as it is: links, roles, confirmations, publicity).
+async fn record_change(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    incident: &Incident,
+    event: &IncidentEvent,
+    now: DateTime<Utc>,
+) -> AppResult<Incident> {
+    incidents::record(conn, incident.number, Some(who.person_id), event, now).await?;
+    incidents::apply(conn, incident.number, Change::keeping(incident), now).await
+}
+
 /// The problem with `field` if `person_id` is not on the support team.
 async fn not_staff(conn: &mut AsyncPgConnection, field: &'static str, person_id: i64) -> AppResult<Option<FieldError>> {
     Ok(match people::find(conn, person_id).await? {
@@ -285,9 +298,7 @@ pub async fn hand_over(core: &Core, actor: Actor<'_>, number: i64, to: i64) -> A
                 .map_err(|refused| AppError::invalid("person_id", refused.to_string()))?;
             incidents::change_roles(conn, number, &ids, &change, now).await?;
             let event = IncidentEvent::CommandHandedOver { from_person_id: from, to_person_id: to };
-            incidents::record(conn, number, Some(who.person_id), &event, now).await?;
-            let same = Change::keeping(&incident);
-            incidents::apply(conn, number, same, now).await
+            record_change(conn, who, &incident, &event, now).await
         })
         .await?;
     core.live.committed();
@@ -328,7 +339,8 @@ pub async fn post_update(core: &Core, actor: Actor<'_>, number: i64, body: &str,
 }
 
 /// Puts `person_id` (on the support team) in `role`, or takes them out of it when `joined` is
-/// false. The commander changes only by [`hand_over`], so there always is one.
+/// false. Joining as commander is a [`hand_over`]; the commander never just leaves, so there
+/// always is one.
 pub async fn set_role(
     core: &Core,
     actor: Actor<'_>,
@@ -337,6 +349,9 @@ pub async fn set_role(
     role: incident::Role,
     joined: bool,
 ) -> AppResult<Incident> {
+    if role == incident::Role::Commander && joined {
+        return hand_over(core, actor, number, person_id).await;
+    }
     let who = run_by(actor)?;
     let now = core.now();
     let mut conn = core.pool.get().await?;
@@ -354,14 +369,7 @@ pub async fn set_role(
             };
             let change = change.map_err(|refused| AppError::invalid("person_id", refused.to_string()))?;
             incidents::change_roles(conn, number, &ids, &change, now).await?;
-            let event = if role == incident::Role::Commander {
-                let from = roster.commander().unwrap_or(person_id);
-                IncidentEvent::CommandHandedOver { from_person_id: from, to_person_id: person_id }
-            } else {
-                IncidentEvent::RoleChanged { person_id, role, joined }
-            };
-            incidents::record(conn, number, Some(who.person_id), &event, now).await?;
-            incidents::apply(conn, number, Change::keeping(&incident), now).await
+            record_change(conn, who, &incident, &IncidentEvent::RoleChanged { person_id, role, joined }, now).await
         })
         .await?;
     core.live.committed();
@@ -382,9 +390,7 @@ pub async fn add_community(core: &Core, actor: Actor<'_>, number: i64, community
             if !incidents::add_community(conn, number, community_id).await? {
                 return Err(AppError::invalid("community_id", "That community is affected already."));
             }
-            incidents::record(conn, number, Some(who.person_id), &IncidentEvent::CommunityAdded { community_id }, now)
-                .await?;
-            incidents::apply(conn, number, Change::keeping(&incident), now).await
+            record_change(conn, who, &incident, &IncidentEvent::CommunityAdded { community_id }, now).await
         })
         .await?;
     core.live.committed();
@@ -405,15 +411,15 @@ async fn start_report(conn: &mut AsyncPgConnection, number: i64, now: DateTime<U
 
 /// The incident's report, if `who` may read it: staff always; the affected communities once it
 /// is published. NotFound otherwise, and while there is none (the incident is not resolved).
-pub async fn report(core: &Core, who: &Principal, number: i64) -> AppResult<(Report, Vec<ActionItem>)> {
+pub async fn report(core: &Core, who: &Principal, number: i64) -> AppResult<(Incident, Report, Vec<ActionItem>)> {
     let mut conn = core.pool.get().await?;
-    visible_incident(&mut conn, who, number, false).await?;
+    let (incident, _) = visible_incident(&mut conn, who, number, false).await?;
     let report = incident_reports::find(&mut conn, number, false).await?.ok_or(AppError::NotFound("report"))?;
     if !authz::can_see_internal_incident_entries(who) && report.state != ReportState::Published {
         return Err(AppError::NotFound("report"));
     }
     let items = incident_reports::action_items(&mut conn, number).await?;
-    Ok((report, items))
+    Ok((incident, report, items))
 }
 
 /// What a person edits of the report.
@@ -598,13 +604,14 @@ pub async fn confirm_resolution(core: &Core, who: &Principal, number: i64) -> Ap
             if incident.phase != Phase::Resolved {
                 return Err(AppError::NothingToAnswer("The incident is not resolved; there is nothing to confirm."));
             }
+            let mut current = incident;
             for &community in affected.iter().filter(|c| who.representative_of.contains(c)) {
                 if incident_reports::confirm(conn, number, community, who.person_id, now).await? {
                     let event = IncidentEvent::ResolutionConfirmed { community_id: community };
-                    incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+                    current = record_change(conn, who, &current, &event, now).await?;
                 }
             }
-            incidents::apply(conn, number, Change::keeping(&incident), now).await
+            Ok(current)
         })
         .await?;
     core.live.committed();
