@@ -2,6 +2,8 @@
 //! streams alike. Decoding a request field that is unset or out
 //! of range fails as InvalidArgument naming the field; encoding never fails.
 
+pub mod incidents;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};

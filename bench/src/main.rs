@@ -119,7 +119,8 @@ async fn open_watchers(
         let received = Received::default();
         let sink = received.clone();
         let task = tokio::spawn(async move {
-            let request = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![] };
+            let request =
+                pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![], ..Default::default() };
             let Ok(response) = live.watch(request).await else { return };
             let mut stream = response.into_inner();
             let mut ready_tx = Some(ready_tx);

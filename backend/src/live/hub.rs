@@ -11,9 +11,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Position, bus, tailer};
 use crate::convert;
+use crate::convert::incidents::{Names, entry_message, incident_message, named_in};
 use crate::db::DbPool;
-use crate::db::models::live::{self as log, LoggedChange};
-use crate::db::models::people::{self, Person};
+use crate::db::models::incidents;
+use crate::db::models::live::{self as log, Logged};
 use crate::error::AppResult;
 use steward_domain::facts::TicketFacts;
 
@@ -31,14 +32,38 @@ pub struct LiveChange {
     pub message: pb::TicketChange,
 }
 
+/// One incident entry, ready to send: encoded once, filtered per watcher.
+#[derive(Debug)]
+pub struct LiveIncidentChange {
+    pub position: Position,
+    pub number: i64,
+    /// The communities the incident affects now: who outside the team may see it.
+    pub affected: Vec<i64>,
+    /// The entry is the response team's only.
+    pub internal: bool,
+    pub message: pb::IncidentChange,
+}
+
 /// What the tailer publishes.
 #[derive(Clone, Debug)]
 pub enum Published {
     Ticket(Arc<LiveChange>),
+    Incident(Arc<LiveIncidentChange>),
     /// What this person may see has changed: their streams reload their roles.
     AccessChanged {
         person_id: i64,
     },
+}
+
+impl Published {
+    /// Where a ticket or incident change stands in the log; none for an access change.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            Published::Ticket(change) => Some(change.position),
+            Published::Incident(change) => Some(change.position),
+            Published::AccessChanged { .. } => None,
+        }
+    }
 }
 
 /// Shared by the tailer, the bus and every stream of the process.
@@ -64,11 +89,11 @@ impl Hub {
     /// Reads where the logs stand and starts the tailer and the bus, which stop on `shutdown`.
     pub async fn start(pool: DbPool, database_url: &str, shutdown: CancellationToken) -> anyhow::Result<Arc<Hub>> {
         let mut conn = pool.get().await?;
-        let ticket_head = log::head(&mut conn).await?;
+        let change_head = log::head(&mut conn).await?;
         let access_head = log::access_head(&mut conn).await?;
         drop(conn);
-        let hub = Arc::new(Hub::new(ticket_head));
-        tokio::spawn(tailer::run(hub.clone(), database_url.to_owned(), ticket_head, access_head, shutdown.clone()));
+        let hub = Arc::new(Hub::new(change_head));
+        tokio::spawn(tailer::run(hub.clone(), database_url.to_owned(), change_head, access_head, shutdown.clone()));
         tokio::spawn(bus::run(hub.clone(), database_url.to_owned(), shutdown));
         Ok(hub)
     }
@@ -106,38 +131,83 @@ impl Hub {
         let _ = self.ring.send(Published::AccessChanged { person_id });
     }
 
-    pub(super) fn publish(&self, change: LiveChange) {
-        let position = change.position;
-        let _ = self.ring.send(Published::Ticket(Arc::new(change)));
+    /// Publishes a ticket or incident change (never an access change: those have their own
+    /// log and no position in this one).
+    pub(super) fn publish(&self, change: Published) {
+        let Some(position) = change.position() else { return };
+        let _ = self.ring.send(change);
         self.head.send_replace(position);
     }
 }
 
-/// Encodes logged events for sending, loading the names of the people they mention at once.
-pub async fn encode(conn: &mut AsyncPgConnection, changes: Vec<LoggedChange>) -> AppResult<Vec<LiveChange>> {
-    let mut ids: HashSet<i64> = HashSet::new();
+/// Encodes logged events for sending, loading at once the names of the people and communities
+/// they mention and, for incidents, who commands them and which communities they affect now.
+pub async fn encode(conn: &mut AsyncPgConnection, changes: Vec<Logged>) -> AppResult<Vec<Published>> {
+    let mut people: HashSet<i64> = HashSet::new();
+    let mut communities: Vec<i64> = Vec::new();
+    let mut incident_numbers: Vec<i64> = Vec::new();
     for change in &changes {
-        ids.extend(change.event.actor_id);
-        ids.extend(change.card.assignee_id);
-        ids.extend(change.event.change.people());
+        match change {
+            Logged::Ticket(change) => {
+                people.extend(change.event.actor_id);
+                people.extend(change.card.assignee_id);
+                people.extend(change.event.change.people());
+            }
+            Logged::Incident(change) => {
+                let mut named = vec![change.incident.declared_by];
+                named_in(&change.entry, &mut named, &mut communities);
+                people.extend(named);
+                incident_numbers.push(change.number);
+            }
+        }
     }
-    let ids: Vec<i64> = ids.into_iter().collect();
-    let names: HashMap<i64, Person> = people::by_ids(conn, &ids).await?;
+    let (mut affected, mut commanders) = (HashMap::<i64, Vec<i64>>::new(), HashMap::new());
+    if !incident_numbers.is_empty() {
+        incident_numbers.sort_unstable();
+        incident_numbers.dedup();
+        for (number, community) in incidents::affected_communities(conn, &incident_numbers).await? {
+            affected.entry(number).or_default().push(community);
+            communities.push(community);
+        }
+        commanders = incidents::commanders(conn, &incident_numbers).await?.into_iter().collect();
+        people.extend(commanders.values().copied());
+    }
+    communities.sort_unstable();
+    communities.dedup();
+    let names = Names::load(conn, people.into_iter().collect(), communities).await?;
     Ok(changes
         .into_iter()
-        .map(|change| LiveChange {
-            position: change.position,
-            number: change.card.number,
-            facts: change.card.facts(),
-            internal: change.event.internal,
-            message: pb::TicketChange {
-                position: Some(convert::position(change.position)),
+        .map(|change| match change {
+            Logged::Ticket(change) => Published::Ticket(Arc::new(LiveChange {
+                position: change.position,
                 number: change.card.number,
-                actor: change.event.actor_id.map(|id| convert::person_ref_or_unknown(id, &names)),
-                at: Some(convert::timestamp(change.event.at)),
-                what: Some(convert::happening(&change.event.change, &names)),
-                card: Some(convert::board_card(&change.card, &names)),
-            },
+                facts: change.card.facts(),
+                internal: change.event.internal,
+                message: pb::TicketChange {
+                    position: Some(convert::position(change.position)),
+                    number: change.card.number,
+                    actor: change.event.actor_id.map(|id| names.person(id)),
+                    at: Some(convert::timestamp(change.event.at)),
+                    what: Some(convert::happening(&change.event.change, &names.people)),
+                    card: Some(convert::board_card(&change.card, &names.people)),
+                },
+            })),
+            Logged::Incident(change) => {
+                let affected = affected.get(&change.number).cloned().unwrap_or_default();
+                let commander = commanders.get(&change.number).copied();
+                Published::Incident(Arc::new(LiveIncidentChange {
+                    position: change.position,
+                    number: change.number,
+                    internal: change.entry.internal,
+                    message: pb::IncidentChange {
+                        position: Some(convert::position(change.position)),
+                        number: change.number,
+                        entry: Some(entry_message(&change.entry, &names)),
+                        incident: Some(incident_message(false, &change.incident, commander, &affected, &names)),
+                    },
+                    affected,
+                }))
+            }
         })
         .collect())
 }

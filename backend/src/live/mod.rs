@@ -3,8 +3,9 @@
 //!
 //! # Design
 //!
-//! - **Source.** The append-only `ticket_events` log, written in the same transaction as the
-//!   change it records. Nothing else is read to learn what changed.
+//! - **Source.** The append-only `ticket_events` and `incident_events` logs, written in the same
+//!   transaction as the change they record. They share one id sequence, so they read as one log.
+//!   Nothing else is read to learn what changed.
 //! - **Position.** An event's position is `(xact_id, id)`: the writing transaction's id (xid8)
 //!   and the event's serial. Neither is commit-ordered (a transaction that takes its id first can
 //!   commit last), so a reader only reads *settled* events: those whose transaction is below
@@ -30,7 +31,9 @@
 //!   replay longer than [`watch::REPLAY_LIMIT`] events sends `Resync` (reload) and jumps to the
 //!   head.
 //! - **Access per event.** Each event is checked against the watcher's roles when it is sent,
-//!   by the same rules as unary calls ([`steward_domain::authz::can_receive_change`]). Membership changes
+//!   by the same rules as unary calls ([`steward_domain::authz::can_receive_change`]; for an
+//!   incident, `can_view_incident` over the communities it affects then, and its internal
+//!   entries for the team only: others get the incident's new header without the entry). Membership changes
 //!   and sign-outs append to `access_changes` in their own transaction; the tailer publishes them
 //!   ahead of the events of the same poll, and the person's streams reload their roles, or end
 //!   with Unauthenticated when the session is gone.
@@ -47,7 +50,7 @@ pub mod watch;
 
 use std::time::Duration;
 
-pub use hub::{Hub, LiveChange, Published};
+pub use hub::{Hub, LiveChange, LiveIncidentChange, Published};
 
 pub use crate::db::models::live::Position;
 

@@ -19,7 +19,7 @@ const BATCH: i64 = 1000;
 pub async fn run(
     hub: Arc<hub::Hub>,
     database_url: String,
-    mut ticket_head: Position,
+    mut change_head: Position,
     mut access_head: Position,
     shutdown: CancellationToken,
 ) {
@@ -44,7 +44,7 @@ pub async fn run(
                     }
                 },
             };
-            match poll(connection, &hub, &mut ticket_head, &mut access_head).await {
+            match poll(connection, &hub, &mut change_head, &mut access_head).await {
                 Ok(true) => continue,
                 Ok(false) => {
                     // Let commits that ring meanwhile gather into the next read.
@@ -63,34 +63,36 @@ pub async fn run(
 
 /// Publishes what has settled since the heads; whether there may be more right away.
 ///
-/// Both logs are read in one snapshot, so an access change committed before a ticket change is
+/// The logs are read in one snapshot, so an access change committed before a ticket change is
 /// always published before it: a person removed from a community gets none of the events that
 /// follow the removal.
 async fn poll(
     conn: &mut AsyncPgConnection,
     hub: &hub::Hub,
-    ticket_head: &mut Position,
+    change_head: &mut Position,
     access_head: &mut Position,
 ) -> AppResult<bool> {
-    let (after_tickets, after_access) = (*ticket_head, *access_head);
-    let (access, changes) = conn
+    let (after_changes, after_access) = (*change_head, *access_head);
+    let (access, changes, full) = conn
         .build_transaction()
         .repeatable_read()
         .read_only()
         .run(async |conn| {
             let access = log::access_changes_after(conn, after_access, BATCH).await?;
-            let logged = log::changes_after(conn, after_tickets, Position::MAX, BATCH).await?;
-            let changes = hub::encode(conn, logged).await?;
-            Ok::<_, AppError>((access, changes))
+            let page = log::changes_after(conn, after_changes, Position::MAX, BATCH).await?;
+            let changes = hub::encode(conn, page.changes).await?;
+            Ok::<_, AppError>((access, changes, page.full))
         })
         .await?;
-    let more = access.len() as i64 == BATCH || changes.len() as i64 == BATCH;
+    let more = access.len() as i64 == BATCH || full;
     for (position, person_id) in access {
         hub.publish_access_change(person_id);
         *access_head = position;
     }
     for change in changes {
-        *ticket_head = change.position;
+        if let Some(position) = change.position() {
+            *change_head = position;
+        }
         hub.publish(change);
     }
     Ok(more)

@@ -13,7 +13,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::Status;
 
-use super::{Hub, LiveChange, Position, Published, hub};
+use super::{Hub, LiveChange, LiveIncidentChange, Position, Published, hub};
 use crate::clock::Clock;
 use crate::convert;
 use crate::db::DbPool;
@@ -38,11 +38,17 @@ const REPLAY_PAGE: i64 = 500;
 pub struct Subscription {
     pub all_tickets: bool,
     pub ticket_numbers: HashSet<i64>,
+    pub all_incidents: bool,
+    pub incident_numbers: HashSet<i64>,
 }
 
 impl Subscription {
-    fn covers(&self, number: i64) -> bool {
+    fn covers_ticket(&self, number: i64) -> bool {
         self.all_tickets || self.ticket_numbers.contains(&number)
+    }
+
+    fn covers_incident(&self, number: i64) -> bool {
+        self.all_incidents || self.incident_numbers.contains(&number)
     }
 }
 
@@ -135,7 +141,7 @@ impl Stream {
                 () = self.context.shutdown.cancelled() => return Ok(()),
                 () = self.outbox.closed() => return Ok(()),
                 received = ring.recv() => match received {
-                    Ok(Published::Ticket(change)) => {
+                    Ok(change @ (Published::Ticket(_) | Published::Incident(_))) => {
                         if self.forward(&change).await? {
                             heartbeat.reset();
                         }
@@ -161,18 +167,44 @@ impl Stream {
     }
 
     /// Sends `change` if it is new and the watcher may see it now; whether it was sent.
-    async fn forward(&mut self, change: &LiveChange) -> Result<bool, Ended> {
+    async fn forward(&mut self, change: &Published) -> Result<bool, Ended> {
         self.check_session()?;
-        if change.position <= self.sent {
+        let Some(position) = change.position() else { return Ok(false) };
+        if position <= self.sent {
             return Ok(false);
         }
-        self.sent = change.position;
-        let wanted = self.subscription.covers(change.number)
-            && authz::can_receive_change(&self.watcher.principal, &change.facts, change.internal);
-        if wanted {
-            self.send(Message::TicketChange(change.message.clone())).await?;
+        self.sent = position;
+        let message = match change {
+            Published::Ticket(change) => self.ticket_message(change),
+            Published::Incident(change) => self.incident_message(change),
+            Published::AccessChanged { .. } => None,
+        };
+        let wanted = message.is_some();
+        if let Some(message) = message {
+            self.send(message).await?;
         }
         Ok(wanted)
+    }
+
+    /// What this watcher is sent of a ticket change, if anything.
+    fn ticket_message(&self, change: &LiveChange) -> Option<Message> {
+        (self.subscription.covers_ticket(change.number)
+            && authz::can_receive_change(&self.watcher.principal, &change.facts, change.internal))
+        .then(|| Message::TicketChange(change.message.clone()))
+    }
+
+    /// What this watcher is sent of an incident change: all of it for the team; for the affected
+    /// communities the incident as it is now, with the entry only if it is a public one.
+    fn incident_message(&self, change: &LiveIncidentChange) -> Option<Message> {
+        let who = &self.watcher.principal;
+        if !self.subscription.covers_incident(change.number) || !authz::can_view_incident(who, &change.affected) {
+            return None;
+        }
+        let mut message = change.message.clone();
+        if change.internal && !authz::can_see_internal_incident_entries(who) {
+            message.entry = None;
+        }
+        Some(Message::IncidentChange(message))
     }
 
     /// Sends, from the database, every settled event after `sent` up to `head`; a Resync instead
@@ -183,9 +215,9 @@ impl Stream {
             let page = {
                 let mut conn = self.context.pool.get().await.map_err(AppError::from)?;
                 let logged = log::changes_after(&mut conn, self.sent, head, REPLAY_PAGE).await?;
-                hub::encode(&mut conn, logged).await?
+                (hub::encode(&mut conn, logged.changes).await?, logged.full)
             };
-            let full = page.len() as i64 == REPLAY_PAGE;
+            let (page, full) = page;
             replayed += page.len();
             if replayed > REPLAY_LIMIT {
                 self.sent = head;

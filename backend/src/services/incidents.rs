@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use diesel_async::AsyncPgConnection;
 use steward_domain::facts::Principal;
 use steward_domain::incident::{self, IncidentEvent, ReportState, Role, Step};
 use steward_domain::intake::FieldError;
@@ -16,14 +15,14 @@ use tonic::{Request, Response, Status};
 use crate::AppState;
 use crate::auth::caller;
 use crate::convert;
-use crate::db::models::communities::{self, Community};
-use crate::db::models::incident_reports::{Moments, Sections};
-use crate::db::models::incidents::{self, Entry, Incident};
-use crate::db::models::people::{self, Person};
+use crate::convert::incidents::{Names, entry_message, incident_message, named_in};
+use crate::db::models::incident_reports::{self, Moments, Sections};
+use crate::db::models::incidents::{self, Incident};
 use crate::error::{AppError, AppResult};
 use crate::markdown;
 use crate::usecases::Actor;
 use crate::usecases::incidents::{self as run, Declaration, NewItem, ReportEdit, visible_incident};
+use crate::usecases::tickets::visible_ticket;
 
 /// How many incidents a list carries.
 const LIST_LIMIT: i64 = 200;
@@ -34,136 +33,6 @@ const STATUS_LIMIT: i64 = 50;
 /// The incident service.
 pub struct IncidentApi {
     pub state: AppState,
-}
-
-/// The people and communities incident messages name, loaded once.
-struct Names {
-    people: HashMap<i64, Person>,
-    communities: HashMap<i64, Community>,
-}
-
-impl Names {
-    async fn load(conn: &mut AsyncPgConnection, people: Vec<i64>, communities: Vec<i64>) -> AppResult<Names> {
-        let (people, communities) =
-            futures_util::try_join!(people::by_ids(conn, &people), communities::list_by_ids(conn, &communities))?;
-        Ok(Names { people, communities: communities.into_iter().map(|c| (c.id, c)).collect() })
-    }
-
-    fn person(&self, id: i64) -> pb::PersonRef {
-        convert::person_ref_or_unknown(id, &self.people)
-    }
-
-    fn community(&self, id: i64) -> pb::Community {
-        self.communities.get(&id).map(convert::community).unwrap_or(pb::Community { id, ..Default::default() })
-    }
-}
-
-fn incident_message(
-    who: &Principal,
-    incident: &Incident,
-    commander: Option<i64>,
-    affected: &[i64],
-    names: &Names,
-) -> pb::Incident {
-    let available_steps = if authz::can_run_incidents(who) {
-        incident::steps_from(incident.phase).into_iter().map(|step| step.to_wire() as i32).collect()
-    } else {
-        Vec::new()
-    };
-    pb::Incident {
-        number: incident.number,
-        title: incident.title.clone(),
-        severity: incident.severity.to_wire() as i32,
-        phase: incident.phase.to_wire() as i32,
-        declared_by: Some(names.person(incident.declared_by)),
-        declared_at: Some(convert::timestamp(incident.declared_at)),
-        next_update_due: incident.next_update_due.map(convert::timestamp),
-        resolved_at: incident.resolved_at.map(convert::timestamp),
-        closed_at: incident.closed_at.map(convert::timestamp),
-        version: incident.version,
-        commander: commander.map(|id| names.person(id)),
-        affected_communities: affected.iter().map(|&id| names.community(id)).collect(),
-        available_steps,
-        public: incident.public,
-    }
-}
-
-fn entry_message(entry: &Entry, names: &Names) -> pb::IncidentEntry {
-    use pb::incident_entry::Entry as Kind;
-    let kind = match &entry.event {
-        IncidentEvent::Declared { title, severity, commander_id, escalated_ticket } => {
-            Kind::Declared(pb::IncidentDeclared {
-                title: title.clone(),
-                severity: severity.to_wire() as i32,
-                commander: Some(names.person(*commander_id)),
-                escalated_ticket_number: escalated_ticket.unwrap_or(0),
-            })
-        }
-        IncidentEvent::Stepped { step, from, to } => Kind::Stepped(pb::IncidentStepped {
-            step: step.to_wire() as i32,
-            from: from.to_wire() as i32,
-            to: to.to_wire() as i32,
-        }),
-        IncidentEvent::CommandHandedOver { from_person_id, to_person_id } => {
-            Kind::CommandHandedOver(pb::CommandHandedOver {
-                from: Some(names.person(*from_person_id)),
-                to: Some(names.person(*to_person_id)),
-            })
-        }
-        IncidentEvent::RoleChanged { person_id, role, joined } => Kind::RoleChanged(pb::IncidentRoleChanged {
-            person: Some(names.person(*person_id)),
-            role: role.to_wire() as i32,
-            joined: *joined,
-        }),
-        IncidentEvent::TicketLinked { ticket_number, community_id } => Kind::TicketLinked(pb::IncidentTicketLinked {
-            ticket_number: *ticket_number,
-            community: Some(names.community(*community_id)),
-        }),
-        IncidentEvent::CommunityAdded { community_id } => {
-            Kind::CommunityAdded(pb::IncidentCommunityAdded { community: Some(names.community(*community_id)) })
-        }
-        IncidentEvent::UpdatePosted { body, public, next_update_due } => Kind::UpdatePosted(pb::IncidentUpdatePosted {
-            body: body.clone(),
-            body_html: markdown::to_html(body),
-            public: *public,
-            next_update_due: next_update_due.map(convert::timestamp),
-        }),
-        IncidentEvent::ReportMoved { from, to } => {
-            Kind::ReportMoved(pb::IncidentReportMoved { from: from.to_wire() as i32, to: to.to_wire() as i32 })
-        }
-        IncidentEvent::ResolutionConfirmed { community_id } => {
-            Kind::ResolutionConfirmed(pb::IncidentResolutionConfirmed {
-                community: Some(names.community(*community_id)),
-            })
-        }
-        IncidentEvent::PublicitySet { public } => Kind::PublicitySet(pb::IncidentPublicitySet { public: *public }),
-    };
-    pb::IncidentEntry {
-        id: entry.id,
-        actor: entry.actor_id.map(|id| names.person(id)),
-        at: Some(convert::timestamp(entry.at)),
-        internal: entry.internal,
-        entry: Some(kind),
-    }
-}
-
-/// The people and communities an entry names.
-fn named_in(entry: &Entry, people: &mut Vec<i64>, communities: &mut Vec<i64>) {
-    people.extend(entry.actor_id);
-    match &entry.event {
-        IncidentEvent::Declared { commander_id, .. } => people.push(*commander_id),
-        IncidentEvent::CommandHandedOver { from_person_id, to_person_id } => {
-            people.extend([*from_person_id, *to_person_id]);
-        }
-        IncidentEvent::RoleChanged { person_id, .. } => people.push(*person_id),
-        IncidentEvent::TicketLinked { community_id, .. }
-        | IncidentEvent::CommunityAdded { community_id }
-        | IncidentEvent::ResolutionConfirmed { community_id } => communities.push(*community_id),
-        IncidentEvent::Stepped { .. }
-        | IncidentEvent::UpdatePosted { .. }
-        | IncidentEvent::ReportMoved { .. }
-        | IncidentEvent::PublicitySet { .. } => {}
-    }
 }
 
 impl IncidentApi {
@@ -198,7 +67,13 @@ impl IncidentApi {
             Vec::new()
         };
         Ok(pb::GetIncidentResponse {
-            incident: Some(incident_message(who, &incident, roster.commander(), &affected, &names)),
+            incident: Some(incident_message(
+                authz::can_run_incidents(who),
+                &incident,
+                roster.commander(),
+                &affected,
+                &names,
+            )),
             roles,
             tickets: linked
                 .iter()
@@ -299,9 +174,19 @@ impl IncidentApi {
         self.read(who, number).await?.incident.ok_or_else(|| AppError::internal(anyhow::anyhow!("no incident")))
     }
 
-    async fn list(&self, who: &Principal) -> AppResult<Vec<pb::Incident>> {
+    /// The incidents `who` may see: all of them, or only the one `ticket_number` is linked to.
+    async fn list(&self, who: &Principal, ticket_number: Option<i64>) -> AppResult<Vec<pb::Incident>> {
         let mut conn = self.state.core.pool.get().await?;
-        let all = incidents::list(&mut conn, LIST_LIMIT).await?;
+        let all = match ticket_number {
+            None => incidents::list(&mut conn, LIST_LIMIT).await?,
+            Some(ticket_number) => {
+                visible_ticket(&mut conn, Actor::Person(who), ticket_number).await?;
+                match incidents::incident_of_ticket(&mut conn, ticket_number).await? {
+                    Some(number) => incidents::find(&mut conn, number, false).await?.into_iter().collect(),
+                    None => Vec::new(),
+                }
+            }
+        };
         let numbers: Vec<i64> = all.iter().map(|i| i.number).collect();
         let mut affected: HashMap<i64, Vec<i64>> = HashMap::new();
         for (number, community) in incidents::affected_communities(&mut conn, &numbers).await? {
@@ -316,12 +201,24 @@ impl IncidentApi {
         let person_ids = visible.iter().map(|i| i.declared_by).chain(commanders.values().copied()).collect();
         let community_ids = affected.values().flatten().copied().collect();
         let names = Names::load(&mut conn, person_ids, community_ids).await?;
+        let staff = authz::can_run_incidents(who);
+        let (late_reports, late_items) = if staff {
+            incident_reports::overdue(&mut conn, &shown, self.state.core.now()).await?
+        } else {
+            Default::default()
+        };
         Ok(visible
             .iter()
             .map(|incident| {
                 let communities = affected.get(&incident.number).map_or(&[][..], Vec::as_slice);
                 let commander = commanders.get(&incident.number).copied();
-                incident_message(who, incident, commander, communities, &names)
+                let mut message = incident_message(staff, incident, commander, communities, &names);
+                message.report_overdue = late_reports.contains(&incident.number);
+                message.overdue_action_items = late_items
+                    .iter()
+                    .find(|(number, _)| *number == incident.number)
+                    .map_or(0, |(_, count)| i32::try_from(*count).unwrap_or(i32::MAX));
+                message
             })
             .collect())
     }
@@ -394,7 +291,9 @@ impl IncidentService for IncidentApi {
     ) -> Result<Response<pb::ListIncidentsResponse>, Status> {
         let caller = caller(&request)?;
         let who = caller.signed_in()?;
-        Ok(Response::new(pb::ListIncidentsResponse { incidents: self.list(who).await? }))
+        let ticket_number = request.get_ref().ticket_number;
+        let incidents = self.list(who, (ticket_number != 0).then_some(ticket_number)).await?;
+        Ok(Response::new(pb::ListIncidentsResponse { incidents }))
     }
 
     async fn step_incident(

@@ -15,6 +15,8 @@ use crate::live::watch::{self, Subscription, Watcher};
 
 /// How many single tickets one stream may watch.
 const MAX_TICKET_NUMBERS: usize = 100;
+/// How many single incidents one stream may watch.
+const MAX_INCIDENT_NUMBERS: usize = 100;
 
 /// The live service.
 pub struct LiveApi {
@@ -52,14 +54,29 @@ impl LiveService for LiveApi {
             )
             .into());
         }
-        if !request.all_tickets && request.ticket_numbers.is_empty() {
-            return Err(
-                AppError::invalid("all_tickets", "Say what to watch: all tickets or some ticket numbers.").into()
-            );
+        if request.incident_numbers.len() > MAX_INCIDENT_NUMBERS {
+            return Err(AppError::invalid(
+                "incident_numbers",
+                format!("Watch at most {MAX_INCIDENT_NUMBERS} incidents on one stream, or all of them."),
+            )
+            .into());
+        }
+        if !request.all_tickets
+            && request.ticket_numbers.is_empty()
+            && !request.all_incidents
+            && request.incident_numbers.is_empty()
+        {
+            return Err(AppError::invalid(
+                "all_tickets",
+                "Say what to watch: all tickets or some ticket numbers, all incidents or some incident numbers.",
+            )
+            .into());
         }
         let subscription = Subscription {
             all_tickets: request.all_tickets,
             ticket_numbers: request.ticket_numbers.into_iter().collect(),
+            all_incidents: request.all_incidents,
+            incident_numbers: request.incident_numbers.into_iter().collect(),
         };
         let after = request.after.as_ref().map(convert::position_from_pb);
         // Counted while the client holds the stream: the slot goes when the stream is dropped.

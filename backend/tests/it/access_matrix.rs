@@ -185,6 +185,7 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
             after: Some(pb::LivePosition { transaction: 0, event: 0 }),
             all_tickets: true,
             ticket_numbers: world.tickets.iter().map(|t| t.number).collect(),
+            ..Default::default()
         };
         match client.live.clone().watch(everything).await {
             Err(status) => assert_eq!((who, status.code()), (Who::Anonymous, Code::Unauthenticated)),
@@ -266,7 +267,7 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         if let (Err(hidden), Err(missing)) = (&got, &absent) {
             assert_eq!(hidden.message(), missing.message(), "{who:?}: a hidden incident looks missing");
         }
-        let listed = incidents.list_incidents(pb::ListIncidentsRequest {}).await;
+        let listed = incidents.list_incidents(pb::ListIncidentsRequest::default()).await;
         check(&world, who, "ListIncidents", &listed, signed_in(who, Code::Ok));
         let status = incidents.get_status(pb::GetStatusRequest {}).await;
         check(&world, who, "GetStatus", &status, Code::Ok);
@@ -279,7 +280,51 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
             _ => signed_in(who, Code::PermissionDenied),
         };
         check(&world, who, "ConfirmIncidentResolution (not resolved)", &confirm.await, expected);
-        for (result, rpc) in [(format!("{got:?}"), "GetIncident"), (format!("{listed:?}"), "ListIncidents")] {
+        let of_ticket = world.tickets.iter().find(|t| t.title == "A-PUBLIC-TITLE").map(|t| t.number);
+        let by_ticket = pb::ListIncidentsRequest { ticket_number: of_ticket.expect("A's public ticket") };
+        let by_ticket = incidents.list_incidents(by_ticket).await;
+        let sees_a_ticket = if sees_a { Code::Ok } else { Code::NotFound };
+        check(&world, who, "ListIncidents of a ticket", &by_ticket, signed_in(who, sees_a_ticket));
+        if let Ok(by_ticket) = &by_ticket {
+            let numbers: Vec<i64> = by_ticket.get_ref().incidents.iter().map(|i| i.number).collect();
+            assert_eq!(numbers, [incident], "{who:?}: the incident of A's public ticket");
+        }
+        // The live stream of incidents, replayed from the very beginning: A's people get A's
+        // incident without its internal entries; everyone else gets nothing of it.
+        let incidents_stream = pb::WatchRequest {
+            after: Some(pb::LivePosition { transaction: 0, event: 0 }),
+            all_incidents: true,
+            incident_numbers: vec![incident],
+            ..Default::default()
+        };
+        let mut streamed = Vec::new();
+        match client.live.clone().watch(incidents_stream).await {
+            Err(status) => assert_eq!((who, status.code()), (Who::Anonymous, Code::Unauthenticated)),
+            Ok(response) => {
+                let mut stream = response.into_inner();
+                while let Some(message) = stream.message().await.expect("stream") {
+                    match message.message.expect("message") {
+                        pb::watch_response::Message::Live(_) => break,
+                        pb::watch_response::Message::IncidentChange(change) => streamed.push(change),
+                        other => panic!("{who:?}: unexpected {other:?}"),
+                    }
+                }
+                assert_eq!(!streamed.is_empty(), sees_a, "{who:?}: incident changes on the live stream");
+                let entries = streamed.iter().filter(|c| c.entry.is_some()).count();
+                let withheld = streamed.len() - entries;
+                if sees_a {
+                    // The incident has internal entries (its internal update, its link): staff get
+                    // them, A's people get the incident's new header without them.
+                    assert_eq!(withheld == 0, who.is_staff(), "{who:?}: internal entries withheld");
+                }
+            }
+        }
+        let streamed = format!("{streamed:?}");
+        for (result, rpc) in [
+            (format!("{got:?}"), "GetIncident"),
+            (format!("{listed:?}"), "ListIncidents"),
+            (streamed, "Watch (incidents)"),
+        ] {
             if !who.is_staff() {
                 assert!(!result.contains(INCIDENT_INTERNAL), "{who:?} {rpc} shows an internal entry: {result}");
                 assert!(!result.contains("A-PUBLIC-TITLE"), "{who:?} {rpc} names linked tickets: {result}");

@@ -30,7 +30,7 @@ async fn the_browsers_clients_reach_the_rpcs_their_protos_name() {
     assert_eq!(me.expect("current user").into_inner().person.expect("person").display_name, "Rita Rep");
 
     // Sam watches everything; Rita's new request arrives on his stream.
-    let watch = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![] };
+    let watch = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![], ..Default::default() };
     let mut stream = LiveServiceClient::new(as_sam).watch(watch).await.expect("watch").into_inner();
     let first = stream.message().await.expect("first message").expect("not ended");
     assert!(matches!(first.message, Some(pb::watch_response::Message::Live(_))), "{first:?}");

@@ -138,7 +138,7 @@ async fn a_change_of_staff_role_ends_the_persons_sessions_so_they_sign_in_with_a
     let mut directory = admin.directory.clone();
     let on_laptop = app.sign_in("sam@example.org").await;
     let on_phone = app.sign_in("sam@example.org").await;
-    let watch = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![] };
+    let watch = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![], ..Default::default() };
     let mut stream = on_laptop.live.clone().watch(watch).await.expect("watch").into_inner();
     stream.message().await.expect("caught up").expect("a first message");
 

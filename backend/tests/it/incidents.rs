@@ -5,6 +5,7 @@
 use steward_domain::incident::IncidentEvent;
 use steward_domain::{MembershipRole, StaffRole};
 use steward_proto::v1 as pb;
+use steward_proto::v1::watch_response::Message;
 use tonic::Code;
 use tonic_types::StatusExt;
 
@@ -140,7 +141,7 @@ async fn a_steward_escalates_a_ticket_and_runs_the_incident_that_each_community_
     assert_eq!(entry_kinds(&as_rita.timeline), ["declared"]);
     assert!(as_rita.incident.expect("incident").available_steps.is_empty());
     assert_eq!(get(&desk.rob, number).await.expect_err("rob").code(), Code::NotFound);
-    let listed = desk.rob.incidents.clone().list_incidents(pb::ListIncidentsRequest {}).await.expect("list");
+    let listed = desk.rob.incidents.clone().list_incidents(pb::ListIncidentsRequest::default()).await.expect("list");
     assert!(listed.into_inner().incidents.is_empty());
 
     let link = |ticket_number| pb::LinkIncidentTicketRequest { number, ticket_number };
@@ -200,7 +201,8 @@ async fn a_steward_escalates_a_ticket_and_runs_the_incident_that_each_community_
     assert!(twice.message().contains("commander already"), "{}", twice.message());
     let to_rep = incidents.hand_over_command(hand(desk.rita_id)).await.expect_err("not staff");
     assert_eq!(field(&to_rep), "person_id");
-    let listed = incidents.list_incidents(pb::ListIncidentsRequest {}).await.expect("list").into_inner().incidents;
+    let listed =
+        incidents.list_incidents(pb::ListIncidentsRequest::default()).await.expect("list").into_inner().incidents;
     assert_eq!(
         listed[0].commander.as_ref().expect("commander").display_name,
         "Ada Admin",
@@ -572,4 +574,148 @@ async fn admins_set_how_often_updates_are_owed_and_new_incidents_follow_it() {
     let declared = declared.incident.expect("incident");
     let due = declared.next_update_due.expect("due").seconds - declared.declared_at.expect("at").seconds;
     assert_eq!(due, 30 * 60, "the admins' half hour, not the default hour");
+}
+
+/// A Watch stream on incidents, caught up.
+async fn watch_incidents(client: &Client, numbers: &[i64], after: Option<pb::LivePosition>) -> Watching {
+    let request = pb::WatchRequest {
+        after,
+        all_incidents: numbers.is_empty(),
+        incident_numbers: numbers.to_vec(),
+        ..Default::default()
+    };
+    let mut stream = client.live.clone().watch(request).await.expect("watch").into_inner();
+    let mut replayed = Vec::new();
+    loop {
+        match next_message(&mut stream, ARRIVES).await.expect("the stream says Live in time") {
+            Message::Live(live) => {
+                let live_at = live.position.expect("position");
+                return Watching { skip_through_entry: 0, stream, live_at, replayed };
+            }
+            Message::IncidentChange(change) => replayed.push(change),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+const ARRIVES: std::time::Duration = std::time::Duration::from_secs(10);
+const STAYS_AWAY: std::time::Duration = std::time::Duration::from_millis(1500);
+
+struct Watching {
+    /// Entries up to this id (a position's event) are skipped: tests declare before they watch
+    /// "from now", but "now" is the settled horizon of the whole PostgreSQL cluster, and another
+    /// test's open transaction can make the declaration settle after the stream started.
+    skip_through_entry: i64,
+    stream: tonic::Streaming<pb::WatchResponse>,
+    live_at: pb::LivePosition,
+    replayed: Vec<pb::IncidentChange>,
+}
+
+impl Watching {
+    /// The next incident change within `wait`, if one arrives.
+    async fn next_within(&mut self, wait: std::time::Duration) -> Option<pb::IncidentChange> {
+        loop {
+            match next_message(&mut self.stream, wait).await? {
+                Message::IncidentChange(change)
+                    if change.position.as_ref().is_some_and(|p| p.event <= self.skip_through_entry) => {}
+                Message::IncidentChange(change) => return Some(change),
+                Message::Heartbeat(_) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    async fn next(&mut self) -> pb::IncidentChange {
+        self.next_within(ARRIVES).await.expect("an incident change arrives")
+    }
+}
+
+async fn next_message(stream: &mut tonic::Streaming<pb::WatchResponse>, wait: std::time::Duration) -> Option<Message> {
+    let message = tokio::time::timeout(wait, stream.message()).await.ok()?;
+    message.expect("stream ok").expect("stream open").message
+}
+
+fn entry_kind(change: &pb::IncidentChange) -> &'static str {
+    change.entry.as_ref().map_or("(withheld)", |e| entry_kinds(std::slice::from_ref(e))[0])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_incident_board_is_live_for_the_team_and_the_affected_community_only_and_resumes_without_gaps() {
+    let desk = desk().await;
+    let aurora_ticket = file(&desk.rita, desk.aurora, "Aurora hub is down").await;
+    let mut incidents = desk.sam.incidents.clone();
+    let declare = pb::DeclareIncidentRequest {
+        title: "Hub down".into(),
+        severity: pb::Priority::Urgent as i32,
+        commander_id: 0,
+        escalated_ticket_number: aurora_ticket.number,
+    };
+    let declared = incidents.declare_incident(declare).await.expect("declare").into_inner().incident.expect("incident");
+    let number = declared.number;
+
+    let mut ada = watch_incidents(&desk.ada, &[number], None).await;
+    let mut rita = watch_incidents(&desk.rita, &[], None).await;
+    let mut rob = watch_incidents(&desk.rob, &[], None).await;
+    let declaration = get(&desk.sam, number).await.expect("read").timeline;
+    for watching in [&mut ada, &mut rita, &mut rob] {
+        watching.skip_through_entry = declaration.last().expect("declared").id;
+    }
+
+    // An internal update: the team reads it; Aurora's representative learns only that the
+    // incident changed; Borealis's learns nothing.
+    let update = |body: &str, public: bool| pb::PostIncidentUpdateRequest { number, body: body.into(), public };
+    incidents.post_incident_update(update("We suspect the **database**.", false)).await.expect("internal update");
+    let seen = ada.next().await;
+    assert_eq!(entry_kind(&seen), "update_posted");
+    let actor = seen.entry.as_ref().and_then(|e| e.actor.as_ref()).expect("who posted it");
+    assert_eq!(actor.display_name, "Sam Steward");
+    let Some(pb::incident_entry::Entry::UpdatePosted(posted)) = seen.entry.as_ref().and_then(|e| e.entry.clone())
+    else {
+        panic!("an update")
+    };
+    assert_eq!(posted.body_html.trim(), "<p>We suspect the <strong>database</strong>.</p>");
+    let header = rita.next().await;
+    assert_eq!(entry_kind(&header), "(withheld)");
+    assert!(header.incident.as_ref().expect("incident").version > declared.version);
+    assert!(!format!("{header:?}").contains("database"), "an internal entry reached a representative");
+
+    // A public update reaches both watchers with its text, and a handover the team only.
+    incidents.post_incident_update(update("Service is degraded; we are on it.", true)).await.expect("public update");
+    assert_eq!(entry_kind(&ada.next().await), "update_posted");
+    let public = rita.next().await;
+    assert_eq!(entry_kind(&public), "update_posted");
+    assert!(format!("{public:?}").contains("Service is degraded"));
+    let handover = pb::HandOverCommandRequest { number, person_id: desk.ada_id };
+    incidents.hand_over_command(handover).await.expect("handover");
+    let handed = ada.next().await;
+    assert_eq!(entry_kind(&handed), "command_handed_over");
+    assert_eq!(
+        handed.incident.as_ref().and_then(|i| i.commander.as_ref()).expect("commander").display_name,
+        "Ada Admin"
+    );
+    assert_eq!(entry_kind(&rita.next().await), "(withheld)");
+    assert!(rob.next_within(STAYS_AWAY).await.is_none(), "Borealis is not affected");
+
+    // Watching again from where the first stream caught up replays the same changes in order.
+    let again = watch_incidents(&desk.ada, &[number], Some(ada.live_at)).await;
+    let after_declaration =
+        |c: &&pb::IncidentChange| c.position.as_ref().is_some_and(|p| p.event > ada.skip_through_entry);
+    let kinds: Vec<&str> = again.replayed.iter().filter(after_declaration).map(entry_kind).collect();
+    assert_eq!(kinds, ["update_posted", "update_posted", "command_handed_over"]);
+    let positions: Vec<(u64, i64)> = again
+        .replayed
+        .iter()
+        .map(|c| c.position.as_ref().map(|p| (p.transaction, p.event)).expect("position"))
+        .collect();
+    assert!(positions.is_sorted() && positions.windows(2).all(|w| w[0] != w[1]), "{positions:?}");
+
+    // Once a Borealis ticket is linked, Borealis's representative follows the incident too.
+    let borealis_ticket = file(&desk.rob, desk.borealis, "Borealis hub is down").await;
+    let link = pb::LinkIncidentTicketRequest { number, ticket_number: borealis_ticket.number };
+    incidents.link_incident_ticket(link).await.expect("link");
+    let linked = rob.next().await;
+    assert_eq!(entry_kind(&linked), "(withheld)");
+    let names: Vec<&str> =
+        linked.incident.as_ref().expect("incident").affected_communities.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Aurora Hub", "Borealis Lab"]);
 }

@@ -67,7 +67,7 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
 }
 
 async fn open_watch(client: &Client) -> Result<tonic::Streaming<pb::WatchResponse>, tonic::Status> {
-    let request = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![] };
+    let request = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![], ..Default::default() };
     let mut stream = client.live.clone().watch(request).await?.into_inner();
     // The stream's first message (or its refusal) arrives once it is set up.
     match stream.message().await {

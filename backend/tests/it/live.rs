@@ -39,6 +39,7 @@ impl Watching {
             after: after.map(|(transaction, event)| pb::LivePosition { transaction, event }),
             all_tickets: numbers.is_empty(),
             ticket_numbers: numbers.to_vec(),
+            ..Default::default()
         };
         let mut stream = client.live.clone().watch(request).await.expect("watch").into_inner();
         let mut replayed = Vec::new();
@@ -55,6 +56,7 @@ impl Watching {
                 Message::TicketChange(change) => replayed.push(change),
                 Message::Heartbeat(_) => {}
                 Message::Resync(_) => panic!("unexpected resync"),
+                Message::IncidentChange(change) => panic!("unexpected incident change {change:?}"),
             }
         }
     }
@@ -459,10 +461,10 @@ async fn each_change_is_checked_against_the_watchers_access_when_it_is_sent() {
 async fn watching_needs_a_session_and_something_to_watch() {
     let desk = desk().await;
     let anonymous = desk.app.anonymous().await;
-    let request = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![] };
+    let request = pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![], ..Default::default() };
     let refused = anonymous.live.clone().watch(request).await.expect_err("anonymous");
     assert_eq!(refused.code(), Code::Unauthenticated);
-    let nothing = pb::WatchRequest { after: None, all_tickets: false, ticket_numbers: vec![] };
+    let nothing = pb::WatchRequest { after: None, all_tickets: false, ticket_numbers: vec![], ..Default::default() };
     let refused = desk.steward.live.clone().watch(nothing).await.expect_err("nothing to watch");
     assert_eq!(refused.code(), Code::InvalidArgument);
 }

@@ -141,7 +141,7 @@ async fn watch_forever(mut live: LiveServiceClient<Authed>, seed: u64, stop: Arc
     while !stop.load(Ordering::Relaxed) {
         round = round.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let lifetime = Duration::from_secs(20 + (round >> 33) % 70);
-        let request = pb::WatchRequest { after, all_tickets: true, ticket_numbers: vec![] };
+        let request = pb::WatchRequest { after, all_tickets: true, ticket_numbers: vec![], ..Default::default() };
         let Some(response) = recorder.time("Watch (open)", live.watch(request)).await else {
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;

@@ -282,3 +282,29 @@ pub async fn clear_confirmations(conn: &mut AsyncPgConnection, number: i64) -> A
         .await?;
     Ok(())
 }
+
+/// What is overdue among these incidents' reports at `now`: the incidents whose report is past
+/// due and not published, and per incident how many action items are past their day and not
+/// done.
+pub async fn overdue(
+    conn: &mut AsyncPgConnection,
+    numbers: &[i64],
+    now: DateTime<Utc>,
+) -> AppResult<(Vec<i64>, Vec<(i64, i64)>)> {
+    let reports: Vec<i64> = incident_reports::table
+        .filter(incident_reports::incident_number.eq_any(numbers))
+        .filter(incident_reports::state.ne(ReportState::Published.as_str()))
+        .filter(incident_reports::due_at.lt(now))
+        .select(incident_reports::incident_number)
+        .load(conn)
+        .await?;
+    let items: Vec<(i64, i64)> = incident_action_items::table
+        .filter(incident_action_items::incident_number.eq_any(numbers))
+        .filter(incident_action_items::done.eq(false))
+        .filter(incident_action_items::due_on.lt(now.date_naive()))
+        .group_by(incident_action_items::incident_number)
+        .select((incident_action_items::incident_number, diesel::dsl::count_star()))
+        .load(conn)
+        .await?;
+    Ok((reports, items))
+}

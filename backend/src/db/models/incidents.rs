@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = incidents)]
-struct IncidentRow {
+pub(crate) struct IncidentRow {
     number: i64,
     title: String,
     severity: String,
@@ -377,7 +377,7 @@ pub async fn record(
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = incident_events)]
-struct EntryRow {
+pub(crate) struct EntryRow {
     id: i64,
     incident_number: i64,
     actor_id: Option<i64>,
@@ -400,7 +400,8 @@ pub async fn timeline(conn: &mut AsyncPgConnection, number: i64, include_interna
     rows.into_iter().map(|row| entry(row).map(|(_, entry)| entry)).collect()
 }
 
-fn entry(row: EntryRow) -> AppResult<(i64, Entry)> {
+/// An entry as stored, read: (incident, entry).
+pub(crate) fn entry(row: EntryRow) -> AppResult<(i64, Entry)> {
     let event = IncidentEvent::from_stored(&row.kind, &row.data).map_err(|error| {
         AppError::internal(anyhow::anyhow!("incident_events row {} ({}) does not read: {error}", row.id, row.kind))
     })?;

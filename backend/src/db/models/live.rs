@@ -1,4 +1,6 @@
-//! Reading the event logs (`ticket_events`, `access_changes`) in the order live updates use.
+//! Reading the event logs (`ticket_events`, `incident_events`, `access_changes`) in the order
+//! live updates use. The ticket and incident logs share one id sequence, so a position names
+//! one event of either, and [`changes_after`] reads them as one log.
 //! Only rows whose transaction is below the oldest transaction still running are read, so a
 //! row that commits late can never land behind a position already handed out; see
 //! [`crate::live`] for why this makes positions gap-safe.
@@ -15,10 +17,11 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::communities::Community;
 use super::events::{self, Event};
+use super::incidents::{self as incident_log, Entry, EntryRow, Incident, IncidentRow};
 use super::tickets::Ticket;
 use super::unknown_value;
 use crate::db::schema::sql_types::Xid8;
-use crate::db::schema::{access_changes, communities, ticket_events, tickets};
+use crate::db::schema::{access_changes, communities, incident_events, incidents, ticket_events, tickets};
 use crate::error::{AppError, AppResult};
 use steward_domain::facts::TicketFacts;
 use steward_domain::{Priority, RequestType, TicketState};
@@ -235,14 +238,112 @@ macro_rules! settled_head {
     }};
 }
 
-/// The highest settled position of the ticket log: every later event will be above it.
+/// The highest settled position of the ticket and incident logs: every later event will be
+/// above it.
 pub async fn head(conn: &mut AsyncPgConnection) -> AppResult<Position> {
-    settled_head!(conn, ticket_events)
+    let tickets: AppResult<Position> = settled_head!(conn, ticket_events);
+    let incidents: AppResult<Position> = settled_head!(conn, incident_events);
+    Ok(tickets?.max(incidents?))
 }
 
-/// Up to `limit` settled events after `after` and at or below `upto`, in position order, each
-/// with its ticket as it is now.
+/// One entry of the incident log with its position and the incident as it is now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoggedIncidentChange {
+    pub position: Position,
+    pub number: i64,
+    pub entry: Entry,
+    pub incident: Incident,
+}
+
+/// One event of either log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Logged {
+    Ticket(LoggedChange),
+    Incident(LoggedIncidentChange),
+}
+
+impl Logged {
+    pub fn position(&self) -> Position {
+        match self {
+            Logged::Ticket(change) => change.position,
+            Logged::Incident(change) => change.position,
+        }
+    }
+}
+
+/// A page of the log: the events in position order, and whether there may be more after them.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub changes: Vec<Logged>,
+    pub full: bool,
+}
+
+/// Up to `limit` settled events of each log after `after` and at or below `upto`, merged in
+/// position order. When one log's read is full, the page ends at its last event, so that no
+/// event of the other log beyond it is handed out before the ones that come first.
 pub async fn changes_after(
+    conn: &mut AsyncPgConnection,
+    after: Position,
+    upto: Position,
+    limit: i64,
+) -> AppResult<Page> {
+    let tickets = ticket_changes_after(conn, after, upto, limit).await?;
+    let incidents = incident_changes_after(conn, after, upto, limit).await?;
+    let mut end = upto;
+    let mut full = false;
+    if let Some(last) = tickets.last().filter(|_| tickets.len() as i64 == limit) {
+        end = end.min(last.position);
+        full = true;
+    }
+    if let Some(last) = incidents.last().filter(|_| incidents.len() as i64 == limit) {
+        end = end.min(last.position);
+        full = true;
+    }
+    let mut changes: Vec<Logged> = tickets
+        .into_iter()
+        .map(Logged::Ticket)
+        .chain(incidents.into_iter().map(Logged::Incident))
+        .filter(|change| change.position() <= end)
+        .collect();
+    changes.sort_by_key(Logged::position);
+    Ok(Page { changes, full })
+}
+
+/// Up to `limit` settled incident entries after `after` and at or below `upto`, in position
+/// order, each with its incident as it is now.
+async fn incident_changes_after(
+    conn: &mut AsyncPgConnection,
+    after: Position,
+    upto: Position,
+    limit: i64,
+) -> AppResult<Vec<LoggedIncidentChange>> {
+    use incident_events::dsl::{id, xact_id};
+    let rows: Vec<(TransactionId, EntryRow, IncidentRow)> = incident_events::table
+        .inner_join(incidents::table)
+        .filter(after!(incident_events, after))
+        .filter(xact_id.le(xact(upto)).and(xact_id.lt(xact(upto)).or(id.le(upto.event))))
+        .filter(settled!(incident_events))
+        .order((xact_id, id))
+        .limit(limit)
+        .select((xact_id, EntryRow::as_select(), IncidentRow::as_select()))
+        .load(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(transaction, entry, incident)| {
+            let (number, entry) = incident_log::entry(entry)?;
+            Ok(LoggedIncidentChange {
+                position: Position { transaction: transaction.0, event: entry.id },
+                number,
+                entry,
+                incident: Incident::try_from(incident)?,
+            })
+        })
+        .collect()
+}
+
+/// Up to `limit` settled ticket events after `after` and at or below `upto`, in position order,
+/// each with its ticket as it is now.
+async fn ticket_changes_after(
     conn: &mut AsyncPgConnection,
     after: Position,
     upto: Position,
