@@ -67,6 +67,7 @@ pub struct Loaded {
     pub people: usize,
     pub communities: usize,
     pub tickets: usize,
+    pub incidents: usize,
 }
 
 struct DemoTicket {
@@ -255,7 +256,38 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
             loaded.tickets += 1;
         }
     }
+    let incidents: i64 = schema::incidents::table.count().get_result(&mut conn).await?;
+    if incidents == 0 {
+        declare_demo_incident(&core, &mut conn).await?;
+        loaded.incidents += 1;
+    }
     Ok(loaded)
+}
+
+/// Aurora's production-down ticket, escalated into an incident that Sam commands, with one
+/// internal note and one public update, shown on the status page.
+async fn declare_demo_incident(core: &Core, conn: &mut AsyncPgConnection) -> AppResult<()> {
+    let steward = principal(conn, "sam@steward.example").await?;
+    let ticket: i64 = schema::tickets::table
+        .filter(schema::tickets::request_type.eq(RequestType::Incident.as_str()))
+        .select(schema::tickets::number)
+        .order(schema::tickets::number)
+        .first(conn)
+        .await?;
+    let declaration = usecases::incidents::Declaration {
+        title: "Servers do not start on the Aurora hub".to_owned(),
+        severity: Priority::ProductionDown,
+        commander_id: None,
+        escalated_ticket: Some(ticket),
+    };
+    let incident = usecases::incidents::declare(core, Actor::Person(&steward), declaration).await?;
+    let number = incident.number;
+    let note = "The node pool hit its quota at 09:05; **autoscaling** is stuck.";
+    usecases::incidents::post_update(core, Actor::Person(&steward), number, note, false).await?;
+    let update = "We know why servers do not start and are adding capacity. Next update within the hour.";
+    usecases::incidents::post_update(core, Actor::Person(&steward), number, update, true).await?;
+    usecases::incidents::set_public(core, Actor::Person(&steward), number, true).await?;
+    Ok(())
 }
 
 async fn person_id(conn: &mut AsyncPgConnection, email: &str) -> AppResult<i64> {

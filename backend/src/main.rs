@@ -133,10 +133,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Demo => {
             let loaded = demo::load(&config::database_url()?).await?;
             println!(
-                "steward: demo data loaded ({} people, {} communities, {} tickets added); every demo password is {}",
+                "steward: demo data loaded ({} people, {} communities, {} tickets, {} incidents added); every demo \
+                 password is {}",
                 loaded.people,
                 loaded.communities,
                 loaded.tickets,
+                loaded.incidents,
                 demo::DEMO_PASSWORD
             );
             Ok(())

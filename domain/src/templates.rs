@@ -148,6 +148,9 @@ pub struct Values {
     pub name: String,
     pub community: String,
     pub ticket_number: i64,
+    /// What `{TICKET}` says when the reply is not about one ticket (an incident's update, posted
+    /// on each of its tickets: "Incident 7"); `#ticket_number` when unset.
+    pub reference: Option<String>,
     pub title: String,
     pub link: String,
     pub steward: String,
@@ -159,7 +162,7 @@ impl Values {
         match placeholder {
             Placeholder::Name => self.name.clone(),
             Placeholder::Community => self.community.clone(),
-            Placeholder::Ticket => format!("#{}", self.ticket_number),
+            Placeholder::Ticket => self.reference.clone().unwrap_or_else(|| format!("#{}", self.ticket_number)),
             Placeholder::Title => self.title.clone(),
             Placeholder::Link => self.link.clone(),
             Placeholder::Steward => self.steward.clone(),
@@ -193,6 +196,7 @@ mod tests {
             name: "Ada".into(),
             community: "Aurora".into(),
             ticket_number: 42,
+            reference: None,
             title: "Disk full".into(),
             link: "https://steward.example/tickets/42".into(),
             steward: "Sam".into(),
@@ -249,5 +253,12 @@ mod tests {
         let empty = Values { context: "  ".into(), ..values() };
         assert_eq!(fill("We think: {CONTEXT}", &empty), Err(TemplateError::ContextMissing));
         assert_eq!(fill("Hello {NAME}", &empty).unwrap(), "Hello Ada");
+    }
+
+    #[test]
+    fn an_incident_update_names_the_incident_where_a_reply_names_its_ticket() {
+        let incident = Values { reference: Some("Incident 7".into()), ..values() };
+        assert_eq!(fill("About {TICKET}.", &incident).as_deref(), Ok("About Incident 7."));
+        assert_eq!(fill("About {TICKET}.", &values()).as_deref(), Ok("About #42."));
     }
 }

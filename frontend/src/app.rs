@@ -10,8 +10,9 @@ use steward_proto::v1 as pb;
 use crate::api::{self, ApiError, encode_component};
 use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
-    approvals::ApprovalsPage, board::BoardPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage,
-    new_request::NewRequestPage, not_found::NotFound, settings::SettingsPage, signin::SignInPage,
+    approvals::ApprovalsPage, board::BoardPage, incidents::IncidentsPage, incidents::board::IncidentPage,
+    incidents::report::IncidentReportPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage,
+    new_request::NewRequestPage, not_found::NotFound, settings::SettingsPage, signin::SignInPage, status::StatusPage,
     support::SecurityPage, support::SupportPage, ticket::TicketPage, tickets::TicketsPage, triage::TriagePage,
 };
 use crate::state::user::{CurrentUser, is_representative, is_staff};
@@ -26,6 +27,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=SignInPage/>
                 <Route path=path!("/known-issues") view=KnownIssuesPage/>
                 <Route path=path!("/support") view=SupportPage/>
+                <Route path=path!("/status") view=StatusPage/>
                 <Route path=path!("/security") view=SecurityPage/>
                 <Route path=path!("/known-issues/:number") view=KnownIssuePage/>
                 <ParentRoute path=path!("") view=Shell>
@@ -33,6 +35,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets") view=TicketsPage/>
                     <Route path=path!("/tickets/:number") view=TicketPage/>
                     <Route path=path!("/board") view=BoardPage/>
+                    <Route path=path!("/incidents") view=IncidentsPage/>
+                    <Route path=path!("/incidents/:number") view=IncidentPage/>
+                    <Route path=path!("/incidents/:number/report") view=IncidentReportPage/>
                     <Route path=path!("/new") view=NewRequestPage/>
                     <Route path=path!("/approvals") view=ApprovalsPage/>
                     <Route path=path!("/triage") view=TriagePage/>
@@ -105,12 +110,36 @@ fn Header(person: pb::Person) -> impl IntoView {
     };
     let representative = is_representative(&person);
     let staff = is_staff(&person);
+    // Staff see how many incidents are active, counted again whenever they change page.
+    let active_incidents = RwSignal::new(None::<usize>);
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if !staff {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let listed = api::incidents().list_incidents(pb::ListIncidentsRequest::default()).await;
+            if let Ok(listed) = listed {
+                let active = listed
+                    .into_inner()
+                    .incidents
+                    .iter()
+                    .filter(|i| steward_proto::domain::incident_active(i.phase))
+                    .count();
+                active_incidents.try_set(Some(active));
+            }
+        });
+    });
     view! {
         <header class="app-header">
             <a class="brand" href="/tickets">"Steward"</a>
             <nav aria-label="Main">
                 <A href="/tickets">"Tickets"</A>
                 <A href="/board">"Board"</A>
+                <A href="/incidents">"Incidents"{move || active_incidents.get().filter(|n| *n > 0).map(|n| view! {
+                    <span class="count" aria-label=format!("{n} active")>{n}</span>
+                })}</A>
                 <Show when=move || staff>
                     <A href="/triage">"Triage"</A>
                     <A href="/settings">"Settings"</A>

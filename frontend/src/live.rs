@@ -75,6 +75,8 @@ impl LiveStatus {
 pub enum LiveEvent {
     /// A change, newer than anything heard before.
     Change(Box<pb::TicketChange>),
+    /// A change to an incident, newer than anything heard before.
+    Incident(Box<pb::IncidentChange>),
     /// Caught up: everything up to now has been delivered. `from_scratch` when this connection
     /// started without a position (changes made before it began were not replayed).
     Live { from_scratch: bool },
@@ -87,6 +89,8 @@ pub enum LiveEvent {
 pub struct Watch {
     pub all_tickets: bool,
     pub ticket_numbers: Vec<i64>,
+    pub all_incidents: bool,
+    pub incident_numbers: Vec<i64>,
 }
 
 /// A position as something that compares the way the server orders changes: by transaction,
@@ -166,6 +170,8 @@ async fn run(
             after: last.map(|(transaction, event)| pb::LivePosition { transaction, event }),
             all_tickets: what.all_tickets,
             ticket_numbers: what.ticket_numbers.clone(),
+            all_incidents: what.all_incidents,
+            incident_numbers: what.incident_numbers.clone(),
         };
         let read = async {
             let mut stream = match api::live().watch(request).await {
@@ -209,6 +215,13 @@ async fn run(
                         if position.is_some() && position > last {
                             last = position;
                             on_event(LiveEvent::Change(Box::new(change)));
+                        }
+                    }
+                    Some(Message::IncidentChange(change)) => {
+                        let position = position_of(&change.position);
+                        if position.is_some() && position > last {
+                            last = position;
+                            on_event(LiveEvent::Incident(Box::new(change)));
                         }
                     }
                     Some(Message::Resync(resync)) => {

@@ -103,6 +103,11 @@ pub fn principal(person: &pb::Person) -> Principal {
     }
 }
 
+/// Whether an incident in the phase the API sent is still being worked on.
+pub fn incident_active(phase: i32) -> bool {
+    steward_domain::incident::Phase::from_wire_lossy(phase).is_some_and(|p| p.is_active())
+}
+
 /// What the access rules need to know about a ticket the API sent; `None` if its state is not
 /// one this build knows.
 pub fn ticket_facts(ticket: &pb::Ticket) -> Option<TicketFacts> {

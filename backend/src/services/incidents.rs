@@ -38,6 +38,8 @@ pub struct IncidentApi {
 impl IncidentApi {
     /// The incident as `who` may see it, after a change or on a read.
     async fn read(&self, who: &Principal, number: i64) -> AppResult<pb::GetIncidentResponse> {
+        // Taken before the read: a change after it is either in the read or after the position.
+        let position = self.state.core.live.head();
         let mut conn = self.state.core.pool.get().await?;
         let (incident, affected) = visible_incident(&mut conn, who, number, false).await?;
         let staff = authz::can_see_internal_incident_entries(who);
@@ -84,6 +86,7 @@ impl IncidentApi {
                 })
                 .collect(),
             timeline: timeline.iter().map(|entry| entry_message(entry, &names)).collect(),
+            position: Some(convert::position(position)),
         })
     }
 

@@ -20,6 +20,7 @@ use crate::db::models::triage::{self, Template};
 use crate::db::models::{communities, duty, people};
 use crate::error::{AppError, AppResult};
 use crate::usecases::configuration::require_settings;
+use crate::usecases::incidents::visible_incident;
 use crate::usecases::tickets::visible_ticket;
 use crate::usecases::triage::{TimeSpent, TriageEdit, require_triage};
 use crate::usecases::{self, Actor};
@@ -146,14 +147,15 @@ fn encode_template(template: &Template) -> pb::ResponseTemplate {
 
 /// The address of a ticket's page, for `{LINK}`: on the configured public origin, else on the
 /// origin the caller's browser used.
-fn ticket_link(state: &AppState, request_origin: Option<&str>, number: i64) -> String {
+/// The address of one of Steward's pages (`path` without the leading slash), for a message.
+fn page_link(state: &AppState, request_origin: Option<&str>, path: &str) -> String {
     let origin = state
         .config
         .public_origin
         .clone()
         .or_else(|| request_origin.map(str::to_owned))
         .unwrap_or_else(|| format!("http://{}", state.config.addr));
-    format!("{}/tickets/{number}", origin.trim_end_matches('/'))
+    format!("{}/{path}", origin.trim_end_matches('/'))
 }
 
 impl TriageApi {
@@ -436,20 +438,13 @@ impl TriageApi {
     ) -> AppResult<String> {
         require_triage(who)?;
         let mut conn = self.state.core.pool.get().await?;
-        let ticket = visible_ticket(&mut conn, Actor::Person(who), request.number).await?;
         let template = triage::template(&mut conn, request.key.trim())
             .await?
             .ok_or_else(|| AppError::invalid("key", "There is no response template with that key."))?;
-        let requester = people::by_ids(&conn, &[ticket.requester_id]).await?;
-        let community = communities::find(&mut conn, ticket.community_id).await?;
-        let values = templates::Values {
-            name: requester.get(&ticket.requester_id).map(|p| p.display_name.clone()).unwrap_or_default(),
-            community: community.map(|c| c.name).unwrap_or_default(),
-            ticket_number: ticket.number,
-            title: ticket.title.clone(),
-            link: ticket_link(&self.state, origin, ticket.number),
-            steward: who.display_name.clone(),
-            context: request.context,
+        let values = if request.incident_number != 0 {
+            self.incident_values(&mut conn, who, origin, request.incident_number, request.context).await?
+        } else {
+            self.ticket_values(&mut conn, who, origin, request.number, request.context).await?
         };
         templates::fill(&template.body, &values).map_err(|error| match error {
             TemplateError::ContextMissing => AppError::invalid("context", error.to_string()),
@@ -457,6 +452,55 @@ impl TriageApi {
                 "key",
                 format!("The template \"{}\" cannot be used until an admin fixes it: {other}", template.name),
             ),
+        })
+    }
+
+    /// What a template says about an incident: its update goes to every affected community.
+    async fn incident_values(
+        &self,
+        conn: &mut AsyncPgConnection,
+        who: &Principal,
+        origin: Option<&str>,
+        number: i64,
+        context: String,
+    ) -> AppResult<templates::Values> {
+        let (incident, affected) = visible_incident(conn, who, number, false).await?;
+        let mut names: Vec<String> =
+            communities::list_by_ids(conn, &affected).await?.into_iter().map(|c| c.name).collect();
+        names.sort();
+        Ok(templates::Values {
+            name: "everyone".to_owned(),
+            community: if names.is_empty() { "your community".to_owned() } else { names.join(", ") },
+            ticket_number: 0,
+            reference: Some(format!("Incident {}", incident.number)),
+            title: incident.title,
+            link: page_link(&self.state, origin, &format!("incidents/{number}")),
+            steward: who.display_name.clone(),
+            context,
+        })
+    }
+
+    /// What a template says about a ticket.
+    async fn ticket_values(
+        &self,
+        conn: &mut AsyncPgConnection,
+        who: &Principal,
+        origin: Option<&str>,
+        number: i64,
+        context: String,
+    ) -> AppResult<templates::Values> {
+        let ticket = visible_ticket(conn, Actor::Person(who), number).await?;
+        let requester = people::by_ids(conn, &[ticket.requester_id]).await?;
+        let community = communities::find(conn, ticket.community_id).await?;
+        Ok(templates::Values {
+            name: requester.get(&ticket.requester_id).map(|p| p.display_name.clone()).unwrap_or_default(),
+            community: community.map(|c| c.name).unwrap_or_default(),
+            ticket_number: ticket.number,
+            reference: None,
+            title: ticket.title.clone(),
+            link: page_link(&self.state, origin, &format!("tickets/{}", ticket.number)),
+            steward: who.display_name.clone(),
+            context,
         })
     }
 }

@@ -13,7 +13,12 @@ async fn demo_tickets_answered_by_support_are_acknowledged_and_loading_twice_add
     let first = demo::load(&app.database_url).await.expect("demo");
     assert!(first.tickets >= 5, "{} demo tickets", first.tickets);
     let again = demo::load(&app.database_url).await.expect("demo again");
-    assert_eq!((again.people, again.communities, again.tickets), (0, 0, 0), "loading twice changes nothing");
+    assert_eq!(first.incidents, 1, "the demo has an incident to run");
+    assert_eq!(
+        (again.people, again.communities, again.tickets, again.incidents),
+        (0, 0, 0, 0),
+        "loading twice changes nothing"
+    );
 
     let mut conn = app.state.core.pool.get().await.expect("conn");
     let all = tickets::in_states(&mut conn, TicketState::ALL).await.expect("tickets");

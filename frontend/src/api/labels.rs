@@ -1,9 +1,10 @@
 //! Words for the API's values: the domain's own words (`steward_domain`), looked up from the
 //! numbers the API carries, plus the few phrasings only the web app needs.
 
+use steward_domain::incident::{Phase, ReportState, Role};
 use steward_domain::{Priority, PriorityFlag, RequestType, TicketState};
 use steward_proto::domain::WireEnum;
-use steward_proto::v1::CommentVisibility;
+use steward_proto::v1::{self as pb, CommentVisibility};
 
 /// The wire value and label of every value of `T`, in the domain's order (for a `<select>`).
 fn options<T: WireEnum>(all: &'static [T], label: fn(T) -> &'static str) -> impl Iterator<Item = (i32, &'static str)>
@@ -48,6 +49,70 @@ pub fn priority_flag(value: i32) -> &'static str {
 /// The priority flags, in the seed's order.
 pub fn priority_flags() -> impl Iterator<Item = (i32, &'static str)> {
     options(PriorityFlag::ALL, PriorityFlag::label)
+}
+
+pub fn phase(value: i32) -> &'static str {
+    Phase::from_wire_lossy(value).map_or("Unknown phase", Phase::label)
+}
+
+pub fn incident_role(value: i32) -> &'static str {
+    Role::from_wire_lossy(value).map_or("Unknown role", Role::label)
+}
+
+pub fn report_state(value: i32) -> &'static str {
+    ReportState::from_wire_lossy(value).map_or("Unknown state", ReportState::label)
+}
+
+/// What one entry of an incident's timeline says ("Sam Steward handed command to Ada Admin").
+/// An update's text is shown beside it, rendered.
+pub fn incident_entry(entry: &pb::IncidentEntry) -> String {
+    use pb::incident_entry::Entry;
+    let name = |p: &Option<pb::PersonRef>| p.as_ref().map_or("Someone".to_owned(), |p| p.display_name.clone());
+    let who = entry.actor.as_ref().map_or("Steward".to_owned(), |p| p.display_name.clone());
+    let community = |c: &Option<pb::Community>| c.as_ref().map_or("a community".to_owned(), |c| c.name.clone());
+    match &entry.entry {
+        Some(Entry::Declared(d)) => {
+            let from = if d.escalated_ticket_number > 0 {
+                format!(" from ticket #{}", d.escalated_ticket_number)
+            } else {
+                String::new()
+            };
+            format!("{who} declared the incident{from} ({}), commanded by {}", priority(d.severity), name(&d.commander))
+        }
+        Some(Entry::Stepped(s)) => format!("{who}: {} → {}", phase(s.from), phase(s.to)),
+        Some(Entry::CommandHandedOver(h)) => format!("{} handed command to {}", name(&h.from), name(&h.to)),
+        Some(Entry::RoleChanged(r)) if r.joined => {
+            format!("{} joined as {}", name(&r.person), incident_role(r.role).to_lowercase())
+        }
+        Some(Entry::RoleChanged(r)) => {
+            format!("{} left the role {}", name(&r.person), incident_role(r.role).to_lowercase())
+        }
+        Some(Entry::TicketLinked(t)) => {
+            format!("{who} linked ticket #{} ({})", t.ticket_number, community(&t.community))
+        }
+        Some(Entry::CommunityAdded(c)) => format!("{who} named {} affected", community(&c.community)),
+        Some(Entry::UpdatePosted(u)) if u.public => format!("{who} posted a public update"),
+        Some(Entry::UpdatePosted(_)) => format!("{who} wrote an internal note"),
+        Some(Entry::ReportMoved(m)) => {
+            format!("{who} moved the report from {} to {}", report_state(m.from), report_state(m.to))
+        }
+        Some(Entry::ResolutionConfirmed(c)) => {
+            format!("{who} confirmed the resolution for {}", community(&c.community))
+        }
+        Some(Entry::PublicitySet(p)) if p.public => format!("{who} put the incident on the public status page"),
+        Some(Entry::PublicitySet(_)) => format!("{who} took the incident off the public status page"),
+        None => "Something happened".to_owned(),
+    }
+}
+
+/// "in 42 min", "overdue by 1 h 05 min": the countdown to the next update.
+pub fn countdown(due_seconds: i64, now_seconds: i64) -> (bool, String) {
+    let left = due_seconds - now_seconds;
+    if left > 0 {
+        (false, format!("in {}", duration((left + 59) / 60)))
+    } else {
+        (true, format!("overdue by {}", duration(-left / 60)))
+    }
 }
 
 /// Minutes as "2 h 05 min".
@@ -98,6 +163,14 @@ mod tests {
         assert_eq!(priority(0), "Unknown priority");
         assert_eq!(state(999), "Unknown state");
         assert_eq!(states().count(), TicketState::ALL.len());
+    }
+
+    #[test]
+    fn the_next_update_counts_down_then_says_how_late_it_is() {
+        assert_eq!(countdown(3_600, 0), (false, "in 1 h 00 min".to_owned()));
+        assert_eq!(countdown(3_600, 3_599), (false, "in 1 min".to_owned()));
+        assert_eq!(countdown(3_600, 3_600), (true, "overdue by 0 min".to_owned()));
+        assert_eq!(countdown(0, 3_900), (true, "overdue by 1 h 05 min".to_owned()));
     }
 
     #[test]

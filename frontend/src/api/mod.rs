@@ -8,8 +8,8 @@ use std::pin::Pin;
 
 use leptos::prelude::{RwSignal, Set};
 use steward_proto::v1::browser::{
-    AuthServiceClient, BoardServiceClient, DirectoryServiceClient, IntakeServiceClient, KnownIssuesServiceClient,
-    LiveServiceClient, TicketServiceClient, TriageServiceClient,
+    AuthServiceClient, BoardServiceClient, DirectoryServiceClient, IncidentServiceClient, IntakeServiceClient,
+    KnownIssuesServiceClient, LiveServiceClient, TicketServiceClient, TriageServiceClient,
 };
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -38,6 +38,10 @@ pub fn live() -> LiveServiceClient<Client> {
 
 pub fn directory() -> DirectoryServiceClient<Client> {
     DirectoryServiceClient::new(client())
+}
+
+pub fn incidents() -> IncidentServiceClient<Client> {
+    IncidentServiceClient::new(client())
 }
 
 pub fn intake() -> IntakeServiceClient<Client> {

@@ -93,6 +93,7 @@ pub fn PublicHeader() -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/known-issues">"Known issues"</a>
                 <a href="/support">"How to get support"</a>
+                <a href="/status">"Status"</a>
                 <a href="/tickets">"Sign in"</a>
             </nav>
         </header>

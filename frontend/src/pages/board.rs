@@ -424,7 +424,7 @@ pub fn BoardPage() -> impl IntoView {
     board.load(move |position| {
         loaded.set(true);
         owner.with(|| {
-            live::watch(Watch { all_tickets: true, ticket_numbers: vec![] }, position, move |event| match event {
+            live::watch(Watch { all_tickets: true, ..Default::default() }, position, move |event| match event {
                 LiveEvent::Change(change) => {
                     if let Some(actor) = &change.actor {
                         board.last_actor.update(|a| {
@@ -436,7 +436,7 @@ pub fn BoardPage() -> impl IntoView {
                     }
                 }
                 LiveEvent::Resync => board.load(|_| {}),
-                LiveEvent::Live { .. } => {}
+                LiveEvent::Live { .. } | LiveEvent::Incident(_) => {}
             });
         });
     });

@@ -2,11 +2,13 @@
 
 pub mod approvals;
 pub mod board;
+pub mod incidents;
 pub mod known_issues;
 pub mod new_request;
 pub mod not_found;
 pub mod settings;
 pub mod signin;
+pub mod status;
 pub mod support;
 pub mod ticket;
 pub mod tickets;

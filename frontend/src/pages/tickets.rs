@@ -68,7 +68,7 @@ pub fn TicketsPage() -> impl IntoView {
         fetch(String::new());
     });
     // Follow every ticket the person may see: a change refreshes the list as filtered.
-    live::refresh_on_change(Watch { all_tickets: true, ticket_numbers: vec![] }, move || fetch(String::new()));
+    live::refresh_on_change(Watch { all_tickets: true, ..Default::default() }, move || fetch(String::new()));
 
     view! {
         <h1>"Tickets"</h1>

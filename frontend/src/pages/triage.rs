@@ -19,7 +19,7 @@ pub fn TriagePage() -> impl IntoView {
         queue.try_set(Some(api::read(call).await));
     });
     // A refresh that fails keeps the queue shown and says so beside it.
-    live::refresh_on_change(Watch { all_tickets: true, ticket_numbers: vec![] }, move || {
+    live::refresh_on_change(Watch { all_tickets: true, ..Default::default() }, move || {
         leptos::task::spawn_local(async move {
             if let Some(response) = api::read_in_background(stale, call).await {
                 queue.try_set(Some(Ok(response)));

@@ -118,8 +118,12 @@ fn TemplatePicker(number: i64, body: RwSignal<String>) -> impl IntoView {
     let context = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let fill = move |_| {
-        let request =
-            pb::FillResponseTemplateRequest { number, key: key.get_untracked(), context: context.get_untracked() };
+        let request = pb::FillResponseTemplateRequest {
+            number,
+            key: key.get_untracked(),
+            context: context.get_untracked(),
+            incident_number: 0,
+        };
         if request.key.is_empty() {
             error.set(Some(ApiError {
                 code: tonic::Code::InvalidArgument,

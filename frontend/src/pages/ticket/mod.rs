@@ -6,6 +6,7 @@
 mod actions;
 mod conversation;
 mod history;
+mod incident;
 mod links;
 mod manage;
 mod store;
@@ -68,7 +69,7 @@ fn LoadedTicket(number: i64) -> impl IntoView {
 
 /// Applies every change to the ticket as it arrives; after a resync, reads it all again.
 fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, user: CurrentUser) {
-    let watch = Watch { all_tickets: false, ticket_numbers: vec![number] };
+    let watch = Watch { ticket_numbers: vec![number], ..Default::default() };
     live::watch(watch, position, move |event| match event {
         LiveEvent::Change(change) => {
             let who = user.0.with_untracked(|person| person.as_ref().map(steward_proto::domain::principal));
@@ -81,7 +82,7 @@ fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, u
                 }
             });
         }
-        LiveEvent::Live { .. } => {}
+        LiveEvent::Live { .. } | LiveEvent::Incident(_) => {}
     });
 }
 
@@ -112,6 +113,7 @@ fn TicketView(store: TicketStore) -> impl IntoView {
                     <history::History store/>
                 </div>
                 <aside class="ticket-side" aria-label="Details and triage">
+                    <incident::IncidentPanel store/>
                     {move || ticket.with(facts)}
                     <links::Links store/>
                     {store.can_manage.then(|| view! { <manage::ManageForm store/> })}
