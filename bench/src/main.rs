@@ -9,6 +9,9 @@
 //! - Throughput: the rate steps up until p99 passes 100 ms; the best delivered rate is reported.
 //! - Writes: 32 movers as fast as the API allows, against pgbench running the same statements.
 //! - Memory: the server's resident memory before and after opening 10,000 idle streams.
+//! - Incidents: a public update on an incident with 20 linked tickets (each update is a public
+//!   reply on all 20) to 1,000 streams watching the incident board; and an incident with 10,000
+//!   timeline entries for the browser's render figure (`e2e/bench/timeline.mjs`).
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -20,6 +23,7 @@ use clap::Parser;
 use steward_proto::v1 as pb;
 use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
+use steward_proto::v1::incident_service_client::IncidentServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
 
@@ -51,6 +55,14 @@ const STREAMS_PER_CONNECTION: usize = 100;
 const MOVERS: usize = 32;
 const IDLE_STREAMS: usize = 10_000;
 const TARGET_P99_MS: f64 = 100.0;
+/// Tickets linked to the incident whose updates are measured.
+const INCIDENT_TICKETS: usize = 20;
+/// Public updates posted, one after the other.
+const INCIDENT_UPDATES: usize = 20;
+/// Entries of the incident whose timeline the browser opens.
+const TIMELINE_ENTRIES: usize = 10_000;
+/// The title the browser benchmark finds that incident by.
+const TIMELINE_TITLE: &str = "Benchmark timeline";
 
 /// A ticket a mover owns, with the version it last saw.
 struct Owned {
@@ -438,6 +450,9 @@ async fn main() -> anyhow::Result<()> {
     let single = pgbench(&args, &format!("{}/single_update.sql", args.pgbench_dir), &defines[..1])?;
     println!("pgbench_single_update_tps: {single:.0}");
 
+    incident_update_latency(&args, &session, community).await?;
+    incident_with_long_timeline(&args, &session).await?;
+
     // Memory per idle stream.
     let before = rss_kib(args.server_pid)?;
     let recording = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -449,5 +464,134 @@ async fn main() -> anyhow::Result<()> {
     for stream in idle {
         stream.task.abort();
     }
+    Ok(())
+}
+
+/// A public update on an incident with [`INCIDENT_TICKETS`] linked tickets, to [`WATCHERS`]
+/// streams watching that incident: from sending PostIncidentUpdate to a watcher reading the
+/// entry. Prints `incident_update_to_client_p99_ms`.
+async fn incident_update_latency(args: &Args, session: &Session, community: i64) -> anyhow::Result<()> {
+    let channel = connect(&args.url).await?;
+    let mut tickets = TicketServiceClient::with_interceptor(channel.clone(), session.clone());
+    let mut incidents = IncidentServiceClient::with_interceptor(channel, session.clone());
+    let mut linked = Vec::with_capacity(INCIDENT_TICKETS);
+    for i in 0..INCIDENT_TICKETS {
+        let request = pb::CreateTicketRequest {
+            community_id: community,
+            request_type: pb::RequestType::Incident as i32,
+            priority: pb::Priority::ProductionDown as i32,
+            title: format!("Benchmark incident ticket {i}"),
+            description: "Linked to the benchmark incident.".into(),
+            confidential: false,
+            answers: Default::default(),
+        };
+        linked.push(tickets.create_ticket(request).await?.into_inner().ticket.context("no ticket")?.number);
+    }
+    let declare = pb::DeclareIncidentRequest {
+        title: "Benchmark incident".into(),
+        severity: pb::Priority::ProductionDown as i32,
+        commander_id: 0,
+        escalated_ticket_number: linked[0],
+    };
+    let number = incidents.declare_incident(declare).await?.into_inner().incident.context("no incident")?.number;
+    for &ticket_number in &linked[1..] {
+        incidents.link_incident_ticket(pb::LinkIncidentTicketRequest { number, ticket_number }).await?;
+    }
+
+    // The watchers: each records when it read update `i` (its body ends with the marker).
+    let received: Arc<Mutex<Vec<(usize, Instant)>>> = Arc::default();
+    let mut tasks = Vec::with_capacity(WATCHERS);
+    let mut ready = Vec::with_capacity(WATCHERS);
+    let mut channel = connect(&args.url).await?;
+    for i in 0..WATCHERS {
+        if i > 0 && i % STREAMS_PER_CONNECTION == 0 {
+            channel = connect(&args.url).await?;
+        }
+        let mut live = LiveServiceClient::with_interceptor(channel.clone(), session.clone());
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
+        ready.push(ready_rx);
+        let sink = received.clone();
+        tasks.push(tokio::spawn(async move {
+            let request = pb::WatchRequest { incident_numbers: vec![number], ..Default::default() };
+            let Ok(response) = live.watch(request).await else { return };
+            let mut stream = response.into_inner();
+            let mut ready_tx = Some(ready_tx);
+            while let Ok(Some(message)) = stream.message().await {
+                match message.message {
+                    Some(pb::watch_response::Message::Live(_)) => {
+                        if let Some(tx) = ready_tx.take() {
+                            let _ = tx.send(());
+                        }
+                    }
+                    Some(pb::watch_response::Message::IncidentChange(change)) => {
+                        let at = Instant::now();
+                        if let Some(pb::incident_entry::Entry::UpdatePosted(update)) =
+                            change.entry.and_then(|e| e.entry)
+                            && let Some(marker) = update.body.rsplit('#').next().and_then(|m| m.parse().ok())
+                        {
+                            sink.lock().expect("received").push((marker, at));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }));
+    }
+    for ready in ready {
+        ready.await.context("an incident watcher failed to open")?;
+    }
+    let mut sent = Vec::with_capacity(INCIDENT_UPDATES);
+    for i in 0..INCIDENT_UPDATES {
+        let body = format!("Benchmark update #{i}");
+        sent.push(Instant::now());
+        incidents.post_incident_update(pb::PostIncidentUpdateRequest { number, body, public: true }).await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for task in tasks {
+        task.abort();
+    }
+    let received = std::mem::take(&mut *received.lock().expect("received"));
+    let missing = (INCIDENT_UPDATES * WATCHERS).saturating_sub(received.len());
+    let mut latencies: Vec<f64> = received
+        .iter()
+        .filter_map(|(marker, at)| sent.get(*marker).map(|s| at.saturating_duration_since(*s).as_secs_f64() * 1000.0))
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "# incident updates: {INCIDENT_UPDATES} public updates on an incident with {INCIDENT_TICKETS} linked tickets x \
+         {WATCHERS} watchers: p50 {:.1} ms, missing {missing} (latency includes the update's own write: 20 replies)",
+        percentile(&latencies, 0.50)
+    );
+    println!("incident_update_to_client_p99_ms: {:.1}", percentile(&latencies, 0.99));
+    Ok(())
+}
+
+/// An incident with [`TIMELINE_ENTRIES`] internal notes on its timeline, for the browser's
+/// render figure. The notes are written by SQL in one statement (the API would take minutes);
+/// they are what PostIncidentUpdate writes.
+async fn incident_with_long_timeline(args: &Args, session: &Session) -> anyhow::Result<()> {
+    let channel = connect(&args.url).await?;
+    let mut incidents = IncidentServiceClient::with_interceptor(channel, session.clone());
+    let declare = pb::DeclareIncidentRequest {
+        title: TIMELINE_TITLE.into(),
+        severity: pb::Priority::Normal as i32,
+        commander_id: 0,
+        escalated_ticket_number: 0,
+    };
+    let number = incidents.declare_incident(declare).await?.into_inner().incident.context("no incident")?.number;
+    let sql = format!(
+        "INSERT INTO incident_events (incident_number, actor_id, kind, internal, data, at) \
+         SELECT {number}, declared_by, 'update_posted', true, \
+                jsonb_build_object('body', 'Benchmark note ' || n || ': *checked* the logs', 'public', false, \
+                                   'next_update_due', null), \
+                declared_at + n * interval '1 second' \
+         FROM incidents, generate_series(1, {TIMELINE_ENTRIES}) AS n WHERE number = {number}"
+    );
+    let output = Command::new("psql").args([&args.database_url, "-qc", &sql]).output().context("running psql")?;
+    if !output.status.success() {
+        bail!("writing the long timeline failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    println!("# incident {number} (\"{TIMELINE_TITLE}\") has {TIMELINE_ENTRIES} timeline entries");
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::{Database, root, run, say, steward, tools};
 
 pub fn bench() -> anyhow::Result<ExitCode> {
     tools::ensure_build_tools()?;
+    tools::ensure_browser_tools()?;
     let database = Database::open()?;
     let result = (|| {
         let LoadTarget { release, url, addr, server, log } =
@@ -28,9 +29,19 @@ pub fn bench() -> anyhow::Result<ExitCode> {
             .arg("--pgbench-dir")
             .arg(root().join("bench/pgbench")));
         let first_visit = first_visit_bytes(&addr);
+        // The incident board in Chromium, on the incident the client left with a long timeline.
+        let browser = if measured.is_ok() {
+            run(Command::new("node")
+                .arg(root().join("e2e/bench/timeline.mjs"))
+                .env("STEWARD_URL", format!("http://{addr}"))
+                .env("CHROMIUM", tools::CHROMIUM))
+        } else {
+            Ok(())
+        };
         server.stop();
         println!("first_visit_kib: {:.1}", first_visit? as f64 / 1024.0);
         measured?;
+        browser?;
         println!("wasm_gzip_kib: {:.1}", wasm_gzip_bytes()? as f64 / 1024.0);
         Ok(ExitCode::SUCCESS)
     })();

@@ -719,3 +719,37 @@ async fn the_incident_board_is_live_for_the_team_and_the_affected_community_only
         linked.incident.as_ref().expect("incident").affected_communities.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["Aurora Hub", "Borealis Lab"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incident_template_fills_in_the_incident_for_every_affected_community() {
+    let desk = desk().await;
+    let aurora_ticket = file(&desk.rita, desk.aurora, "Aurora hub is down").await;
+    let borealis_ticket = file(&desk.rob, desk.borealis, "Borealis hub is down").await;
+    let mut incidents = desk.sam.incidents.clone();
+    let declare = pb::DeclareIncidentRequest {
+        title: "Hubs down".into(),
+        severity: pb::Priority::Urgent as i32,
+        commander_id: 0,
+        escalated_ticket_number: aurora_ticket.number,
+    };
+    let number = incidents.declare_incident(declare).await.expect("declare").into_inner().incident.expect("i").number;
+    let link = pb::LinkIncidentTicketRequest { number, ticket_number: borealis_ticket.number };
+    incidents.link_incident_ticket(link).await.expect("link");
+
+    let fill = |context: &str| pb::FillResponseTemplateRequest {
+        incident_number: number,
+        key: "incident-update".into(),
+        context: context.into(),
+        ..Default::default()
+    };
+    let text = desk.sam.triage.clone().fill_response_template(fill("capacity is back")).await.expect("fill");
+    let text = text.into_inner().text;
+    assert!(text.starts_with("Hello everyone,"), "{text}");
+    assert!(text.contains("Aurora Hub, Borealis Lab"), "every affected community is named: {text}");
+    assert!(text.contains(&format!("(Incident {number})")), "the incident, not a ticket: {text}");
+    assert!(text.contains("capacity is back"), "{text}");
+    let missing = desk.sam.triage.clone().fill_response_template(fill(" ")).await.expect_err("no context");
+    assert_eq!((missing.code(), field(&missing)), (Code::InvalidArgument, "context".to_owned()));
+    let outsider = desk.rita.triage.clone().fill_response_template(fill("x")).await.expect_err("not staff");
+    assert_eq!(outsider.code(), Code::PermissionDenied);
+}

@@ -305,8 +305,12 @@ async fn templates_are_filled_from_the_ticket_and_unknown_placeholders_are_refus
     assert!(listed.placeholders.iter().any(|p| p.name == "CONTEXT"));
 
     let fill = |key: &str, context: &str| {
-        let request =
-            pb::FillResponseTemplateRequest { number: ticket.number, key: key.into(), context: context.into() };
+        let request = pb::FillResponseTemplateRequest {
+            number: ticket.number,
+            key: key.into(),
+            context: context.into(),
+            ..Default::default()
+        };
         let mut triage = desk.sam.triage.clone();
         async move { triage.fill_response_template(request).await.map(|r| r.into_inner().text) }
     };
@@ -510,6 +514,7 @@ async fn only_staff_triage() {
             number: ticket.number,
             key: "acknowledgement".into(),
             context: String::new(),
+            ..Default::default()
         };
         assert_eq!(client.triage.clone().fill_response_template(fill).await.expect_err("fill").code(), code);
     }
