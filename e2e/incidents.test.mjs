@@ -83,6 +83,15 @@ test('an incident is run live for the team and followed by the affected communit
   assert.equal(await rita.getByText(`INTERNAL-${id}`).count(), 0, 'internal entries stay with the team');
   assert.equal(await bea.getByText(`Hub down ${id}`).count(), 0, 'another community still sees nothing');
 
+  // Sam pins the public update as a key moment and adds a task; Tess's board shows both live.
+  const samUpdate = sam.locator('ol.incident-timeline li.entry').filter({ hasText: `PUBLIC-${id}` });
+  await samUpdate.getByRole('button', { name: 'Pin' }).click();
+  await tess.locator('ol.incident-timeline li.entry.pinned').filter({ hasText: `PUBLIC-${id}` }).waitFor();
+  await sam.getByLabel('New task').fill(`Raise the quota TASK-${id}`);
+  await sam.getByRole('button', { name: 'Add task' }).click();
+  await tess.locator('ul.incident-tasks').getByText(`Raise the quota TASK-${id}`).waitFor();
+  assert.equal(await ritaStatus.getByText(`TASK-${id}`).count(), 0, 'tasks are the team\'s');
+
   // Sam hands command to Tess: Tess's board says so at once, and Sam's shows her as commander.
   await sam.getByLabel('Hand command to').selectOption({ label: 'Tess Steward' });
   await sam.getByRole('button', { name: 'Hand over command' }).click();
@@ -96,6 +105,7 @@ test('an incident is run live for the team and followed by the affected communit
   await ritaStatus.locator('.badge.phase').filter({ hasText: 'Resolved' }).waitFor();
   await tess.getByRole('link', { name: 'The incident report' }).click();
   await tess.getByRole('heading', { name: `Incident ${incident} report` }).waitFor();
+  assert.match(await tess.getByLabel('Timeline (Markdown)').inputValue(), new RegExp(`PUBLIC-${id}`), 'drafted from the pin');
   await tess.getByLabel('Summary (Markdown)').fill(`Spawns timed out for **an hour**. SUMMARY-${id}`);
   await tess.getByRole('button', { name: 'Save' }).click();
   await tess.getByText('Saved.').waitFor();

@@ -478,8 +478,9 @@ async fn incident_update_latency(args: &Args, session: &Session, community: i64)
     for i in 0..INCIDENT_TICKETS {
         let request = pb::CreateTicketRequest {
             community_id: community,
-            request_type: pb::RequestType::Incident as i32,
-            priority: pb::Priority::ProductionDown as i32,
+            // "Other": an Incident request asks questions the benchmark need not answer.
+            request_type: pb::RequestType::Other as i32,
+            priority: pb::Priority::Urgent as i32,
             title: format!("Benchmark incident ticket {i}"),
             description: "Linked to the benchmark incident.".into(),
             confidential: false,

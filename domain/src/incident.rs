@@ -470,6 +470,20 @@ impl Roster {
     }
 }
 
+/// How long an entry's text may be on one line of the report's timeline.
+pub const GIST_CHARS: usize = 160;
+
+/// A text on one line for the report's timeline: its whitespace collapsed, cut after
+/// [`GIST_CHARS`] characters with an ellipsis (an update's greeting alone says nothing).
+fn gist(text: &str) -> String {
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.chars().count() <= GIST_CHARS {
+        return words;
+    }
+    let cut: String = words.chars().take(GIST_CHARS).collect();
+    format!("{}…", cut.trim_end())
+}
+
 /// One entry of an incident's timeline: the same type written to its log, read back and carried
 /// by the API. Stored as `kind` (the variant in snake case) and `data` (its fields as JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -495,6 +509,13 @@ pub enum IncidentEvent {
     ResolutionConfirmed { community_id: i64 },
     /// Shown on the public status page, or taken off it.
     PublicitySet { public: bool },
+    /// An entry was pinned as a key moment (the report's timeline is drafted from them), or
+    /// unpinned.
+    EntryPinned { entry_id: i64, pinned: bool },
+    /// A task of the response was added.
+    TaskAdded { task_id: i64, title: String, owner_id: Option<i64>, due_at: Option<DateTime<Utc>> },
+    /// A task changed hands or was done (or opened again).
+    TaskUpdated { task_id: i64, title: String, owner_id: Option<i64>, done: bool },
 }
 
 impl IncidentEvent {
@@ -510,6 +531,9 @@ impl IncidentEvent {
         "report_moved",
         "resolution_confirmed",
         "publicity_set",
+        "entry_pinned",
+        "task_added",
+        "task_updated",
     ];
 
     /// The entry as stored: its kind and its fields.
@@ -533,9 +557,23 @@ impl IncidentEvent {
             IncidentEvent::Declared { title, .. } => Some(format!("- {when}: declared: {title}")),
             IncidentEvent::Stepped { to, .. } => Some(format!("- {when}: {}", to.label().to_lowercase())),
             IncidentEvent::UpdatePosted { body, public: true, .. } => {
-                Some(format!("- {when}: update: {}", body.lines().next().unwrap_or_default()))
+                Some(format!("- {when}: update: {}", gist(body)))
             }
             _ => None,
+        }
+    }
+
+    /// The entry as a line of the report's timeline when someone pinned it as a key moment: its
+    /// [`report_line`](Self::report_line), or for an internal note its first line (the report is
+    /// the team's to edit before it is published), or none for bookkeeping.
+    pub fn key_moment_line(&self, at: DateTime<Utc>) -> Option<String> {
+        match self {
+            IncidentEvent::UpdatePosted { body, public: false, .. } => Some(format!(
+                "- {}: note: {}",
+                at.format("%Y-%m-%d %H:%M UTC"),
+                gist(body)
+            )),
+            other => other.report_line(at),
         }
     }
 
@@ -553,7 +591,10 @@ impl IncidentEvent {
             | IncidentEvent::RoleChanged { .. }
             | IncidentEvent::TicketLinked { .. }
             | IncidentEvent::CommunityAdded { .. }
-            | IncidentEvent::PublicitySet { .. } => true,
+            | IncidentEvent::PublicitySet { .. }
+            | IncidentEvent::EntryPinned { .. }
+            | IncidentEvent::TaskAdded { .. }
+            | IncidentEvent::TaskUpdated { .. } => true,
         }
     }
 }
@@ -765,6 +806,14 @@ mod tests {
             IncidentEvent::ReportMoved { from: ReportState::InReview, to: ReportState::Published },
             IncidentEvent::ResolutionConfirmed { community_id: 2 },
             IncidentEvent::PublicitySet { public: true },
+            IncidentEvent::EntryPinned { entry_id: 12, pinned: true },
+            IncidentEvent::TaskAdded {
+                task_id: 1,
+                title: "Raise quota".into(),
+                owner_id: Some(5),
+                due_at: Some(at(2)),
+            },
+            IncidentEvent::TaskUpdated { task_id: 1, title: "Raise quota".into(), owner_id: None, done: true },
         ];
         let mut kinds = Vec::new();
         for entry in entries {
@@ -805,10 +854,26 @@ mod tests {
             IncidentEvent::Stepped { step: Step::Identify, from: Phase::Investigating, to: Phase::Identified };
         assert_eq!(stepped.report_line(at(2)).as_deref(), Some("- 2026-12-01 02:00 UTC: identified"));
         let public = IncidentEvent::UpdatePosted { body: "Fixed.\nMore".into(), public: true, next_update_due: None };
-        assert_eq!(public.report_line(at(3)).as_deref(), Some("- 2026-12-01 03:00 UTC: update: Fixed."));
+        assert_eq!(public.report_line(at(3)).as_deref(), Some("- 2026-12-01 03:00 UTC: update: Fixed. More"));
+        let long = IncidentEvent::UpdatePosted { body: "word ".repeat(100), public: true, next_update_due: None };
+        let line = long.report_line(at(3)).expect("a line");
+        assert!(line.ends_with('…') && line.chars().count() < GIST_CHARS + 40, "{line}");
         let internal = IncidentEvent::UpdatePosted { body: "x".into(), public: false, next_update_due: None };
         assert_eq!(internal.report_line(at(3)), None);
         assert_eq!(IncidentEvent::CommunityAdded { community_id: 1 }.report_line(at(3)), None);
+    }
+
+    #[test]
+    fn a_pinned_internal_note_is_a_key_moment_and_bookkeeping_is_not() {
+        let note =
+            IncidentEvent::UpdatePosted { body: "Quota hit.\nDetails".into(), public: false, next_update_due: None };
+        assert_eq!(note.key_moment_line(at(4)).as_deref(), Some("- 2026-12-01 04:00 UTC: note: Quota hit. Details"));
+        let stepped = IncidentEvent::Stepped { step: Step::Resolve, from: Phase::Monitoring, to: Phase::Resolved };
+        assert_eq!(stepped.key_moment_line(at(5)), stepped.report_line(at(5)));
+        let pin = IncidentEvent::EntryPinned { entry_id: 3, pinned: true };
+        assert_eq!(pin.key_moment_line(at(5)), None);
+        let task = IncidentEvent::TaskAdded { task_id: 1, title: "Raise quota".into(), owner_id: None, due_at: None };
+        assert!(task.is_internal() && pin.is_internal(), "the team's bookkeeping");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use steward_proto::domain::WireEnum;
 use steward_proto::v1 as pb;
 
 use crate::db::models::communities::{self, Community};
-use crate::db::models::incidents::{Entry, Incident};
+use crate::db::models::incidents::{Entry, Incident, Task};
 use crate::db::models::people::{self, Person};
 use crate::error::AppResult;
 use crate::markdown;
@@ -117,6 +117,21 @@ pub fn entry_message(entry: &Entry, names: &Names) -> pb::IncidentEntry {
             })
         }
         IncidentEvent::PublicitySet { public } => Kind::PublicitySet(pb::IncidentPublicitySet { public: *public }),
+        IncidentEvent::EntryPinned { entry_id, pinned } => {
+            Kind::EntryPinned(pb::IncidentEntryPinned { entry_id: *entry_id, pinned: *pinned })
+        }
+        IncidentEvent::TaskAdded { task_id, title, owner_id, due_at } => Kind::TaskAdded(pb::IncidentTaskAdded {
+            task_id: *task_id,
+            title: title.clone(),
+            owner: owner_id.map(|id| names.person(id)),
+            due_at: due_at.map(super::timestamp),
+        }),
+        IncidentEvent::TaskUpdated { task_id, title, owner_id, done } => Kind::TaskUpdated(pb::IncidentTaskUpdated {
+            task_id: *task_id,
+            title: title.clone(),
+            owner: owner_id.map(|id| names.person(id)),
+            done: *done,
+        }),
     };
     pb::IncidentEntry {
         id: entry.id,
@@ -142,6 +157,21 @@ pub fn named_in(entry: &Entry, people: &mut Vec<i64>, communities: &mut Vec<i64>
         IncidentEvent::Stepped { .. }
         | IncidentEvent::UpdatePosted { .. }
         | IncidentEvent::ReportMoved { .. }
-        | IncidentEvent::PublicitySet { .. } => {}
+        | IncidentEvent::PublicitySet { .. }
+        | IncidentEvent::EntryPinned { .. } => {}
+        IncidentEvent::TaskAdded { owner_id, .. } | IncidentEvent::TaskUpdated { owner_id, .. } => {
+            people.extend(*owner_id);
+        }
+    }
+}
+
+/// A task as the API carries it.
+pub fn task_message(task: &Task, names: &Names) -> pb::IncidentTask {
+    pb::IncidentTask {
+        id: task.id,
+        title: task.title.clone(),
+        owner: task.owner_id.map(|id| names.person(id)),
+        due_at: task.due_at.map(super::timestamp),
+        done: task.done,
     }
 }

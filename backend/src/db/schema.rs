@@ -108,6 +108,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    incident_pins (entry_id) {
+        entry_id -> Int8,
+        incident_number -> Int8,
+        pinned_by -> Int8,
+        pinned_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     incident_reports (incident_number) {
         incident_number -> Int8,
         owner_id -> Int8,
@@ -136,6 +145,19 @@ diesel::table! {
         role -> Text,
         started_at -> Timestamptz,
         ended_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    incident_tasks (id) {
+        id -> Int8,
+        incident_number -> Int8,
+        title -> Text,
+        owner_id -> Nullable<Int8>,
+        due_at -> Nullable<Timestamptz>,
+        done -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -328,10 +350,15 @@ diesel::joinable!(incident_confirmations -> incidents (incident_number));
 diesel::joinable!(incident_confirmations -> people (person_id));
 diesel::joinable!(incident_events -> incidents (incident_number));
 diesel::joinable!(incident_events -> people (actor_id));
+diesel::joinable!(incident_pins -> incident_events (entry_id));
+diesel::joinable!(incident_pins -> incidents (incident_number));
+diesel::joinable!(incident_pins -> people (pinned_by));
 diesel::joinable!(incident_reports -> incidents (incident_number));
 diesel::joinable!(incident_reports -> people (owner_id));
 diesel::joinable!(incident_roles -> incidents (incident_number));
 diesel::joinable!(incident_roles -> people (person_id));
+diesel::joinable!(incident_tasks -> incidents (incident_number));
+diesel::joinable!(incident_tasks -> people (owner_id));
 diesel::joinable!(incident_tickets -> incidents (incident_number));
 diesel::joinable!(incident_tickets -> tickets (ticket_number));
 diesel::joinable!(incidents -> people (declared_by));
@@ -361,8 +388,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     incident_communities,
     incident_confirmations,
     incident_events,
+    incident_pins,
     incident_reports,
     incident_roles,
+    incident_tasks,
     incident_tickets,
     incidents,
     memberships,

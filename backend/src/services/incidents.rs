@@ -15,13 +15,13 @@ use tonic::{Request, Response, Status};
 use crate::AppState;
 use crate::auth::caller;
 use crate::convert;
-use crate::convert::incidents::{Names, entry_message, incident_message, named_in};
+use crate::convert::incidents::{Names, entry_message, incident_message, named_in, task_message};
 use crate::db::models::incident_reports::{self, Moments, Sections};
-use crate::db::models::incidents::{self, Incident};
+use crate::db::models::incidents::{self, Incident, Task};
 use crate::error::{AppError, AppResult};
 use crate::markdown;
 use crate::usecases::Actor;
-use crate::usecases::incidents::{self as run, Declaration, NewItem, ReportEdit, visible_incident};
+use crate::usecases::incidents::{self as run, Declaration, NewItem, NewTask, ReportEdit, visible_incident};
 use crate::usecases::tickets::visible_ticket;
 
 /// How many incidents a list carries.
@@ -36,6 +36,19 @@ pub struct IncidentApi {
 }
 
 impl IncidentApi {
+    /// The incident and its tasks after a change to them.
+    async fn with_tasks(
+        &self,
+        who: &Principal,
+        number: i64,
+        tasks: &[Task],
+    ) -> AppResult<(pb::Incident, Vec<pb::IncidentTask>)> {
+        let incident = self.incident(who, number).await?;
+        let mut conn = self.state.core.pool.get().await?;
+        let names = Names::load(&mut conn, tasks.iter().filter_map(|t| t.owner_id).collect(), Vec::new()).await?;
+        Ok((incident, tasks.iter().map(|task| task_message(task, &names)).collect()))
+    }
+
     /// The incident as `who` may see it, after a change or on a read.
     async fn read(&self, who: &Principal, number: i64) -> AppResult<pb::GetIncidentResponse> {
         // Taken before the read: a change after it is either in the read or after the position.
@@ -46,7 +59,13 @@ impl IncidentApi {
         let (roster, _) = incidents::roster(&mut conn, number).await?;
         let timeline = incidents::timeline(&mut conn, number, staff).await?;
         let linked = if staff { incidents::linked_tickets(&mut conn, number).await? } else { Vec::new() };
+        let (pinned, tasks) = if staff {
+            (incidents::pinned(&mut conn, number).await?, incidents::tasks(&mut conn, number).await?)
+        } else {
+            Default::default()
+        };
         let mut person_ids = vec![incident.declared_by];
+        person_ids.extend(tasks.iter().filter_map(|t| t.owner_id));
         person_ids.extend(roster.assignments.iter().map(|a| a.person_id));
         let mut community_ids = affected.clone();
         community_ids.extend(linked.iter().map(|(_, community, _)| *community));
@@ -87,6 +106,8 @@ impl IncidentApi {
                 .collect(),
             timeline: timeline.iter().map(|entry| entry_message(entry, &names)).collect(),
             position: Some(convert::position(position)),
+            pinned_entry_ids: pinned,
+            tasks: tasks.iter().map(|task| task_message(task, &names)).collect(),
         })
     }
 
@@ -554,5 +575,53 @@ impl IncidentService for IncidentApi {
             run::post_update(&self.state.core, Actor::Person(who), request.number, &request.body, request.public)
                 .await?;
         Ok(Response::new(pb::PostIncidentUpdateResponse { incident: Some(self.incident(who, posted.number).await?) }))
+    }
+
+    async fn pin_incident_entry(
+        &self,
+        request: Request<pb::PinIncidentEntryRequest>,
+    ) -> Result<Response<pb::PinIncidentEntryResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let pinned =
+            run::pin_entry(&self.state.core, Actor::Person(who), request.number, request.entry_id, request.pinned)
+                .await?;
+        Ok(Response::new(pb::PinIncidentEntryResponse { incident: Some(self.incident(who, pinned.number).await?) }))
+    }
+
+    async fn add_incident_task(
+        &self,
+        request: Request<pb::AddIncidentTaskRequest>,
+    ) -> Result<Response<pb::AddIncidentTaskResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let due_at = match request.due_at.as_ref() {
+            None => None,
+            Some(at) => {
+                Some(convert::timestamp_from_pb(at).ok_or_else(|| AppError::invalid("due_at", "That is not a time."))?)
+            }
+        };
+        let task =
+            NewTask { title: request.title, owner_id: (request.owner_id != 0).then_some(request.owner_id), due_at };
+        let (incident, tasks) = run::add_task(&self.state.core, Actor::Person(who), request.number, task).await?;
+        let (incident, tasks) = self.with_tasks(who, incident.number, &tasks).await?;
+        Ok(Response::new(pb::AddIncidentTaskResponse { incident: Some(incident), tasks }))
+    }
+
+    async fn set_incident_task(
+        &self,
+        request: Request<pb::SetIncidentTaskRequest>,
+    ) -> Result<Response<pb::SetIncidentTaskResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let request = request.into_inner();
+        let owner = (request.owner_id != 0).then_some(request.owner_id);
+        let (incident, tasks) =
+            run::set_task(&self.state.core, Actor::Person(who), request.number, request.task_id, owner, request.done)
+                .await?;
+        let (incident, tasks) = self.with_tasks(who, incident.number, &tasks).await?;
+        Ok(Response::new(pb::SetIncidentTaskResponse { incident: Some(incident), tasks }))
     }
 }

@@ -1,7 +1,8 @@
 //! Incident use cases (seed 002): declare one (from scratch or by escalating a ticket), link
 //! tickets and name affected communities, take a phase step, hand over command and change the
-//! other roles, post updates, write the report and its action items, confirm a resolution, show
-//! an incident on the status page, and set the update cadence. The rules are
+//! other roles, post updates, pin key moments, keep the response's tasks, write the report and
+//! its action items, confirm a resolution, show an incident on the status page, and set the
+//! update cadence. The rules are
 //! `steward_domain::incident`'s; each change locks the incident, checks the version the caller
 //! saw where a person chose from what they saw, and appends its timeline entry in the same
 //! transaction. A public update goes out as a public reply on every linked ticket, in that
@@ -19,7 +20,7 @@ use steward_domain::{Priority, TicketState, authz};
 use super::tickets::{post_message, take_step, visible_ticket};
 use super::{Actor, Core};
 use crate::db::models::incident_reports::{self, ActionItem, Moments, NewActionItem, Report, Sections};
-use crate::db::models::incidents::{self, Change, Incident};
+use crate::db::models::incidents::{self, Change, Incident, Task};
 use crate::db::models::{communities, duty, people, tickets};
 use crate::error::{AppError, AppResult};
 
@@ -398,13 +399,20 @@ pub async fn add_community(core: &Core, actor: Actor<'_>, number: i64, community
 }
 
 /// Starts the report of an incident being resolved (in the caller's transaction): owned by the
-/// commander, due [`incident::REPORT_DUE_AFTER`] later, its timeline drafted from the entries.
+/// commander, due [`incident::REPORT_DUE_AFTER`] later, its timeline drafted from the pinned
+/// entries (the key moments), or from the public ones when nothing is pinned.
 async fn start_report(conn: &mut AsyncPgConnection, number: i64, now: DateTime<Utc>) -> AppResult<()> {
     let (roster, _) = incidents::roster(conn, number).await?;
     let owner =
         roster.commander().ok_or_else(|| AppError::internal(anyhow::anyhow!("incident {number} has no commander")))?;
-    let entries = incidents::timeline(conn, number, false).await?;
-    let mut lines: Vec<String> = entries.iter().filter_map(|e| e.event.report_line(e.at)).collect();
+    let pinned = incidents::pinned(conn, number).await?;
+    let mut lines: Vec<String> = if pinned.is_empty() {
+        let entries = incidents::timeline(conn, number, false).await?;
+        entries.iter().filter_map(|e| e.event.report_line(e.at)).collect()
+    } else {
+        let entries = incidents::timeline(conn, number, true).await?;
+        entries.iter().filter(|e| pinned.contains(&e.id)).filter_map(|e| e.event.key_moment_line(e.at)).collect()
+    };
     lines.push(format!("- {}: resolved", now.format("%Y-%m-%d %H:%M UTC")));
     incident_reports::start(conn, number, owner, incident::report_due(now), &lines.join("\n"), now).await
 }
@@ -675,4 +683,105 @@ pub async fn cadence(core: &Core, who: &Principal) -> AppResult<Cadence> {
     }
     let mut conn = core.pool.get().await?;
     incidents::cadence(&mut conn).await
+}
+
+/// Pins an entry of the timeline as a key moment, or unpins it.
+pub async fn pin_entry(core: &Core, actor: Actor<'_>, number: i64, entry_id: i64, pinned: bool) -> AppResult<Incident> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    let incident = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            if !incidents::has_entry(conn, number, entry_id).await? {
+                return Err(AppError::invalid("entry_id", "That entry is not on this incident's timeline."));
+            }
+            if !incidents::set_pinned(conn, number, entry_id, pinned, who.person_id, now).await? {
+                return Ok(incident);
+            }
+            record_change(conn, who, &incident, &IncidentEvent::EntryPinned { entry_id, pinned }, now).await
+        })
+        .await?;
+    core.live.committed();
+    Ok(incident)
+}
+
+/// A task for the response, as typed.
+#[derive(Clone, Debug)]
+pub struct NewTask {
+    pub title: String,
+    pub owner_id: Option<i64>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// Adds a task to a running incident; every bad field is named at once.
+pub async fn add_task(core: &Core, actor: Actor<'_>, number: i64, task: NewTask) -> AppResult<(Incident, Vec<Task>)> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let title = task.title.trim().to_owned();
+    let mut conn = core.pool.get().await?;
+    let mut errors = Vec::new();
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(FieldError::new("title", "Say what needs doing (up to 200 characters)."));
+    }
+    if let Some(owner) = task.owner_id
+        && let Some(problem) = not_staff(&mut conn, "owner_id", owner).await?
+    {
+        errors.push(problem);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::InvalidArgument(errors));
+    }
+    let changed = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            if incident.phase == Phase::Closed {
+                return Err(AppError::invalid("title", "The incident is closed; its response is over."));
+            }
+            let added = incidents::add_task(conn, number, &title, task.owner_id, task.due_at, now).await?;
+            let event = IncidentEvent::TaskAdded {
+                task_id: added.id,
+                title: added.title.clone(),
+                owner_id: added.owner_id,
+                due_at: added.due_at,
+            };
+            let incident = record_change(conn, who, &incident, &event, now).await?;
+            Ok::<_, AppError>((incident, incidents::tasks(conn, number).await?))
+        })
+        .await?;
+    core.live.committed();
+    Ok(changed)
+}
+
+/// Gives a task to someone on the team (or nobody) and marks it done or open.
+pub async fn set_task(
+    core: &Core,
+    actor: Actor<'_>,
+    number: i64,
+    task_id: i64,
+    owner_id: Option<i64>,
+    done: bool,
+) -> AppResult<(Incident, Vec<Task>)> {
+    let who = run_by(actor)?;
+    let now = core.now();
+    let mut conn = core.pool.get().await?;
+    if let Some(owner) = owner_id
+        && let Some(problem) = not_staff(&mut conn, "owner_id", owner).await?
+    {
+        return Err(AppError::InvalidArgument(vec![problem]));
+    }
+    let changed = conn
+        .transaction(async |conn| {
+            let (incident, _) = visible_incident(conn, who, number, true).await?;
+            let task = incidents::set_task(conn, number, task_id, owner_id, done, now)
+                .await?
+                .ok_or_else(|| AppError::invalid("task_id", "This incident has no such task."))?;
+            let event =
+                IncidentEvent::TaskUpdated { task_id, title: task.title, owner_id: task.owner_id, done: task.done };
+            let incident = record_change(conn, who, &incident, &event, now).await?;
+            Ok::<_, AppError>((incident, incidents::tasks(conn, number).await?))
+        })
+        .await?;
+    core.live.committed();
+    Ok(changed)
 }

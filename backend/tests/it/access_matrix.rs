@@ -582,6 +582,18 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
         );
         let public = pb::SetIncidentPublicRequest { number, public: true };
         check(&world, who, "SetIncidentPublic", &incidents.set_incident_public(public).await, staff_only);
+        let entry_id = match incidents.get_incident(pb::GetIncidentRequest { number }).await {
+            Ok(read) => read.into_inner().timeline.first().map_or(0, |e| e.id),
+            Err(_) => 1,
+        };
+        let pin = pb::PinIncidentEntryRequest { number, entry_id, pinned: true };
+        check(&world, who, "PinIncidentEntry", &incidents.pin_incident_entry(pin).await, staff_only);
+        let task = pb::AddIncidentTaskRequest { number, title: "Raise the quota".into(), ..Default::default() };
+        let added = incidents.add_incident_task(task).await;
+        check(&world, who, "AddIncidentTask", &added, staff_only);
+        let task_id = added.as_ref().ok().and_then(|r| r.get_ref().tasks.first().map(|t| t.id)).unwrap_or(1);
+        let set_task = pb::SetIncidentTaskRequest { number, task_id, owner_id: 0, done: true };
+        check(&world, who, "SetIncidentTask", &incidents.set_incident_task(set_task).await, staff_only);
         // Reports: staff only (an unresolved incident has none yet).
         let no_report = signed_in(who, if who.is_staff() { Code::NotFound } else { Code::PermissionDenied });
         let save =

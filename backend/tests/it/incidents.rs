@@ -84,6 +84,9 @@ fn entry_kinds(timeline: &[pb::IncidentEntry]) -> Vec<&'static str> {
             Some(Entry::ReportMoved(_)) => "report_moved",
             Some(Entry::ResolutionConfirmed(_)) => "resolution_confirmed",
             Some(Entry::PublicitySet(_)) => "publicity_set",
+            Some(Entry::EntryPinned(_)) => "entry_pinned",
+            Some(Entry::TaskAdded(_)) => "task_added",
+            Some(Entry::TaskUpdated(_)) => "task_updated",
             None => "none",
         })
         .collect()
@@ -752,4 +755,83 @@ async fn an_incident_template_fills_in_the_incident_for_every_affected_community
     assert_eq!((missing.code(), field(&missing)), (Code::InvalidArgument, "context".to_owned()));
     let outsider = desk.rita.triage.clone().fill_response_template(fill("x")).await.expect_err("not staff");
     assert_eq!(outsider.code(), Code::PermissionDenied);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn key_moments_are_pinned_the_response_keeps_tasks_and_the_report_is_drafted_from_the_pins() {
+    let desk = desk().await;
+    let ticket = file(&desk.rita, desk.aurora, "Aurora hub is down").await;
+    let mut incidents = desk.sam.incidents.clone();
+    let declare = pb::DeclareIncidentRequest {
+        title: "Hub down".into(),
+        severity: pb::Priority::Urgent as i32,
+        commander_id: 0,
+        escalated_ticket_number: ticket.number,
+    };
+    let number = incidents.declare_incident(declare).await.expect("declare").into_inner().incident.expect("i").number;
+    let update = |body: &str, public: bool| pb::PostIncidentUpdateRequest { number, body: body.into(), public };
+    incidents.post_incident_update(update("Quota exhausted on the node pool.\nmore", false)).await.expect("note");
+    incidents.post_incident_update(update("We are adding capacity.", true)).await.expect("update");
+    incidents.post_incident_update(update("Still looking.", true)).await.expect("update");
+    let timeline = get(&desk.sam, number).await.expect("read").timeline;
+    let note = timeline.iter().rev().find(|e| e.internal && entry_kinds(std::slice::from_ref(e)) == ["update_posted"]);
+    let note = note.expect("the note").id;
+
+    // Pinning: staff only, an entry of this incident only, and pinning twice changes nothing.
+    let pin = |entry_id: i64, pinned: bool| pb::PinIncidentEntryRequest { number, entry_id, pinned };
+    let refused = desk.rita.incidents.clone().pin_incident_entry(pin(note, true)).await.expect_err("a representative");
+    assert_eq!(refused.code(), Code::PermissionDenied);
+    let elsewhere = incidents.pin_incident_entry(pin(note + 10_000, true)).await.expect_err("not on this timeline");
+    assert_eq!((elsewhere.code(), field(&elsewhere)), (Code::InvalidArgument, "entry_id".to_owned()));
+    let first = incidents.pin_incident_entry(pin(note, true)).await.expect("pin").into_inner().incident.expect("i");
+    let again = incidents.pin_incident_entry(pin(note, true)).await.expect("again").into_inner().incident.expect("i");
+    assert_eq!(again.version, first.version, "pinning a pinned entry changes nothing");
+    let declared = timeline[0].id;
+    incidents.pin_incident_entry(pin(declared, true)).await.expect("pin the declaration");
+    let read = get(&desk.sam, number).await.expect("read");
+    assert_eq!(read.pinned_entry_ids, [declared, note]);
+    let as_rita = get(&desk.rita, number).await.expect("rita reads");
+    assert!(as_rita.pinned_entry_ids.is_empty() && as_rita.tasks.is_empty(), "pins and tasks are the team's");
+    assert!(!entry_kinds(&as_rita.timeline).contains(&"entry_pinned"));
+
+    // Tasks: every bad field at once; then added, given to Ada and done.
+    let task =
+        |title: &str, owner_id: i64| pb::AddIncidentTaskRequest { number, title: title.into(), owner_id, due_at: None };
+    let bad = incidents.add_incident_task(task(" ", desk.rita_id)).await.expect_err("no title, not staff");
+    let fields: Vec<String> =
+        bad.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["title", "owner_id"]);
+    let added = incidents.add_incident_task(task("Raise the node quota", 0)).await.expect("task").into_inner();
+    let task_id = added.tasks[0].id;
+    assert!(added.tasks[0].owner.is_none() && !added.tasks[0].done);
+    let give = pb::SetIncidentTaskRequest { number, task_id, owner_id: desk.ada_id, done: false };
+    incidents.set_incident_task(give).await.expect("given");
+    let done = pb::SetIncidentTaskRequest { number, task_id, owner_id: desk.ada_id, done: true };
+    let done = incidents.set_incident_task(done).await.expect("done").into_inner().tasks;
+    assert_eq!(done[0].owner.as_ref().map(|p| p.display_name.as_str()), Some("Ada Admin"));
+    assert!(done[0].done);
+    let missing = pb::SetIncidentTaskRequest { number, task_id: task_id + 1_000, owner_id: 0, done: true };
+    let missing = incidents.set_incident_task(missing).await.expect_err("no such task");
+    assert_eq!(field(&missing), "task_id");
+    let kinds = entry_kinds(&get(&desk.sam, number).await.expect("read").timeline);
+    assert_eq!(kinds.iter().filter(|k| k.starts_with("task_")).count(), 3, "{kinds:?}");
+
+    // Resolving drafts the report's timeline from the pinned entries only.
+    let incident = get(&desk.sam, number).await.expect("read").incident.expect("incident");
+    let resolve = pb::StepIncidentRequest {
+        number,
+        expected_version: incident.version,
+        step: pb::IncidentStep::Resolve as i32,
+        resolve_linked_tickets: false,
+    };
+    incidents.step_incident(resolve).await.expect("resolve");
+    let report = incidents.get_incident_report(pb::GetIncidentReportRequest { number }).await.expect("report");
+    let drafted = report.into_inner().report.expect("report").sections.expect("sections").timeline;
+    assert!(drafted.contains("declared: Hub down"), "{drafted}");
+    assert!(drafted.contains("note: Quota exhausted on the node pool. more"), "{drafted}");
+    assert!(
+        !drafted.contains("capacity") && !drafted.contains("Still looking"),
+        "unpinned entries stay out: {drafted}"
+    );
+    assert!(drafted.ends_with("resolved"), "{drafted}");
 }

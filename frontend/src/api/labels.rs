@@ -101,6 +101,17 @@ pub fn incident_entry(entry: &pb::IncidentEntry) -> String {
         }
         Some(Entry::PublicitySet(p)) if p.public => format!("{who} put the incident on the public status page"),
         Some(Entry::PublicitySet(_)) => format!("{who} took the incident off the public status page"),
+        Some(Entry::EntryPinned(p)) if p.pinned => format!("{who} pinned a key moment"),
+        Some(Entry::EntryPinned(_)) => format!("{who} unpinned a moment"),
+        Some(Entry::TaskAdded(t)) => match &t.owner {
+            Some(owner) => format!("{who} added the task \"{}\" for {}", t.title, owner.display_name),
+            None => format!("{who} added the task \"{}\"", t.title),
+        },
+        Some(Entry::TaskUpdated(t)) if t.done => format!("{who} marked the task \"{}\" done", t.title),
+        Some(Entry::TaskUpdated(t)) => match &t.owner {
+            Some(owner) => format!("{who} gave the task \"{}\" to {}", t.title, owner.display_name),
+            None => format!("{who} reopened the task \"{}\"", t.title),
+        },
         None => "Something happened".to_owned(),
     }
 }

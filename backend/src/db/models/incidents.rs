@@ -9,7 +9,8 @@ use steward_domain::incident::{Assignment, Cadence, IncidentEvent, Phase, Role, 
 
 use super::unknown_value;
 use crate::db::schema::{
-    incident_cadence, incident_communities, incident_events, incident_roles, incident_tickets, incidents, tickets,
+    incident_cadence, incident_communities, incident_events, incident_pins, incident_roles, incident_tasks,
+    incident_tickets, incidents, tickets,
 };
 use crate::error::{AppError, AppResult};
 
@@ -459,4 +460,115 @@ pub async fn set_cadence(conn: &mut AsyncPgConnection, cadence: &Cadence, by: i6
             .await?;
     }
     Ok(())
+}
+
+/// Whether `entry_id` is an entry of the incident's timeline.
+pub async fn has_entry(conn: &mut AsyncPgConnection, number: i64, entry_id: i64) -> AppResult<bool> {
+    let found: Option<i64> = incident_events::table
+        .filter(incident_events::id.eq(entry_id))
+        .filter(incident_events::incident_number.eq(number))
+        .select(incident_events::id)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Pins the entry (or unpins it); whether that changed anything.
+pub async fn set_pinned(
+    conn: &mut AsyncPgConnection,
+    number: i64,
+    entry_id: i64,
+    pinned: bool,
+    by: i64,
+    at: DateTime<Utc>,
+) -> AppResult<bool> {
+    let changed = if pinned {
+        diesel::insert_into(incident_pins::table)
+            .values((
+                incident_pins::entry_id.eq(entry_id),
+                incident_pins::incident_number.eq(number),
+                incident_pins::pinned_by.eq(by),
+                incident_pins::pinned_at.eq(at),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?
+    } else {
+        diesel::delete(incident_pins::table.filter(incident_pins::entry_id.eq(entry_id))).execute(conn).await?
+    };
+    Ok(changed > 0)
+}
+
+/// The entries pinned on the incident, oldest first.
+pub async fn pinned(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Vec<i64>> {
+    Ok(incident_pins::table
+        .filter(incident_pins::incident_number.eq(number))
+        .select(incident_pins::entry_id)
+        .order(incident_pins::entry_id)
+        .load(conn)
+        .await?)
+}
+
+/// One task of the response.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = incident_tasks)]
+pub struct Task {
+    pub id: i64,
+    pub title: String,
+    pub owner_id: Option<i64>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub done: bool,
+}
+
+/// Adds a task (already checked) to the incident.
+pub async fn add_task(
+    conn: &mut AsyncPgConnection,
+    number: i64,
+    title: &str,
+    owner_id: Option<i64>,
+    due_at: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> AppResult<Task> {
+    Ok(diesel::insert_into(incident_tasks::table)
+        .values((
+            incident_tasks::incident_number.eq(number),
+            incident_tasks::title.eq(title),
+            incident_tasks::owner_id.eq(owner_id),
+            incident_tasks::due_at.eq(due_at),
+            incident_tasks::created_at.eq(at),
+            incident_tasks::updated_at.eq(at),
+        ))
+        .returning(Task::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Sets a task's owner and whether it is done; the task, if the incident has one with `id`.
+pub async fn set_task(
+    conn: &mut AsyncPgConnection,
+    number: i64,
+    id: i64,
+    owner_id: Option<i64>,
+    done: bool,
+    at: DateTime<Utc>,
+) -> AppResult<Option<Task>> {
+    Ok(diesel::update(
+        incident_tasks::table.filter(incident_tasks::id.eq(id)).filter(incident_tasks::incident_number.eq(number)),
+    )
+    .set((incident_tasks::owner_id.eq(owner_id), incident_tasks::done.eq(done), incident_tasks::updated_at.eq(at)))
+    .returning(Task::as_returning())
+    .get_result(conn)
+    .await
+    .optional()?)
+}
+
+/// The incident's tasks, oldest first.
+pub async fn tasks(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Vec<Task>> {
+    Ok(incident_tasks::table
+        .filter(incident_tasks::incident_number.eq(number))
+        .select(Task::as_select())
+        .order(incident_tasks::id)
+        .load(conn)
+        .await?)
 }

@@ -43,6 +43,10 @@ pub struct IncidentStore {
     pub roles: RwSignal<Vec<pb::IncidentRoleAssignment>>,
     pub tickets: RwSignal<Vec<pb::IncidentTicket>>,
     pub timeline: RwSignal<Vec<pb::IncidentEntry>>,
+    /// Staff only: the entries pinned as key moments.
+    pub pinned: RwSignal<Vec<i64>>,
+    /// Staff only: the response's tasks.
+    pub tasks: RwSignal<Vec<pb::IncidentTask>>,
     /// Why bringing the page up to date failed, while it is being tried again.
     pub stale: RwSignal<Option<String>>,
     /// The signed-in person runs incidents (staff).
@@ -58,6 +62,8 @@ impl IncidentStore {
             roles: RwSignal::new(response.roles),
             tickets: RwSignal::new(response.tickets),
             timeline: RwSignal::new(response.timeline),
+            pinned: RwSignal::new(response.pinned_entry_ids),
+            tasks: RwSignal::new(response.tasks),
             stale: RwSignal::new(None),
             staff,
             me,
@@ -78,6 +84,38 @@ impl IncidentStore {
         self.roles.set(response.roles);
         self.tickets.set(response.tickets);
         self.timeline.set(response.timeline);
+        self.pinned.set(response.pinned_entry_ids);
+        self.tasks.set(response.tasks);
+    }
+
+    /// Patches the pins and tasks an entry changed (the entry carries all they need).
+    fn patch(&self, entry: &pb::IncidentEntry) {
+        match &entry.entry {
+            Some(Entry::EntryPinned(pin)) => self.pinned.update(|pinned| {
+                pinned.retain(|id| *id != pin.entry_id);
+                if pin.pinned {
+                    pinned.push(pin.entry_id);
+                }
+            }),
+            Some(Entry::TaskAdded(added)) => self.tasks.update(|tasks| {
+                if !tasks.iter().any(|t| t.id == added.task_id) {
+                    tasks.push(pb::IncidentTask {
+                        id: added.task_id,
+                        title: added.title.clone(),
+                        owner: added.owner.clone(),
+                        due_at: added.due_at,
+                        done: false,
+                    });
+                }
+            }),
+            Some(Entry::TaskUpdated(updated)) => self.tasks.update(|tasks| {
+                if let Some(task) = tasks.iter_mut().find(|t| t.id == updated.task_id) {
+                    task.owner = updated.owner.clone();
+                    task.done = updated.done;
+                }
+            }),
+            _ => {}
+        }
     }
 
     /// Applies one change from the stream: the header if newer, the entry if new; a change to
@@ -91,6 +129,7 @@ impl IncidentStore {
             matches!(entry.entry, Some(Entry::CommandHandedOver(_) | Entry::RoleChanged(_) | Entry::TicketLinked(_)));
         let last = self.timeline.with_untracked(|t| t.last().map_or(0, |e| e.id));
         if entry.id > last {
+            self.patch(&entry);
             self.timeline.update(|t| t.push(entry));
         }
         if reread && self.staff {
@@ -167,6 +206,7 @@ fn IncidentView(store: IncidentStore) -> impl IntoView {
                     {(!store.staff).then(|| view! { <Confirm store/> })}
                     <ReportLink store/>
                     {store.staff.then(|| view! { <Composer store/> })}
+                    {store.staff.then(|| view! { <Tasks store/> })}
                     <Timeline store/>
                 </div>
                 {store.staff.then(|| view! {
@@ -504,7 +544,7 @@ fn Timeline(store: IncidentStore) -> impl IntoView {
             </Show>
             <ol class="incident-timeline">
                 <For each=visible key=|entry| entry.id let:entry>
-                    <TimelineEntry entry/>
+                    <TimelineEntry entry store/>
                 </For>
             </ol>
         </section>
@@ -512,7 +552,23 @@ fn Timeline(store: IncidentStore) -> impl IntoView {
 }
 
 #[component]
-fn TimelineEntry(entry: pb::IncidentEntry) -> impl IntoView {
+fn TimelineEntry(entry: pb::IncidentEntry, store: IncidentStore) -> impl IntoView {
+    let id = entry.id;
+    let pinned = move || store.pinned.with(|p| p.contains(&id));
+    let pin = move |_| {
+        let request = pb::PinIncidentEntryRequest { number: store.number, entry_id: id, pinned: !pinned() };
+        leptos::task::spawn_local(async move {
+            match api::incidents().pin_incident_entry(request).await {
+                Ok(response) => {
+                    if let Some(incident) = response.into_inner().incident {
+                        store.show(incident);
+                    }
+                    store.stale.set(None);
+                }
+                Err(status) => store.stale.set(Some(ApiError::from(status).message)),
+            }
+        });
+    };
     let sentence = labels::incident_entry(&entry);
     let update = match &entry.entry {
         Some(Entry::UpdatePosted(update)) => Some(update.body_html.clone()),
@@ -521,8 +577,14 @@ fn TimelineEntry(entry: pb::IncidentEntry) -> impl IntoView {
     let is_update = update.is_some();
     let public_update = matches!(&entry.entry, Some(Entry::UpdatePosted(u)) if u.public);
     view! {
-        <li class="entry" class:internal=entry.internal class:update=is_update data-entry=entry.id>
+        <li class="entry" class:internal=entry.internal class:update=is_update class:pinned=pinned data-entry=entry.id>
             <p class="entry-line">
+                {store.staff.then(|| view! {
+                    <button type="button" class="pin" aria-pressed=move || pinned().to_string()
+                        title="A key moment: the report's timeline is drafted from the pinned entries"
+                        on:click=pin>{move || if pinned() { "Unpin" } else { "Pin" }}</button>
+                })}
+                {move || pinned().then(|| view! { <span class="badge pinned">"Key moment"</span> })}
                 <time>{local_time(&entry.at)}</time>" "
                 {entry.internal.then(|| view! { <span class="badge internal">"Internal"</span> })}
                 {public_update.then(|| view! { <span class="badge public">"Public"</span> })}
@@ -711,6 +773,106 @@ fn Publicity(store: IncidentStore) -> impl IntoView {
             </label>
             <p><a href="/status">"See the status page"</a></p>
             <ErrorNote message=error/>
+        </section>
+    }
+}
+
+/// Staff: the response's task list (owner, status, due).
+#[component]
+fn Tasks(store: IncidentStore) -> impl IntoView {
+    let staff = LocalResource::new(|| async {
+        api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).ok()
+    });
+    let title = RwSignal::new(String::new());
+    let owner = RwSignal::new(0i64);
+    let due = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = pb::AddIncidentTaskRequest {
+            number: store.number,
+            title: title.get_untracked(),
+            owner_id: owner.get_untracked(),
+            due_at: super::report::from_input(&due.get_untracked()),
+        };
+        leptos::task::spawn_local(async move {
+            match api::incidents().add_incident_task(request).await {
+                Ok(response) => {
+                    let response = response.into_inner();
+                    if let Some(incident) = response.incident {
+                        store.show(incident);
+                    }
+                    store.tasks.set(response.tasks);
+                    title.set(String::new());
+                    due.set(String::new());
+                    error.set(None);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    let set = move |task: pb::IncidentTask, owner_id: i64, done: bool| {
+        let request = pb::SetIncidentTaskRequest { number: store.number, task_id: task.id, owner_id, done };
+        leptos::task::spawn_local(async move {
+            match api::incidents().set_incident_task(request).await {
+                Ok(response) => {
+                    let response = response.into_inner();
+                    if let Some(incident) = response.incident {
+                        store.show(incident);
+                    }
+                    store.tasks.set(response.tasks);
+                    error.set(None);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    let people = move || staff.get().flatten().unwrap_or_default();
+    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let now = now_seconds();
+    view! {
+        <section class="tasks" aria-labelledby="tasks-heading">
+            <h2 id="tasks-heading">"Tasks"</h2>
+            <ul class="incident-tasks">
+                {move || store.tasks.get().into_iter().map(|task| {
+                    let id = task.id;
+                    let owner_id = task.owner.as_ref().map_or(0, |p| p.id);
+                    let late = !task.done && task.due_at.as_ref().is_some_and(|d| d.seconds < now);
+                    let (done_task, owner_task) = (task.clone(), task.clone());
+                    view! {
+                        <li class:done=task.done class:overdue=late>
+                            <input type="checkbox" id=format!("task-{id}") prop:checked=task.done
+                                on:change=move |ev| set(done_task.clone(), owner_id, event_target_checked(&ev))/>
+                            <label for=format!("task-{id}")>{task.title.clone()}</label>
+                            {task.due_at.is_some().then(|| view! { <span class="due">{format!(" due {}", local_time(&task.due_at))}</span> })}
+                            <select aria-label=format!("Owner of {}", task.title)
+                                on:change=move |ev| set(owner_task.clone(), event_target_value(&ev).parse().unwrap_or(0), owner_task.done)>
+                                <option value="0" selected=owner_id == 0>"Nobody yet"</option>
+                                {people().into_iter().map(|p| view! {
+                                    <option value=p.id selected=p.id == owner_id>{p.display_name}</option>
+                                }).collect_view()}
+                            </select>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="task" on:submit=add>
+                <label for="task-title">"New task"</label>
+                <input id="task-title" bind:value=title aria-describedby="task-title-error"/>
+                <FieldError id="task-title-error" message=field("title")/>
+                <label for="task-owner">"Owner"</label>
+                <select id="task-owner" aria-describedby="task-owner-error"
+                    on:change=move |ev| owner.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    <option value="0">"Nobody yet"</option>
+                    {move || people().into_iter().map(|p| view! { <option value=p.id>{p.display_name}</option> }).collect_view()}
+                </select>
+                <FieldError id="task-owner-error" message=field("owner_id")/>
+                <label for="task-due">"Due"</label>
+                <input id="task-due" type="datetime-local" bind:value=due aria-describedby="task-due-error"/>
+                <FieldError id="task-due-error" message=field("due_at")/>
+                <ErrorNote message=Signal::derive(move || error.get().filter(|e| e.fields.is_empty()).map(|e| e.message))/>
+                <button type="submit" class="secondary">"Add task"</button>
+            </form>
         </section>
     }
 }

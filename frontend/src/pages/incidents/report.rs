@@ -62,7 +62,7 @@ fn to_input(at: &Option<prost_types::Timestamp>) -> String {
 
 /// What a `datetime-local` input holds, as a moment; `None` when empty. A value the browser
 /// cannot read is sent as the epoch, which the server refuses by field.
-fn from_input(value: &str) -> Option<prost_types::Timestamp> {
+pub(super) fn from_input(value: &str) -> Option<prost_types::Timestamp> {
     if value.trim().is_empty() {
         return None;
     }
