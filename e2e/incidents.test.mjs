@@ -25,10 +25,11 @@ test('an incident is run live for the team and followed by the affected communit
   const rita = await signedInPage(browser, PEOPLE.rita);
   const ticket = await fileRequest(rita, title);
 
-  // Sam escalates the ticket from its page into a new incident.
+  // Sam escalates the ticket from its board card into a new incident.
   const sam = await signedInPage(browser, PEOPLE.sam);
-  await sam.goto(`/tickets/${ticket}`);
-  await sam.getByRole('button', { name: 'Escalate to an incident' }).click();
+  await sam.goto('/board');
+  await sam.getByRole('link', { name: `Escalate #${ticket} to an incident` }).click();
+  await sam.waitForURL(new RegExp(`/tickets/${ticket}\\?escalate`));
   await sam.getByLabel('Incident title').fill(`Hub down ${id}`);
   await sam.getByLabel('Severity').selectOption({ label: 'Production down' });
   await sam.getByRole('button', { name: 'Escalate', exact: true }).click();
@@ -128,3 +129,23 @@ async function assertEventually(check, timeout = 10_000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+test('an admin sets how often incident updates are owed, and every value out of range is named at once', async () => {
+  const admin = await signedInPage(browser, PEOPLE.admin);
+  await admin.goto('/settings');
+  const section = admin.getByRole('heading', { name: 'Incident updates' }).locator('..');
+  const productionDown = admin.getByLabel('Production down: every … minutes');
+  await assertEventually(async () => (await productionDown.inputValue()) !== '');
+  const before = await productionDown.inputValue();
+  await productionDown.fill('2');
+  await admin.getByLabel('Normal: every … minutes').fill('99999');
+  await section.getByRole('button', { name: 'Save' }).click();
+  await assertEventually(async () => (await section.locator('.field-error').count()) === 2);
+  assert.equal(await productionDown.getAttribute('aria-invalid'), 'true');
+  assert.equal(await productionDown.inputValue(), '2', 'what was typed stays');
+  await productionDown.fill(before);
+  await admin.getByLabel('Normal: every … minutes').fill('1440');
+  await section.getByRole('button', { name: 'Save' }).click();
+  await section.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  assert.equal(await section.locator('.field-error').count(), 0);
+});

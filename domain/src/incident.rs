@@ -556,9 +556,7 @@ impl IncidentEvent {
         match self {
             IncidentEvent::Declared { title, .. } => Some(format!("- {when}: declared: {title}")),
             IncidentEvent::Stepped { to, .. } => Some(format!("- {when}: {}", to.label().to_lowercase())),
-            IncidentEvent::UpdatePosted { body, public: true, .. } => {
-                Some(format!("- {when}: update: {}", gist(body)))
-            }
+            IncidentEvent::UpdatePosted { body, public: true, .. } => Some(format!("- {when}: update: {}", gist(body))),
             _ => None,
         }
     }
@@ -568,11 +566,9 @@ impl IncidentEvent {
     /// the team's to edit before it is published), or none for bookkeeping.
     pub fn key_moment_line(&self, at: DateTime<Utc>) -> Option<String> {
         match self {
-            IncidentEvent::UpdatePosted { body, public: false, .. } => Some(format!(
-                "- {}: note: {}",
-                at.format("%Y-%m-%d %H:%M UTC"),
-                gist(body)
-            )),
+            IncidentEvent::UpdatePosted { body, public: false, .. } => {
+                Some(format!("- {}: note: {}", at.format("%Y-%m-%d %H:%M UTC"), gist(body)))
+            }
             other => other.report_line(at),
         }
     }

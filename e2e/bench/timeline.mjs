@@ -44,12 +44,15 @@ try {
   await page.getByRole('radio', { name: 'Internal note (the team only)' }).check();
   await page.getByLabel('Update', { exact: true }).fill('Benchmark: a new entry');
   const appeared = await page.evaluate(async () => {
-    const before = document.querySelectorAll('ol.incident-timeline li.entry').length;
     const started = performance.now();
     [...document.querySelectorAll('button')].find((b) => b.textContent === 'Post').click();
-    await new Promise((resolve) => {
+    // The board draws the newest entries: the new one is the last.
+    await new Promise((resolve, reject) => {
       const check = () => {
-        if (document.querySelectorAll('ol.incident-timeline li.entry').length > before) resolve();
+        const entries = document.querySelectorAll('ol.incident-timeline li.entry');
+        const last = entries[entries.length - 1];
+        if (last && last.textContent.includes('Benchmark: a new entry')) resolve();
+        else if (performance.now() - started > 10_000) reject(new Error('the new entry did not appear in 10 s'));
         else requestAnimationFrame(check);
       };
       check();

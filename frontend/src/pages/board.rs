@@ -550,6 +550,10 @@ fn Card(board: Board, column: usize, number: i64) -> impl IntoView {
                 {move || card.with(|c| c.confidential).then(|| view! { <span class="badge confidential">"Confidential"</span> })}
             </p>
             {move || note().map(|text| view! { <p class="card-note" role="alert">{text}</p> })}
+            {movable.then(|| view! {
+                <a class="card-action" href=format!("/tickets/{number}?escalate") draggable="false"
+                    aria-label=format!("Escalate #{number} to an incident")>"Escalate"</a>
+            })}
         </li>
     }
     .into_any()

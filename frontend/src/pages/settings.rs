@@ -1,5 +1,6 @@
 //! Settings (admins): the response templates stewards reply with, each community's support
-//! budget, and how to get support (channels, the security route). Other staff see the budgets; only admins change anything (the server enforces it).
+//! budget, how often incident updates are owed, and how to get support (channels, the security
+//! route). Other staff see the budgets; only admins change anything (the server enforces it).
 
 use leptos::prelude::*;
 use steward_proto::v1 as pb;
@@ -19,7 +20,74 @@ pub fn SettingsPage() -> impl IntoView {
         <Budgets admin/>
         <Templates admin/>
         <RequestForms admin/>
+        <IncidentCadence admin/>
         <PolicyForm admin/>
+    }
+}
+
+/// How often a public incident update is owed, per severity (seed 002: "every few hours").
+#[component]
+fn IncidentCadence(admin: bool) -> impl IntoView {
+    let minutes = [RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new())];
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    let show = move |cadence: pb::IncidentCadence| {
+        let values = [cadence.production_down_minutes, cadence.urgent_minutes, cadence.normal_minutes];
+        for (signal, value) in minutes.iter().zip(values) {
+            signal.set(value.to_string());
+        }
+    };
+    leptos::task::spawn_local(async move {
+        match api::incidents().get_incident_cadence(pb::GetIncidentCadenceRequest {}).await {
+            Ok(response) => show(response.into_inner().cadence.unwrap_or_default()),
+            Err(status) => error.set(Some(ApiError::from(status))),
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // A value that is not a number is sent as 0, which the server names as out of range.
+        let read = |i: usize| minutes[i].get_untracked().trim().parse::<i32>().unwrap_or(0);
+        let cadence =
+            pb::IncidentCadence { production_down_minutes: read(0), urgent_minutes: read(1), normal_minutes: read(2) };
+        leptos::task::spawn_local(async move {
+            match api::incidents().set_incident_cadence(pb::SetIncidentCadenceRequest { cadence: Some(cadence) }).await
+            {
+                Ok(response) => {
+                    show(response.into_inner().cadence.unwrap_or_default());
+                    error.set(None);
+                    saved.set(true);
+                }
+                Err(status) => {
+                    saved.set(false);
+                    error.set(Some(ApiError::from(status)));
+                }
+            }
+        });
+    };
+    let rows =
+        [("production_down_minutes", "Production down"), ("urgent_minutes", "Urgent"), ("normal_minutes", "Normal")];
+    view! {
+        <section aria-labelledby="cadence-heading">
+            <h2 id="cadence-heading">"Incident updates"</h2>
+            <p class="hint">"How often a public update is owed while an incident runs, in minutes (5 to 10080, a week). \
+                The incident board counts down to the next one."</p>
+            <form class="policy-form" on:submit=save novalidate>
+                {rows.into_iter().enumerate().map(|(i, (field, label))| {
+                    let id = format!("cadence-{field}");
+                    let error_id = format!("{id}-error");
+                    let message = Signal::derive(move || error.get().and_then(|e| e.field(field)));
+                    view! {
+                        <label for=id.clone()>{format!("{label}: every … minutes")}</label>
+                        <input type="number" min="5" max="10080" id=id bind:value=minutes[i] disabled=!admin
+                            aria-describedby=error_id.clone()/>
+                        <FieldError id=error_id message/>
+                    }
+                }).collect_view()}
+                {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+                {admin.then(|| view! { <button type="submit" class="secondary">"Save"</button> })}
+                <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
+            </form>
+        </section>
     }
 }
 

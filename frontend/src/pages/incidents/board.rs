@@ -856,7 +856,7 @@ fn Tasks(store: IncidentStore) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <form class="task" on:submit=add>
+            <form class="task" on:submit=add novalidate>
                 <label for="task-title">"New task"</label>
                 <input id="task-title" bind:value=title aria-describedby="task-title-error"/>
                 <FieldError id="task-title-error" message=field("title")/>

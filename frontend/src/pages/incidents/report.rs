@@ -226,7 +226,7 @@ fn ReportEditor(
     view! {
         <article class="report">
             {heading(&initial)}
-            <form class="report-editor" on:submit=save>
+            <form class="report-editor" on:submit=save novalidate>
                 <label for="report-owner">"Owner" <Required/></label>
                 <select id="report-owner" aria-describedby="report-owner-error"
                     on:change=move |ev| owner.set(event_target_value(&ev).parse().unwrap_or(0))>
@@ -363,7 +363,7 @@ fn ActionItems(number: i64, items: Vec<pb::IncidentActionItem>, staff: bool, edi
             }.into_any()
         }}
         {editable.then(|| view! {
-            <form class="action-item" on:submit=add>
+            <form class="action-item" on:submit=add novalidate>
                 <label for="item-title">"New action item" <Required/></label>
                 <input id="item-title" bind:value=title aria-describedby="item-title-error"/>
                 <FieldError id="item-title-error" message=field("title")/>

@@ -3,6 +3,7 @@
 //! or into one already running.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use steward_proto::v1 as pb;
 
 use super::store::TicketStore;
@@ -41,7 +42,9 @@ pub fn IncidentPanel(store: TicketStore) -> impl IntoView {
 fn Escalate(store: TicketStore, incident: RwSignal<Option<Option<pb::Incident>>>) -> impl IntoView {
     let (number, ticket_title, ticket_priority) =
         store.ticket.with_untracked(|t| (t.number, t.title.clone(), t.priority));
-    let open = RwSignal::new(false);
+    // The board card's "Escalate" opens the form at once.
+    let asked = use_query_map().with_untracked(|q| q.get("escalate").is_some());
+    let open = RwSignal::new(asked);
     let into = RwSignal::new(0i64);
     let title = RwSignal::new(ticket_title);
     let severity = RwSignal::new(ticket_priority);
