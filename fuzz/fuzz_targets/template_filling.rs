@@ -12,6 +12,8 @@ fuzz_target!(|input: (&str, &str, i64, &str)| {
         name: name.to_owned(),
         community: "Aurora Hub".to_owned(),
         ticket_number: number,
+        // An incident's update names the incident instead of a ticket.
+        reference: (number % 2 == 0).then(|| format!("Incident {number}")),
         title: name.chars().rev().collect(),
         link: "https://steward.example/tickets/1".to_owned(),
         steward: "Sam".to_owned(),
