@@ -194,8 +194,15 @@ impl IncidentApi {
         Ok(pb::GetStatusResponse { incidents: result })
     }
 
+    /// The incident's header as `who` may see it, after a change: without its timeline, which
+    /// the page has (and follows live) already.
     async fn incident(&self, who: &Principal, number: i64) -> AppResult<pb::Incident> {
-        self.read(who, number).await?.incident.ok_or_else(|| AppError::internal(anyhow::anyhow!("no incident")))
+        let mut conn = self.state.core.pool.get().await?;
+        let (incident, affected) = visible_incident(&mut conn, who, number, false).await?;
+        let commander = incidents::commanders(&mut conn, &[number]).await?.first().map(|(_, person)| *person);
+        let people = std::iter::once(incident.declared_by).chain(commander).collect();
+        let names = Names::load(&mut conn, people, affected.clone()).await?;
+        Ok(incident_message(authz::can_run_incidents(who), &incident, commander, &affected, &names))
     }
 
     /// The incidents `who` may see: all of them, or only the one `ticket_number` is linked to.
