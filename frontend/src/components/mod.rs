@@ -2,6 +2,7 @@
 
 pub mod known_issue;
 pub mod markdown;
+pub mod template_picker;
 
 use leptos::prelude::*;
 

@@ -14,6 +14,7 @@ use steward_proto::v1::incident_entry::Entry;
 
 use crate::api::{self, ApiError, error_reason, labels, local_time};
 use crate::components::markdown::Markdown;
+use crate::components::template_picker::{Filling, TemplatePicker};
 use crate::components::{ErrorNote, FieldError, StaleNote};
 use crate::live::{self, LiveEvent, Watch};
 use crate::state::user::{CurrentUser, is_staff};
@@ -434,7 +435,7 @@ fn Composer(store: IncidentStore) -> impl IntoView {
     view! {
         <section class="composer" aria-labelledby="composer-heading">
             <h2 id="composer-heading">"Post an update"</h2>
-            <TemplatePicker number=store.number body/>
+            <TemplatePicker filling=Filling::Incident(store.number) body legend="Start from a template" button="Fill in the update"/>
             <form class="reply" on:submit=send>
                 <label for="update-body">"Update"</label>
                 <textarea id="update-body" rows="5" bind:value=body aria-describedby="update-body-error"></textarea>
@@ -453,72 +454,6 @@ fn Composer(store: IncidentStore) -> impl IntoView {
                 <button type="submit" disabled=move || busy.get()>"Post"</button>
             </form>
         </section>
-    }
-}
-
-/// Fills the composer from an incident template (seed 002), with `{CONTEXT}` as written here.
-#[component]
-fn TemplatePicker(number: i64, body: RwSignal<String>) -> impl IntoView {
-    let templates = LocalResource::new(|| async {
-        api::triage()
-            .list_response_templates(pb::ListResponseTemplatesRequest {})
-            .await
-            .map(|r| {
-                r.into_inner()
-                    .templates
-                    .into_iter()
-                    .filter(|t| t.key.starts_with("incident") || t.key == "resolution")
-                    .collect::<Vec<_>>()
-            })
-            .map_err(ApiError::from)
-    });
-    let key = RwSignal::new(String::new());
-    let context = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let fill = move |_| {
-        let request = pb::FillResponseTemplateRequest {
-            number: 0,
-            incident_number: number,
-            key: key.get_untracked(),
-            context: context.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            match api::triage().fill_response_template(request).await {
-                Ok(response) => {
-                    body.set(response.into_inner().text);
-                    error.set(None);
-                }
-                Err(status) => error.set(Some(ApiError::from(status))),
-            }
-        });
-    };
-    let key_error = Signal::derive(move || error.get().and_then(|e| e.field("key")));
-    let context_error = Signal::derive(move || error.get().and_then(|e| e.field("context")));
-    view! {
-        <fieldset class="template-picker">
-            <legend>"Start from a template"</legend>
-            <label for="incident-template">"Template"</label>
-            <select id="incident-template" on:change=move |ev| key.set(event_target_value(&ev))
-                aria-describedby="incident-template-error">
-                <option value="" selected=move || key.get().is_empty()>"Choose…"</option>
-                {move || match templates.get() {
-                    Some(Ok(list)) => list.into_iter().map(|t| view! {
-                        <option value=t.key.clone() selected=move || key.get() == t.key>{t.name}</option>
-                    }).collect_view().into_any(),
-                    _ => ().into_any(),
-                }}
-            </select>
-            <FieldError id="incident-template-error" message=key_error/>
-            <label for="incident-template-context">"Context (fills {CONTEXT})"</label>
-            <textarea id="incident-template-context" rows="2" bind:value=context
-                aria-describedby="incident-template-context-error"></textarea>
-            <FieldError id="incident-template-context-error" message=context_error/>
-            {move || match templates.get() {
-                Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.message}</p> }),
-                _ => None,
-            }}
-            <button type="button" class="secondary" on:click=fill>"Fill in the update"</button>
-        </fieldset>
     }
 }
 

@@ -1,5 +1,5 @@
 //! The conversation: every message in order (internal notes only for staff, clearly marked),
-//! the reply box, and for staff the response templates. A message that arrives live is added
+//! the reply box, and for staff the response templates (`components::template_picker`). A message that arrives live is added
 //! to the list; nothing else on the page is rebuilt, so a reply being typed stays as it is.
 
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use super::store::TicketStore;
 use crate::api::{self, ApiError, labels, local_time};
 use crate::components::FieldError;
 use crate::components::markdown::Markdown;
+use crate::components::template_picker::{Filling, TemplatePicker};
 use crate::state::draft::kept_text;
 
 #[component]
@@ -82,7 +83,7 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
     };
     let body_error = Signal::derive(move || error.get().and_then(|e| e.field("body")));
     view! {
-        {staff.then(|| view! { <TemplatePicker number body/> })}
+        {staff.then(|| view! { <TemplatePicker filling=Filling::Ticket(number) body legend="Reply from a template" button="Fill in the message"/> })}
         <form class="reply" on:submit=send>
             <label for="message">"Message"</label>
             <textarea id="message" rows="4" bind:value=body aria-describedby="body-error"
@@ -100,75 +101,5 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
             {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
             <button type="submit" disabled=move || busy.get()>"Send"</button>
         </form>
-    }
-}
-
-/// Staff: pick a response template, say what `{CONTEXT}` should be, and get it filled in from
-/// the ticket into the message box, to edit before sending.
-#[component]
-fn TemplatePicker(number: i64, body: RwSignal<String>) -> impl IntoView {
-    let templates = LocalResource::new(|| async {
-        api::triage()
-            .list_response_templates(pb::ListResponseTemplatesRequest {})
-            .await
-            .map(|r| r.into_inner().templates)
-            .map_err(ApiError::from)
-    });
-    let key = RwSignal::new(String::new());
-    let context = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let fill = move |_| {
-        let request = pb::FillResponseTemplateRequest {
-            number,
-            key: key.get_untracked(),
-            context: context.get_untracked(),
-            incident_number: 0,
-        };
-        if request.key.is_empty() {
-            error.set(Some(ApiError {
-                code: tonic::Code::InvalidArgument,
-                message: "Choose a template first.".to_owned(),
-                fields: vec![("key".to_owned(), "Choose a template first.".to_owned())],
-                retry_after_ms: None,
-            }));
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            match api::triage().fill_response_template(request).await {
-                Ok(response) => {
-                    body.set(response.into_inner().text);
-                    error.set(None);
-                }
-                Err(status) => error.set(Some(ApiError::from(status))),
-            }
-        });
-    };
-    let key_error = Signal::derive(move || error.get().and_then(|e| e.field("key")));
-    let context_error = Signal::derive(move || error.get().and_then(|e| e.field("context")));
-    view! {
-        <fieldset class="template-picker">
-            <legend>"Reply from a template"</legend>
-            <label for="template">"Template"</label>
-            <select id="template" on:change=move |ev| key.set(event_target_value(&ev)) aria-describedby="template-error">
-                <option value="" selected=move || key.get().is_empty()>"Choose…"</option>
-                {move || match templates.get() {
-                    Some(Ok(list)) => list.into_iter().map(|t| view! {
-                        <option value=t.key.clone() selected=move || key.get() == t.key>{t.name}</option>
-                    }).collect_view().into_any(),
-                    _ => ().into_any(),
-                }}
-            </select>
-            <FieldError id="template-error" message=key_error/>
-            <label for="template-context">"Context (fills {CONTEXT})"</label>
-            <textarea id="template-context" rows="2" bind:value=context aria-describedby="template-context-error"
-                aria-invalid=move || context_error.get().is_some().to_string()></textarea>
-            <FieldError id="template-context-error" message=context_error/>
-            {move || match templates.get() {
-                Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.message}</p> }),
-                _ => None,
-            }}
-            {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
-            <button type="button" class="secondary" on:click=fill>"Fill in the message"</button>
-        </fieldset>
     }
 }
