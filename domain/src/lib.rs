@@ -1,6 +1,7 @@
 //! Steward's rules, with no I/O: what the values are, how a ticket moves through its lifecycle,
 //! who may do what, what a request form asks, how its fields and messages are checked, the
-//! triage order, board ranks, budgets and response templates. Everything here is plain data and
+//! triage order, board ranks, budgets, response templates, business calendars, SLA clocks and
+//! the support rotation. Everything here is plain data and
 //! pure functions, tested exhaustively in place; the server's use cases and the browser only
 //! apply these decisions. No I/O crate belongs here, and the crate builds for
 //! `wasm32-unknown-unknown`.
@@ -9,6 +10,7 @@ pub mod assignment;
 pub mod authz;
 pub mod board;
 pub mod budget;
+pub mod calendar;
 pub mod conversation;
 pub mod events;
 pub mod facts;
@@ -17,7 +19,9 @@ pub mod incident;
 pub mod intake;
 pub mod lifecycle;
 pub mod priority;
+pub mod rotation;
 pub mod similar;
+pub mod sla;
 pub mod templates;
 mod values;
 
