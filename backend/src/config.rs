@@ -8,6 +8,7 @@
 //! | `STEWARD_PUBLIC_ORIGIN`| (unset)            | the origin browsers use, e.g. `https://support.example.org`; when set, requests from any other Origin are refused and `https` marks the session cookie Secure; when unset, a browser request must come from the host it was sent to |
 //! | `STEWARD_SESSION_HOURS`| `12`               | how long a session lasts after sign-in |
 //! | `STEWARD_LOG_FORMAT`   | `text`             | `text` for people, `json` for log collectors |
+//! | `STEWARD_JOBS_EVERY_MS` | `2000`            | how often the scheduler looks for SLA warnings, breaches and auto-closes that are due |
 //! | `RUST_LOG`             | `info`             | log filter, e.g. `steward_backend=debug,info` |
 //! | `STEWARD_MAX_REQUEST_KIB` | `512`           | the largest request a call that carries what people write (tickets, triage, forms, people) takes |
 //! | `STEWARD_MAX_SMALL_REQUEST_KIB` | `16`      | the largest request of every other call (sign-in, live, board, known issues) |
@@ -35,6 +36,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// What one caller may take of the server.
     pub limits: Limits,
+    /// How often the scheduler looks for jobs that are due (`STEWARD_JOBS_EVERY_MS`).
+    pub jobs_every: Duration,
 }
 
 /// How logs are written.
@@ -102,7 +105,19 @@ impl Config {
             },
         };
         let limits = limits_from(&lookup)?;
-        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl, limits })
+        let jobs_every = match get(&lookup, "STEWARD_JOBS_EVERY_MS") {
+            None => Duration::from_secs(2),
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(ms) if (10..=600_000).contains(&ms) => Duration::from_millis(ms),
+                _ => {
+                    return Err(problem(
+                        "STEWARD_JOBS_EVERY_MS",
+                        format!("\"{text}\" is not a whole number of milliseconds from 10 to 600000"),
+                    ));
+                }
+            },
+        };
+        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl, limits, jobs_every })
     }
 
     /// Whether the session cookie gets the Secure attribute.

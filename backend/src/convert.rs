@@ -155,6 +155,7 @@ pub fn person(value: &Person, memberships: &[Membership]) -> pb::Person {
                 role: membership_role_to_pb(m.role) as i32,
             })
             .collect(),
+        time_zone: value.time_zone.clone(),
     }
 }
 
@@ -180,6 +181,7 @@ pub fn board_card(value: &Card, people: &HashMap<i64, Person>) -> pb::BoardCard 
         created_at: Some(timestamp(value.created_at)),
         updated_at: Some(timestamp(value.updated_at)),
         acknowledged_at: value.acknowledged_at.map(timestamp),
+        clocks: value.clocks.iter().map(steward_proto::domain::clock).collect(),
     }
 }
 
@@ -218,6 +220,7 @@ impl TicketContext<'_> {
             acknowledged_at: value.acknowledged_at.map(timestamp),
             released_in: value.released_in.clone(),
             scheduled_for: value.scheduled_for.map(|d| d.to_string()),
+            clocks: value.clocks.iter().map(steward_proto::domain::clock).collect(),
         }
     }
 

@@ -59,6 +59,9 @@ pub enum AppError {
     /// The incident may not close yet; the message says what is missing.
     #[error(transparent)]
     IncidentClose(CloseRefused),
+    /// The thing is still in use; the message names what uses it.
+    #[error("{0}")]
+    InUse(String),
     /// The change would leave Steward without an admin.
     #[error("This is the last admin. Make someone else an admin first, so that someone can still manage Steward.")]
     LastAdmin,
@@ -180,7 +183,7 @@ impl From<AppError> for Status {
                 let details = ErrorDetails::with_error_info(REASON_RELEASE_REQUIRED, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }
-            AppError::NothingToAnswer(_) | AppError::LastAdmin | AppError::IncidentClose(_) => {
+            AppError::NothingToAnswer(_) | AppError::LastAdmin | AppError::IncidentClose(_) | AppError::InUse(_) => {
                 Status::failed_precondition(message)
             }
             AppError::StaleVersion { current } => {

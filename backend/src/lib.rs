@@ -10,7 +10,6 @@ pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod error;
-pub mod events;
 pub mod limits;
 pub mod live;
 pub mod markdown;

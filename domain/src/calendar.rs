@@ -371,6 +371,11 @@ fn civil_date(date: NaiveDate) -> civil::Date {
     civil::Date::new(date.year() as i16, date.month() as i8, date.day() as i8).unwrap_or(civil::Date::MIN)
 }
 
+/// Whether `name` is a time zone of the IANA database (`Europe/Brussels`, `UTC`).
+pub fn is_time_zone(name: &str) -> bool {
+    !name.is_empty() && TimeZone::get(name).is_ok()
+}
+
 /// `540` as `09:00`; `1440` as `24:00`.
 pub fn clock_time(minute: u16) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)

@@ -5,10 +5,12 @@
 //! Stored as `kind` (the variant in snake case) and `data` (its fields as JSON), the shape the
 //! log has always had, so every row ever written reads as one of these.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::fields::FieldChanged;
 use crate::lifecycle::Action;
+use crate::sla::ClockKind;
 use crate::{Priority, PriorityFlag, RequestType, TicketState};
 
 /// One change to one ticket.
@@ -46,6 +48,12 @@ pub enum TicketEvent {
     SurveyAnswered { rating: i16 },
     /// Time was logged on it (staff only).
     TimeLogged { minutes: i32 },
+    /// A clock passed its warning share (staff only; see [`crate::sla`]).
+    ClockWarned { clock: ClockKind, due_at: DateTime<Utc> },
+    /// A clock passed its due time unmet (staff only).
+    ClockBreached { clock: ClockKind, due_at: DateTime<Utc> },
+    /// Steward reminded the requester's side that the resolved ticket closes by itself.
+    Reminded { closes_at: DateTime<Utc> },
 }
 
 impl TicketEvent {
@@ -64,6 +72,9 @@ impl TicketEvent {
         "unlinked",
         "survey_answered",
         "time_logged",
+        "clock_warned",
+        "clock_breached",
+        "reminded",
     ];
 
     /// The kind, as stored.
@@ -82,6 +93,9 @@ impl TicketEvent {
             TicketEvent::Unlinked { .. } => "unlinked",
             TicketEvent::SurveyAnswered { .. } => "survey_answered",
             TicketEvent::TimeLogged { .. } => "time_logged",
+            TicketEvent::ClockWarned { .. } => "clock_warned",
+            TicketEvent::ClockBreached { .. } => "clock_breached",
+            TicketEvent::Reminded { .. } => "reminded",
         }
     }
 
@@ -89,7 +103,11 @@ impl TicketEvent {
     pub fn is_internal(&self) -> bool {
         match self {
             TicketEvent::Commented { internal, .. } => *internal,
-            TicketEvent::FlagsSet { .. } | TicketEvent::Timebox { .. } | TicketEvent::TimeLogged { .. } => true,
+            TicketEvent::FlagsSet { .. }
+            | TicketEvent::Timebox { .. }
+            | TicketEvent::TimeLogged { .. }
+            | TicketEvent::ClockWarned { .. }
+            | TicketEvent::ClockBreached { .. } => true,
             _ => false,
         }
     }
@@ -150,8 +168,21 @@ impl TicketEvent {
             TicketEvent::Unlinked { .. } => "removed a linked issue".to_owned(),
             TicketEvent::SurveyAnswered { rating } => format!("answered the satisfaction survey: {rating} out of 5"),
             TicketEvent::TimeLogged { minutes } => format!("logged {} h {:02} min", minutes / 60, minutes % 60),
+            TicketEvent::ClockWarned { clock, .. } => {
+                format!("warned that the {} target is nearly used up", clock_words(*clock))
+            }
+            TicketEvent::ClockBreached { clock, .. } => {
+                format!("recorded that the {} target was missed", clock_words(*clock))
+            }
+            TicketEvent::Reminded { .. } => {
+                "reminded the requester that it closes by itself unless they answer".to_owned()
+            }
         }
     }
+}
+
+fn clock_words(clock: ClockKind) -> String {
+    clock.label().to_lowercase()
 }
 
 /// "the assignee to Sam Steward", "the priority to Urgent", "the scheduled day to nobody".
@@ -209,6 +240,15 @@ mod tests {
             TicketEvent::Unlinked { link_id: 2 },
             TicketEvent::SurveyAnswered { rating: 4 },
             TicketEvent::TimeLogged { minutes: 95 },
+            TicketEvent::ClockWarned {
+                clock: ClockKind::FirstResponse,
+                due_at: DateTime::from_timestamp(1_796_000_000, 0).expect("in range"),
+            },
+            TicketEvent::ClockBreached {
+                clock: ClockKind::Resolution,
+                due_at: DateTime::from_timestamp(1_796_000_000, 0).expect("in range"),
+            },
+            TicketEvent::Reminded { closes_at: DateTime::from_timestamp(1_796_000_000, 0).expect("in range") },
         ]
     }
 
@@ -295,6 +335,9 @@ mod tests {
                 "removed a linked issue",
                 "answered the satisfaction survey: 4 out of 5",
                 "logged 1 h 35 min",
+                "warned that the first response target is nearly used up",
+                "recorded that the resolution target was missed",
+                "reminded the requester that it closes by itself unless they answer",
             ]
         );
         let with_reason = TicketEvent::Transitioned {
@@ -307,9 +350,9 @@ mod tests {
     }
 
     #[test]
-    fn only_notes_and_triage_bookkeeping_are_internal() {
+    fn only_notes_triage_bookkeeping_and_clock_alarms_are_internal() {
         let internal: Vec<&str> = one_of_each().iter().filter(|e| e.is_internal()).map(TicketEvent::kind).collect();
-        assert_eq!(internal, ["commented", "flags_set", "timebox", "time_logged"]);
+        assert_eq!(internal, ["commented", "flags_set", "timebox", "time_logged", "clock_warned", "clock_breached"]);
         assert!(!TicketEvent::Commented { comment_id: 1, internal: false }.is_internal());
     }
 }

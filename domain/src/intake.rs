@@ -175,12 +175,12 @@ pub fn edited_form(
     })
 }
 
-/// One step of the priority scale and what it promises (seed 003).
+/// One step of the priority scale (seed 003); what it promises is configured (see
+/// [`crate::sla`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PriorityLevel {
     pub priority: Priority,
     pub scope: &'static str,
-    pub response_time: &'static str,
 }
 
 /// The priority scale, highest first.
@@ -188,18 +188,9 @@ pub const PRIORITY_SCALE: &[PriorityLevel] = &[
     PriorityLevel {
         priority: Priority::ProductionDown,
         scope: "Only for incidents and problems that affect a lot of end users right now.",
-        response_time: "First response within 30 minutes, 24/7.",
     },
-    PriorityLevel {
-        priority: Priority::Urgent,
-        scope: "Blocks your work or affects end users.",
-        response_time: "First response within 1 business hour.",
-    },
-    PriorityLevel {
-        priority: Priority::Normal,
-        scope: "Everything that can be handled in the regular flow.",
-        response_time: "First response by the next business day.",
-    },
+    PriorityLevel { priority: Priority::Urgent, scope: "Blocks your work or affects end users." },
+    PriorityLevel { priority: Priority::Normal, scope: "Everything that can be handled in the regular flow." },
 ];
 
 const fn field(key: &'static str, label: &'static str, help: &'static str, required: bool, kind: FieldKind) -> Field {

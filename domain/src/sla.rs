@@ -4,7 +4,8 @@
 //! The rules (seeds 000-004, PRODUCT.md):
 //! - A ticket's clocks start when it becomes support's to answer: when it is filed, or when a
 //!   representative approves a member's request. They are first response and resolution.
-//! - **First response** is met by support's first public message. Nothing pauses it.
+//! - **First response** is met by support's first public message (also the reason posted with
+//!   the step that resolves the ticket). Nothing pauses it.
 //! - **Next update** starts with each public message from support while the ticket is open and
 //!   is met by the next one (which starts the next). Resolving stops it.
 //! - **Resolution** is met when the ticket is resolved or closed; reopening starts a new one.
@@ -96,6 +97,44 @@ impl Target {
             Target::WorkingMinutes(minutes) => plural(minutes, "minute"),
         }
     }
+}
+
+/// How a target reads in a promise: "within 30 minutes, 24/7", "within 1 business hour", "by
+/// the end of the next working day".
+pub fn target_phrase(target: Target, always: bool) -> String {
+    match target {
+        Target::NextWorkingDayEnd => "by the end of the next working day".to_owned(),
+        Target::WorkingMinutes(_) if always => format!("within {}, 24/7", target.words()),
+        Target::WorkingMinutes(minutes) if minutes % 60 == 0 => {
+            format!("within {}", plural(minutes / 60, "business hour"))
+        }
+        Target::WorkingMinutes(minutes) => format!("within {}", plural(minutes, "business minute")),
+    }
+}
+
+/// A priority's promise as the "How to get support" page says it, from the targets in force
+/// (each with whether it runs 24/7): "First response within 30 minutes, 24/7. Updates at least
+/// every 1 hour, 24/7. Resolution within 24 hours, 24/7."
+pub fn promise_words(
+    first: Option<(Target, bool)>,
+    update: Option<(Target, bool)>,
+    resolution: Option<(Target, bool)>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some((target, always)) = first {
+        parts.push(format!("First response {}.", target_phrase(target, always)));
+    }
+    if let Some((target, always)) = update {
+        let phrase = target_phrase(target, always);
+        parts.push(match target {
+            Target::NextWorkingDayEnd => format!("Updates {phrase}."),
+            Target::WorkingMinutes(_) => format!("Updates at least every {}.", phrase.trim_start_matches("within ")),
+        });
+    }
+    if let Some((target, always)) = resolution {
+        parts.push(format!("Resolution {}.", target_phrase(target, always)));
+    }
+    if parts.is_empty() { "No response time is promised.".to_owned() } else { parts.join(" ") }
 }
 
 fn plural(count: u32, unit: &str) -> String {
@@ -225,6 +264,74 @@ impl Clock {
     }
 }
 
+/// What cards and lists show of a running clock: enough to count down in the browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockView {
+    pub kind: ClockKind,
+    pub cycle: i32,
+    /// None while it stands still.
+    pub due_at: Option<DateTime<Utc>>,
+    pub paused: bool,
+    /// Working seconds left when it was last moved (what is left while it stands still).
+    pub remaining_seconds: i64,
+    pub target: Target,
+    /// Whether it runs on the 24/7 calendar.
+    pub always: bool,
+}
+
+impl ClockView {
+    /// The view of a running `clock` under `goal`, at `now`.
+    pub fn of(clock: &Clock, goal: &Goal<'_>, now: DateTime<Utc>) -> ClockView {
+        ClockView {
+            kind: clock.kind,
+            cycle: clock.cycle,
+            due_at: clock.due(goal),
+            paused: clock.is_paused(),
+            remaining_seconds: clock.remaining(goal, now),
+            target: goal.target,
+            always: goal.calendar.is_always(),
+        }
+    }
+}
+
+/// "35 min", "2 h", "3 d": a span as a badge says it, rounded down (under a minute: "1 min").
+pub fn span_words(seconds: i64) -> String {
+    let minutes = (seconds.abs() / 60).max(1);
+    match minutes {
+        m if m < 60 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{} h", m / 60),
+        m => format!("{} d", m / (24 * 60)),
+    }
+}
+
+/// What a badge says of a running clock `seconds` before its due time (negative: after it);
+/// `None` while it stands still: "responds in 35 min", "response overdue 2 h", "update
+/// paused".
+pub fn badge_words(kind: ClockKind, seconds: Option<i64>) -> String {
+    let (pending, late) = match kind {
+        ClockKind::FirstResponse => ("responds in", "response overdue"),
+        ClockKind::NextUpdate => ("update in", "update overdue"),
+        ClockKind::Resolution => ("resolve in", "resolution overdue"),
+        ClockKind::Confirmation => ("closes by itself in", "closing now"),
+    };
+    match seconds {
+        None => format!("{} paused", kind.label().to_lowercase()),
+        Some(s) if s >= 0 => format!("{pending} {}", span_words(s)),
+        Some(_) if kind == ClockKind::Confirmation => late.to_owned(),
+        Some(s) => format!("{late} {}", span_words(s)),
+    }
+}
+
+/// Whether a running clock due in `seconds` is breaching soon: due within the hour, or overdue.
+pub fn breaching_soon(seconds: i64) -> bool {
+    seconds < 3600
+}
+
+/// The soonest time a promise falls due among `views` (confirmation is no promise).
+pub fn next_due(views: &[ClockView]) -> Option<DateTime<Utc>> {
+    views.iter().filter(|v| v.kind != ClockKind::Confirmation).filter_map(|v| v.due_at).min()
+}
+
 /// The next cycle number for a clock of `kind`.
 fn next_cycle(clocks: &[Clock], kind: ClockKind) -> i32 {
     clocks.iter().filter(|c| c.kind == kind).map(|c| c.cycle).max().unwrap_or(0) + 1
@@ -296,6 +403,11 @@ pub fn apply(clocks: &mut Vec<Clock>, fact: Fact, priority: Priority, at: DateTi
             }
         }
         Fact::SupportReplied => {
+            // A reason given with a step is posted right after the step: resolving with a
+            // first public message meets first response rather than stopping it.
+            for clock in clocks.iter_mut().filter(|c| c.kind == ClockKind::FirstResponse && c.stopped_at == Some(at)) {
+                clock.stopped_at = None;
+            }
             running(clocks, ClockKind::FirstResponse).for_each(|clock| clock.meet(at));
             running(clocks, ClockKind::NextUpdate).for_each(|clock| clock.meet(at));
             let open = clocks.iter().find(|c| c.kind == ClockKind::Resolution && c.is_running()).map(Clock::is_paused);
@@ -459,6 +571,18 @@ mod tests {
     }
 
     #[test]
+    fn resolving_with_a_first_public_reason_meets_first_response() {
+        let clocks = replay([
+            (utc(7, 9, 0), Normal, Started { priority: Normal }),
+            (utc(7, 9, 30), Normal, StateChanged { from: Open, to: Resolved }),
+            (utc(7, 9, 30), Normal, SupportReplied),
+        ]);
+        let first = clock(&clocks, ClockKind::FirstResponse, 1);
+        assert_eq!((first.met_at, first.stopped_at), (Some(utc(7, 9, 30)), None));
+        assert!(clocks.iter().all(|c| c.kind != ClockKind::NextUpdate), "no update is owed on a resolved ticket");
+    }
+
+    #[test]
     fn a_reply_late_is_a_breach_stored_with_the_clock() {
         let calendar = office();
         let clocks =
@@ -543,6 +667,19 @@ mod tests {
     }
 
     #[test]
+    fn badges_say_how_long_is_left_or_how_late_it_is() {
+        assert_eq!(badge_words(ClockKind::FirstResponse, Some(35 * 60 + 20)), "responds in 35 min");
+        assert_eq!(badge_words(ClockKind::FirstResponse, Some(-2 * 3600 - 5)), "response overdue 2 h");
+        assert_eq!(badge_words(ClockKind::NextUpdate, None), "next update paused");
+        assert_eq!(badge_words(ClockKind::Resolution, Some(3 * 86_400 + 10)), "resolve in 3 d");
+        assert_eq!(badge_words(ClockKind::Confirmation, Some(20 * 3600)), "closes by itself in 20 h");
+        assert_eq!(badge_words(ClockKind::Confirmation, Some(-1)), "closing now");
+        assert_eq!(span_words(5), "1 min");
+        assert_eq!(span_words(47 * 3600 + 59 * 60), "47 h");
+        assert!(breaching_soon(59 * 60) && breaching_soon(-10) && !breaching_soon(3600));
+    }
+
+    #[test]
     fn every_shipped_target_reads_and_is_valid() {
         for priority in Priority::ALL {
             for kind in ClockKind::TARGETED {
@@ -553,6 +690,20 @@ mod tests {
         assert_eq!(Target::WorkingMinutes(30).words(), "30 minutes");
         assert_eq!(Target::WorkingMinutes(60).words(), "1 hour");
         assert_eq!(Target::WorkingMinutes(0).check("t").expect_err("refused").field, "t");
+        // The seeds' table, as the support page says it.
+        let says = |priority| {
+            let of = |kind| default_target(priority, kind);
+            promise_words(of(ClockKind::FirstResponse), of(ClockKind::NextUpdate), of(ClockKind::Resolution))
+        };
+        assert_eq!(
+            says(ProductionDown),
+            "First response within 30 minutes, 24/7. Updates at least every 1 hour, 24/7. Resolution within 24 hours, 24/7."
+        );
+        assert_eq!(
+            says(Urgent),
+            "First response within 1 business hour. Updates at least every 4 business hours. Resolution within 16 business hours."
+        );
+        assert!(says(Normal).starts_with("First response by the end of the next working day."));
         let _ = Duration::zero();
     }
 }

@@ -12,8 +12,9 @@ use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
     approvals::ApprovalsPage, board::BoardPage, incidents::IncidentsPage, incidents::board::IncidentPage,
     incidents::report::IncidentReportPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage,
-    new_request::NewRequestPage, not_found::NotFound, settings::SettingsPage, signin::SignInPage, status::StatusPage,
-    support::SecurityPage, support::SupportPage, ticket::TicketPage, tickets::TicketsPage, triage::TriagePage,
+    new_request::NewRequestPage, not_found::NotFound, notifications::NotificationsPage, profile::ProfilePage,
+    settings::SettingsPage, signin::SignInPage, status::StatusPage, support::SecurityPage, support::SupportPage,
+    ticket::TicketPage, tickets::TicketsPage, triage::TriagePage,
 };
 use crate::state::user::{CurrentUser, is_representative, is_staff};
 
@@ -21,6 +22,7 @@ use crate::state::user::{CurrentUser, is_representative, is_staff};
 pub fn App() -> impl IntoView {
     provide_context(CurrentUser(RwSignal::new(None)));
     provide_context(LiveStatus::default());
+    crate::state::now::provide();
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
@@ -42,6 +44,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/approvals") view=ApprovalsPage/>
                     <Route path=path!("/triage") view=TriagePage/>
                     <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/notifications") view=NotificationsPage/>
+                    <Route path=path!("/profile") view=ProfilePage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -110,9 +114,21 @@ fn Header(person: pb::Person) -> impl IntoView {
     };
     let representative = is_representative(&person);
     let staff = is_staff(&person);
-    // Staff see how many incidents are active, counted again whenever they change page.
+    // Staff see how many incidents are active, counted again whenever they change page; everyone
+    // sees how many notifications are unread, counted again on every page and every minute.
     let active_incidents = RwSignal::new(None::<usize>);
+    let unread = RwSignal::new(0i64);
     let location = use_location();
+    let minute = Memo::new(move |_| crate::state::now::seconds() / 60);
+    Effect::new(move |_| {
+        location.pathname.track();
+        minute.track();
+        leptos::task::spawn_local(async move {
+            if let Ok(listed) = api::service_levels().list_notifications(pb::ListNotificationsRequest {}).await {
+                unread.try_set(listed.into_inner().unread);
+            }
+        });
+    });
     Effect::new(move |_| {
         location.pathname.track();
         if !staff {
@@ -152,7 +168,11 @@ fn Header(person: pb::Person) -> impl IntoView {
                 </Show>
             </nav>
             <LiveIndicator/>
-            <span class="who">{person.display_name.clone()}</span>
+            <a href="/notifications" class="notifications-link">"Notifications"{move || (unread.get() > 0).then(|| {
+                let n = unread.get();
+                view! { <span class="count" aria-label=format!("{n} unread")>{n}</span> }
+            })}</a>
+            <a href="/profile" class="who" title="Your profile: time zone">{person.display_name.clone()}</a>
             <button type="button" class="secondary" on:click=sign_out>"Sign out"</button>
             {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
         </header>

@@ -3,12 +3,13 @@
 //! `UNSPECIFIED`, `Ok(None)`) from a number that is no value at all (`Err`), so the server can
 //! name the field that carried it.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::events::TicketEvent;
 use steward_domain::facts::{Principal, TicketFacts};
 use steward_domain::fields::FieldChanged;
 use steward_domain::incident::{Phase, ReportState, Role, Step};
 use steward_domain::lifecycle::Action;
+use steward_domain::sla::{ClockKind, ClockView, Target};
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
 
 use crate::v1 as pb;
@@ -78,6 +79,51 @@ wire_enum!(MembershipRole => MembershipRole);
 wire_enum!(Phase => IncidentPhase);
 wire_enum!(Step => IncidentStep);
 wire_enum!(Role => IncidentRole);
+wire_enum!(ClockKind => ClockKind);
+
+/// An instant as the wire carries it.
+pub fn stamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
+}
+
+/// The instant a wire timestamp stands for, if it is a real one.
+pub fn instant(at: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
+    u32::try_from(at.nanos).ok().and_then(|nanos| DateTime::from_timestamp(at.seconds, nanos))
+}
+
+/// A clock target as the wire carries it.
+pub fn target(value: Target) -> pb::ClockTarget {
+    use pb::clock_target::Target as Wire;
+    pb::ClockTarget {
+        target: Some(match value {
+            Target::WorkingMinutes(minutes) => Wire::WorkingMinutes(minutes),
+            Target::NextWorkingDayEnd => Wire::NextWorkingDayEnd(true),
+        }),
+    }
+}
+
+/// The target a wire value stands for; `None` when it is unset.
+pub fn target_from_wire(value: &pb::ClockTarget) -> Option<Target> {
+    use pb::clock_target::Target as Wire;
+    match value.target? {
+        Wire::WorkingMinutes(minutes) => Some(Target::WorkingMinutes(minutes)),
+        Wire::NextWorkingDayEnd(_) => Some(Target::NextWorkingDayEnd),
+    }
+}
+
+/// A running clock as cards and lists carry it.
+pub fn clock(view: &ClockView) -> pb::TicketClock {
+    pb::TicketClock {
+        kind: view.kind.to_wire().into(),
+        cycle: view.cycle,
+        due_at: view.due_at.map(stamp),
+        paused: view.paused,
+        remaining_seconds: view.remaining_seconds,
+        target: Some(target(view.target)),
+        always: view.always,
+        ..pb::TicketClock::default()
+    }
+}
 wire_enum!(ReportState => IncidentReportState);
 // STAFF_ROLE_NONE is 0: not on staff.
 wire_enum!(StaffRole => StaffRole);
@@ -162,6 +208,13 @@ pub fn happening(event: &TicketEvent, person: impl Fn(i64) -> pb::PersonRef) -> 
             Kind::SurveyAnswered(pb::SurveyAnswered { rating: i32::from(*rating) })
         }
         TicketEvent::TimeLogged { minutes } => Kind::TimeLogged(pb::TimeLogged { minutes: *minutes }),
+        TicketEvent::ClockWarned { clock, due_at } => {
+            Kind::ClockWarned(pb::ClockWarned { clock: clock.to_wire().into(), due_at: Some(stamp(*due_at)) })
+        }
+        TicketEvent::ClockBreached { clock, due_at } => {
+            Kind::ClockBreached(pb::ClockBreached { clock: clock.to_wire().into(), due_at: Some(stamp(*due_at)) })
+        }
+        TicketEvent::Reminded { closes_at } => Kind::Reminded(pb::Reminded { closes_at: Some(stamp(*closes_at)) }),
     };
     pb::TicketHappening { kind: Some(kind) }
 }
@@ -228,6 +281,13 @@ pub fn ticket_event(what: &pb::TicketHappening) -> Option<TicketEvent> {
         Kind::Unlinked(unlink) => TicketEvent::Unlinked { link_id: unlink.link_id },
         Kind::SurveyAnswered(survey) => TicketEvent::SurveyAnswered { rating: i16::try_from(survey.rating).ok()? },
         Kind::TimeLogged(logged) => TicketEvent::TimeLogged { minutes: logged.minutes },
+        Kind::ClockWarned(warned) => {
+            TicketEvent::ClockWarned { clock: value(warned.clock)?, due_at: instant(warned.due_at.as_ref()?)? }
+        }
+        Kind::ClockBreached(breached) => {
+            TicketEvent::ClockBreached { clock: value(breached.clock)?, due_at: instant(breached.due_at.as_ref()?)? }
+        }
+        Kind::Reminded(reminded) => TicketEvent::Reminded { closes_at: instant(reminded.closes_at.as_ref()?)? },
     })
 }
 
@@ -254,7 +314,7 @@ fn changed_field(change: &pb::FieldChange) -> Option<FieldChanged> {
 
 /// A day written YYYY-MM-DD, read without chrono's format parser (which would add tens of
 /// kilobytes to the web app for this one field).
-fn iso_day(text: &str) -> Option<NaiveDate> {
+pub fn iso_day(text: &str) -> Option<NaiveDate> {
     let mut parts = text.splitn(3, '-').map(str::parse::<u32>);
     let (year, month, day) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
@@ -360,6 +420,9 @@ mod tests {
         aligned(ReportState::ALL, "INCIDENT_REPORT_STATE_", ReportState::as_str, |n| {
             pb::IncidentReportState::try_from(n).ok().map(|w| w.as_str_name())
         });
+        aligned(ClockKind::ALL, "CLOCK_KIND_", ClockKind::as_str, |n| {
+            pb::ClockKind::try_from(n).ok().map(|w| w.as_str_name())
+        });
     }
 
     #[test]
@@ -376,6 +439,7 @@ mod tests {
         round_trips(Step::ALL);
         round_trips(Role::ALL);
         round_trips(ReportState::ALL);
+        round_trips(ClockKind::ALL);
     }
 
     #[test]
@@ -390,6 +454,7 @@ mod tests {
             display_name: "Rita Rep".into(),
             staff_role: pb::StaffRole::None as i32,
             memberships: vec![membership(1, MembershipRole::Representative), membership(2, MembershipRole::Member)],
+            time_zone: None,
         };
         let who = principal(&person);
         assert_eq!((who.representative_of.as_slice(), who.member_of.as_slice()), (&[1][..], &[2][..]));
@@ -435,6 +500,15 @@ mod tests {
             TicketEvent::FlagsSet { flags: vec![PriorityFlag::HighImpact] },
             TicketEvent::ReleaseRecorded { released_in: None },
             TicketEvent::SurveyAnswered { rating: 5 },
+            TicketEvent::ClockWarned {
+                clock: ClockKind::NextUpdate,
+                due_at: DateTime::from_timestamp(1_796_000_000, 0).expect("in range"),
+            },
+            TicketEvent::ClockBreached {
+                clock: ClockKind::FirstResponse,
+                due_at: DateTime::from_timestamp(1_796_000_000, 0).expect("in range"),
+            },
+            TicketEvent::Reminded { closes_at: DateTime::from_timestamp(1_796_000_001, 0).expect("in range") },
         ];
         let person = |id| pb::PersonRef { id, display_name: format!("Person {id}") };
         for event in events {

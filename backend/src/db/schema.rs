@@ -23,6 +23,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendars (id) {
+        id -> Int8,
+        name -> Text,
+        builtin -> Bool,
+        spec -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     comments (id) {
         id -> Int8,
         ticket_number -> Int8,
@@ -41,6 +51,7 @@ diesel::table! {
         created_at -> Timestamptz,
         budget_hours -> Nullable<Int4>,
         budget_period -> Text,
+        calendar_id -> Nullable<Int8>,
     }
 }
 
@@ -187,11 +198,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    jobs (id) {
+        id -> Int8,
+        kind -> Text,
+        ticket_number -> Int8,
+        clock_kind -> Text,
+        cycle -> Int4,
+        run_at -> Timestamptz,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        done_at -> Nullable<Timestamptz>,
+        outcome -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     memberships (person_id, community_id) {
         person_id -> Int8,
         community_id -> Int8,
         role -> Text,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Int8,
+        person_id -> Int8,
+        ticket_number -> Nullable<Int8>,
+        message -> Text,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -203,6 +241,7 @@ diesel::table! {
         password_hash -> Text,
         staff_role -> Nullable<Text>,
         created_at -> Timestamptz,
+        time_zone -> Nullable<Text>,
     }
 }
 
@@ -228,6 +267,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    rotation (id) {
+        id -> Bool,
+        starts_on -> Date,
+        on_duty -> Int2,
+    }
+}
+
+diesel::table! {
+    rotation_members (person_id) {
+        person_id -> Int8,
+    }
+}
+
+diesel::table! {
+    rotation_overrides (id) {
+        id -> Int8,
+        starts_on -> Date,
+        ends_on -> Date,
+        off_person_id -> Nullable<Int8>,
+        on_person_id -> Nullable<Int8>,
+        note -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     satisfaction_surveys (ticket_number) {
         ticket_number -> Int8,
         requested_at -> Timestamptz,
@@ -248,12 +313,23 @@ diesel::table! {
 }
 
 diesel::table! {
-    support_duty (id) {
+    sla_settings (id) {
+        id -> Bool,
+        business_calendar_id -> Int8,
+        warn_percent -> Int2,
+        auto_close_minutes -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sla_targets (id) {
         id -> Int8,
-        person_id -> Int8,
-        starts_on -> Date,
-        ends_on -> Date,
-        created_at -> Timestamptz,
+        community_id -> Nullable<Int8>,
+        priority -> Text,
+        kind -> Text,
+        target -> Jsonb,
+        calendar_id -> Nullable<Int8>,
     }
 }
 
@@ -264,6 +340,26 @@ diesel::table! {
         security_contact -> Text,
         security_instructions -> Text,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ticket_clocks (ticket_number, kind, cycle) {
+        ticket_number -> Int8,
+        kind -> Text,
+        cycle -> Int4,
+        priority -> Text,
+        started_at -> Timestamptz,
+        pauses -> Jsonb,
+        met_at -> Nullable<Timestamptz>,
+        stopped_at -> Nullable<Timestamptz>,
+        target -> Nullable<Jsonb>,
+        calendar_id -> Nullable<Int8>,
+        due_at -> Nullable<Timestamptz>,
+        warn_at -> Nullable<Timestamptz>,
+        remaining_seconds -> Nullable<Int8>,
+        warned_at -> Nullable<Timestamptz>,
+        breached_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -323,6 +419,8 @@ diesel::table! {
         timebox_started_at -> Nullable<Timestamptz>,
         released_in -> Nullable<Text>,
         scheduled_for -> Nullable<Date>,
+        clocks -> Jsonb,
+        next_due_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -340,6 +438,7 @@ diesel::table! {
 
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
+diesel::joinable!(communities -> calendars (calendar_id));
 diesel::joinable!(incident_action_items -> incident_reports (incident_number));
 diesel::joinable!(incident_action_items -> people (owner_id));
 diesel::joinable!(incident_cadence -> people (updated_by));
@@ -362,13 +461,21 @@ diesel::joinable!(incident_tasks -> people (owner_id));
 diesel::joinable!(incident_tickets -> incidents (incident_number));
 diesel::joinable!(incident_tickets -> tickets (ticket_number));
 diesel::joinable!(incidents -> people (declared_by));
+diesel::joinable!(jobs -> tickets (ticket_number));
 diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> people (person_id));
+diesel::joinable!(notifications -> people (person_id));
+diesel::joinable!(notifications -> tickets (ticket_number));
 diesel::joinable!(request_form_edits -> people (updated_by));
+diesel::joinable!(rotation_members -> people (person_id));
 diesel::joinable!(satisfaction_surveys -> people (answered_by));
 diesel::joinable!(satisfaction_surveys -> tickets (ticket_number));
 diesel::joinable!(sessions -> people (person_id));
-diesel::joinable!(support_duty -> people (person_id));
+diesel::joinable!(sla_settings -> calendars (business_calendar_id));
+diesel::joinable!(sla_targets -> calendars (calendar_id));
+diesel::joinable!(sla_targets -> communities (community_id));
+diesel::joinable!(ticket_clocks -> calendars (calendar_id));
+diesel::joinable!(ticket_clocks -> tickets (ticket_number));
 diesel::joinable!(ticket_events -> communities (community_id));
 diesel::joinable!(ticket_events -> people (actor_id));
 diesel::joinable!(ticket_events -> tickets (ticket_number));
@@ -380,6 +487,7 @@ diesel::joinable!(time_entries -> tickets (ticket_number));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_changes,
+    calendars,
     comments,
     communities,
     failed_sign_ins,
@@ -394,14 +502,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     incident_tasks,
     incident_tickets,
     incidents,
+    jobs,
     memberships,
+    notifications,
     people,
     request_form_edits,
     response_templates,
+    rotation,
+    rotation_members,
+    rotation_overrides,
     satisfaction_surveys,
     sessions,
-    support_duty,
+    sla_settings,
+    sla_targets,
     support_policy,
+    ticket_clocks,
     ticket_events,
     ticket_links,
     tickets,

@@ -37,6 +37,16 @@ impl DirectoryApi {
 
 #[tonic::async_trait]
 impl DirectoryService for DirectoryApi {
+    async fn set_my_time_zone(
+        &self,
+        request: Request<pb::SetMyTimeZoneRequest>,
+    ) -> Result<Response<pb::SetMyTimeZoneResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        usecases::people::set_time_zone(&self.state.core, who, &request.get_ref().time_zone).await?;
+        Ok(Response::new(pb::SetMyTimeZoneResponse { person: Some(self.person_message(who.person_id).await?) }))
+    }
+
     async fn list_communities(
         &self,
         request: Request<pb::ListCommunitiesRequest>,

@@ -16,6 +16,7 @@ use crate::usecases;
 use steward_domain::authz;
 use steward_domain::facts::Principal;
 use steward_domain::intake::{self, FieldKind, FieldSpec, FormSpec, PRIORITY_SCALE};
+use steward_domain::sla::{self, ClockKind};
 
 /// The intake service.
 pub struct IntakeApi {
@@ -141,13 +142,23 @@ impl IntakeService for IntakeApi {
     ) -> Result<Response<pb::GetIntakeFormsResponse>, Status> {
         let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
         let forms = forms::all(&mut conn).await?.iter().map(encode_form).collect();
+        // What each priority is promised, as configured now (not fixed text).
+        let policy = usecases::service_levels::Policy::load(&conn).await?;
         let priorities = PRIORITY_SCALE
             .iter()
-            .map(|level| pb::PriorityLevel {
-                priority: priority_to_pb(level.priority) as i32,
-                name: level.priority.label().to_owned(),
-                scope: level.scope.to_owned(),
-                response_time: level.response_time.to_owned(),
+            .map(|level| {
+                let goal =
+                    |kind| policy.team_goal(level.priority, kind).map(|goal| (goal.target, goal.calendar.is_always()));
+                pb::PriorityLevel {
+                    priority: priority_to_pb(level.priority) as i32,
+                    name: level.priority.label().to_owned(),
+                    scope: level.scope.to_owned(),
+                    response_time: sla::promise_words(
+                        goal(ClockKind::FirstResponse),
+                        goal(ClockKind::NextUpdate),
+                        goal(ClockKind::Resolution),
+                    ),
+                }
             })
             .collect();
         Ok(Response::new(pb::GetIntakeFormsResponse { forms, priorities }))

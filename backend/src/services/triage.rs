@@ -17,7 +17,7 @@ use crate::auth::caller;
 use crate::convert;
 use crate::db::models::tickets::{self, Ticket};
 use crate::db::models::triage::{self, Template};
-use crate::db::models::{communities, duty, people};
+use crate::db::models::{communities, duty, people, rotation};
 use crate::error::{AppError, AppResult};
 use crate::usecases::configuration::require_settings;
 use crate::usecases::incidents::visible_incident;
@@ -125,15 +125,6 @@ async fn budget_of(conn: &mut AsyncPgConnection, community_id: i64, today: Naive
         used_minutes: used.budget_minutes,
         incident_minutes: used.incident_minutes,
     })
-}
-
-fn encode_duty(period: &duty::DutyPeriod, people: &HashMap<i64, people::Person>) -> pb::DutyPeriod {
-    pb::DutyPeriod {
-        id: period.id,
-        person: Some(convert::person_ref_or_unknown(period.person_id, people)),
-        starts_on: period.starts_on.to_string(),
-        ends_on: period.ends_on.to_string(),
-    }
 }
 
 fn encode_template(template: &Template) -> pb::ResponseTemplate {
@@ -309,12 +300,7 @@ impl TriageApi {
         }
         let now = self.state.core.now();
         let today = now.date_naive();
-        let on_duty: Vec<i64> = duty::current_and_future(&mut conn, today)
-            .await?
-            .into_iter()
-            .filter(|p| p.starts_on <= today)
-            .map(|p| p.person_id)
-            .collect();
+        let on_duty: Vec<i64> = rotation::on_duty(&conn, today).await?;
         let load = duty::open_load(&mut conn).await?;
         let touched = duty::last_touched(&mut conn, ticket.community_id).await?;
         let community = communities::find(&mut conn, ticket.community_id).await?.map(|c| c.name).unwrap_or_default();
@@ -336,45 +322,6 @@ impl TriageApi {
                 person: Some(pb::PersonRef { id: candidate.person_id, display_name: candidate.name }),
             })
             .collect())
-    }
-
-    async fn duty_roster(&self, who: &Principal) -> AppResult<Vec<pb::DutyPeriod>> {
-        require_triage(who)?;
-        let mut conn = self.state.core.pool.get().await?;
-        let periods = duty::current_and_future(&mut conn, self.state.core.now().date_naive()).await?;
-        let ids: Vec<i64> = periods.iter().map(|p| p.person_id).collect();
-        let names = people::by_ids(&conn, &ids).await?;
-        Ok(periods.iter().map(|p| encode_duty(p, &names)).collect())
-    }
-
-    async fn add_duty(&self, who: &Principal, request: pb::AddDutyRequest) -> AppResult<pb::DutyPeriod> {
-        require_settings(who)?;
-        let day = |field: &str, text: &str| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| FieldError::new(field, "Give the day as YYYY-MM-DD."))
-        };
-        let (starts_on, ends_on) = match (day("starts_on", &request.starts_on), day("ends_on", &request.ends_on)) {
-            (Ok(starts_on), Ok(ends_on)) => (starts_on, ends_on),
-            (starts_on, ends_on) => {
-                let mut errors = Vec::new();
-                if request.person_id <= 0 {
-                    errors.push(FieldError::new("person_id", "Choose someone on the support team."));
-                }
-                errors.extend(starts_on.err());
-                errors.extend(ends_on.err());
-                return Err(AppError::InvalidArgument(errors));
-            }
-        };
-        let period =
-            usecases::configuration::add_duty(&self.state.core, who, request.person_id, starts_on, ends_on).await?;
-        let conn = self.state.core.pool.get().await?;
-        let names = people::by_ids(&conn, &[period.person_id]).await?;
-        Ok(encode_duty(&period, &names))
-    }
-
-    async fn remove_duty(&self, who: &Principal, id: i64) -> AppResult<()> {
-        require_settings(who)?;
-        usecases::configuration::remove_duty(&self.state.core, who, id).await
     }
 
     async fn templates(&self, who: &Principal) -> AppResult<pb::ListResponseTemplatesResponse> {
@@ -588,27 +535,6 @@ impl TriageService for TriageApi {
         let caller = caller(&request)?;
         let suggestions = TriageApi::suggest_assignee(self, caller.signed_in()?, request.get_ref().number).await?;
         Ok(Response::new(pb::SuggestAssigneeResponse { suggestions }))
-    }
-
-    async fn list_duty(&self, request: Request<pb::ListDutyRequest>) -> Result<Response<pb::ListDutyResponse>, Status> {
-        let caller = caller(&request)?;
-        let periods = self.duty_roster(caller.signed_in()?).await?;
-        Ok(Response::new(pb::ListDutyResponse { periods }))
-    }
-
-    async fn add_duty(&self, request: Request<pb::AddDutyRequest>) -> Result<Response<pb::AddDutyResponse>, Status> {
-        let caller = caller(&request)?;
-        let period = TriageApi::add_duty(self, caller.signed_in()?, request.into_inner()).await?;
-        Ok(Response::new(pb::AddDutyResponse { period: Some(period) }))
-    }
-
-    async fn remove_duty(
-        &self,
-        request: Request<pb::RemoveDutyRequest>,
-    ) -> Result<Response<pb::RemoveDutyResponse>, Status> {
-        let caller = caller(&request)?;
-        TriageApi::remove_duty(self, caller.signed_in()?, request.get_ref().id).await?;
-        Ok(Response::new(pb::RemoveDutyResponse {}))
     }
 
     async fn list_response_templates(

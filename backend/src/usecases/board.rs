@@ -11,6 +11,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use steward_domain::board::{rank_between, renumbered};
 use steward_domain::{TicketState, authz, conversation, lifecycle};
 
+use super::events;
 use super::tickets::{check_version, may, take_step};
 use super::{Actor, Core};
 use crate::db::models::live::Card;
@@ -18,7 +19,6 @@ use crate::db::models::people::Person;
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::{communities, people};
 use crate::error::{AppError, AppResult};
-use crate::events;
 use steward_domain::events::TicketEvent;
 
 /// A card dropped in a column, at the version the caller saw.

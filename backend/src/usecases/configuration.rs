@@ -1,14 +1,15 @@
 //! Configuration use cases, for admins: the request forms, how to get support, support
-//! budgets, the support duty roster and the response templates. Each input arrives checked by
+//! budgets, the support rotation and the response templates. Each input arrives checked by
 //! its channel (and by the domain where the domain has a rule, such as a form's edit).
 
 use chrono::NaiveDate;
 use steward_domain::authz;
 use steward_domain::intake::{FieldError, FormSpec};
+use steward_domain::rotation::Override;
 use steward_domain::{BudgetPeriod, RequestType};
 
 use super::Core;
-use crate::db::models::duty::{self, DutyPeriod};
+use crate::db::models::rotation::{self, StoredOverride};
 use crate::db::models::support_policy::{self, SupportPolicy};
 use crate::db::models::triage::{self, Template};
 use crate::db::models::{forms, people};
@@ -19,7 +20,7 @@ fn require_configure(who: &Principal, what: &'static str) -> AppResult<()> {
     if authz::can_configure(who) { Ok(()) } else { Err(AppError::PermissionDenied(what)) }
 }
 
-/// PermissionDenied unless `who` may change budgets, the duty roster and templates.
+/// PermissionDenied unless `who` may change budgets, the rotation and templates.
 pub(crate) fn require_settings(who: &Principal) -> AppResult<()> {
     require_configure(who, SETTINGS_ADMINS_ONLY)
 }
@@ -69,37 +70,73 @@ pub async fn set_budget(
     Ok(())
 }
 
-/// Puts someone on the support team on duty from `starts_on` until `ends_on`.
-pub async fn add_duty(
+/// Sets who is in the support rotation, from when, and how many are on duty at once.
+pub async fn set_rotation(
     core: &Core,
     who: &Principal,
-    person_id: i64,
+    members: &[i64],
     starts_on: NaiveDate,
-    ends_on: NaiveDate,
-) -> AppResult<DutyPeriod> {
+    on_duty: i16,
+) -> AppResult<()> {
     require_settings(who)?;
     let mut conn = core.pool.get().await?;
     let mut errors = Vec::new();
-    match people::find(&mut conn, person_id).await? {
-        Some(person) if person.staff_role.is_some() => {}
-        _ => errors.push(FieldError::new("person_id", "Choose someone on the support team.")),
+    let staff: Vec<i64> = people::list_staff(&mut conn).await?.iter().map(|p| p.id).collect();
+    for (i, id) in members.iter().enumerate() {
+        if !staff.contains(id) {
+            errors.push(FieldError::new(
+                format!("member_ids.{i}"),
+                "Only people on the support team can be in the rotation.",
+            ));
+        }
     }
-    if ends_on <= starts_on {
-        errors.push(FieldError::new("ends_on", "The duty must end after it starts."));
+    if !(1..=10).contains(&on_duty) {
+        errors.push(FieldError::new("on_duty_count", "Between 1 and 10 people are on duty at once."));
     }
     if !errors.is_empty() {
         return Err(AppError::InvalidArgument(errors));
     }
-    let period = duty::add(&mut conn, person_id, starts_on, ends_on).await?;
-    tracing::info!(person_id, %starts_on, %ends_on, "support duty added");
-    Ok(period)
+    rotation::set(&conn, starts_on, on_duty, members).await?;
+    tracing::info!(members = members.len(), %starts_on, on_duty, "support rotation set");
+    Ok(())
 }
 
-/// Removes a duty period; NotFound if there is none with `id`.
-pub async fn remove_duty(core: &Core, who: &Principal, id: i64) -> AppResult<()> {
+/// Records a swap, an absence or cover for a range of days.
+pub async fn add_override(core: &Core, who: &Principal, rule: Override, note: &str) -> AppResult<StoredOverride> {
     require_settings(who)?;
     let mut conn = core.pool.get().await?;
-    if duty::remove(&mut conn, id).await? { Ok(()) } else { Err(AppError::NotFound("duty period")) }
+    let staff: Vec<i64> = people::list_staff(&mut conn).await?.iter().map(|p| p.id).collect();
+    let mut errors = Vec::new();
+    if rule.ends_on <= rule.starts_on {
+        errors.push(FieldError::new("ends_on", "The last day comes on or after the first."));
+    }
+    if rule.off.is_none() && rule.on.is_none() {
+        errors.push(FieldError::new("off_person_id", "Say who is off duty, who is on duty, or both."));
+    }
+    if rule.off.is_some() && rule.off == rule.on {
+        errors.push(FieldError::new("on_person_id", "Someone else covers for them."));
+    }
+    for (field, person) in [("off_person_id", rule.off), ("on_person_id", rule.on)] {
+        if person.is_some_and(|id| !staff.contains(&id)) {
+            errors.push(FieldError::new(field, "Choose someone on the support team."));
+        }
+    }
+    if note.chars().count() > 500 {
+        errors.push(FieldError::new("note", "Keep the note under 500 characters."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::InvalidArgument(errors));
+    }
+    let saved = rotation::add_override(&conn, &rule, note.trim(), core.now()).await?;
+    tracing::info!(id = saved.id, "rotation override added");
+    Ok(saved)
+}
+
+/// Removes an override; NotFound if there is none with `id`.
+pub async fn remove_override(core: &Core, who: &Principal, id: i64) -> AppResult<()> {
+    require_settings(who)?;
+    let conn = core.pool.get().await?;
+    if rotation::remove_override(&conn, id).await? { Ok(()) } else { Err(AppError::NotFound("override")) }
 }
 
 /// Saves a response template (its placeholders already checked by the domain).

@@ -21,7 +21,7 @@ use super::tickets::{post_message, take_step, visible_ticket};
 use super::{Actor, Core};
 use crate::db::models::incident_reports::{self, ActionItem, Moments, NewActionItem, Report, Sections};
 use crate::db::models::incidents::{self, Change, Incident, Task};
-use crate::db::models::{communities, duty, people, tickets};
+use crate::db::models::{communities, people, rotation, tickets};
 use crate::error::{AppError, AppResult};
 
 const STAFF_ONLY: &str = "Only the support team runs incidents.";
@@ -100,12 +100,7 @@ pub async fn declare(core: &Core, actor: Actor<'_>, declaration: Declaration) ->
         return Err(AppError::InvalidArgument(errors));
     }
     let today = now.date_naive();
-    let on_duty: Vec<i64> = duty::current_and_future(&mut conn, today)
-        .await?
-        .into_iter()
-        .filter(|period| period.starts_on <= today)
-        .map(|period| period.person_id)
-        .collect();
+    let on_duty: Vec<i64> = rotation::on_duty(&conn, today).await?;
     let incident = conn
         .transaction(async |conn| {
             let cadence = incidents::cadence(conn).await?;

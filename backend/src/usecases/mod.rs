@@ -1,5 +1,5 @@
 //! Use cases: every change Steward makes, as one operation any channel can call (gRPC today;
-//! email intake, the SLA scheduler and incident escalation next).
+//! email intake and the service-level scheduler).
 //!
 //! The rule of this module: a use case takes an [`Actor`], input the channel has already
 //! decoded and checked, and the [`Core`]; it reads the time once from the core's clock, runs in
@@ -11,8 +11,11 @@
 pub mod board;
 pub mod configuration;
 pub mod directory;
+pub(crate) mod events;
 pub mod incidents;
 pub mod people;
+pub mod scheduler;
+pub mod service_levels;
 pub mod tickets;
 pub mod triage;
 

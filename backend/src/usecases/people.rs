@@ -4,6 +4,7 @@
 
 use steward_domain::StaffRole;
 use steward_domain::authz;
+use steward_domain::facts::Principal;
 use steward_domain::intake::looks_like_email;
 
 use super::tickets::may;
@@ -84,4 +85,18 @@ pub async fn set_staff_role(
     core.live.committed();
     tracing::info!(person_id, role = role.map(StaffRole::as_str), sessions_ended, "staff role set");
     Ok(sessions_ended)
+}
+
+/// Sets the zone `who`'s times are shown in: an IANA name, or empty for their browser's.
+pub async fn set_time_zone(core: &Core, who: &Principal, zone: &str) -> AppResult<()> {
+    let zone = zone.trim();
+    if !zone.is_empty() && !steward_domain::calendar::is_time_zone(zone) {
+        return Err(AppError::invalid(
+            "time_zone",
+            format!("\u{201c}{zone}\u{201d} is not a time zone; choose one from the list, such as Europe/Brussels."),
+        ));
+    }
+    let mut conn = core.pool.get().await?;
+    people::set_time_zone(&mut conn, who.person_id, Some(zone).filter(|z| !z.is_empty())).await?;
+    Ok(())
 }

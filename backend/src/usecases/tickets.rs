@@ -16,14 +16,15 @@ use steward_domain::fields::FieldsEdit;
 use steward_domain::intake::{self, FieldError, RequestDraft};
 use steward_domain::lifecycle::{self, Action};
 
-use super::{Actor, Core};
+use super::events;
+use super::{Actor, Core, service_levels};
 use crate::db::models::comments::{self, Comment};
 use crate::db::models::surveys::{self, Survey};
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::{communities, forms, people, triage as triage_rows};
 use crate::error::{AppError, AppResult};
-use crate::events;
 use steward_domain::events::TicketEvent;
+use steward_domain::sla::{ClockView, Fact};
 
 /// A new request: the community it is for, and what the requester wrote.
 #[derive(Clone, Debug)]
@@ -142,14 +143,16 @@ pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> Ap
     let requester_id = requester.person_id;
     let ticket = conn
         .transaction(async |conn| {
-            let ticket = tickets::insert(conn, request.community_id, requester_id, state, &checked, now).await?;
+            let mut ticket = tickets::insert(conn, request.community_id, requester_id, state, &checked, now).await?;
             let created = TicketEvent::Created {
                 state: ticket.state,
                 request_type: ticket.request_type,
                 priority: ticket.priority,
                 confidential: ticket.confidential,
             };
-            events::record(conn, &ticket, Some(requester_id), created, now).await?;
+            if let Some(clocks) = events::record(conn, &ticket, Some(requester_id), created, now).await? {
+                ticket.clocks = clocks;
+            }
             Ok::<_, AppError>(ticket)
         })
         .await?;
@@ -160,6 +163,7 @@ pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> Ap
 
 /// Adds `body` to the conversation of `ticket` by `author`, records it, and makes support's
 /// first public message the acknowledgement. Every path that posts a message comes here.
+/// Returns the comment and, if the message moved the ticket's clocks, what cards now show.
 pub(crate) async fn post_message(
     conn: &AsyncPgConnection,
     author: &Principal,
@@ -167,15 +171,20 @@ pub(crate) async fn post_message(
     body: &str,
     visibility: Visibility,
     now: DateTime<Utc>,
-) -> AppResult<Comment> {
+) -> AppResult<(Comment, Option<Vec<ClockView>>)> {
     let internal = visibility == Visibility::Internal;
     let comment = comments::insert(conn, ticket.number, author.person_id, body, internal, now).await?;
     let commented = TicketEvent::Commented { comment_id: comment.id, internal };
     events::record(conn, ticket, Some(author.person_id), commented, now).await?;
-    if !internal && author.is_staff() {
+    let clocks = if !internal && author.is_staff() {
         triage_rows::mark_acknowledged(conn, ticket.number, now).await?;
-    }
-    Ok(comment)
+        service_levels::observe(conn, ticket, Fact::SupportReplied, now).await?
+    } else if !internal && authz::is_requester_side(author, &ticket.facts()) {
+        service_levels::observe(conn, ticket, Fact::RequesterAnswered, now).await?
+    } else {
+        None
+    };
+    Ok((comment, clocks))
 }
 
 /// Posts a reply or an internal note by `author`. An answer from the requester's side moves a
@@ -193,7 +202,7 @@ pub async fn reply(core: &Core, author: &Principal, message: NewMessage) -> AppR
             if !authz::can_reply(author, &ticket.facts()) {
                 return Err(AppError::NotFound("ticket"));
             }
-            let comment = post_message(conn, author, &ticket, &message.body, message.visibility, now).await?;
+            let (comment, _) = post_message(conn, author, &ticket, &message.body, message.visibility, now).await?;
             let answered_by_requester =
                 !internal && !author.is_staff() && authz::is_requester_side(author, &ticket.facts());
             let after = lifecycle::after_requester_reply(ticket.state);
@@ -234,10 +243,13 @@ pub(crate) async fn take_step(
     // The change and its event go out together (pipelined); if the change is refused, the
     // transaction rolls the event back with it.
     let transition = TicketEvent::Transitioned { action, from: ticket.state, to, reason: reason.map(str::to_owned) };
-    let (moved, _) = futures_util::try_join!(
+    let (mut moved, clocks) = futures_util::try_join!(
         tickets::apply(conn, ticket.number, ticket.version, &change, now),
         events::record(conn, ticket, actor.person_id(), transition, now),
     )?;
+    if let Some(clocks) = clocks {
+        moved.clocks = clocks;
+    }
     if to == TicketState::Resolved {
         // Resolving asks the requester's side how it went (seed 001).
         surveys::request(conn, moved.number, now).await?;
@@ -246,7 +258,9 @@ pub(crate) async fn take_step(
         let author = actor.person().ok_or_else(|| {
             AppError::internal(anyhow::anyhow!("Steward itself gave a reason, which needs an author"))
         })?;
-        post_message(conn, author, &moved, reason, Visibility::Public, now).await?;
+        if let (_, Some(clocks)) = post_message(conn, author, &moved, reason, Visibility::Public, now).await? {
+            moved.clocks = clocks;
+        }
     }
     Ok(moved)
 }
@@ -299,8 +313,12 @@ pub async fn update(core: &Core, actor: Actor<'_>, update: FieldsUpdate) -> AppR
             if changed.is_empty() {
                 return Ok::<_, AppError>(ticket);
             }
-            let updated = tickets::apply(conn, ticket.number, ticket.version, &Change::to_fields(&after), now).await?;
-            events::record(conn, &updated, actor.person_id(), TicketEvent::Updated { changes: changed }, now).await?;
+            let mut updated =
+                tickets::apply(conn, ticket.number, ticket.version, &Change::to_fields(&after), now).await?;
+            let event = TicketEvent::Updated { changes: changed };
+            if let Some(clocks) = events::record(conn, &updated, actor.person_id(), event, now).await? {
+                updated.clocks = clocks;
+            }
             Ok(updated)
         })
         .await?;

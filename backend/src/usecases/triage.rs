@@ -9,12 +9,12 @@ use steward_domain::authz;
 use steward_domain::facts::Principal;
 use steward_domain::{PriorityFlag, TicketState};
 
+use super::events;
 use super::tickets::{check_version, visible_ticket};
 use super::{Actor, Core};
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::triage::{self as triage_rows, Link};
 use crate::error::{AppError, AppResult};
-use crate::events;
 use steward_domain::events::TicketEvent;
 
 /// A triage field of a ticket to set.

@@ -249,7 +249,13 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         check(&world, who, "GetTriageQueue", &triage.get_triage_queue(pb::GetTriageQueueRequest {}).await, staff_only);
         let templates = triage.list_response_templates(pb::ListResponseTemplatesRequest {}).await;
         check(&world, who, "ListResponseTemplates", &templates, staff_only);
-        check(&world, who, "ListDuty", &triage.list_duty(pb::ListDutyRequest {}).await, staff_only);
+        let mut levels = client.service_levels.clone();
+        check(&world, who, "GetRotation", &levels.get_rotation(pb::GetRotationRequest {}).await, staff_only);
+        check(&world, who, "ListJobs", &levels.list_jobs(pb::ListJobsRequest {}).await, admin_only);
+        let configured = levels.get_service_levels(pb::GetServiceLevelsRequest {}).await;
+        check(&world, who, "GetServiceLevels", &configured, signed_in(who, Code::Ok));
+        let notes = levels.list_notifications(pb::ListNotificationsRequest {}).await;
+        check(&world, who, "ListNotifications", &notes, signed_in(who, Code::Ok));
         let budget = triage.get_budget(pb::GetBudgetRequest { community_id: world.a }).await;
         let sees_budget = if who.is_staff() || who == Who::RepA { Code::Ok } else { Code::NotFound };
         check(&world, who, "GetBudget", &budget, signed_in(who, sees_budget));
@@ -531,6 +537,25 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
         check(&world, who, "RemoveMembership", &directory.remove_membership(remove).await, admin_only);
         let role = pb::SetStaffRoleRequest { person_id, staff_role: pb::StaffRole::Steward as i32 };
         check(&world, who, "SetStaffRole", &directory.set_staff_role(role).await, admin_only);
+        // Service levels: admins only change them.
+        let mut levels = client.service_levels.clone();
+        let calendar = pb::SaveCalendarRequest {
+            id: None,
+            name: format!("Hours of {who:?}"),
+            zone: "Europe/Brussels".into(),
+            week: (0..7)
+                .map(|_| pb::WorkingDay { intervals: vec![pb::WorkingInterval { start: 540, end: 1020 }] })
+                .collect(),
+            holidays: vec![],
+        };
+        check(&world, who, "SaveCalendar", &levels.save_calendar(calendar).await, admin_only);
+        let settings = pb::ServiceLevelSettings { business_calendar_id: 2, warn_percent: 75, auto_close_minutes: 2880 };
+        let set = pb::SetServiceLevelSettingsRequest { settings: Some(settings) };
+        check(&world, who, "SetServiceLevelSettings", &levels.set_service_level_settings(set).await, admin_only);
+        let rotation = pb::SetRotationRequest { member_ids: vec![], starts_on: "2026-11-30".into(), on_duty_count: 2 };
+        check(&world, who, "SetRotation", &levels.set_rotation(rotation).await, admin_only);
+        let me = directory.set_my_time_zone(pb::SetMyTimeZoneRequest { time_zone: "Europe/Brussels".into() }).await;
+        check(&world, who, "SetMyTimeZone", &me, signed_in(who, Code::Ok));
 
         // Incidents: run by staff only.
         let staff_only = signed_in(who, if who.is_staff() { Code::Ok } else { Code::PermissionDenied });

@@ -16,6 +16,7 @@ mod limits;
 mod live;
 mod outage;
 mod server;
+mod service_levels;
 mod tickets;
 mod triage;
 mod usecases;

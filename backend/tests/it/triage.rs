@@ -611,21 +611,25 @@ async fn the_assignee_suggestion_prefers_who_is_on_duty_then_who_knows_the_commu
     let ada = staff.iter().find(|p| p.display_name == "Ada Admin").expect("ada").id;
     let today = chrono::Utc::now().date_naive();
     let add = |client: &Client, starts_on: String, ends_on: String| {
-        let mut triage = client.triage.clone();
-        async move { triage.add_duty(pb::AddDutyRequest { person_id: ada, starts_on, ends_on }).await }
+        let mut levels = client.service_levels.clone();
+        let cover =
+            pb::AddRotationOverrideRequest { starts_on, ends_on, on_person_id: Some(ada), ..Default::default() };
+        async move { levels.add_rotation_override(cover).await }
     };
     let (from, until) = (today.to_string(), (today + chrono::Days::new(14)).to_string());
     assert_eq!(add(&desk.sam, from.clone(), until.clone()).await.expect_err("steward").code(), Code::PermissionDenied);
     let backwards = add(&desk.admin, until.clone(), from.clone()).await.expect_err("ends first");
     assert_eq!(field_of(&backwards), "ends_on");
     assert_eq!(field_of(&add(&desk.admin, "soon".into(), until.clone()).await.expect_err("bad day")), "starts_on");
-    let nothing = pb::AddDutyRequest { person_id: 0, starts_on: "".into(), ends_on: "later".into() };
-    let nothing = desk.admin.triage.clone().add_duty(nothing).await.expect_err("nothing chosen");
-    assert_eq!(fields_of(&nothing), ["person_id", "starts_on", "ends_on"]);
+    let nothing =
+        pb::AddRotationOverrideRequest { starts_on: "".into(), ends_on: "later".into(), ..Default::default() };
+    let nothing = desk.admin.service_levels.clone().add_rotation_override(nothing).await.expect_err("nothing chosen");
+    assert_eq!(fields_of(&nothing), ["starts_on", "ends_on", "off_person_id"]);
     add(&desk.admin, from, until).await.expect("admin puts Ada on duty");
-    let roster = desk.sam.triage.clone().list_duty(pb::ListDutyRequest {}).await.expect("roster").into_inner().periods;
-    assert_eq!(roster.len(), 1);
-    assert_eq!(roster[0].person.as_ref().expect("person").display_name, "Ada Admin");
+    let rotation =
+        desk.sam.service_levels.clone().get_rotation(pb::GetRotationRequest {}).await.expect("rotation").into_inner();
+    let on_today: Vec<&str> = rotation.on_duty_today.iter().map(|p| p.display_name.as_str()).collect();
+    assert_eq!(on_today, ["Ada Admin"]);
 
     let now = suggest(&desk.sam).await.expect("suggest").into_inner().suggestions;
     assert_eq!(now[0].person.as_ref().expect("person").display_name, "Ada Admin");
@@ -634,18 +638,15 @@ async fn the_assignee_suggestion_prefers_who_is_on_duty_then_who_knows_the_commu
     set_type(&desk.sam, ticket.number, pb::RequestType::WorkshopRequest).await;
     assert!(suggest(&desk.sam).await.expect("suggest").into_inner().suggestions.is_empty(), "workshops are scheduled");
 
-    desk.admin.triage.clone().remove_duty(pb::RemoveDutyRequest { id: roster[0].id }).await.expect("remove");
-    assert!(
-        desk.sam
-            .triage
-            .clone()
-            .list_duty(pb::ListDutyRequest {})
-            .await
-            .expect("roster")
-            .into_inner()
-            .periods
-            .is_empty()
-    );
+    let id = rotation.overrides[0].id;
+    desk.admin
+        .service_levels
+        .clone()
+        .remove_rotation_override(pb::RemoveRotationOverrideRequest { id })
+        .await
+        .expect("remove");
+    let after = desk.sam.service_levels.clone().get_rotation(pb::GetRotationRequest {}).await.expect("rotation");
+    assert!(after.into_inner().on_duty_today.is_empty(), "nobody is in the rotation yet");
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! errors turned into plain words with the fields they concern, and the words for enum values.
 
 pub mod labels;
+pub mod time;
 
 use std::any::Any;
 use std::pin::Pin;
@@ -9,7 +10,7 @@ use std::pin::Pin;
 use leptos::prelude::{RwSignal, Set};
 use steward_proto::v1::browser::{
     AuthServiceClient, BoardServiceClient, DirectoryServiceClient, IncidentServiceClient, IntakeServiceClient,
-    KnownIssuesServiceClient, LiveServiceClient, TicketServiceClient, TriageServiceClient,
+    KnownIssuesServiceClient, LiveServiceClient, ServiceLevelServiceClient, TicketServiceClient, TriageServiceClient,
 };
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -60,6 +61,10 @@ pub fn triage() -> TriageServiceClient<Client> {
     TriageServiceClient::new(client())
 }
 
+pub fn service_levels() -> ServiceLevelServiceClient<Client> {
+    ServiceLevelServiceClient::new(client())
+}
+
 /// The request forms and the priority scale (used by the new-request, support and settings pages).
 pub async fn intake_forms() -> Result<steward_proto::v1::GetIntakeFormsResponse, ApiError> {
     intake()
@@ -82,6 +87,16 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// A problem found in the browser with one field, shown as the server's would be.
+    pub fn local(field: &str, message: &str) -> ApiError {
+        ApiError {
+            code: Code::InvalidArgument,
+            message: message.to_owned(),
+            fields: vec![(field.to_owned(), message.to_owned())],
+            retry_after_ms: None,
+        }
+    }
+
     /// The problem with `field`, if the server named it.
     pub fn field(&self, field: &str) -> Option<String> {
         self.fields.iter().find(|(name, _)| name == field).map(|(_, message)| message.clone())

@@ -1,5 +1,6 @@
 //! Small widgets shared by the pages.
 
+pub mod clocks;
 pub mod known_issue;
 pub mod markdown;
 pub mod template_picker;

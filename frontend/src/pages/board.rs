@@ -20,6 +20,7 @@ use steward_proto::domain::WireEnum;
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, error_reason, labels};
+use crate::components::clocks::ClockBadges;
 use crate::live::{self, LiveEvent, Watch};
 
 /// The columns, left to right.
@@ -549,6 +550,7 @@ fn Card(board: Board, column: usize, number: i64) -> impl IntoView {
                 <span title="Age">{age(&created_at)}</span>
                 {move || card.with(|c| c.confidential).then(|| view! { <span class="badge confidential">"Confidential"</span> })}
             </p>
+            <p class="card-clocks"><ClockBadges clocks=Signal::derive(move || card.with(|c| c.clocks.clone()))/></p>
             {move || note().map(|text| view! { <p class="card-note" role="alert">{text}</p> })}
             {movable.then(|| view! {
                 <a class="card-action" href=format!("/tickets/{number}?escalate") draggable="false"

@@ -6,6 +6,8 @@ pub mod incidents;
 pub mod known_issues;
 pub mod new_request;
 pub mod not_found;
+pub mod notifications;
+pub mod profile;
 pub mod settings;
 pub mod signin;
 pub mod status;

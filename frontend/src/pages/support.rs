@@ -48,7 +48,7 @@ pub fn SupportPage() -> impl IntoView {
                     <section aria-labelledby="priorities-heading">
                         <h2 id="priorities-heading">"Priorities and response times"</h2>
                         <table class="priorities">
-                            <thead><tr><th scope="col">"Priority"</th><th scope="col">"When"</th><th scope="col">"First response"</th></tr></thead>
+                            <thead><tr><th scope="col">"Priority"</th><th scope="col">"When"</th><th scope="col">"What we promise"</th></tr></thead>
                             <tbody>{response.priorities.into_iter().map(|level| view! {
                                 <tr><th scope="row">{level.name}</th><td>{level.scope}</td><td>{level.response_time}</td></tr>
                             }).collect_view()}</tbody>

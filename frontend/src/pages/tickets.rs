@@ -8,6 +8,7 @@ use steward_proto::v1 as pb;
 
 use crate::api::encode_component;
 use crate::api::{self, ApiError, labels, local_time};
+use crate::components::clocks::ClockBadges;
 use crate::live::{self, Watch};
 use crate::state::user::{CurrentUser, is_staff};
 
@@ -89,7 +90,7 @@ pub fn TicketsPage() -> impl IntoView {
                     <thead><tr>
                         <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Community"</th>
                         <th scope="col">"Type"</th><th scope="col">"Priority"</th><th scope="col">"State"</th>
-                        <th scope="col">"Assignee"</th><th scope="col">"Updated"</th>
+                        <th scope="col">"Assignee"</th><th scope="col">"Due"</th><th scope="col">"Updated"</th>
                     </tr></thead>
                     <tbody>
                         {list.into_iter().map(|t| view! {
@@ -102,6 +103,7 @@ pub fn TicketsPage() -> impl IntoView {
                                 <td>{labels::priority(t.priority)}</td>
                                 <td><span class="badge state">{labels::state(t.state)}</span></td>
                                 <td>{t.assignee.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned())}</td>
+                                <td class="clocks"><ClockBadges clocks=t.clocks.clone()/></td>
                                 <td>{local_time(&t.updated_at)}</td>
                             </tr>
                         }).collect_view()}

@@ -7,6 +7,7 @@ use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels};
 use crate::components::StaleNote;
+use crate::components::clocks::ClockBadges;
 use crate::live::{self, Watch};
 
 #[component]
@@ -122,6 +123,7 @@ fn QueueItem(entry: pb::QueueEntry) -> impl IntoView {
             <p class="badges">
                 {entry.untriaged.then(|| view! { <span class="badge untriaged">"Untriaged"</span> })}
                 {(!entry.acknowledged).then(|| view! { <span class="badge">"Not acknowledged"</span> })}
+                <ClockBadges clocks=ticket.clocks.clone()/>
                 <span class="badge">{community}</span>
                 <span class="badge">{labels::request_type(ticket.request_type)}</span>
                 <span class="badge priority">{labels::priority(ticket.priority)}</span>

@@ -2,4 +2,5 @@
 //! the shell.
 
 pub mod draft;
+pub mod now;
 pub mod user;

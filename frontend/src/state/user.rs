@@ -11,6 +11,11 @@ impl CurrentUser {
     pub fn get(&self) -> Option<pb::Person> {
         self.0.get()
     }
+
+    /// The time zone the person's times are shown in: their own, else (none) the browser's.
+    pub fn zone(&self) -> Option<String> {
+        self.0.with(|person| person.as_ref().and_then(|p| p.time_zone.clone()))
+    }
 }
 
 /// Whether the person is on the support team.

@@ -24,6 +24,7 @@ use crate::db::schema::sql_types::Xid8;
 use crate::db::schema::{access_changes, communities, incident_events, incidents, ticket_events, tickets};
 use crate::error::{AppError, AppResult};
 use steward_domain::facts::TicketFacts;
+use steward_domain::sla::ClockView;
 use steward_domain::{Priority, RequestType, TicketState};
 
 /// A place in the one total order of changes: `(transaction, event)`, compared in that order.
@@ -93,6 +94,8 @@ pub struct Card {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub acknowledged_at: Option<DateTime<Utc>>,
+    /// Its running SLA clocks.
+    pub clocks: Vec<ClockView>,
 }
 
 impl Card {
@@ -113,6 +116,7 @@ impl Card {
             created_at: ticket.created_at,
             updated_at: ticket.updated_at,
             acknowledged_at: ticket.acknowledged_at,
+            clocks: ticket.clocks.clone(),
         }
     }
 
@@ -160,6 +164,7 @@ struct ChangeRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     acknowledged_at: Option<DateTime<Utc>>,
+    clocks: serde_json::Value,
 }
 
 impl TryFrom<ChangeRow> for LoggedChange {
@@ -193,6 +198,7 @@ impl TryFrom<ChangeRow> for LoggedChange {
                 created_at: row.created_at,
                 updated_at: row.updated_at,
                 acknowledged_at: row.acknowledged_at,
+                clocks: super::clocks::views_from_stored(row.clocks)?,
             },
         })
     }
@@ -381,6 +387,7 @@ async fn ticket_changes_after(
             tickets::created_at,
             tickets::updated_at,
             tickets::acknowledged_at,
+            tickets::clocks,
         ))
         .load(conn)
         .await?;

@@ -1,5 +1,6 @@
 //! Queries, one module per entity. Each turns rows into domain values and back.
 
+pub mod clocks;
 pub mod comments;
 pub mod communities;
 pub mod duty;
@@ -7,9 +8,13 @@ pub mod events;
 pub mod forms;
 pub mod incident_reports;
 pub mod incidents;
+pub mod jobs;
 pub mod known_issues;
 pub mod live;
+pub mod notifications;
 pub mod people;
+pub mod rotation;
+pub mod service_levels;
 pub mod sessions;
 pub mod support_policy;
 pub mod surveys;

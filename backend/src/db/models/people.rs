@@ -20,6 +20,7 @@ struct PersonRow {
     email: String,
     display_name: String,
     staff_role: Option<String>,
+    time_zone: Option<String>,
 }
 
 /// A person as stored (without their password hash).
@@ -29,6 +30,8 @@ pub struct Person {
     pub email: String,
     pub display_name: String,
     pub staff_role: Option<StaffRole>,
+    /// The IANA zone their times are shown in; none: their browser's.
+    pub time_zone: Option<String>,
 }
 
 impl TryFrom<PersonRow> for Person {
@@ -38,7 +41,13 @@ impl TryFrom<PersonRow> for Person {
             None => None,
             Some(text) => Some(StaffRole::parse(&text).ok_or_else(|| unknown_value("people.staff_role", &text))?),
         };
-        Ok(Person { id: row.id, email: row.email, display_name: row.display_name, staff_role })
+        Ok(Person {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            staff_role,
+            time_zone: row.time_zone,
+        })
     }
 }
 
@@ -257,4 +266,9 @@ pub async fn set_staff_role(
         Ok(StaffRoleChange::Changed { sessions_ended })
     })
     .await
+}
+
+/// Sets the zone a person's times are shown in (none: their browser's).
+pub async fn set_time_zone(conn: &mut AsyncPgConnection, id: i64, zone: Option<&str>) -> AppResult<bool> {
+    Ok(diesel::update(people::table.find(id)).set(people::time_zone.eq(zone)).execute(conn).await? > 0)
 }

@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use steward_domain::facts::{TicketFacts, TicketVisibility};
 use steward_domain::fields::TicketFields;
 use steward_domain::intake::{Answer, CheckedRequest};
+use steward_domain::sla::ClockView;
 use steward_domain::{Priority, PriorityFlag, RequestType, TicketState, board};
 
 #[derive(Queryable, Selectable)]
@@ -41,6 +42,7 @@ struct TicketRow {
     timebox_started_at: Option<DateTime<Utc>>,
     released_in: Option<String>,
     scheduled_for: Option<NaiveDate>,
+    clocks: serde_json::Value,
 }
 
 /// A ticket as stored, in domain values.
@@ -74,6 +76,8 @@ pub struct Ticket {
     pub released_in: Option<String>,
     /// The day a workshop request is planned for (workshops are scheduled, not assigned).
     pub scheduled_for: Option<NaiveDate>,
+    /// Its running SLA clocks, as cards and lists show them.
+    pub clocks: Vec<ClockView>,
 }
 
 impl Ticket {
@@ -133,6 +137,7 @@ impl TryFrom<TicketRow> for Ticket {
             timebox_started_at: row.timebox_started_at,
             released_in: row.released_in,
             scheduled_for: row.scheduled_for,
+            clocks: super::clocks::views_from_stored(row.clocks)?,
         })
     }
 }

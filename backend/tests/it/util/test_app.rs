@@ -17,6 +17,7 @@ use steward_proto::v1::incident_service_client::IncidentServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
 use steward_proto::v1::known_issues_service_client::KnownIssuesServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
+use steward_proto::v1::service_level_service_client::ServiceLevelServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
 use steward_proto::v1::triage_service_client::TriageServiceClient;
 use tokio_util::sync::CancellationToken;
@@ -76,6 +77,7 @@ impl TestApp {
         let config = Config::from_lookup(move |name| match name {
             "DATABASE_URL" => Some(url.clone()),
             "STEWARD_STATIC_DIR" => Some(env!("CARGO_MANIFEST_DIR").to_owned() + "/tests/it/static"),
+            "STEWARD_JOBS_EVERY_MS" if !settings.iter().any(|(key, _)| key == name) => Some("50".to_owned()),
             _ => settings.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()),
         })
         .expect("test config");
@@ -168,6 +170,7 @@ pub struct Client {
     pub known_issues: KnownIssuesServiceClient<Intercepted>,
     pub tickets: TicketServiceClient<Intercepted>,
     pub triage: TriageServiceClient<Intercepted>,
+    pub service_levels: ServiceLevelServiceClient<Intercepted>,
 }
 
 impl Client {
@@ -183,7 +186,8 @@ impl Client {
             intake: IntakeServiceClient::with_interceptor(channel.clone(), jar.clone()),
             known_issues: KnownIssuesServiceClient::with_interceptor(channel.clone(), jar.clone()),
             tickets: TicketServiceClient::with_interceptor(channel.clone(), jar.clone()),
-            triage: TriageServiceClient::with_interceptor(channel, jar.clone()),
+            triage: TriageServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            service_levels: ServiceLevelServiceClient::with_interceptor(channel, jar.clone()),
             jar,
         }
     }

@@ -19,6 +19,7 @@ use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels, local_time};
 use crate::components::StaleNote;
+use crate::components::clocks::{ClockBadges, ClockRecord, Promises};
 use crate::components::markdown::Markdown;
 use crate::live::{self, LiveEvent, Watch};
 use crate::state::user::CurrentUser;
@@ -96,6 +97,8 @@ fn TicketView(store: TicketStore) -> impl IntoView {
             <StaleNote problem=store.stale/>
             // Read-only: the heading and the facts are rebuilt when the ticket changes.
             {move || ticket.with(heading)}
+            <p class="badges clocks"><ClockBadges clocks=Signal::derive(move || ticket.with(|t| t.clocks.clone()))/></p>
+            {(!store.can_manage).then(|| view! { <Promises clocks=Signal::derive(move || ticket.with(|t| t.clocks.clone()))/> })}
             <div class="ticket-layout">
                 <div class="ticket-main">
                     <actions::Actions store/>
@@ -115,6 +118,7 @@ fn TicketView(store: TicketStore) -> impl IntoView {
                 <aside class="ticket-side" aria-label="Details and triage">
                     <incident::IncidentPanel store/>
                     {move || ticket.with(facts)}
+                    <ClockRecord number=ticket.with_untracked(|t| t.number) version=Signal::derive(move || ticket.with(|t| t.version))/>
                     <links::Links store/>
                     {store.can_manage.then(|| view! { <manage::ManageForm store/> })}
                     {store.can_manage.then(|| view! { <triage_panel::TriagePanel store/> })}

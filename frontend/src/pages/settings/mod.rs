@@ -1,6 +1,10 @@
-//! Settings (admins): the response templates stewards reply with, each community's support
+//! Settings (admins): the support rotation, response targets and business calendars
+//! (`service_levels`), the response templates stewards reply with, each community's support
 //! budget, how often incident updates are owed, and how to get support (channels, the security
 //! route). Other staff see the budgets; only admins change anything (the server enforces it).
+
+mod rotation;
+mod service_levels;
 
 use leptos::prelude::*;
 use steward_proto::v1 as pb;
@@ -16,7 +20,10 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1>"Settings"</h1>
         {(!admin).then(|| view! { <p class="hint">"Only an admin can change these settings."</p> })}
-        <DutyRoster admin/>
+        <rotation::Rotation admin/>
+        <service_levels::Targets admin/>
+        <service_levels::Calendars admin/>
+        {admin.then(|| view! { <service_levels::Jobs/> })}
         <Budgets admin/>
         <Templates admin/>
         <RequestForms admin/>
@@ -353,103 +360,6 @@ fn PolicyForm(admin: bool) -> impl IntoView {
                 {admin.then(|| view! { <button type="submit" class="secondary">"Save"</button> })}
                 <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
             </form>
-        </section>
-    }
-}
-
-/// The support duty roster: who is on duty when (assignment suggestions prefer them).
-#[component]
-fn DutyRoster(admin: bool) -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    let periods = LocalResource::new(move || {
-        reload.track();
-        async {
-            api::triage()
-                .list_duty(pb::ListDutyRequest {})
-                .await
-                .map(|r| r.into_inner().periods)
-                .map_err(ApiError::from)
-        }
-    });
-    let staff = LocalResource::new(|| async {
-        api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).unwrap_or_default()
-    });
-    let person = RwSignal::new(0i64);
-    let starts_on = RwSignal::new(String::new());
-    let ends_on = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let request = pb::AddDutyRequest {
-            person_id: person.get_untracked(),
-            starts_on: starts_on.get_untracked(),
-            ends_on: ends_on.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            match api::triage().add_duty(request).await {
-                Ok(_) => {
-                    error.set(None);
-                    reload.update(|n| *n += 1);
-                }
-                Err(status) => error.set(Some(ApiError::from(status))),
-            }
-        });
-    };
-    let remove = move |id: i64| {
-        leptos::task::spawn_local(async move {
-            match api::triage().remove_duty(pb::RemoveDutyRequest { id }).await {
-                Ok(_) => reload.update(|n| *n += 1),
-                Err(status) => error.set(Some(ApiError::from(status))),
-            }
-        });
-    };
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
-    view! {
-        <section aria-labelledby="duty-heading">
-            <h2 id="duty-heading">"Support duty"</h2>
-            <p class="hint">"Who is on support duty when. Assignment suggestions prefer whoever is on duty."</p>
-            {move || match periods.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p>"Nobody is on the roster yet."</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="duty">
-                        {list.into_iter().map(|p| {
-                            let id = p.id;
-                            let name = p.person.map(|p| p.display_name).unwrap_or_default();
-                            view! {
-                                <li>
-                                    {format!("{name}: {} until {} (first day off)", p.starts_on, p.ends_on)}
-                                    {admin.then(|| view! {
-                                        " " <button type="button" class="link-button" on:click=move |_| remove(id)>"Remove"</button>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-            }}
-            {admin.then(|| view! {
-                <form class="duty-form" on:submit=add>
-                    <label for="duty-person">"Steward"</label>
-                    <select id="duty-person" on:change=move |ev| person.set(event_target_value(&ev).parse().unwrap_or(0))
-                        aria-describedby="duty-person-error">
-                        <option value="0">"Choose…"</option>
-                        {move || staff.get().unwrap_or_default().into_iter().map(|p| view! {
-                            <option value=p.id.to_string()>{p.display_name}</option>
-                        }).collect_view()}
-                    </select>
-                    <FieldError id="duty-person-error" message=field("person_id")/>
-                    <label for="duty-from">"From"</label>
-                    <input id="duty-from" type="date" bind:value=starts_on aria-describedby="duty-from-error"/>
-                    <FieldError id="duty-from-error" message=field("starts_on")/>
-                    <label for="duty-until">"Until (first day off)"</label>
-                    <input id="duty-until" type="date" bind:value=ends_on aria-describedby="duty-until-error"/>
-                    <FieldError id="duty-until-error" message=field("ends_on")/>
-                    {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
-                    <button type="submit" class="secondary">"Add to the roster"</button>
-                </form>
-            })}
         </section>
     }
 }

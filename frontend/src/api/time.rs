@@ -1,0 +1,51 @@
+//! Instants as people read them: in the viewer's own time zone (the one in their profile, else
+//! the browser's), formatted by the browser's own Intl support, so no zone rules are shipped.
+
+use wasm_bindgen::JsValue;
+
+/// Seconds since the epoch now, by the browser's clock.
+pub fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// The browser's own time zone (an IANA name), if it says.
+pub fn browser_zone() -> Option<String> {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+    js_sys::Reflect::get(&options, &JsValue::from_str("timeZone")).ok().and_then(|z| z.as_string())
+}
+
+/// "Tue 5 Jan, 14:00": a moment in `zone` (none: the browser's), to the minute.
+pub fn when(seconds: i64, zone: Option<&str>) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    for (key, value) in
+        [("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")]
+    {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    if let Some(zone) = zone {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str("timeZone"), &JsValue::from_str(zone));
+    }
+    String::from(date.to_locale_string("default", &options))
+}
+
+/// "Tue 5 Jan, 14:00" for a wire timestamp; empty when unset.
+pub fn when_at(at: &Option<prost_types::Timestamp>, zone: Option<&str>) -> String {
+    at.as_ref().map(|at| when(at.seconds, zone)).unwrap_or_default()
+}
+
+/// The time zones the browser knows (for a picker), or a short list when it cannot say.
+pub fn zones() -> Vec<String> {
+    use wasm_bindgen::JsCast;
+    let supported = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok().and_then(|intl| {
+        let function = js_sys::Reflect::get(&intl, &JsValue::from_str("supportedValuesOf")).ok()?;
+        let function = function.dyn_into::<js_sys::Function>().ok()?;
+        function.call1(&intl, &JsValue::from_str("timeZone")).ok()
+    });
+    match supported.map(|list| js_sys::Array::from(&list)) {
+        Some(list) if list.length() > 0 => list.iter().filter_map(|z| z.as_string()).collect(),
+        _ => ["UTC", "Europe/Brussels", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Kolkata"]
+            .map(str::to_owned)
+            .to_vec(),
+    }
+}
