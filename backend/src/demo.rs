@@ -5,6 +5,7 @@
 //!
 //! Every demo account's password is [`DEMO_PASSWORD`].
 
+use chrono::Datelike;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use steward_domain::conversation::Visibility;
@@ -14,7 +15,7 @@ use steward_domain::intake::RequestDraft;
 use steward_domain::lifecycle::Action;
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, RequestType, StaffRole};
 
-use crate::db::models::{communities, people, support_policy, tickets, triage};
+use crate::db::models::{communities, people, rotation, support_policy, tickets, triage};
 use crate::error::{AppError, AppResult};
 use crate::usecases::tickets::{FieldsUpdate, NewMessage, NewRequest, Step};
 use crate::usecases::{self, Actor, Core};
@@ -255,6 +256,20 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
             file(&core, &mut conn, community, demo).await?;
             loaded.tickets += 1;
         }
+    }
+    // The support rotation (seed 002): the team, started two weeks before this week's Monday,
+    // so Ada and Sam are on duty now and Tess joins next.
+    let members: i64 = schema::rotation_members::table.count().get_result(&mut conn).await?;
+    if members == 0 {
+        let today = core.now().date_naive();
+        let monday = today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()));
+        let mut team = Vec::new();
+        for (email, _, role) in PEOPLE {
+            if role.is_some() {
+                team.push(person_id(&mut conn, email).await?);
+            }
+        }
+        rotation::set(&conn, monday - chrono::Days::new(14), 2, &team).await?;
     }
     let incidents: i64 = schema::incidents::table.count().get_result(&mut conn).await?;
     if incidents == 0 {

@@ -26,6 +26,7 @@ use steward_proto::v1::directory_service_client::DirectoryServiceClient;
 use steward_proto::v1::incident_service_client::IncidentServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
+use steward_proto::v1::triage_service_client::TriageServiceClient;
 
 use steward_bench::{Authed, Session, connect, percentile, rss_kib, sign_in};
 
@@ -63,6 +64,9 @@ const INCIDENT_UPDATES: usize = 20;
 const TIMELINE_ENTRIES: usize = 10_000;
 /// The title the browser benchmark finds that incident by.
 const TIMELINE_TITLE: &str = "Benchmark timeline";
+/// Open tickets in the triage queue measurement.
+const QUEUE_TICKETS: usize = 10_000;
+const QUEUE_TITLE: &str = "Benchmark queue ticket";
 
 /// A ticket a mover owns, with the version it last saw.
 struct Owned {
@@ -452,6 +456,8 @@ async fn main() -> anyhow::Result<()> {
 
     incident_update_latency(&args, &session, community).await?;
     incident_with_long_timeline(&args, &session).await?;
+    sla_due_per_second();
+    triage_queue_with_many_tickets(&args, &session, community).await?;
 
     // Memory per idle stream.
     let before = rss_kib(args.server_pid)?;
@@ -464,6 +470,104 @@ async fn main() -> anyhow::Result<()> {
     for stream in idle {
         stream.task.abort();
     }
+    Ok(())
+}
+
+/// Due-time computations per second of the pure function (one core): a business calendar in
+/// Europe/Brussels, 09:00-12:00 and 13:00-17:30 on weekdays, with a year of holidays, and the
+/// shipped targets (1 and 4 working hours, 24 working hours, the end of the next working day),
+/// from start instants spread over a year. Prints `sla_due_per_s`.
+fn sla_due_per_second() {
+    use chrono::{DateTime, NaiveDate};
+    use steward_domain::calendar::{CalendarSpec, Holiday, Interval};
+    use steward_domain::sla::Target;
+    let day = || vec![Interval::new(9 * 60, 12 * 60), Interval::new(13 * 60, 17 * 60 + 30)];
+    let holidays = [
+        (1, 1, true),
+        (4, 6, false),
+        (5, 1, true),
+        (5, 14, false),
+        (5, 25, false),
+        (7, 21, true),
+        (8, 15, true),
+        (11, 1, true),
+        (11, 11, true),
+        (12, 25, true),
+        (12, 26, true),
+    ]
+    .into_iter()
+    .filter_map(|(m, d, every_year)| {
+        Some(Holiday { date: NaiveDate::from_ymd_opt(2026, m, d)?, every_year, name: "Holiday".into() })
+    })
+    .collect();
+    let spec = CalendarSpec {
+        zone: "Europe/Brussels".into(),
+        week: [day(), day(), day(), day(), day(), vec![], vec![]],
+        holidays,
+    };
+    let Ok(calendar) = spec.check() else {
+        println!("# the benchmark calendar does not check");
+        return;
+    };
+    let targets = [
+        Target::WorkingMinutes(60),
+        Target::WorkingMinutes(240),
+        Target::WorkingMinutes(24 * 60),
+        Target::NextWorkingDayEnd,
+    ];
+    let year_start = 1_767_225_600i64; // 2026-01-01
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut done = 0u64;
+    let mut checksum = 0i64;
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(2) {
+        for _ in 0..1_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let at = DateTime::from_timestamp(year_start + (seed % (365 * 86_400)) as i64, 0).unwrap_or_default();
+            let target = targets[(seed >> 40) as usize % targets.len()];
+            let due = calendar.add_working(at, target.seconds(&calendar, at), &[]);
+            checksum = checksum.wrapping_add(due.map_or(0, |d| d.timestamp()));
+            done += 1;
+        }
+    }
+    let per_s = done as f64 / started.elapsed().as_secs_f64();
+    println!("# {done} due times computed (checksum {checksum})");
+    println!("sla_due_per_s: {per_s:.0}");
+}
+
+/// The triage queue ordered by due time with [`QUEUE_TICKETS`] open tickets, each with a
+/// running clock: the time from asking to the whole answer read (the server's time plus the
+/// transfer), p99 over 20 reads. The tickets are removed again afterwards. Prints
+/// `triage_queue_10k_ms`.
+async fn triage_queue_with_many_tickets(args: &Args, session: &Session, community: i64) -> anyhow::Result<()> {
+    let psql = |sql: &str| -> anyhow::Result<()> {
+        let output = Command::new("psql").args([&args.database_url, "-qc", sql]).output().context("running psql")?;
+        if !output.status.success() {
+            bail!("psql failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(())
+    };
+    psql(&format!(
+        "INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,                               confidential, form_answers, version, created_at, updated_at, board_rank, clocks, next_due_at)          SELECT {community}, p.id, 'other', 'normal', 'open', '{QUEUE_TITLE} ' || n, 'Filed by the benchmark.',                 false, '[]', 1, now() - n * interval '1 minute', now(), n,                 jsonb_build_array(jsonb_build_object('kind', 'first_response', 'cycle', 1,                     'due_at', to_jsonb(now() + (n % 500) * interval '7 minutes'), 'paused', false,                     'remaining_seconds', 3600, 'target', jsonb_build_object('working_minutes', 60), 'always', false)),                 now() + (n % 500) * interval '7 minutes'          FROM generate_series(1, {QUEUE_TICKETS}) AS n, (SELECT id FROM people WHERE staff_role IS NOT NULL ORDER BY id LIMIT 1) AS p"
+    ))?;
+    let channel = connect(&args.url).await?;
+    let mut triage =
+        TriageServiceClient::with_interceptor(channel, session.clone()).max_decoding_message_size(64 << 20);
+    let request = pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: false };
+    let mut times = Vec::new();
+    let mut entries = 0;
+    for _ in 0..21 {
+        let started = Instant::now();
+        entries = triage.get_triage_queue(request).await?.into_inner().entries.len();
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.remove(0);
+    times.sort_by(f64::total_cmp);
+    psql(&format!("DELETE FROM tickets WHERE title LIKE '{QUEUE_TITLE} %'"))?;
+    println!("# triage queue of {entries} entries by due time: p50 {:.1} ms", percentile(&times, 0.5));
+    println!("triage_queue_10k_ms: {:.1}", percentile(&times, 0.99));
     Ok(())
 }
 

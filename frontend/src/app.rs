@@ -84,8 +84,11 @@ fn Shell() -> impl IntoView {
     if user.0.get_untracked().is_none() {
         load();
     }
+    // Rebuilt only when someone signs in or out, not when their profile changes (a new time
+    // zone must not throw away the page being used).
+    let signed_in = Memo::new(move |_| user.0.with(Option::is_some));
     view! {
-        {move || match (user.get(), failure.get()) {
+        {move || match (signed_in.get().then(|| user.0.get_untracked()).flatten(), failure.get()) {
             (Some(person), _) => view! { <Header person/> <main id="main"><Outlet/></main> }.into_any(),
             (None, Some(error)) => view! {
                 <main id="main"><p role="alert" class="error">{error.message}</p></main>

@@ -29,6 +29,7 @@ use steward_domain::authz;
 use steward_domain::facts::Principal;
 use steward_domain::intake::FieldError;
 use steward_domain::priority::{self, BudgetUse, PlacingRule, QueueEntry};
+use steward_domain::sla;
 use steward_domain::templates::{self, Placeholder, TemplateError};
 use steward_domain::{TicketState, budget};
 
@@ -170,7 +171,11 @@ impl TriageApi {
         Ok(encode_tickets(&mut conn, std::slice::from_ref(&ticket)).await?.remove(0))
     }
 
-    async fn queue(&self, who: &Principal) -> AppResult<pb::GetTriageQueueResponse> {
+    async fn queue(
+        &self,
+        who: &Principal,
+        request: &pb::GetTriageQueueRequest,
+    ) -> AppResult<pb::GetTriageQueueResponse> {
         require_triage(who)?;
         let mut conn = self.state.core.pool.get().await?;
         let open = tickets::in_states(&mut conn, QUEUE_STATES).await?;
@@ -185,8 +190,21 @@ impl TriageApi {
             .map(|t| queue_entry(t, uses.get(&t.community_id).copied().unwrap_or(BudgetUse::NoBudget)))
             .collect();
         let by_number: HashMap<i64, &Ticket> = open.iter().map(|t| (t.number, t)).collect();
-        let ordered: Vec<(&Ticket, PlacingRule)> =
+        let mut ordered: Vec<(&Ticket, PlacingRule)> =
             priority::order(entries).into_iter().map(|(entry, rule)| (by_number[&entry.number], rule)).collect();
+        let now = self.state.core.now();
+        if request.breaching_soon_only {
+            ordered.retain(|(t, _)| {
+                sla::next_due(&t.clocks).is_some_and(|due| sla::breaching_soon((due - now).num_seconds()))
+            });
+        }
+        if request.due_soonest_first {
+            // Stable: within the same due time (or none), the seed's order stands.
+            ordered.sort_by_key(|(t, _)| {
+                let due = sla::next_due(&t.clocks);
+                (due.is_none(), due)
+            });
+        }
         let in_order: Vec<Ticket> = ordered.iter().map(|(t, _)| (*t).clone()).collect();
         let encoded = encode_tickets(&mut conn, &in_order).await?;
         let entries = ordered
@@ -459,7 +477,7 @@ impl TriageService for TriageApi {
         request: Request<pb::GetTriageQueueRequest>,
     ) -> Result<Response<pb::GetTriageQueueResponse>, Status> {
         let caller = caller(&request)?;
-        Ok(Response::new(self.queue(caller.signed_in()?).await?))
+        Ok(Response::new(self.queue(caller.signed_in()?, request.get_ref()).await?))
     }
 
     async fn set_priority_flags(

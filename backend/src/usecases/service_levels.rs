@@ -7,7 +7,8 @@
 //!   calendar, else the business calendar: the community's own, else the team's), and the
 //!   clocks, their jobs (warning, due) and the summary cards show are written together.
 //! - Changing a calendar, a target or a setting measures every running clock again
-//!   ([`remeasure`]), in the admin's transaction, so due times on every screen follow at once.
+//!   ([`remeasure`]), in the admin's transaction: every screen that reads a ticket from then on
+//!   shows the new due times (an open page follows with the ticket's next change).
 //! - What falls due is done by [`super::scheduler`].
 
 use std::collections::HashMap;

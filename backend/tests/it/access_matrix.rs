@@ -246,7 +246,13 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         check(&world, who, "SetSupportPolicy", &client.intake.clone().set_support_policy(change).await, admin_only);
         // Triage: staff only; a community's budget also to its representatives.
         let mut triage = client.triage.clone();
-        check(&world, who, "GetTriageQueue", &triage.get_triage_queue(pb::GetTriageQueueRequest {}).await, staff_only);
+        check(
+            &world,
+            who,
+            "GetTriageQueue",
+            &triage.get_triage_queue(pb::GetTriageQueueRequest::default()).await,
+            staff_only,
+        );
         let templates = triage.list_response_templates(pb::ListResponseTemplatesRequest {}).await;
         check(&world, who, "ListResponseTemplates", &templates, staff_only);
         let mut levels = client.service_levels.clone();

@@ -341,3 +341,27 @@ async fn a_representative_sees_the_promise_in_her_own_time_zone_setting() {
     let me = desk.rita.auth.clone().get_current_user(pb::GetCurrentUserRequest {}).await.expect("me").into_inner();
     assert_eq!(me.person.expect("person").time_zone.as_deref(), Some("America/New_York"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_triage_queue_orders_by_the_soonest_due_time_and_shows_what_breaches_soon() {
+    let start = monday_nine();
+    let desk = desk_at(start).await;
+    let normal = file(&desk, pb::Priority::Normal, "Whenever").await;
+    let urgent = file(&desk, pb::Priority::Urgent, "Soon").await;
+    let down = file(&desk, pb::Priority::ProductionDown, "Now").await;
+    let queue = |request: pb::GetTriageQueueRequest| {
+        let mut triage = desk.sam.triage.clone();
+        async move {
+            let entries = triage.get_triage_queue(request).await.expect("queue").into_inner().entries;
+            entries.into_iter().map(|e| e.ticket.expect("ticket").number).collect::<Vec<i64>>()
+        }
+    };
+    let by_due = queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: false }).await;
+    assert_eq!(by_due, [down.number, urgent.number, normal.number]);
+    // Within the hour: production down (30 minutes); urgent is due in exactly an hour, not yet.
+    let soon = queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: true }).await;
+    assert_eq!(soon, [down.number]);
+    desk.app.clock.set(start + Duration::minutes(5));
+    let soon = queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: true }).await;
+    assert_eq!(soon, [down.number, urgent.number]);
+}

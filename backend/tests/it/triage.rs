@@ -96,7 +96,8 @@ async fn set_budget(desk: &Desk, community_id: i64, hours: Option<i32>) -> pb::B
 }
 
 async fn queue(client: &Client) -> Vec<(String, String)> {
-    let queue = client.triage.clone().get_triage_queue(pb::GetTriageQueueRequest {}).await.expect("queue").into_inner();
+    let queue =
+        client.triage.clone().get_triage_queue(pb::GetTriageQueueRequest::default()).await.expect("queue").into_inner();
     queue.entries.into_iter().map(|e| (e.ticket.expect("ticket").title, e.triage.expect("triage").placed_by)).collect()
 }
 
@@ -217,7 +218,7 @@ async fn the_queue_follows_the_seed_order_and_says_which_rule_placed_each_reques
         .sam
         .triage
         .clone()
-        .get_triage_queue(pb::GetTriageQueueRequest {})
+        .get_triage_queue(pb::GetTriageQueueRequest::default())
         .await
         .expect("queue")
         .into_inner()
@@ -506,7 +507,8 @@ async fn only_staff_triage() {
         (&desk.member, Code::PermissionDenied),
         (&desk.rob, Code::PermissionDenied),
     ] {
-        let queue = client.triage.clone().get_triage_queue(pb::GetTriageQueueRequest {}).await.expect_err("queue");
+        let queue =
+            client.triage.clone().get_triage_queue(pb::GetTriageQueueRequest::default()).await.expect_err("queue");
         assert_eq!(queue.code(), code);
         let flags = pb::SetPriorityFlagsRequest { number: ticket.number, expected_version: 1, flags: vec![1] };
         assert_eq!(client.triage.clone().set_priority_flags(flags).await.expect_err("flags").code(), code);

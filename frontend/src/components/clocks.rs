@@ -48,8 +48,10 @@ pub fn ClockBadges(#[prop(into)] clocks: Signal<Vec<pb::TicketClock>>) -> impl I
                     }
                     _ => format!("{}: stands still while waiting on the requester", kind.label()),
                 };
+                let due =
+                    clock.due_at.as_ref().filter(|_| !clock.paused).map(|d| d.seconds.to_string()).unwrap_or_default();
                 Some(view! {
-                    <span class=format!("badge clock {}", tone(left)) title=title data-clock=kind.as_str()>
+                    <span class=format!("badge clock {}", tone(left)) title=title data-clock=kind.as_str() data-due=due>
                         {sla::badge_words(kind, left)}
                     </span>
                 })

@@ -14,10 +14,22 @@ use crate::live::{self, Watch};
 pub fn TriagePage() -> impl IntoView {
     let queue = RwSignal::new(None::<Result<pb::GetTriageQueueResponse, ApiError>>);
     let untriaged_only = RwSignal::new(false);
+    let due_first = RwSignal::new(false);
+    let breaching_only = RwSignal::new(false);
     let stale = RwSignal::new(None::<String>);
-    let call = async || api::triage().get_triage_queue(pb::GetTriageQueueRequest {}).await;
-    leptos::task::spawn_local(async move {
-        queue.try_set(Some(api::read(call).await));
+    let call = move || {
+        let request = pb::GetTriageQueueRequest {
+            due_soonest_first: due_first.get_untracked(),
+            breaching_soon_only: breaching_only.get_untracked(),
+        };
+        async move { api::triage().get_triage_queue(request).await }
+    };
+    Effect::new(move |_| {
+        due_first.track();
+        breaching_only.track();
+        leptos::task::spawn_local(async move {
+            queue.try_set(Some(api::read(call).await));
+        });
     });
     // A refresh that fails keeps the queue shown and says so beside it.
     live::refresh_on_change(Watch { all_tickets: true, ..Default::default() }, move || {
@@ -49,6 +61,12 @@ pub fn TriagePage() -> impl IntoView {
             <input type="checkbox" id="untriaged-only" prop:checked=move || untriaged_only.get()
                 on:change=move |ev| untriaged_only.set(event_target_checked(&ev))/>
             <label for="untriaged-only">"Untriaged only"</label>
+            <input type="checkbox" id="due-first" prop:checked=move || due_first.get()
+                on:change=move |ev| due_first.set(event_target_checked(&ev))/>
+            <label for="due-first">"Due soonest first"</label>
+            <input type="checkbox" id="breaching-only" prop:checked=move || breaching_only.get()
+                on:change=move |ev| breaching_only.set(event_target_checked(&ev))/>
+            <label for="breaching-only">"Breaching soon (due within the hour, or overdue)"</label>
         </div>
         <StaleNote problem=stale/>
         {move || match queue.get() {
