@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
     provide_context(CurrentUser(RwSignal::new(None)));
     provide_context(LiveStatus::default());
     crate::state::now::provide();
+    crate::state::notifications::provide();
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
@@ -126,6 +127,7 @@ fn Header(person: pb::Person) -> impl IntoView {
     Effect::new(move |_| {
         location.pathname.track();
         minute.track();
+        crate::state::notifications::track();
         leptos::task::spawn_local(async move {
             if let Ok(listed) = api::service_levels().list_notifications(pb::ListNotificationsRequest {}).await {
                 unread.try_set(listed.into_inner().unread);

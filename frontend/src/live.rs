@@ -101,10 +101,29 @@ fn position_of(position: &Option<pb::LivePosition>) -> Option<Position> {
     position.as_ref().map(|p| (p.transaction, p.event))
 }
 
+/// Whether a change is one Steward tells people about in the app (a clock warned or missed, a
+/// reminder), so the header counts its notifications again.
+fn raises_a_notification(change: &pb::TicketChange) -> bool {
+    use pb::ticket_happening::Kind;
+    matches!(
+        change.what.as_ref().and_then(|w| w.kind.as_ref()),
+        Some(Kind::ClockWarned(_) | Kind::ClockBreached(_) | Kind::Reminded(_))
+    )
+}
+
 /// Watches `what` after `after` (or from now) for the lifetime of the current reactive owner
 /// (the page), calling `on_event` for each event. The stream is cancelled on cleanup.
 pub fn watch(what: Watch, after: Option<pb::LivePosition>, on_event: impl Fn(LiveEvent) + 'static) {
     let status = expect_context::<LiveStatus>();
+    let notifications = crate::state::notifications::handle();
+    let on_event = move |event: LiveEvent| {
+        if let LiveEvent::Change(change) = &event
+            && raises_a_notification(change)
+        {
+            notifications.changed();
+        }
+        on_event(event)
+    };
     let token = status.holder.get_value() + 1;
     status.holder.set_value(token);
     status.connection.set(Some(Connection::Connecting));

@@ -365,3 +365,49 @@ async fn the_triage_queue_orders_by_the_soonest_due_time_and_shows_what_breaches
     let soon = queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: true }).await;
     assert_eq!(soon, [down.number, urgent.number]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_community_agreement_replaces_the_teams_targets_and_dropping_it_restores_them() {
+    let start = monday_nine();
+    let desk = desk_at(start).await;
+    let mut levels = desk.admin.service_levels.clone();
+    let agreed = pb::Target {
+        priority: pb::Priority::Normal as i32,
+        kind: pb::ClockKind::FirstResponse as i32,
+        target: Some(steward_proto::domain::target(steward_domain::sla::Target::WorkingMinutes(120))),
+        calendar_id: None,
+    };
+    let request = pb::SetTargetsRequest { community_id: Some(desk.aurora), targets: vec![agreed.clone(), agreed] };
+    let twice = levels.set_targets(request).await.expect_err("the same clock twice");
+    let fields: Vec<String> =
+        twice.get_details_bad_request().expect("fields").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["targets.1"]);
+    let agreed = pb::Target {
+        priority: pb::Priority::Normal as i32,
+        kind: pb::ClockKind::FirstResponse as i32,
+        target: Some(steward_proto::domain::target(steward_domain::sla::Target::WorkingMinutes(120))),
+        calendar_id: None,
+    };
+    levels
+        .set_targets(pb::SetTargetsRequest { community_id: Some(desk.aurora), targets: vec![agreed] })
+        .await
+        .expect("agreed");
+    let filed = file(&desk, pb::Priority::Normal, "Agreed otherwise").await;
+    assert_eq!(at(&clock(&filed.clocks, pb::ClockKind::FirstResponse).due_at), Some(start + Duration::hours(2)));
+    // The rest of the team's targets still apply to the community.
+    assert_eq!(
+        at(&clock(&filed.clocks, pb::ClockKind::Resolution).due_at),
+        Some(start + Duration::days(11) + Duration::hours(8)),
+        "80 working hours: ten working days"
+    );
+    levels
+        .set_targets(pb::SetTargetsRequest { community_id: Some(desk.aurora), targets: vec![] })
+        .await
+        .expect("dropped");
+    let back = ticket(&desk.sam, filed.number).await;
+    assert_eq!(
+        at(&clock(&back.clocks, pb::ClockKind::FirstResponse).due_at),
+        Some(start + Duration::days(1) + Duration::hours(8)),
+        "the end of the next working day again"
+    );
+}

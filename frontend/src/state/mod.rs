@@ -2,5 +2,6 @@
 //! the shell.
 
 pub mod draft;
+pub mod notifications;
 pub mod now;
 pub mod user;

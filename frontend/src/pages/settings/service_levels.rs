@@ -363,12 +363,16 @@ impl TargetCell {
 /// The team's targets per priority and clock, and the clock settings.
 #[component]
 pub fn Targets(admin: bool) -> impl IntoView {
-    let levels = LocalResource::new(|| async {
-        api::service_levels()
-            .get_service_levels(pb::GetServiceLevelsRequest {})
-            .await
-            .map(|r| r.into_inner())
-            .map_err(ApiError::from)
+    let reload = RwSignal::new(0u32);
+    let levels = LocalResource::new(move || {
+        reload.track();
+        async {
+            api::service_levels()
+                .get_service_levels(pb::GetServiceLevelsRequest {})
+                .await
+                .map(|r| r.into_inner())
+                .map_err(ApiError::from)
+        }
     });
     let cells: Vec<TargetCell> = Priority::ALL
         .iter()
@@ -384,18 +388,35 @@ pub fn Targets(admin: bool) -> impl IntoView {
         .collect();
     let cells = StoredValue::new(cells);
     let calendars = RwSignal::new(Vec::<pb::Calendar>::new());
+    let communities = LocalResource::new(|| async {
+        api::directory()
+            .list_communities(pb::ListCommunitiesRequest {})
+            .await
+            .map(|r| r.into_inner().communities)
+            .unwrap_or_default()
+    });
+    // Whose targets are edited: the team's (none) or those agreed with one community.
+    let scope = RwSignal::new(None::<i64>);
+    let community_calendar = RwSignal::new(String::new());
     let business = RwSignal::new(String::new());
     let warn = RwSignal::new(String::new());
     let auto_close_hours = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
     Effect::new(move |_| {
+        let scope = scope.get();
         if let Some(Ok(levels)) = levels.get() {
             calendars.set(levels.calendars.clone());
+            let agreed = scope
+                .and_then(|id| levels.communities.iter().find(|c| c.community.as_ref().is_some_and(|c| c.id == id)));
+            community_calendar.set(agreed.and_then(|c| c.calendar_id).map(|id| id.to_string()).unwrap_or_default());
             for cell in cells.get_value() {
-                let value = levels.targets.iter().find(|t| {
+                let matches = |t: &&pb::Target| {
                     t.priority == i32::from(cell.priority.to_wire()) && t.kind == i32::from(cell.kind.to_wire())
-                });
+                };
+                // A community's agreement where it has one, else what the team promises.
+                let value =
+                    agreed.and_then(|c| c.targets.iter().find(matches)).or_else(|| levels.targets.iter().find(matches));
                 cell.show(value);
             }
             let settings = levels.settings.unwrap_or_default();
@@ -414,20 +435,31 @@ pub fn Targets(admin: bool) -> impl IntoView {
             warn_percent: warn.get_untracked().trim().parse().unwrap_or(0),
             auto_close_minutes: auto_close_hours.get_untracked().trim().parse::<u32>().unwrap_or(0).saturating_mul(60),
         };
+        let community_id = scope.get_untracked();
+        let calendar_id = community_calendar.get_untracked().parse().ok();
         leptos::task::spawn_local(async move {
             let client = api::service_levels();
             let result = async {
-                client.clone().set_targets(pb::SetTargetsRequest { community_id: None, targets }).await?;
-                client
-                    .clone()
-                    .set_service_level_settings(pb::SetServiceLevelSettingsRequest { settings: Some(settings) })
-                    .await
+                client.clone().set_targets(pb::SetTargetsRequest { community_id, targets }).await?;
+                match community_id {
+                    Some(community_id) => client
+                        .clone()
+                        .set_community_calendar(pb::SetCommunityCalendarRequest { community_id, calendar_id })
+                        .await
+                        .map(|_| ()),
+                    None => client
+                        .clone()
+                        .set_service_level_settings(pb::SetServiceLevelSettingsRequest { settings: Some(settings) })
+                        .await
+                        .map(|_| ()),
+                }
             }
             .await;
             match result {
                 Ok(_) => {
                     error.set(None);
                     saved.set(true);
+                    reload.update(|n| *n += 1);
                 }
                 Err(status) => error.set(Some(ApiError::from(status))),
             }
@@ -440,6 +472,13 @@ pub fn Targets(admin: bool) -> impl IntoView {
             <p class="hint">"What each priority is promised (seed 003: production down answered within 30 minutes, 24/7; \
                 urgent within one business hour; normal by the end of the next business day). The \"How to get support\" page shows these."</p>
             <form class="targets-form" on:submit=save novalidate>
+                <label for="targets-scope">"Targets of"</label>
+                <select id="targets-scope" on:change=move |ev| { saved.set(false); error.set(None); scope.set(event_target_value(&ev).parse().ok()); }>
+                    <option value="">"The team (unless a community has agreed otherwise)"</option>
+                    {move || communities.get().unwrap_or_default().into_iter().map(|c| view! {
+                        <option value=c.id.to_string()>{format!("Agreed with {}", c.name)}</option>
+                    }).collect_view()}
+                </select>
                 <table class="targets">
                     <thead><tr><th scope="col">"Priority"</th>
                         {ClockKind::TARGETED.iter().map(|k| view! { <th scope="col">{k.label()}</th> }).collect_view()}
@@ -480,6 +519,28 @@ pub fn Targets(admin: bool) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                <Show when=move || scope.get().is_some()>
+                    <label for="community-calendar">"This community's business calendar"</label>
+                    <select id="community-calendar" disabled=!admin prop:value=move || community_calendar.get()
+                        on:change=move |ev| community_calendar.set(event_target_value(&ev)) aria-describedby="community-calendar-error">
+                        <option value="">"The team's"</option>
+                        {move || calendars.get().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                    </select>
+                    <FieldError id="community-calendar-error" message=field("calendar_id".into())/>
+                    {admin.then(|| view! {
+                        <button type="button" class="link-button" on:click=move |_| {
+                            let Some(community_id) = scope.get_untracked() else { return };
+                            leptos::task::spawn_local(async move {
+                                let request = pb::SetTargetsRequest { community_id: Some(community_id), targets: vec![] };
+                                match api::service_levels().set_targets(request).await {
+                                    Ok(_) => { error.set(None); saved.set(true); }
+                                    Err(status) => error.set(Some(ApiError::from(status))),
+                                }
+                            });
+                        }>"Drop this agreement: the team's targets apply"</button>
+                    })}
+                </Show>
+                <Show when=move || scope.get().is_none()>
                 <label for="business-calendar">"Business calendar (what \"working hours\" means unless a community has its own)"</label>
                 <select id="business-calendar" disabled=!admin prop:value=move || business.get()
                     on:change=move |ev| business.set(event_target_value(&ev)) aria-describedby="business-calendar-error">
@@ -492,6 +553,7 @@ pub fn Targets(admin: bool) -> impl IntoView {
                 <label for="auto-close">"A resolved ticket closes by itself after this many working hours without an answer (a reminder goes out at half)"</label>
                 <input id="auto-close" type="number" min="1" bind:value=auto_close_hours disabled=!admin aria-describedby="auto-close-error"/>
                 <FieldError id="auto-close-error" message=field("auto_close_minutes".into())/>
+                </Show>
                 {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
                 {admin.then(|| view! { <button type="submit" class="secondary">"Save targets"</button> })}
                 <Show when=move || saved.get()><span role="status">"Saved; every running clock follows."</span></Show>
