@@ -25,7 +25,8 @@ SELECT "tickets"."number", "tickets"."community_id", "tickets"."requester_id", "
        "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."closed_at",
        "tickets"."board_rank", "tickets"."priority_flags", "tickets"."acknowledged_at",
        "tickets"."timebox_started_at", "tickets"."released_in", "tickets"."scheduled_for",
-       CASE "tickets"."state" WHEN 'in_progress' THEN 'pending' ELSE 'in_progress' END AS target
+       CASE "tickets"."state" WHEN 'in_progress' THEN 'pending' ELSE 'in_progress' END AS target,
+       CASE "tickets"."state" WHEN 'in_progress' THEN 1 ELSE 0 END AS to_pending
   FROM "tickets" WHERE ("tickets"."number" = :n) LIMIT 1 FOR UPDATE \gset
 SELECT coalesce(max("tickets"."board_rank"), 0) + 1 AS rank FROM "tickets"
  WHERE (("tickets"."state" = :target) AND ("tickets"."number" != :n)) LIMIT 1 \gset
@@ -46,6 +47,34 @@ VALUES (:n, :community_id, :requester_id, 'transitioned', false,
 RETURNING "ticket_events"."id", "ticket_events"."ticket_number", "ticket_events"."community_id",
        "ticket_events"."actor_id", "ticket_events"."kind", "ticket_events"."internal", "ticket_events"."data",
        "ticket_events"."at";
+-- usecases/service_levels.rs `observe` (issue 12): between In progress and Pending the
+-- resolution clock stands still or runs again. The ticket's clocks and the goals' revision
+-- (pipelined by the API), then three writes sent together: the clock, its two jobs (dropped
+-- while it stands still, scheduled when it runs), and the summary cards show.
+SELECT "ticket_clocks".* FROM "ticket_clocks" WHERE ("ticket_clocks"."ticket_number" = :n)
+ ORDER BY "ticket_clocks"."started_at", "ticket_clocks"."kind", "ticket_clocks"."cycle";
+SELECT current_database(), "sla_settings"."revision" FROM "sla_settings" LIMIT 1;
+INSERT INTO "ticket_clocks" AS c ("ticket_number", "kind", "cycle", "priority", "started_at", "pauses", "met_at",
+       "stopped_at", "target", "calendar_id", "due_at", "warn_at", "remaining_seconds", "warned_at", "breached_at")
+SELECT "ticket_number", "kind", "cycle", "priority", "started_at", "pauses", "met_at", "stopped_at", "target",
+       "calendar_id", "due_at", "warn_at", "remaining_seconds", "warned_at", "breached_at"
+  FROM "ticket_clocks" WHERE "ticket_number" = :n AND "kind" = 'resolution'
+ON CONFLICT ("ticket_number", "kind", "cycle") DO UPDATE SET "priority" = excluded."priority",
+       "pauses" = excluded."pauses", "met_at" = excluded."met_at", "stopped_at" = excluded."stopped_at",
+       "target" = excluded."target", "calendar_id" = excluded."calendar_id", "due_at" = excluded."due_at",
+       "warn_at" = excluded."warn_at", "remaining_seconds" = excluded."remaining_seconds",
+       "warned_at" = excluded."warned_at", "breached_at" = excluded."breached_at";
+\if :to_pending
+DELETE FROM jobs WHERE done_at IS NULL AND (ticket_number, clock_kind, cycle, kind)
+    IN ((:n, 'resolution', 1, 'clock_warning'), (:n, 'resolution', 1, 'clock_due'));
+\else
+INSERT INTO "jobs" ("kind", "ticket_number", "clock_kind", "cycle", "run_at", "created_at")
+VALUES ('clock_warning', :n, 'resolution', 1, now() + interval '5 days', now()),
+       ('clock_due', :n, 'resolution', 1, now() + interval '7 days', now())
+ON CONFLICT ("ticket_number", "clock_kind", "cycle", "kind") DO UPDATE SET "run_at" = excluded."run_at",
+       "attempts" = 0, "last_error" = NULL, "done_at" = NULL, "outcome" = NULL;
+\endif
+UPDATE "tickets" SET "clocks" = "tickets"."clocks", "next_due_at" = now() + interval '1 day' WHERE "tickets"."number" = :n;
 COMMIT;
 
 -- services/board.rs `encode_cards`: the card's community and assignee (pipelined by the API).

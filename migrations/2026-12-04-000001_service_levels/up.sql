@@ -30,6 +30,9 @@ CREATE TABLE sla_settings (
     -- A resolved ticket closes by itself after this much working time without an answer
     -- (seed 002: 48 working hours); a reminder goes out at half of it.
     auto_close_minutes  INTEGER NOT NULL DEFAULT 2880 CHECK (auto_close_minutes BETWEEN 60 AND 527040),
+    -- Goes up with every change to calendars, targets or these settings, so each server knows
+    -- when the goals it keeps in memory are stale.
+    revision            BIGINT NOT NULL DEFAULT 1,
     updated_at          TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 INSERT INTO sla_settings (id, business_calendar_id) VALUES (true, 2);

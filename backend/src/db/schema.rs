@@ -318,6 +318,7 @@ diesel::table! {
         business_calendar_id -> Int8,
         warn_percent -> Int2,
         auto_close_minutes -> Int4,
+        revision -> Int8,
         updated_at -> Timestamptz,
     }
 }

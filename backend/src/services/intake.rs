@@ -143,7 +143,7 @@ impl IntakeService for IntakeApi {
         let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
         let forms = forms::all(&mut conn).await?.iter().map(encode_form).collect();
         // What each priority is promised, as configured now (not fixed text).
-        let policy = usecases::service_levels::Policy::load(&conn).await?;
+        let policy = usecases::service_levels::Policy::current(&conn).await?;
         let priorities = PRIORITY_SCALE
             .iter()
             .map(|level| {

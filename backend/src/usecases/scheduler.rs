@@ -104,7 +104,7 @@ async fn work(conn: &mut AsyncPgConnection, job: &Job, now: DateTime<Utc>) -> Ap
     if !stored.clock.is_running() || stored.clock.is_paused() {
         return Ok(Done::Did("nothing: the clock had stopped".into()));
     }
-    let policy = Policy::load(conn).await?;
+    let policy = Policy::current(conn).await?;
     let calendar = stored.calendar_id.and_then(|id| policy.calendar(id)).map(|(_, calendar)| calendar.clone());
     let due_at = stored.due_at;
     match (job.kind, job.clock_kind == ClockKind::Confirmation) {

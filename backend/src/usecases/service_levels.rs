@@ -12,6 +12,7 @@
 //! - What falls due is done by [`super::scheduler`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -24,7 +25,7 @@ use steward_domain::sla::{self, ClockKind, ClockView, Fact, Goal, Target};
 
 use super::Core;
 use crate::db::models::clocks::{self, StoredClock};
-use crate::db::models::jobs::{self, JobKind};
+use crate::db::models::jobs::{self, JobKind, Planned};
 use crate::db::models::service_levels::{self, Settings, StoredCalendar, StoredTarget};
 use crate::db::models::tickets::Ticket;
 use crate::error::{AppError, AppResult};
@@ -135,20 +136,54 @@ fn measure(stored: &mut StoredClock, policy: &Policy, community_id: i64, now: Da
     }
 }
 
-/// Schedules (or drops) the jobs of a clock as it now stands.
-async fn schedule(conn: &AsyncPgConnection, stored: &StoredClock, now: DateTime<Utc>) -> AppResult<()> {
+/// The jobs of a clock as it now stands: its warning and its due time, each scheduled while
+/// the clock runs and it has not happened, else dropped.
+fn planned(stored: &StoredClock) -> [Planned; 2] {
     let live = stored.clock.is_running() && !stored.clock.is_paused();
-    let (number, kind, cycle) = (stored.ticket_number, stored.clock.kind, stored.clock.cycle);
-    for (job, at, done) in [
-        (JobKind::ClockWarning, stored.warn_at, stored.warned_at.is_some()),
-        (JobKind::ClockDue, stored.due_at, stored.breached_at.is_some()),
-    ] {
-        match at.filter(|_| live && !done) {
-            Some(at) => jobs::schedule(conn, job, number, kind, cycle, at, now).await?,
-            None => jobs::cancel(conn, job, number, kind, cycle).await?,
-        }
+    let plan = |kind, at: Option<DateTime<Utc>>, done: bool| Planned {
+        kind,
+        ticket_number: stored.ticket_number,
+        clock_kind: stored.clock.kind,
+        cycle: stored.clock.cycle,
+        run_at: at.filter(|_| live && !done),
+    };
+    [
+        plan(JobKind::ClockWarning, stored.warn_at, stored.warned_at.is_some()),
+        plan(JobKind::ClockDue, stored.due_at, stored.breached_at.is_some()),
+    ]
+}
+
+/// Each server's copy of the goals, by database and revision (tests run many databases in one
+/// process): read again only when an admin changed them.
+static POLICIES: std::sync::LazyLock<std::sync::Mutex<Vec<((String, i64), Arc<Policy>)>>> =
+    std::sync::LazyLock::new(Default::default);
+
+impl Policy {
+    /// The goals in force, from memory unless they changed since they were read.
+    pub async fn current(conn: &AsyncPgConnection) -> AppResult<Arc<Policy>> {
+        let key = service_levels::revision(conn).await?;
+        Self::at(conn, key).await
     }
-    Ok(())
+
+    async fn at(conn: &AsyncPgConnection, key: (String, i64)) -> AppResult<Arc<Policy>> {
+        let cache = |f: &mut dyn FnMut(&mut Vec<((String, i64), Arc<Policy>)>)| {
+            f(&mut POLICIES.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        };
+        let mut found = None;
+        cache(&mut |kept| found = kept.iter().find(|(k, _)| *k == key).map(|(_, p)| p.clone()));
+        if let Some(policy) = found {
+            return Ok(policy);
+        }
+        let policy = Arc::new(Policy::load(conn).await?);
+        cache(&mut |kept| {
+            kept.retain(|(k, _)| k.0 != key.0);
+            if kept.len() >= 64 {
+                kept.clear();
+            }
+            kept.push((key.clone(), policy.clone()));
+        });
+        Ok(policy)
+    }
 }
 
 /// What cards show of a ticket's clocks: the running ones that have a goal.
@@ -173,12 +208,13 @@ pub(crate) async fn observe(
     if !sla::matters(&fact) {
         return Ok(None);
     }
-    let mut all = clocks::for_ticket(conn, ticket.number).await?;
+    let (mut all, revision) =
+        futures_util::try_join!(clocks::for_ticket(conn, ticket.number), service_levels::revision(conn))?;
     let mut moved: Vec<sla::Clock> = all.iter().map(|stored| stored.clock.clone()).collect();
     if !sla::apply(&mut moved, fact, ticket.priority, at) {
         return Ok(None);
     }
-    let policy = Policy::load(conn).await?;
+    let policy = Policy::at(conn, revision).await?;
     let mut changed = Vec::new();
     for clock in moved {
         let place = all.iter().position(|s| s.clock.kind == clock.kind && s.clock.cycle == clock.cycle);
@@ -194,18 +230,21 @@ pub(crate) async fn observe(
         measure(stored, &policy, ticket.community_id, at);
         changed.push(stored.clone());
     }
-    clocks::save(conn, &changed).await?;
-    for stored in &changed {
-        schedule(conn, stored, at).await?;
-    }
     let shown = views(&all, &policy, ticket.community_id, at);
-    clocks::set_summary(conn, ticket.number, &shown).await?;
+    let plans: Vec<Planned> = changed.iter().flat_map(planned).collect();
+    // Three writes, sent together.
+    futures_util::try_join!(
+        clocks::save(conn, &changed),
+        jobs::plan(conn, &plans, at),
+        clocks::set_summary(conn, ticket.number, &shown),
+    )?;
     Ok(Some(shown))
 }
 
 /// Measures every running clock again under the goals in force now (after an admin changed a
 /// calendar, a target or a setting), in the caller's transaction. Returns how many changed.
 pub(crate) async fn remeasure(conn: &AsyncPgConnection, now: DateTime<Utc>) -> AppResult<usize> {
+    service_levels::bump_revision(conn).await?;
     let policy = Policy::load(conn).await?;
     let running = clocks::running(conn).await?;
     let mut by_ticket: HashMap<i64, (i64, Vec<StoredClock>)> = HashMap::new();
@@ -221,8 +260,9 @@ pub(crate) async fn remeasure(conn: &AsyncPgConnection, now: DateTime<Utc>) -> A
     for chunk in changed.chunks(500) {
         clocks::save(conn, chunk).await?;
     }
-    for stored in &changed {
-        schedule(conn, stored, now).await?;
+    let plans: Vec<Planned> = changed.iter().flat_map(planned).collect();
+    for chunk in plans.chunks(1000) {
+        jobs::plan(conn, chunk, now).await?;
     }
     for (number, (community_id, all)) in &by_ticket {
         if all.iter().any(|s| changed.iter().any(|c| c.ticket_number == *number && c.clock == s.clock)) {

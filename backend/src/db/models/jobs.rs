@@ -83,57 +83,66 @@ impl TryFrom<JobRow> for Job {
     }
 }
 
-/// Schedules (or moves) a job for `run_at`; a job already done for this clock is due again.
-pub async fn schedule(
-    conn: &AsyncPgConnection,
-    kind: JobKind,
-    ticket_number: i64,
-    clock_kind: ClockKind,
-    cycle: i32,
-    run_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    diesel::insert_into(jobs::table)
-        .values((
-            jobs::kind.eq(kind.as_str()),
-            jobs::ticket_number.eq(ticket_number),
-            jobs::clock_kind.eq(clock_kind.as_str()),
-            jobs::cycle.eq(cycle),
-            jobs::run_at.eq(run_at),
-            jobs::created_at.eq(now),
-        ))
-        .on_conflict((jobs::ticket_number, jobs::clock_kind, jobs::cycle, jobs::kind))
-        .do_update()
-        .set((
-            jobs::run_at.eq(run_at),
-            jobs::attempts.eq(0),
-            jobs::last_error.eq(None::<String>),
-            jobs::done_at.eq(None::<DateTime<Utc>>),
-            jobs::outcome.eq(None::<String>),
-        ))
-        .execute(&mut { conn })
-        .await?;
-    Ok(())
+/// A job to schedule at a time, or (none) to drop if it has not run.
+pub struct Planned {
+    pub kind: JobKind,
+    pub ticket_number: i64,
+    pub clock_kind: ClockKind,
+    pub cycle: i32,
+    pub run_at: Option<DateTime<Utc>>,
 }
 
-/// Drops a job that has not run (its clock no longer needs it).
-pub async fn cancel(
-    conn: &AsyncPgConnection,
-    kind: JobKind,
-    ticket_number: i64,
-    clock_kind: ClockKind,
-    cycle: i32,
-) -> AppResult<()> {
-    diesel::delete(
-        jobs::table
-            .filter(jobs::kind.eq(kind.as_str()))
-            .filter(jobs::ticket_number.eq(ticket_number))
-            .filter(jobs::clock_kind.eq(clock_kind.as_str()))
-            .filter(jobs::cycle.eq(cycle))
-            .filter(jobs::done_at.is_null()),
-    )
-    .execute(&mut { conn })
-    .await?;
+/// Schedules and drops many jobs in two statements (one write, one delete), sent together.
+pub async fn plan(conn: &AsyncPgConnection, planned: &[Planned], now: DateTime<Utc>) -> AppResult<()> {
+    let rows: Vec<_> = planned
+        .iter()
+        .filter_map(|p| {
+            Some((
+                jobs::kind.eq(p.kind.as_str()),
+                jobs::ticket_number.eq(p.ticket_number),
+                jobs::clock_kind.eq(p.clock_kind.as_str()),
+                jobs::cycle.eq(p.cycle),
+                jobs::run_at.eq(p.run_at?),
+                jobs::created_at.eq(now),
+            ))
+        })
+        .collect();
+    let dropped: Vec<String> = planned
+        .iter()
+        .filter(|p| p.run_at.is_none())
+        .map(|p| format!("({}, '{}', {}, '{}')", p.ticket_number, p.clock_kind.as_str(), p.cycle, p.kind.as_str()))
+        .collect();
+    let schedule = async {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        diesel::insert_into(jobs::table)
+            .values(rows)
+            .on_conflict((jobs::ticket_number, jobs::clock_kind, jobs::cycle, jobs::kind))
+            .do_update()
+            .set((
+                jobs::run_at.eq(diesel::upsert::excluded(jobs::run_at)),
+                jobs::attempts.eq(0),
+                jobs::last_error.eq(None::<String>),
+                jobs::done_at.eq(None::<DateTime<Utc>>),
+                jobs::outcome.eq(None::<String>),
+            ))
+            .execute(&mut { conn })
+            .await
+    };
+    // The keys are Steward's own values (numbers and its enums' spellings), never input.
+    let drop = async {
+        if dropped.is_empty() {
+            return Ok(0);
+        }
+        diesel::sql_query(format!(
+            "DELETE FROM jobs WHERE done_at IS NULL AND (ticket_number, clock_kind, cycle, kind) IN ({})",
+            dropped.join(", ")
+        ))
+        .execute(&mut { conn })
+        .await
+    };
+    futures_util::try_join!(schedule, drop)?;
     Ok(())
 }
 

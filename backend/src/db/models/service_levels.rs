@@ -138,6 +138,24 @@ pub async fn delete_calendar(conn: &AsyncPgConnection, id: i64) -> AppResult<boo
         > 0)
 }
 
+/// Which database this is and which revision of the goals it holds: the key of a server's
+/// in-memory copy of them.
+pub async fn revision(conn: &AsyncPgConnection) -> AppResult<(String, i64)> {
+    Ok(sla_settings::table
+        .select((diesel::dsl::sql::<diesel::sql_types::Text>("current_database()"), sla_settings::revision))
+        .first(&mut { conn })
+        .await?)
+}
+
+/// Says that the goals changed (in the caller's transaction), so every server reads them again.
+pub async fn bump_revision(conn: &AsyncPgConnection) -> AppResult<()> {
+    diesel::update(sla_settings::table)
+        .set(sla_settings::revision.eq(sla_settings::revision + 1))
+        .execute(&mut { conn })
+        .await?;
+    Ok(())
+}
+
 /// The team's settings for clocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = sla_settings)]
