@@ -217,15 +217,22 @@ pub fn on_status_page(public: bool, resolved_at: Option<DateTime<Utc>>, now: Dat
 pub const REPORT_DUE_AFTER: Duration = Duration::days(3);
 
 /// How long the affected communities have to answer a resolution before the incident may be
-/// closed without their confirmation (seed 002: 48 hours; wall-clock hours until business
-/// calendars exist, issue 12).
+/// closed without their confirmation (seed 002: 48 working hours, on the team's business
+/// calendar; see [`quiet_until`]).
 pub const QUIET_BEFORE_CLOSE: Duration = Duration::hours(48);
+
+/// Until when the communities may still answer an incident resolved at `resolved_at`:
+/// [`QUIET_BEFORE_CLOSE`] of working time on `calendar`.
+pub fn quiet_until(resolved_at: DateTime<Utc>, calendar: &crate::calendar::Calendar) -> DateTime<Utc> {
+    calendar.add_working(resolved_at, QUIET_BEFORE_CLOSE.num_seconds(), &[]).unwrap_or(resolved_at + QUIET_BEFORE_CLOSE)
+}
 
 /// What closing waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CloseFacts {
     pub report: ReportState,
-    pub resolved_at: DateTime<Utc>,
+    /// When the communities' time to answer ends ([`quiet_until`]).
+    pub quiet_until: DateTime<Utc>,
     /// Whether every affected community's representatives confirmed the resolution.
     pub confirmed: bool,
 }
@@ -257,12 +264,12 @@ impl std::fmt::Display for CloseRefused {
 impl std::error::Error for CloseRefused {}
 
 /// Whether a resolved incident may close at `now`: its report published, and the communities'
-/// confirmation or [`QUIET_BEFORE_CLOSE`] since resolution without it.
+/// confirmation, or no answer by [`CloseFacts::quiet_until`].
 pub fn may_close(facts: CloseFacts, now: DateTime<Utc>) -> Result<(), CloseRefused> {
     if facts.report != ReportState::Published {
         return Err(CloseRefused::ReportNotPublished(facts.report));
     }
-    let until = facts.resolved_at + QUIET_BEFORE_CLOSE;
+    let until = facts.quiet_until;
     if facts.confirmed || now >= until { Ok(()) } else { Err(CloseRefused::AwaitingConfirmation { until }) }
 }
 
@@ -660,8 +667,9 @@ mod tests {
     }
 
     #[test]
-    fn closing_waits_for_the_published_report_and_the_confirmation_or_48_quiet_hours() {
-        let facts = |report, confirmed| CloseFacts { report, resolved_at: at(0), confirmed };
+    fn closing_waits_for_the_published_report_and_the_confirmation_or_48_quiet_working_hours() {
+        let always = crate::calendar::Calendar::always();
+        let facts = |report, confirmed| CloseFacts { report, quiet_until: quiet_until(at(0), &always), confirmed };
         for report in [ReportState::Draft, ReportState::InReview] {
             assert_eq!(may_close(facts(report, true), at(100)), Err(CloseRefused::ReportNotPublished(report)));
         }
@@ -670,6 +678,10 @@ mod tests {
         assert_eq!(waiting, Err(CloseRefused::AwaitingConfirmation { until: at(48) }));
         assert!(waiting.expect_err("waiting").to_string().contains("2026-12-03 00:00 UTC"));
         assert_eq!(may_close(facts(ReportState::Published, false), at(48)), Ok(()));
+        // On office hours (09:00-17:00 UTC, weekdays), resolved Tuesday 1 December at midnight:
+        // six working days, so Tuesday the 8th at 17:00.
+        let office = crate::calendar::CalendarSpec::office_hours("UTC").check().expect("valid");
+        assert_eq!(quiet_until(at(0), &office), at(7 * 24 + 17));
     }
 
     #[test]

@@ -218,9 +218,13 @@ pub async fn step(
                 Step::Close => {
                     let report = incident_reports::find(conn, number, false).await?;
                     let confirmed = incident_reports::confirmed_communities(conn, number).await?;
+                    // Seed 002: 48 working hours, on the team's business calendar.
+                    let policy = super::service_levels::Policy::current(conn).await?;
+                    let business = policy.calendar(policy.settings.business_calendar_id).map(|(_, c)| c.clone());
+                    let calendar = business.unwrap_or_else(steward_domain::calendar::Calendar::always);
                     let facts = CloseFacts {
                         report: report.map_or(ReportState::Draft, |r| r.state),
-                        resolved_at: incident.resolved_at.unwrap_or(now),
+                        quiet_until: incident::quiet_until(incident.resolved_at.unwrap_or(now), &calendar),
                         confirmed: affected.iter().all(|community| confirmed.contains(community)),
                     };
                     incident::may_close(facts, now).map_err(AppError::IncidentClose)?;

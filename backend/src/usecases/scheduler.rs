@@ -50,6 +50,25 @@ enum Done {
     Later(DateTime<Utc>),
 }
 
+/// Why a claimed job's transaction ended without its work done: the work failed (its changes
+/// roll back with the claim, and the failure is recorded on its own), or the database did.
+struct Failed {
+    job: Option<Job>,
+    error: AppError,
+}
+
+impl From<diesel::result::Error> for Failed {
+    fn from(error: diesel::result::Error) -> Self {
+        Failed { job: None, error: error.into() }
+    }
+}
+
+impl From<AppError> for Failed {
+    fn from(error: AppError) -> Self {
+        Failed { job: None, error }
+    }
+}
+
 /// Does every job due now, one transaction each; returns how many were done.
 pub async fn run_due(core: &Core) -> AppResult<usize> {
     let mut done = 0;
@@ -58,37 +77,37 @@ pub async fn run_due(core: &Core) -> AppResult<usize> {
         let mut conn = core.pool.get().await?;
         let outcome = conn
             .transaction(async |conn| {
-                let Some(job) = jobs::claim(conn, now).await? else { return Ok::<_, AppError>(None) };
-                match work(conn, &job, now).await {
-                    Ok(Done::Did(outcome)) => {
+                let Some(job) = jobs::claim(conn, now).await? else { return Ok::<_, Failed>(None) };
+                let result = work(conn, &job, now).await;
+                let outcome = result.map_err(|error| Failed { job: Some(job.clone()), error })?;
+                match outcome {
+                    Done::Did(outcome) => {
                         jobs::finish(conn, job.id, &outcome, now).await?;
-                        Ok(Some((job, Ok(outcome))))
+                        Ok(Some((job, outcome)))
                     }
-                    Ok(Done::Later(at)) => {
+                    Done::Later(at) => {
                         jobs::postpone(conn, job.id, at).await?;
-                        Ok(Some((job, Ok("postponed".to_owned()))))
+                        Ok(Some((job, format!("postponed to {at}"))))
                     }
-                    Err(error) => Ok(Some((job, Err(error)))),
                 }
             })
             .await;
-        match outcome? {
-            None => return Ok(done),
-            Some((job, Ok(outcome))) => {
+        match outcome {
+            Ok(None) => return Ok(done),
+            Ok(Some((job, outcome))) => {
                 core.live.committed();
                 tracing::info!(job = job.id, ticket = job.ticket_number, outcome, "scheduled job done");
                 done += 1;
             }
-            Some((job, Err(error))) => {
-                // The work's own changes must not stay: record the failure on its own.
-                drop(conn);
-                let conn = core.pool.get().await?;
+            Err(Failed { job: Some(job), error }) => {
+                // Rolled back: the failure is recorded on its own, and the job tried again later.
                 let attempts = job.attempts + 1;
-                let delay = chrono::Duration::minutes(1i64 << attempts.clamp(1, 6).saturating_sub(1))
-                    .min(chrono::Duration::hours(1));
+                let delay =
+                    chrono::Duration::minutes(1i64 << (attempts.clamp(1, 7) - 1)).min(chrono::Duration::hours(1));
                 jobs::failed(&conn, job.id, &error.to_string(), now + delay).await?;
                 tracing::warn!(job = job.id, ticket = job.ticket_number, attempts, %error, "a scheduled job failed; it is tried again");
             }
+            Err(Failed { job: None, error }) => return Err(error),
         }
     }
 }
@@ -137,9 +156,10 @@ async fn work(conn: &mut AsyncPgConnection, job: &Job, now: DateTime<Utc>) -> Ap
             if stored.breached_at.is_some() {
                 return Ok(Done::Did("nothing: the breach is recorded".into()));
             }
-            let Some(due_at) = due_at.filter(|due| *due <= now) else {
-                return Ok(Done::Did("nothing: not due yet".into()));
-            };
+            let Some(due_at) = due_at else { return Ok(Done::Did("nothing: the clock has no due time".into())) };
+            if due_at > now {
+                return Ok(Done::Later(due_at));
+            }
             stored.breached_at = Some(due_at);
             clocks::save(conn, std::slice::from_ref(&stored)).await?;
             events::record(conn, &ticket, None, TicketEvent::ClockBreached { clock: stored.clock.kind, due_at }, now)

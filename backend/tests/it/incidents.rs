@@ -474,7 +474,7 @@ async fn a_resolved_incident_gets_its_report_and_closes_once_published_and_confi
     let read = report_of(&desk.rob).await.expect("rob reads the published report").report.expect("report");
     assert_eq!(read.action_items[0].title, "Alert on node health");
 
-    // Aurora confirms; Borealis has not, so it may not close yet, until 48 quiet hours pass.
+    // Aurora confirms; Borealis has not, so it may not close yet, until 48 quiet working hours pass.
     let confirm = |client: &Client| {
         let mut incidents = client.incidents.clone();
         async move { incidents.confirm_incident_resolution(pb::ConfirmIncidentResolutionRequest { number }).await }
@@ -484,10 +484,16 @@ async fn a_resolved_incident_gets_its_report_and_closes_once_published_and_confi
     let version = get(&desk.sam, number).await.expect("sam").incident.expect("i").version;
     let waiting = incidents.step_incident(close(version)).await.expect_err("Borealis has not confirmed");
     assert!(waiting.message().contains("have not confirmed"), "{}", waiting.message());
+    // 48 hours on the clock are not 48 working hours (the business calendar works 8 a day).
     desk.app.clock.advance(chrono::Duration::hours(48));
     // (Sam's session ended meanwhile.)
     let sam = desk.app.sign_in("sam@example.org").await;
-    let closed = sam.incidents.clone().step_incident(close(version)).await.expect("closes after 48 quiet hours");
+    let still = sam.incidents.clone().step_incident(close(version)).await.expect_err("not 48 working hours yet");
+    assert!(still.message().contains("have not confirmed"), "{}", still.message());
+    desk.app.clock.advance(chrono::Duration::days(10));
+    let sam = desk.app.sign_in("sam@example.org").await;
+    let closed =
+        sam.incidents.clone().step_incident(close(version)).await.expect("closes after 48 quiet working hours");
     assert_eq!(closed.into_inner().incident.expect("i").phase, pb::IncidentPhase::Closed as i32);
     let rob = desk.app.sign_in("rob@example.org").await;
     let kinds = entry_kinds(&get(&rob, number).await.expect("rob").timeline);

@@ -411,3 +411,51 @@ async fn a_community_agreement_replaces_the_teams_targets_and_dropping_it_restor
         "the end of the next working day again"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_whose_work_fails_is_kept_with_its_error_and_tried_again_until_it_succeeds() {
+    let start = monday_nine();
+    let desk = desk_at(start).await;
+    let filed = file(&desk, pb::Priority::Normal, "Enable the GPU profile").await;
+    reply(&desk.sam, filed.number, "Done in the new image.").await;
+    step(&desk.sam, filed.number, pb::TicketAction::Triage).await;
+    let expected_version = ticket(&desk.sam, filed.number).await.version;
+    let retype = pb::UpdateTicketRequest {
+        number: filed.number,
+        expected_version,
+        request_type: Some(pb::RequestType::ChangeRequest as i32),
+        ..Default::default()
+    };
+    desk.sam.tickets.clone().update_ticket(retype).await.expect("a change request");
+    step(&desk.sam, filed.number, pb::TicketAction::Resolve).await;
+    // 48 working hours later Steward tries to close it, but a change request closes only with
+    // the release that carries it (seed 000): the job fails, is kept with why, and waits.
+    desk.app.clock.set(start + Duration::days(7) + Duration::hours(9));
+    let mut failed = None;
+    for _ in 0..100 {
+        let jobs = desk.admin.service_levels.clone().list_jobs(pb::ListJobsRequest {}).await.expect("jobs");
+        failed =
+            jobs.into_inner().waiting.into_iter().find(|j| j.ticket_number == filed.number && j.last_error.is_some());
+        if failed.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let failed = failed.expect("the closing job failed and waits");
+    assert_eq!(failed.what, "Close");
+    assert!(failed.last_error.as_deref().unwrap_or("").contains("release"), "{failed:?}");
+    assert!(failed.attempts >= 1);
+    assert_eq!(ticket(&desk.sam, filed.number).await.state, pb::TicketState::Resolved as i32, "nothing half done");
+    // The release is recorded; at the next try the ticket closes.
+    let expected_version = ticket(&desk.sam, filed.number).await.version;
+    let release = pb::SetReleaseRequest { number: filed.number, expected_version, released_in: "image 2027.01".into() };
+    desk.sam.triage.clone().set_release(release).await.expect("release");
+    desk.app.clock.set(start + Duration::days(7) + Duration::hours(11));
+    for _ in 0..100 {
+        if ticket(&desk.sam, filed.number).await.state == pb::TicketState::Closed as i32 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the retried job did not close the ticket");
+}
