@@ -101,7 +101,7 @@ fn decode_spec(
     zone: &str,
     week: &[pb::WorkingDay],
     holidays: &[pb::Holiday],
-) -> Result<CalendarSpec, (CalendarSpec, Vec<FieldError>)> {
+) -> Result<CalendarSpec, Box<(CalendarSpec, Vec<FieldError>)>> {
     let mut errors = Vec::new();
     if week.len() != 7 {
         errors.push(FieldError::new("week", "Send seven days, Monday first."));
@@ -122,7 +122,7 @@ fn decode_spec(
         }
     }
     let spec = CalendarSpec { zone: zone.to_owned(), week: days, holidays: decoded };
-    if errors.is_empty() { Ok(spec) } else { Err((spec, errors)) }
+    if errors.is_empty() { Ok(spec) } else { Err(Box::new((spec, errors))) }
 }
 
 fn decode_targets(targets: &[pb::Target]) -> AppResult<Vec<StoredTarget>> {
@@ -159,7 +159,7 @@ impl ServiceLevelApi {
         let conn = self.state.core.pool.get().await?;
         let today = self.state.core.now().date_naive();
         let mut team = rotation::get(&conn).await?;
-        team.members.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        team.members.sort_by_key(|member| member.name.to_lowercase());
         let overrides = rotation::overrides(&conn, today).await?;
         let rules: Vec<Override> = overrides.iter().map(|o| o.rule.clone()).collect();
         let schedule = team.schedule(&rules, today, SCHEDULE_DAYS);
@@ -242,7 +242,8 @@ impl ServiceLevelService for ServiceLevelApi {
         let request = request.into_inner();
         let spec = match decode_spec(&request.zone, &request.week, &request.holidays) {
             Ok(spec) => spec,
-            Err((partial, mut errors)) => {
+            Err(failed) => {
+                let (partial, mut errors) = *failed;
                 errors.extend(usecases::service_levels::calendar_errors(&request.name, &partial));
                 return Err(AppError::InvalidArgument(errors).into());
             }

@@ -131,10 +131,10 @@ async fn work(conn: &mut AsyncPgConnection, job: &Job, now: DateTime<Utc>) -> Ap
             if stored.warned_at.is_some() {
                 return Ok(Done::Did("nothing: already warned".into()));
             }
-            if let Some(calendar) = calendar.as_ref().filter(|c| !c.is_always() && !c.is_working_at(now)) {
-                if let Some(next) = calendar.next_working_instant(now) {
-                    return Ok(Done::Later(next));
-                }
+            if let Some(calendar) = calendar.as_ref().filter(|c| !c.is_always() && !c.is_working_at(now))
+                && let Some(next) = calendar.next_working_instant(now)
+            {
+                return Ok(Done::Later(next));
             }
             let Some(due_at) = due_at else { return Ok(Done::Did("nothing: the clock has no due time".into())) };
             stored.warned_at = Some(now);

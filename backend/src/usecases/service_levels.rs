@@ -155,8 +155,10 @@ fn planned(stored: &StoredClock) -> [Planned; 2] {
 
 /// Each server's copy of the goals, by database and revision (tests run many databases in one
 /// process): read again only when an admin changed them.
-static POLICIES: std::sync::LazyLock<std::sync::Mutex<Vec<((String, i64), Arc<Policy>)>>> =
-    std::sync::LazyLock::new(Default::default);
+static POLICIES: std::sync::LazyLock<std::sync::Mutex<Vec<KeptPolicy>>> = std::sync::LazyLock::new(Default::default);
+
+/// A copy of the goals, by (database, revision).
+type KeptPolicy = ((String, i64), Arc<Policy>);
 
 impl Policy {
     /// The goals in force, from memory unless they changed since they were read.
@@ -166,22 +168,19 @@ impl Policy {
     }
 
     async fn at(conn: &AsyncPgConnection, key: (String, i64)) -> AppResult<Arc<Policy>> {
-        let cache = |f: &mut dyn FnMut(&mut Vec<((String, i64), Arc<Policy>)>)| {
-            f(&mut POLICIES.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
-        };
-        let mut found = None;
-        cache(&mut |kept| found = kept.iter().find(|(k, _)| *k == key).map(|(_, p)| p.clone()));
+        let kept = || POLICIES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let found = kept().iter().find(|(k, _)| *k == key).map(|(_, policy)| policy.clone());
         if let Some(policy) = found {
             return Ok(policy);
         }
         let policy = Arc::new(Policy::load(conn).await?);
-        cache(&mut |kept| {
-            kept.retain(|(k, _)| k.0 != key.0);
-            if kept.len() >= 64 {
-                kept.clear();
-            }
-            kept.push((key.clone(), policy.clone()));
-        });
+        let mut kept = kept();
+        // One revision per database: an older one is stale.
+        kept.retain(|(k, _)| k.0 != key.0);
+        if kept.len() >= 64 {
+            kept.clear();
+        }
+        kept.push((key, policy.clone()));
         Ok(policy)
     }
 }

@@ -377,17 +377,11 @@ async fn a_community_agreement_replaces_the_teams_targets_and_dropping_it_restor
         target: Some(steward_proto::domain::target(steward_domain::sla::Target::WorkingMinutes(120))),
         calendar_id: None,
     };
-    let request = pb::SetTargetsRequest { community_id: Some(desk.aurora), targets: vec![agreed.clone(), agreed] };
+    let request = pb::SetTargetsRequest { community_id: Some(desk.aurora), targets: vec![agreed, agreed] };
     let twice = levels.set_targets(request).await.expect_err("the same clock twice");
     let fields: Vec<String> =
         twice.get_details_bad_request().expect("fields").field_violations.into_iter().map(|v| v.field).collect();
     assert_eq!(fields, ["targets.1"]);
-    let agreed = pb::Target {
-        priority: pb::Priority::Normal as i32,
-        kind: pb::ClockKind::FirstResponse as i32,
-        target: Some(steward_proto::domain::target(steward_domain::sla::Target::WorkingMinutes(120))),
-        calendar_id: None,
-    };
     levels
         .set_targets(pb::SetTargetsRequest { community_id: Some(desk.aurora), targets: vec![agreed] })
         .await
