@@ -211,7 +211,7 @@ impl TriageApi {
             .iter()
             .zip(encoded)
             .map(|((ticket, rule), encoded)| pb::QueueEntry {
-                ticket: Some(encoded),
+                ticket: Some(pb::Ticket { description: String::new(), answers: Vec::new(), ..encoded }),
                 triage: Some(encode_triage(ticket, *rule, minutes.get(&ticket.number).copied().unwrap_or(0))),
                 untriaged: ticket.state == TicketState::New,
                 acknowledged: ticket.acknowledged_at.is_some(),
