@@ -107,6 +107,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .prepare()
         .into_axum_router()
         .layer(axum::middleware::from_fn(limits::name_oversized_requests))
+        .layer(axum::middleware::from_fn(web::add_server_timing))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(tonic_web::GrpcWebLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard_browser_requests));

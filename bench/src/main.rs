@@ -538,9 +538,9 @@ fn sla_due_per_second() {
 }
 
 /// The triage queue ordered by due time with [`QUEUE_TICKETS`] open tickets, each with a
-/// running clock: the time from asking to the whole answer read (the server's time plus the
-/// transfer), p99 over 20 reads. The tickets are removed again afterwards. Prints
-/// `triage_queue_10k_ms`.
+/// running clock: the server's time to answer (its Server-Timing header), p99 over 20 reads,
+/// and on a `#` line the time from asking to the whole answer read. The tickets are removed
+/// again afterwards. Prints `triage_queue_10k_ms`.
 async fn triage_queue_with_many_tickets(args: &Args, session: &Session, community: i64) -> anyhow::Result<()> {
     let psql = |sql: &str| -> anyhow::Result<()> {
         let output = Command::new("psql").args([&args.database_url, "-qc", sql]).output().context("running psql")?;
@@ -556,18 +556,33 @@ async fn triage_queue_with_many_tickets(args: &Args, session: &Session, communit
     let mut triage =
         TriageServiceClient::with_interceptor(channel, session.clone()).max_decoding_message_size(64 << 20);
     let request = pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: false };
-    let mut times = Vec::new();
+    let (mut times, mut server) = (Vec::new(), Vec::new());
     let mut entries = 0;
     for _ in 0..21 {
         let started = Instant::now();
-        entries = triage.get_triage_queue(request).await?.into_inner().entries.len();
+        let response = triage.get_triage_queue(request).await?;
+        // The server's own time, from its Server-Timing header (`app;dur=12.3`).
+        let took = response
+            .metadata()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split("dur=").nth(1).and_then(|ms| ms.parse::<f64>().ok()));
+        entries = response.into_inner().entries.len();
         times.push(started.elapsed().as_secs_f64() * 1000.0);
+        server.push(took.context("no Server-Timing on the answer")?);
     }
     times.remove(0);
+    server.remove(0);
     times.sort_by(f64::total_cmp);
+    server.sort_by(f64::total_cmp);
     psql(&format!("DELETE FROM tickets WHERE title LIKE '{QUEUE_TITLE} %'"))?;
-    println!("# triage queue of {entries} entries by due time: p50 {:.1} ms", percentile(&times, 0.5));
-    println!("triage_queue_10k_ms: {:.1}", percentile(&times, 0.99));
+    println!(
+        "# triage queue of {entries} entries by due time: server p50 {:.1} ms; asking to the whole answer read p50 {:.1} ms, p99 {:.1} ms",
+        percentile(&server, 0.5),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+    println!("triage_queue_10k_ms: {:.1}", percentile(&server, 0.99));
     Ok(())
 }
 
