@@ -392,7 +392,6 @@ pub fn parse_clock_time(text: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone as _;
-    use proptest::prelude::*;
 
     use super::*;
 
@@ -577,127 +576,138 @@ mod tests {
         assert_eq!(clock_time(545), "09:05");
     }
 
-    fn a_calendar() -> impl Strategy<Value = Calendar> {
-        let zones = prop::sample::select(vec![
-            "UTC",
-            "Europe/Brussels",
-            "America/New_York",
-            "Asia/Kolkata",
-            "Australia/Sydney",
-        ]);
-        let day = prop::collection::vec((0u16..48, 1u16..16), 0..3).prop_map(|parts| {
-            // Non-overlapping half-hour-aligned intervals from (start, length) pairs.
-            let mut at = 0;
-            let mut intervals = Vec::new();
-            for (gap, length) in parts {
-                let start = at + gap * 15;
-                let end = (start + length * 30).min(DAY_END);
-                if start < end {
-                    intervals.push(Interval::new(start, end));
-                }
-                at = end;
-                if at >= DAY_END {
-                    break;
-                }
-            }
-            intervals
-        });
-        let holidays = prop::collection::vec((0i64..730, any::<bool>()), 0..12);
-        (zones, prop::array::uniform7(day), holidays).prop_filter_map("needs working time", |(zone, week, holidays)| {
-            let base = NaiveDate::from_ymd_opt(2026, 1, 1)?;
-            let holidays = holidays
-                .into_iter()
-                .map(|(days, every_year)| Holiday {
-                    date: base + chrono::Duration::days(days),
-                    every_year,
-                    name: String::new(),
-                })
-                .collect();
-            CalendarSpec { zone: zone.into(), week, holidays }.check().ok()
-        })
-    }
+    /// Property tests (proptest needs an OS random source: not on wasm32).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use proptest::prelude::*;
 
-    fn an_instant() -> impl Strategy<Value = DateTime<Utc>> {
-        // 2026 and 2027, to the second.
-        (1_767_225_600i64..1_830_297_600).prop_map(|s| DateTime::from_timestamp(s, 0).expect("in range"))
-    }
+        use super::super::*;
 
-    fn breaks_after(from: DateTime<Utc>) -> impl Strategy<Value = Vec<Break>> {
-        prop::collection::vec((0i64..200_000, 0i64..200_000), 0..4).prop_map(move |parts| {
-            let mut at = from.timestamp();
-            parts
-                .into_iter()
-                .map(|(gap, length)| {
-                    let start = at + gap;
-                    at = start + length;
-                    Break {
-                        start: DateTime::from_timestamp(start, 0).expect("in range"),
-                        end: DateTime::from_timestamp(at, 0),
+        fn a_calendar() -> impl Strategy<Value = Calendar> {
+            let zones = prop::sample::select(vec![
+                "UTC",
+                "Europe/Brussels",
+                "America/New_York",
+                "Asia/Kolkata",
+                "Australia/Sydney",
+            ]);
+            let day = prop::collection::vec((0u16..48, 1u16..16), 0..3).prop_map(|parts| {
+                // Non-overlapping half-hour-aligned intervals from (start, length) pairs.
+                let mut at = 0;
+                let mut intervals = Vec::new();
+                for (gap, length) in parts {
+                    let start = at + gap * 15;
+                    let end = (start + length * 30).min(DAY_END);
+                    if start < end {
+                        intervals.push(Interval::new(start, end));
                     }
-                })
-                .collect()
-        })
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(400))]
-
-        #[test]
-        fn adding_then_measuring_gives_back_what_was_added(
-            calendar in a_calendar(),
-            (from, breaks) in an_instant().prop_flat_map(|from| (Just(from), breaks_after(from))),
-            seconds in 1i64..400_000,
-        ) {
-            let due = calendar.add_working(from, seconds, &breaks).expect("working time within the search");
-            prop_assert_eq!(calendar.working_between(from, due, &breaks), seconds);
-            // And not a second earlier.
-            prop_assert_eq!(calendar.working_between(from, due - chrono::Duration::seconds(1), &breaks), seconds - 1);
+                    at = end;
+                    if at >= DAY_END {
+                        break;
+                    }
+                }
+                intervals
+            });
+            let holidays = prop::collection::vec((0i64..730, any::<bool>()), 0..12);
+            (zones, prop::array::uniform7(day), holidays).prop_filter_map(
+                "needs working time",
+                |(zone, week, holidays)| {
+                    let base = NaiveDate::from_ymd_opt(2026, 1, 1)?;
+                    let holidays = holidays
+                        .into_iter()
+                        .map(|(days, every_year)| Holiday {
+                            date: base + chrono::Duration::days(days),
+                            every_year,
+                            name: String::new(),
+                        })
+                        .collect();
+                    CalendarSpec { zone: zone.into(), week, holidays }.check().ok()
+                },
+            )
         }
 
-        #[test]
-        fn measuring_then_adding_lands_at_or_before_the_end(
-            calendar in a_calendar(),
-            from in an_instant(),
-            length in 1i64..2_000_000,
-        ) {
-            let to = from + chrono::Duration::seconds(length);
-            let worked = calendar.working_between(from, to, &[]);
-            prop_assert!(worked <= length);
-            if worked > 0 {
-                let back = calendar.add_working(from, worked, &[]).expect("found");
-                prop_assert!(back <= to);
-                prop_assert_eq!(calendar.working_between(back, to, &[]), 0);
+        fn an_instant() -> impl Strategy<Value = DateTime<Utc>> {
+            // 2026 and 2027, to the second.
+            (1_767_225_600i64..1_830_297_600).prop_map(|s| DateTime::from_timestamp(s, 0).expect("in range"))
+        }
+
+        fn breaks_after(from: DateTime<Utc>) -> impl Strategy<Value = Vec<Break>> {
+            prop::collection::vec((0i64..200_000, 0i64..200_000), 0..4).prop_map(move |parts| {
+                let mut at = from.timestamp();
+                parts
+                    .into_iter()
+                    .map(|(gap, length)| {
+                        let start = at + gap;
+                        at = start + length;
+                        Break {
+                            start: DateTime::from_timestamp(start, 0).expect("in range"),
+                            end: DateTime::from_timestamp(at, 0),
+                        }
+                    })
+                    .collect()
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            #[test]
+            fn adding_then_measuring_gives_back_what_was_added(
+                calendar in a_calendar(),
+                (from, breaks) in an_instant().prop_flat_map(|from| (Just(from), breaks_after(from))),
+                seconds in 1i64..400_000,
+            ) {
+                let due = calendar.add_working(from, seconds, &breaks).expect("working time within the search");
+                prop_assert_eq!(calendar.working_between(from, due, &breaks), seconds);
+                // And not a second earlier.
+                prop_assert_eq!(calendar.working_between(from, due - chrono::Duration::seconds(1), &breaks), seconds - 1);
             }
-        }
 
-        #[test]
-        fn a_break_moves_the_due_time_by_exactly_its_working_time(
-            calendar in a_calendar(),
-            from in an_instant(),
-            seconds in 1i64..300_000,
-            (gap, length) in (0i64..300_000, 1i64..300_000),
-        ) {
-            let start = from + chrono::Duration::seconds(gap);
-            let pause = Break { start, end: Some(start + chrono::Duration::seconds(length)) };
-            let without = calendar.add_working(from, seconds, &[]).expect("found");
-            let with = calendar.add_working(from, seconds, &[pause]).expect("found");
-            let covered = calendar.working_between(pause.start, pause.end.expect("ended"), &[]);
-            if pause.start >= without {
-                prop_assert_eq!(with, without, "a pause after the due time changes nothing");
-            } else {
-                // The paused working time is added back, exactly.
-                prop_assert_eq!(Some(with), calendar.add_working(from, seconds + covered, &[]));
+            #[test]
+            fn measuring_then_adding_lands_at_or_before_the_end(
+                calendar in a_calendar(),
+                from in an_instant(),
+                length in 1i64..2_000_000,
+            ) {
+                let to = from + chrono::Duration::seconds(length);
+                let worked = calendar.working_between(from, to, &[]);
+                prop_assert!(worked <= length);
+                if worked > 0 {
+                    let back = calendar.add_working(from, worked, &[]).expect("found");
+                    prop_assert!(back <= to);
+                    prop_assert_eq!(calendar.working_between(back, to, &[]), 0);
+                }
             }
-        }
 
-        #[test]
-        fn working_time_is_additive(calendar in a_calendar(), from in an_instant(), a in 0i64..500_000, b in 0i64..500_000) {
-            let middle = from + chrono::Duration::seconds(a);
-            let to = middle + chrono::Duration::seconds(b);
-            prop_assert_eq!(
-                calendar.working_between(from, middle, &[]) + calendar.working_between(middle, to, &[]),
-                calendar.working_between(from, to, &[])
-            );
+            #[test]
+            fn a_break_moves_the_due_time_by_exactly_its_working_time(
+                calendar in a_calendar(),
+                from in an_instant(),
+                seconds in 1i64..300_000,
+                (gap, length) in (0i64..300_000, 1i64..300_000),
+            ) {
+                let start = from + chrono::Duration::seconds(gap);
+                let pause = Break { start, end: Some(start + chrono::Duration::seconds(length)) };
+                let without = calendar.add_working(from, seconds, &[]).expect("found");
+                let with = calendar.add_working(from, seconds, &[pause]).expect("found");
+                let covered = calendar.working_between(pause.start, pause.end.expect("ended"), &[]);
+                if pause.start >= without {
+                    prop_assert_eq!(with, without, "a pause after the due time changes nothing");
+                } else {
+                    // The paused working time is added back, exactly.
+                    prop_assert_eq!(Some(with), calendar.add_working(from, seconds + covered, &[]));
+                }
+            }
+
+            #[test]
+            fn working_time_is_additive(calendar in a_calendar(), from in an_instant(), a in 0i64..500_000, b in 0i64..500_000) {
+                let middle = from + chrono::Duration::seconds(a);
+                let to = middle + chrono::Duration::seconds(b);
+                prop_assert_eq!(
+                    calendar.working_between(from, middle, &[]) + calendar.working_between(middle, to, &[]),
+                    calendar.working_between(from, to, &[])
+                );
+            }
         }
     }
 }
