@@ -263,10 +263,10 @@ pub(crate) async fn remeasure(conn: &AsyncPgConnection, now: DateTime<Utc>) -> A
     for chunk in plans.chunks(1000) {
         jobs::plan(conn, chunk, now).await?;
     }
-    for (number, (community_id, all)) in &by_ticket {
-        if all.iter().any(|s| changed.iter().any(|c| c.ticket_number == *number && c.clock == s.clock)) {
-            clocks::set_summary(conn, *number, &views(all, &policy, *community_id, now)).await?;
-        }
+    // Only the tickets whose clocks moved get a new summary.
+    let moved: std::collections::HashSet<i64> = changed.iter().map(|c| c.ticket_number).collect();
+    for (number, (community_id, all)) in by_ticket.iter().filter(|(number, _)| moved.contains(number)) {
+        clocks::set_summary(conn, *number, &views(all, &policy, *community_id, now)).await?;
     }
     Ok(changed.len())
 }

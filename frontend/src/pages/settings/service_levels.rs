@@ -107,10 +107,9 @@ impl CalendarForm {
     }
 }
 
-#[component]
-pub fn Calendars(admin: bool) -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    let levels = LocalResource::new(move || {
+/// The calendars, targets and settings, read again whenever `reload` moves.
+fn levels_resource(reload: RwSignal<u32>) -> LocalResource<Result<pb::GetServiceLevelsResponse, ApiError>> {
+    LocalResource::new(move || {
         reload.track();
         async {
             api::service_levels()
@@ -119,7 +118,13 @@ pub fn Calendars(admin: bool) -> impl IntoView {
                 .map(|r| r.into_inner())
                 .map_err(ApiError::from)
         }
-    });
+    })
+}
+
+#[component]
+pub fn Calendars(admin: bool) -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let levels = levels_resource(reload);
     let form = CalendarForm::new();
     let editing = RwSignal::new(false);
     let all_zones = StoredValue::new(zones());
@@ -364,16 +369,7 @@ impl TargetCell {
 #[component]
 pub fn Targets(admin: bool) -> impl IntoView {
     let reload = RwSignal::new(0u32);
-    let levels = LocalResource::new(move || {
-        reload.track();
-        async {
-            api::service_levels()
-                .get_service_levels(pb::GetServiceLevelsRequest {})
-                .await
-                .map(|r| r.into_inner())
-                .map_err(ApiError::from)
-        }
-    });
+    let levels = levels_resource(reload);
     let cells: Vec<TargetCell> = Priority::ALL
         .iter()
         .flat_map(|&priority| {
