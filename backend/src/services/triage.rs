@@ -178,20 +178,25 @@ impl TriageApi {
     ) -> AppResult<pb::GetTriageQueueResponse> {
         require_triage(who)?;
         let mut conn = self.state.core.pool.get().await?;
-        let open = tickets::in_states(&mut conn, QUEUE_STATES).await?;
+        // Pipelined: one round trip for both.
+        let (open, minutes) = futures_util::try_join!(
+            tickets::in_states(&conn, QUEUE_STATES),
+            triage::minutes_logged_in_states(&conn, QUEUE_STATES)
+        )?;
+        let minutes: HashMap<i64, i64> = minutes.into_iter().collect();
         let mut community_ids: Vec<i64> = open.iter().map(|t| t.community_id).collect();
         community_ids.sort_unstable();
         community_ids.dedup();
         let uses = budget_uses(&mut conn, &community_ids, self.state.core.now().date_naive()).await?;
-        let numbers: Vec<i64> = open.iter().map(|t| t.number).collect();
-        let minutes: HashMap<i64, i64> = triage::minutes_logged(&mut conn, &numbers).await?.into_iter().collect();
         let entries = open
             .iter()
             .map(|t| queue_entry(t, uses.get(&t.community_id).copied().unwrap_or(BudgetUse::NoBudget)))
             .collect();
-        let by_number: HashMap<i64, &Ticket> = open.iter().map(|t| (t.number, t)).collect();
-        let mut ordered: Vec<(&Ticket, PlacingRule)> =
-            priority::order(entries).into_iter().map(|(entry, rule)| (by_number[&entry.number], rule)).collect();
+        let mut by_number: HashMap<i64, Ticket> = open.into_iter().map(|t| (t.number, t)).collect();
+        let mut ordered: Vec<(Ticket, PlacingRule)> = priority::order(entries)
+            .into_iter()
+            .filter_map(|(entry, rule)| Some((by_number.remove(&entry.number)?, rule)))
+            .collect();
         let now = self.state.core.now();
         if request.breaching_soon_only {
             ordered.retain(|(t, _)| {
@@ -200,19 +205,20 @@ impl TriageApi {
         }
         if request.due_soonest_first {
             // Stable: within the same due time (or none), the seed's order stands.
-            ordered.sort_by_key(|(t, _)| {
+            ordered.sort_by_cached_key(|(t, _)| {
                 let due = sla::next_due(&t.clocks);
                 (due.is_none(), due)
             });
         }
-        let in_order: Vec<Ticket> = ordered.iter().map(|(t, _)| (*t).clone()).collect();
+        let (in_order, rules): (Vec<Ticket>, Vec<PlacingRule>) = ordered.into_iter().unzip();
         let encoded = encode_tickets(&mut conn, &in_order).await?;
-        let entries = ordered
+        let entries = in_order
             .iter()
+            .zip(rules)
             .zip(encoded)
             .map(|((ticket, rule), encoded)| pb::QueueEntry {
                 ticket: Some(pb::Ticket { description: String::new(), answers: Vec::new(), ..encoded }),
-                triage: Some(encode_triage(ticket, *rule, minutes.get(&ticket.number).copied().unwrap_or(0))),
+                triage: Some(encode_triage(ticket, rule, minutes.get(&ticket.number).copied().unwrap_or(0))),
                 untriaged: ticket.state == TicketState::New,
                 acknowledged: ticket.acknowledged_at.is_some(),
             })

@@ -21,7 +21,7 @@ async fn demo_tickets_answered_by_support_are_acknowledged_and_loading_twice_add
     );
 
     let mut conn = app.state.core.pool.get().await.expect("conn");
-    let all = tickets::in_states(&mut conn, TicketState::ALL).await.expect("tickets");
+    let all = tickets::in_states(&conn, TicketState::ALL).await.expect("tickets");
     assert_eq!(all.len(), first.tickets);
     let mut answered = 0;
     for ticket in &all {

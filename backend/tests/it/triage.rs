@@ -283,6 +283,16 @@ async fn budgets_are_seen_by_staff_and_the_communitys_representatives_and_set_by
     assert_eq!(log_time(&desk.sam, ticket.number, 90).await.expect("log").used_minutes, 90);
     let triage = get(&desk.sam, ticket.number).await.triage.expect("staff see triage");
     assert_eq!(triage.minutes_logged, 90);
+    let queue = desk
+        .sam
+        .triage
+        .clone()
+        .get_triage_queue(pb::GetTriageQueueRequest::default())
+        .await
+        .expect("queue")
+        .into_inner();
+    let entry = queue.entries.iter().find(|e| e.ticket.as_ref().is_some_and(|t| t.number == ticket.number));
+    assert_eq!(entry.and_then(|e| e.triage.as_ref()).map(|t| t.minutes_logged), Some(90), "the queue shows it too");
     assert!(get(&desk.rita, ticket.number).await.triage.is_none(), "the requester does not see triage details");
 }
 

@@ -164,7 +164,7 @@ struct ChangeRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     acknowledged_at: Option<DateTime<Utc>>,
-    clocks: serde_json::Value,
+    clocks: String,
 }
 
 impl TryFrom<ChangeRow> for LoggedChange {
@@ -198,7 +198,7 @@ impl TryFrom<ChangeRow> for LoggedChange {
                 created_at: row.created_at,
                 updated_at: row.updated_at,
                 acknowledged_at: row.acknowledged_at,
-                clocks: super::clocks::views_from_stored(row.clocks)?,
+                clocks: super::clocks::views_from_stored(&row.clocks)?,
             },
         })
     }
@@ -387,7 +387,7 @@ async fn ticket_changes_after(
             tickets::created_at,
             tickets::updated_at,
             tickets::acknowledged_at,
-            tickets::clocks,
+            super::clocks::stored_views(),
         ))
         .load(conn)
         .await?;

@@ -29,7 +29,10 @@ struct TicketRow {
     description: String,
     confidential: bool,
     assignee_id: Option<i64>,
-    form_answers: serde_json::Value,
+    /// Read as JSON text, parsed straight into answers.
+    #[diesel(select_expression = diesel::dsl::sql("tickets.form_answers::text"))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Text>)]
+    form_answers: String,
     version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -42,7 +45,9 @@ struct TicketRow {
     timebox_started_at: Option<DateTime<Utc>>,
     released_in: Option<String>,
     scheduled_for: Option<NaiveDate>,
-    clocks: serde_json::Value,
+    #[diesel(select_expression = super::clocks::stored_views())]
+    #[diesel(select_expression_type = super::clocks::StoredViews)]
+    clocks: String,
 }
 
 /// A ticket as stored, in domain values.
@@ -118,7 +123,7 @@ impl TryFrom<TicketRow> for Ticket {
             description: row.description,
             confidential: row.confidential,
             assignee_id: row.assignee_id,
-            answers: serde_json::from_value(row.form_answers).map_err(AppError::internal)?,
+            answers: serde_json::from_str(&row.form_answers).map_err(AppError::internal)?,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -137,7 +142,7 @@ impl TryFrom<TicketRow> for Ticket {
             timebox_started_at: row.timebox_started_at,
             released_in: row.released_in,
             scheduled_for: row.scheduled_for,
-            clocks: super::clocks::views_from_stored(row.clocks)?,
+            clocks: super::clocks::views_from_stored(&row.clocks)?,
         })
     }
 }
@@ -494,9 +499,9 @@ pub async fn touch(conn: &AsyncPgConnection, number: i64, at: DateTime<Utc>) -> 
 }
 
 /// Every ticket in one of `states`, whoever asks; callers check access.
-pub async fn in_states(conn: &mut AsyncPgConnection, states: &[TicketState]) -> AppResult<Vec<Ticket>> {
+pub async fn in_states(conn: &AsyncPgConnection, states: &[TicketState]) -> AppResult<Vec<Ticket>> {
     let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
     let rows: Vec<TicketRow> =
-        tickets::table.filter(tickets::state.eq_any(states)).select(TicketRow::as_select()).load(conn).await?;
+        tickets::table.filter(tickets::state.eq_any(states)).select(TicketRow::as_select()).load(&mut { conn }).await?;
     rows.into_iter().map(Ticket::try_from).collect()
 }

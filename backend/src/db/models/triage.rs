@@ -12,7 +12,7 @@ use super::{is_unique_violation, unknown_value};
 use crate::db::schema::{communities, response_templates, ticket_links, tickets, time_entries};
 use crate::error::{AppError, AppResult};
 use steward_domain::intake::FieldError;
-use steward_domain::{BudgetPeriod, budget};
+use steward_domain::{BudgetPeriod, TicketState, budget};
 
 /// An engineering issue linked to a ticket.
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
@@ -115,6 +115,22 @@ pub async fn minutes_logged(conn: &mut AsyncPgConnection, numbers: &[i64]) -> Ap
         .group_by(time_entries::ticket_number)
         .select((time_entries::ticket_number, diesel::dsl::sum(time_entries::minutes)))
         .load::<(i64, Option<i64>)>(conn)
+        .await?
+        .into_iter()
+        .map(|(number, minutes)| (number, minutes.unwrap_or(0)))
+        .collect())
+}
+
+/// The minutes logged on each ticket in these states (those with none are left out): what
+/// [`minutes_logged`] gives for them, without sending their numbers.
+pub async fn minutes_logged_in_states(conn: &AsyncPgConnection, states: &[TicketState]) -> AppResult<Vec<(i64, i64)>> {
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    Ok(time_entries::table
+        .inner_join(tickets::table)
+        .filter(tickets::state.eq_any(states))
+        .group_by(time_entries::ticket_number)
+        .select((time_entries::ticket_number, diesel::dsl::sum(time_entries::minutes)))
+        .load::<(i64, Option<i64>)>(&mut { conn })
         .await?
         .into_iter()
         .map(|(number, minutes)| (number, minutes.unwrap_or(0)))
