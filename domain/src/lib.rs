@@ -1,10 +1,10 @@
 //! Steward's rules, with no I/O: what the values are, how a ticket moves through its lifecycle,
 //! who may do what, what a request form asks, how its fields and messages are checked, the
 //! triage order, board ranks, budgets, response templates, business calendars, SLA clocks and
-//! the support rotation. Everything here is plain data and
-//! pure functions, tested exhaustively in place; the server's use cases and the browser only
-//! apply these decisions. No I/O crate belongs here, and the crate builds for
-//! `wasm32-unknown-unknown`.
+//! the support rotation, and the rules for email (threading, machine-sent mail, quoted history).
+//! Everything here is plain data and pure functions, tested exhaustively in place; the server's
+//! use cases and the browser only apply these decisions. No I/O crate belongs here, and the
+//! crate builds for `wasm32-unknown-unknown`.
 
 pub mod assignment;
 pub mod authz;
@@ -18,6 +18,7 @@ pub mod fields;
 pub mod incident;
 pub mod intake;
 pub mod lifecycle;
+pub mod mail;
 pub mod priority;
 pub mod rotation;
 pub mod similar;

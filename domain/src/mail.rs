@@ -1,0 +1,366 @@
+//! Email rules (seed 002: support@ is the team's point of contact), for every channel that
+//! reads or writes mail.
+//!
+//! - A ticket is named in a subject as `[Steward #42]`; an answer whose subject keeps it
+//!   threads into that ticket ([`subject_for`], [`ticket_reference`]).
+//! - Mail a machine sent (auto-replies, bounces, bulk and list mail, loops) is never answered
+//!   and never becomes a ticket or a reply ([`machine_sent`], after RFC 3834 and the headers
+//!   mail systems use in practice).
+//! - What a person wrote is the message without the quoted history and the signature below it
+//!   ([`written_part`]); the original is kept by whoever stored the message. Nothing a person
+//!   wrote is dropped: a message that is all quote is shown whole.
+//! - A header value is one line ([`one_line`]): no CR or LF from a title or a name ever reaches
+//!   a header.
+
+/// How a ticket is named in a subject: `[Steward #42]`.
+const REFERENCE_PREFIX: &str = "[steward #";
+
+/// The longest subject Steward writes, in characters (titles are cut with an ellipsis).
+pub const SUBJECT_MAX_CHARS: usize = 180;
+
+/// `text` as one header-safe line: every control character (CR and LF included) becomes a
+/// space, runs of white space become one, and the ends are trimmed.
+pub fn one_line(text: &str) -> String {
+    let spaced: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The subject of a message about ticket `number` titled `title`: `[Steward #42] Title`, one
+/// line, at most [`SUBJECT_MAX_CHARS`] characters.
+pub fn subject_for(number: i64, title: &str) -> String {
+    let reference = format!("[Steward #{number}]");
+    let title = one_line(title);
+    let room = SUBJECT_MAX_CHARS.saturating_sub(reference.chars().count() + 1);
+    let title = if title.chars().count() > room {
+        let cut: String = title.chars().take(room.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        title
+    };
+    if title.is_empty() { reference } else { format!("{reference} {title}") }
+}
+
+/// The ticket a subject names (`Re: [Steward #42] …`, any case, anywhere in the subject), if
+/// it names one.
+pub fn ticket_reference(subject: &str) -> Option<i64> {
+    let lower = subject.to_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(at) = rest.find(REFERENCE_PREFIX) {
+        let after = &rest[at + REFERENCE_PREFIX.len()..];
+        let digits: &str = &after[..after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len())];
+        if !digits.is_empty()
+            && after[digits.len()..].starts_with(']')
+            && let Ok(number) = digits.parse::<i64>()
+            && number > 0
+        {
+            return Some(number);
+        }
+        rest = after;
+    }
+    None
+}
+
+/// The tag of a plus address (`support+aurora@example.org` is tagged `aurora`), lower-cased;
+/// a community's own support address.
+pub fn plus_tag(address: &str) -> Option<String> {
+    let local = address.rsplit_once('@').map_or(address, |(local, _)| local);
+    let (_, tag) = local.split_once('+')?;
+    let tag = tag.trim().to_lowercase();
+    (!tag.is_empty()).then_some(tag)
+}
+
+/// What a message's headers say about who sent it; `None` for a header it does not carry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Signals<'a> {
+    /// The sender's address.
+    pub from: &'a str,
+    /// `Auto-Submitted` (RFC 3834): anything but `no` is a machine.
+    pub auto_submitted: Option<&'a str>,
+    /// `Precedence`: `bulk`, `list` and `junk` are not a person writing to support.
+    pub precedence: Option<&'a str>,
+    /// `X-Loop`: set by systems (Steward included) on mail they send.
+    pub x_loop: Option<&'a str>,
+    /// Whether `X-Autoreply`, `X-Autorespond` or `X-Auto-Response-Suppress: All|AutoReply`
+    /// says the message is an automatic answer.
+    pub autoreply_header: bool,
+    /// `Return-Path`: `<>` is a delivery report (a bounce).
+    pub return_path: Option<&'a str>,
+    /// The top-level `Content-Type`, such as `multipart/report` for a delivery report.
+    pub content_type: Option<&'a str>,
+}
+
+/// Why a message is a machine's and gets neither a ticket nor an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MachineSent {
+    /// An out-of-office or other automatic answer.
+    AutoReply,
+    /// A delivery failure report.
+    Bounce,
+    /// Bulk, list or junk mail.
+    Bulk,
+    /// Mail from Steward itself, or from a system that marks its mail against loops.
+    Loop,
+}
+
+impl MachineSent {
+    /// Why Steward left the message alone, for the people who read the intake log.
+    pub fn reason(self) -> &'static str {
+        match self {
+            MachineSent::AutoReply => "an automatic answer (out of office or similar); Steward never answers those",
+            MachineSent::Bounce => "a delivery failure report (bounce)",
+            MachineSent::Bulk => "bulk or mailing-list mail (Precedence: bulk, list or junk)",
+            MachineSent::Loop => "mail from Steward itself or from another system's loop guard",
+        }
+    }
+}
+
+/// Whether a machine sent the message: `own_address` is Steward's support address (mail
+/// from it is a loop).
+pub fn machine_sent(signals: &Signals<'_>, own_address: &str) -> Option<MachineSent> {
+    let from = signals.from.trim().to_lowercase();
+    if signals.x_loop.is_some() || (!from.is_empty() && from == own_address.trim().to_lowercase()) {
+        return Some(MachineSent::Loop);
+    }
+    let local = from.rsplit_once('@').map_or(from.as_str(), |(local, _)| local);
+    let report = signals.content_type.is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/report"));
+    let null_return = signals.return_path.is_some_and(|path| path.trim() == "<>" || path.trim().is_empty());
+    if report || null_return || local == "mailer-daemon" || local == "postmaster" {
+        return Some(MachineSent::Bounce);
+    }
+    let submitted = signals.auto_submitted.map(|value| value.trim().to_lowercase());
+    if submitted.is_some_and(|value| !value.is_empty() && value != "no") || signals.autoreply_header {
+        return Some(MachineSent::AutoReply);
+    }
+    let precedence = signals.precedence.map(|value| value.trim().to_lowercase());
+    if precedence.is_some_and(|value| matches!(value.as_str(), "bulk" | "list" | "junk" | "auto_reply")) {
+        return Some(MachineSent::Bulk);
+    }
+    None
+}
+
+/// What the person wrote in a plain-text body: the lines above the quoted history ("On … wrote:",
+/// "-----Original Message-----", an Outlook rule followed by "From:") and above the signature
+/// ("-- "), without trailing quoted (`>`) lines. A body that would come out empty is returned
+/// whole (trimmed): nothing a person wrote is lost.
+pub fn written_part(body: &str) -> String {
+    let lines: Vec<&str> = body.lines().collect();
+    let mut end = lines.len();
+    for (index, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        let next = lines.get(index + 1).map_or("", |l| l.trim());
+        let attribution = is_attribution(trimmed)
+            || (trimmed.starts_with("On ") && next.ends_with("wrote:") && !next.starts_with('>'));
+        let separator = trimmed.eq_ignore_ascii_case("-----original message-----")
+            || (trimmed.len() >= 20 && trimmed.chars().all(|c| c == '_') && next.starts_with("From:"));
+        let signature = *line == "-- " || trimmed == "--";
+        if attribution || separator || signature {
+            end = index;
+            break;
+        }
+    }
+    let mut kept = &lines[..end];
+    while let Some((last, rest)) = kept.split_last() {
+        if last.trim().is_empty() || last.trim_start().starts_with('>') {
+            kept = rest;
+        } else {
+            break;
+        }
+    }
+    let written = kept.join("\n").trim().to_owned();
+    if written.is_empty() { body.trim().to_owned() } else { written }
+}
+
+/// "On Tue, 1 Dec 2026, Ada <ada@example.org> wrote:" and its usual translations.
+fn is_attribution(line: &str) -> bool {
+    (line.starts_with("On ") && line.ends_with("wrote:"))
+        || (line.starts_with("Am ") && line.contains(" schrieb") && line.ends_with(':'))
+        || (line.starts_with("Le ") && (line.ends_with("a écrit :") || line.ends_with("a écrit:")))
+        || (line.starts_with("El ") && line.ends_with("escribió:"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_takes_every_line_break_and_control_character_out() {
+        assert_eq!(one_line("Disk full\r\nBcc: everyone@example.org"), "Disk full Bcc: everyone@example.org");
+        assert_eq!(one_line("  tabs\tand\u{0}nulls\u{7f}  "), "tabs and nulls");
+        assert_eq!(one_line("\n\r"), "");
+        assert_eq!(one_line("Grüße, 東京"), "Grüße, 東京");
+    }
+
+    #[test]
+    fn a_subject_names_the_ticket_and_keeps_the_title_on_one_line() {
+        assert_eq!(subject_for(42, "Hub is down"), "[Steward #42] Hub is down");
+        assert_eq!(subject_for(7, "Line one\r\nSubject: injected"), "[Steward #7] Line one Subject: injected");
+        assert_eq!(subject_for(7, "   "), "[Steward #7]");
+        let long = subject_for(123, &"word ".repeat(100));
+        assert_eq!(long.chars().count(), SUBJECT_MAX_CHARS, "cut at the limit, with the ellipsis");
+        assert!(long.starts_with("[Steward #123] word word") && long.ends_with('…'), "{long}");
+    }
+
+    #[test]
+    fn the_reference_is_found_wherever_an_answer_keeps_it() {
+        assert_eq!(ticket_reference("Re: [Steward #42] Hub is down"), Some(42));
+        assert_eq!(ticket_reference("AW: Fwd: [steward #42] Hub"), Some(42));
+        assert_eq!(ticket_reference("[STEWARD #9]"), Some(9));
+        assert_eq!(ticket_reference("Re: [Steward #x] then [Steward #12]"), Some(12));
+    }
+
+    #[test]
+    fn a_subject_without_a_whole_reference_names_no_ticket() {
+        for subject in [
+            "Hub is down",
+            "Ticket #42",
+            "[Steward #]",
+            "[Steward #42",
+            "[Steward #42a]",
+            "[Steward #0]",
+            "[Steward #-3]",
+            "[Steward #99999999999999999999]",
+            "[Steward 42]",
+        ] {
+            assert_eq!(ticket_reference(subject), None, "{subject}");
+        }
+    }
+
+    #[test]
+    fn a_plus_address_names_its_tag() {
+        assert_eq!(plus_tag("support+Aurora@example.org").as_deref(), Some("aurora"));
+        assert_eq!(plus_tag("support+aurora+x@example.org").as_deref(), Some("aurora+x"));
+        assert_eq!(plus_tag("support@example.org"), None);
+        assert_eq!(plus_tag("support+@example.org"), None);
+    }
+
+    fn from_ada() -> Signals<'static> {
+        Signals { from: "ada@aurora.example", ..Signals::default() }
+    }
+
+    const OWN: &str = "support@steward.example";
+
+    #[test]
+    fn a_person_writing_is_not_a_machine() {
+        assert_eq!(machine_sent(&from_ada(), OWN), None);
+        let explicit_no = Signals { auto_submitted: Some("no"), precedence: Some("normal"), ..from_ada() };
+        assert_eq!(machine_sent(&explicit_no, OWN), None);
+        let plain = Signals {
+            content_type: Some("multipart/alternative"),
+            return_path: Some("<ada@aurora.example>"),
+            ..from_ada()
+        };
+        assert_eq!(machine_sent(&plain, OWN), None);
+    }
+
+    #[test]
+    fn auto_replies_bounces_bulk_mail_and_loops_are_machines() {
+        let cases = [
+            (Signals { auto_submitted: Some("auto-replied"), ..from_ada() }, MachineSent::AutoReply),
+            (Signals { auto_submitted: Some("Auto-Generated"), ..from_ada() }, MachineSent::AutoReply),
+            (Signals { autoreply_header: true, ..from_ada() }, MachineSent::AutoReply),
+            (Signals { precedence: Some("bulk"), ..from_ada() }, MachineSent::Bulk),
+            (Signals { precedence: Some(" List "), ..from_ada() }, MachineSent::Bulk),
+            (Signals { precedence: Some("junk"), ..from_ada() }, MachineSent::Bulk),
+            (Signals { return_path: Some("<>"), ..from_ada() }, MachineSent::Bounce),
+            (Signals { content_type: Some("multipart/report"), ..from_ada() }, MachineSent::Bounce),
+            (Signals { from: "MAILER-DAEMON@mx.example", ..Signals::default() }, MachineSent::Bounce),
+            (Signals { from: "postmaster@mx.example", ..Signals::default() }, MachineSent::Bounce),
+            (Signals { x_loop: Some(OWN), ..from_ada() }, MachineSent::Loop),
+            (Signals { from: "Support@Steward.example", ..Signals::default() }, MachineSent::Loop),
+        ];
+        for (signals, expected) in cases {
+            assert_eq!(machine_sent(&signals, OWN), Some(expected), "{signals:?}");
+        }
+    }
+
+    #[test]
+    fn a_loop_outranks_an_auto_reply_and_a_bounce_outranks_bulk() {
+        let both = Signals { x_loop: Some("x"), auto_submitted: Some("auto-replied"), ..from_ada() };
+        assert_eq!(machine_sent(&both, OWN), Some(MachineSent::Loop));
+        let report = Signals { content_type: Some("multipart/report"), precedence: Some("bulk"), ..from_ada() };
+        assert_eq!(machine_sent(&report, OWN), Some(MachineSent::Bounce));
+    }
+
+    #[test]
+    fn quoted_history_below_an_attribution_is_trimmed() {
+        let body = "Thanks, that fixed it.\n\nOn Tue, 1 Dec 2026 at 10:00, Steward <support@steward.example> wrote:\n> We restarted the hub.\n> -- \n> Steward";
+        assert_eq!(written_part(body), "Thanks, that fixed it.");
+    }
+
+    #[test]
+    fn an_attribution_wrapped_over_two_lines_is_trimmed() {
+        let body =
+            "Still broken.\n\nOn Tue, 1 Dec 2026 at 10:00, Sam Steward <support@steward.example>\nwrote:\n> Try again?";
+        assert_eq!(written_part(body), "Still broken.");
+    }
+
+    #[test]
+    fn outlook_and_translated_histories_are_trimmed() {
+        assert_eq!(written_part("Yes.\n-----Original Message-----\nFrom: Steward"), "Yes.");
+        assert_eq!(written_part("Yes.\n\n________________________________\nFrom: Steward\nSent: today"), "Yes.");
+        assert_eq!(written_part("Ja.\n\nAm 1. Dez. 2026 schrieb Steward:\n> Hallo"), "Ja.");
+        assert_eq!(written_part("Oui.\n\nLe 1 déc. 2026, Steward a écrit :\n> Bonjour"), "Oui.");
+    }
+
+    #[test]
+    fn the_signature_is_trimmed_and_trailing_quotes_go() {
+        assert_eq!(
+            written_part("Please reset my password.\n-- \nAda Lovelace\nAurora Hub"),
+            "Please reset my password."
+        );
+        assert_eq!(written_part("Done.\n\n> old line\n> older line\n"), "Done.");
+    }
+
+    #[test]
+    fn quotes_answered_in_between_are_kept() {
+        let body = "> Which hub?\nThe Aurora one.\n> Since when?\nSince Monday.";
+        assert_eq!(written_part(body), body);
+    }
+
+    #[test]
+    fn a_message_that_is_all_quote_is_shown_whole() {
+        assert_eq!(written_part("> only a quote\n"), "> only a quote");
+        assert_eq!(written_part("-- \nAda"), "-- \nAda");
+        assert_eq!(written_part("  plain  "), "plain");
+        assert_eq!(written_part(""), "");
+    }
+
+    #[test]
+    fn a_dash_line_in_the_text_is_not_a_signature() {
+        assert_eq!(written_part("Steps:\n--- a\n- b"), "Steps:\n--- a\n- b");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            #[test]
+            fn one_line_never_lets_a_line_break_through(text in any::<String>()) {
+                let line = one_line(&text);
+                prop_assert!(!line.contains(['\r', '\n']));
+                prop_assert!(!line.chars().any(char::is_control));
+                prop_assert_eq!(line.trim(), line.as_str());
+            }
+
+            #[test]
+            fn every_subject_written_names_its_ticket_again(number in 1i64..i64::MAX, title in any::<String>()) {
+                let subject = subject_for(number, &title);
+                prop_assert!(subject.chars().count() <= SUBJECT_MAX_CHARS);
+                prop_assert!(!subject.contains(['\r', '\n']));
+                prop_assert_eq!(ticket_reference(&subject), Some(number));
+                prop_assert_eq!(ticket_reference(&format!("Re: Fwd: {subject}")), Some(number));
+            }
+
+            #[test]
+            fn what_a_person_wrote_is_never_lost(body in "[a-zA-Z>\\- \n]{0,200}") {
+                let written = written_part(&body);
+                prop_assert_eq!(written.is_empty(), body.trim().is_empty());
+                prop_assert!(body.contains(written.as_str()));
+            }
+        }
+    }
+}
