@@ -648,6 +648,19 @@ mod tests {
             })
         }
 
+        #[test]
+        fn half_an_hour_a_week_has_no_answer_beyond_the_search() {
+            // The case proptest once found: 282,601 s need more weeks than the search holds.
+            let mut week: [Vec<Interval>; 7] = Default::default();
+            week[3] = vec![Interval::new(0, 30)];
+            let calendar = CalendarSpec { zone: "UTC".into(), week, holidays: Vec::new() }.check().expect("valid");
+            let from = DateTime::from_timestamp(1_767_225_600, 0).expect("in range");
+            assert_eq!(calendar.add_working(from, 282_601, &[]), None);
+            let searched = from + chrono::Duration::days(SEARCH_DAYS - 1);
+            assert!(calendar.working_between(from, searched, &[]) < 282_601);
+            assert!(calendar.add_working(from, 1_800 * 100, &[]).is_some(), "a hundred weeks' worth is found");
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -657,10 +670,22 @@ mod tests {
                 (from, breaks) in an_instant().prop_flat_map(|from| (Just(from), breaks_after(from))),
                 seconds in 1i64..400_000,
             ) {
-                let due = calendar.add_working(from, seconds, &breaks).expect("working time within the search");
-                prop_assert_eq!(calendar.working_between(from, due, &breaks), seconds);
-                // And not a second earlier.
-                prop_assert_eq!(calendar.working_between(from, due - chrono::Duration::seconds(1), &breaks), seconds - 1);
+                match calendar.add_working(from, seconds, &breaks) {
+                    Some(due) => {
+                        prop_assert_eq!(calendar.working_between(from, due, &breaks), seconds);
+                        // And not a second earlier.
+                        prop_assert_eq!(
+                            calendar.working_between(from, due - chrono::Duration::seconds(1), &breaks),
+                            seconds - 1
+                        );
+                    }
+                    // No answer only when the days searched hold less working time than asked
+                    // for (a calendar with half an hour a week, say).
+                    None => {
+                        let searched = from + chrono::Duration::days(SEARCH_DAYS - 1);
+                        prop_assert!(calendar.working_between(from, searched, &breaks) < seconds);
+                    }
+                }
             }
 
             #[test]
