@@ -11,6 +11,12 @@
 //!   wrote is dropped: a message that is all quote is shown whole.
 //! - A header value is one line ([`one_line`]): no CR or LF from a title or a name ever reaches
 //!   a header.
+//! - Steward's own Message-IDs name their ticket (`<steward-42-7@support.example.org>`, the
+//!   thread's root `<steward-42@…>`), so an answer whose subject lost the reference still
+//!   threads by `In-Reply-To` or `References` ([`message_id`], [`ticket_in_message_id`]).
+//! - A new request by email goes to the community its address is tagged with
+//!   (`support+aurora@`) when the sender belongs to it, else to the sender's only community;
+//!   otherwise it waits for staff ([`community_for`]).
 
 /// How a ticket is named in a subject: `[Steward #42]`.
 const REFERENCE_PREFIX: &str = "[steward #";
@@ -178,9 +184,95 @@ fn is_attribution(line: &str) -> bool {
         || (line.starts_with("El ") && line.ends_with("escribió:"))
 }
 
+/// The Message-ID Steward gives the mail numbered `sequence` about ticket `number`, sent from
+/// `domain`; with no sequence, the thread's root (what every mail about the ticket refers to).
+pub fn message_id(number: i64, sequence: Option<i64>, domain: &str) -> String {
+    match sequence {
+        Some(sequence) => format!("<steward-{number}-{sequence}@{domain}>"),
+        None => format!("<steward-{number}@{domain}>"),
+    }
+}
+
+/// The ticket one of Steward's own Message-IDs (from `domain`) names, if it is one.
+pub fn ticket_in_message_id(id: &str, domain: &str) -> Option<i64> {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    let (local, at) = id.rsplit_once('@')?;
+    if !at.eq_ignore_ascii_case(domain) {
+        return None;
+    }
+    let rest = local.strip_prefix("steward-")?;
+    let (number, sequence) = rest.split_once('-').unwrap_or((rest, "0"));
+    let all_digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(number) || !all_digits(sequence) {
+        return None;
+    }
+    number.parse().ok().filter(|n: &i64| *n > 0)
+}
+
+/// Why an emailed request has no community yet, for the staff who sort held mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoCommunity {
+    /// The sender belongs to no community.
+    NotAMember,
+    /// The sender belongs to several and the address names none of them.
+    Ambiguous,
+}
+
+impl NoCommunity {
+    pub fn reason(self) -> &'static str {
+        match self {
+            NoCommunity::NotAMember => "the sender belongs to no community, so there is nobody to file it for",
+            NoCommunity::Ambiguous => {
+                "the sender belongs to several communities and wrote to the general address, so it is not clear which one the request is for"
+            }
+        }
+    }
+}
+
+/// The community a new request by email is filed in: the one the address was tagged with
+/// (`tagged`, already looked up by slug) if the sender belongs to it, else the sender's only
+/// community (`theirs`: every community they belong to, either role).
+pub fn community_for(tagged: Option<i64>, theirs: &[i64]) -> Result<i64, NoCommunity> {
+    if let Some(community) = tagged.filter(|c| theirs.contains(c)) {
+        return Ok(community);
+    }
+    match theirs {
+        [] => Err(NoCommunity::NotAMember),
+        [only] => Ok(*only),
+        _ => Err(NoCommunity::Ambiguous),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn steward_message_ids_name_their_ticket_and_only_steward_s_own_do() {
+        let domain = "support.example.org";
+        assert_eq!(message_id(42, Some(7), domain), "<steward-42-7@support.example.org>");
+        assert_eq!(message_id(42, None, domain), "<steward-42@support.example.org>");
+        assert_eq!(ticket_in_message_id(&message_id(42, Some(7), domain), domain), Some(42));
+        assert_eq!(ticket_in_message_id(&message_id(42, None, domain), domain), Some(42));
+        assert_eq!(ticket_in_message_id("steward-42-7@SUPPORT.example.org", domain), Some(42), "no brackets, any case");
+        assert_eq!(ticket_in_message_id("<steward-42-7@other.example.org>", domain), None, "another Steward's");
+        assert_eq!(ticket_in_message_id("<CAF+x=steward-42@mail.gmail.com>", domain), None);
+        assert_eq!(ticket_in_message_id("<steward-x-7@support.example.org>", domain), None);
+        assert_eq!(ticket_in_message_id("<steward-42-@support.example.org>", domain), None);
+        assert_eq!(ticket_in_message_id("<steward-0@support.example.org>", domain), None);
+        assert_eq!(ticket_in_message_id("<steward-99999999999999999999@support.example.org>", domain), None);
+        assert_eq!(ticket_in_message_id("", domain), None);
+    }
+
+    #[test]
+    fn an_emailed_request_goes_to_the_tagged_community_or_the_sender_s_only_one() {
+        assert_eq!(community_for(Some(2), &[1, 2]), Ok(2), "tagged and a member there");
+        assert_eq!(community_for(None, &[3]), Ok(3), "the only community");
+        assert_eq!(community_for(Some(9), &[3]), Ok(3), "tagged with one they are not in: their only one");
+        assert_eq!(community_for(Some(9), &[1, 2]), Err(NoCommunity::Ambiguous));
+        assert_eq!(community_for(None, &[1, 2]), Err(NoCommunity::Ambiguous));
+        assert_eq!(community_for(Some(1), &[]), Err(NoCommunity::NotAMember), "a tag never lets an outsider in");
+    }
 
     #[test]
     fn one_line_takes_every_line_break_and_control_character_out() {
