@@ -65,6 +65,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    inbound_mail (id) {
+        id -> Int8,
+        message_id -> Text,
+        from_address -> Text,
+        from_name -> Text,
+        subject -> Text,
+        raw -> Bytea,
+        attachments -> Jsonb,
+        outcome -> Text,
+        reason -> Text,
+        person_id -> Nullable<Int8>,
+        ticket_number -> Nullable<Int8>,
+        comment_id -> Nullable<Int8>,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     incident_action_items (id) {
         id -> Int8,
         incident_number -> Int8,
@@ -230,6 +248,25 @@ diesel::table! {
         message -> Text,
         created_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        kind -> Text,
+        recipient -> Text,
+        recipient_name -> Text,
+        person_id -> Nullable<Int8>,
+        ticket_number -> Int8,
+        subject -> Text,
+        body -> Text,
+        in_reply_to -> Nullable<Text>,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -440,6 +477,9 @@ diesel::table! {
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
 diesel::joinable!(communities -> calendars (calendar_id));
+diesel::joinable!(inbound_mail -> comments (comment_id));
+diesel::joinable!(inbound_mail -> people (person_id));
+diesel::joinable!(inbound_mail -> tickets (ticket_number));
 diesel::joinable!(incident_action_items -> incident_reports (incident_number));
 diesel::joinable!(incident_action_items -> people (owner_id));
 diesel::joinable!(incident_cadence -> people (updated_by));
@@ -467,6 +507,8 @@ diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> people (person_id));
 diesel::joinable!(notifications -> people (person_id));
 diesel::joinable!(notifications -> tickets (ticket_number));
+diesel::joinable!(outbox -> people (person_id));
+diesel::joinable!(outbox -> tickets (ticket_number));
 diesel::joinable!(request_form_edits -> people (updated_by));
 diesel::joinable!(rotation_members -> people (person_id));
 diesel::joinable!(satisfaction_surveys -> people (answered_by));
@@ -492,6 +534,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     communities,
     failed_sign_ins,
+    inbound_mail,
     incident_action_items,
     incident_cadence,
     incident_communities,
@@ -506,6 +549,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     memberships,
     notifications,
+    outbox,
     people,
     request_form_edits,
     response_templates,

@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod jobs;
 pub mod known_issues;
 pub mod live;
+pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod rotation;
