@@ -17,6 +17,10 @@
 //! | `STEWARD_STREAMS_PER_ADDRESS` | `256`       | live streams one network address may hold open at once |
 //! | `STEWARD_SIGN_INS_PER_MINUTE` | `20`        | sign-in attempts per network address per minute |
 //! | `STEWARD_SEARCHES_PER_MINUTE` | `240`       | similar-ticket suggestions and known-issue searches per address per minute |
+//! | `STEWARD_MAIL_ADDRESS` | `support@steward.localhost` | the support address: mail Steward sends comes from it, mail to it (or to `support+<community>@…`) is a request |
+//! | `STEWARD_MAIL_NAME`    | `Steward support`  | the name beside that address |
+//! | `STEWARD_SMTP_URL`     | (unset)            | where mail is sent, e.g. `smtps://user:pass@smtp.example.org` or `smtp://127.0.0.1:2525`; unset: mail waits in the outbox, where admins read it |
+//! | `STEWARD_MAIL_MAX_KIB` | `25600`            | the largest message `steward mail receive` takes (25 MB) |
 //!
 //! Every error names the variable and says what a valid value looks like.
 
@@ -38,6 +42,40 @@ pub struct Config {
     pub limits: Limits,
     /// How often the scheduler looks for jobs that are due (`STEWARD_JOBS_EVERY_MS`).
     pub jobs_every: Duration,
+    /// Email in and out.
+    pub mail: MailSettings,
+}
+
+/// How Steward sends and receives mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailSettings {
+    /// The support address (`STEWARD_MAIL_ADDRESS`), lower-cased.
+    pub address: String,
+    /// The name beside it (`STEWARD_MAIL_NAME`).
+    pub name: String,
+    /// The SMTP server to send through (`STEWARD_SMTP_URL`); none: mail stays in the outbox.
+    pub smtp_url: Option<String>,
+    /// The largest message taken in (`STEWARD_MAIL_MAX_KIB`).
+    pub max_bytes: usize,
+    /// Where links in mail point: the public origin, or the address Steward serves on.
+    pub link_origin: String,
+}
+
+impl MailSettings {
+    /// The domain of the support address, which Steward's Message-IDs carry.
+    pub fn domain(&self) -> &str {
+        self.address.rsplit_once('@').map_or("steward.localhost", |(_, domain)| domain)
+    }
+
+    /// The settings read from the process environment (for commands that only handle mail).
+    pub fn from_env() -> Result<MailSettings, ConfigError> {
+        let lookup = |name: &str| std::env::var(name).ok();
+        let origin = match get(&lookup, "STEWARD_PUBLIC_ORIGIN") {
+            Some(text) => parse_origin(text.trim()),
+            None => None,
+        };
+        mail_from(&lookup, origin.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()))
+    }
 }
 
 /// How logs are written.
@@ -117,7 +155,9 @@ impl Config {
                 }
             },
         };
-        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl, limits, jobs_every })
+        let link_origin = public_origin.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let mail = mail_from(&lookup, link_origin)?;
+        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl, limits, jobs_every, mail })
     }
 
     /// Whether the session cookie gets the Secure attribute.
@@ -178,6 +218,36 @@ fn number(
     }
 }
 
+fn mail_from(lookup: &impl Fn(&str) -> Option<String>, link_origin: String) -> Result<MailSettings, ConfigError> {
+    let address = get(lookup, "STEWARD_MAIL_ADDRESS").unwrap_or_else(|| "support@steward.localhost".to_owned());
+    let address = address.trim().to_lowercase();
+    if address.parse::<lettre::Address>().is_err() {
+        return Err(problem(
+            "STEWARD_MAIL_ADDRESS",
+            format!("\"{address}\" is not an email address such as support@example.org"),
+        ));
+    }
+    let name = steward_domain::mail::one_line(get(lookup, "STEWARD_MAIL_NAME").as_deref().unwrap_or("Steward support"));
+    let smtp_url = match get(lookup, "STEWARD_SMTP_URL") {
+        None => None,
+        Some(text) => {
+            let text = text.trim().to_owned();
+            let valid = url::Url::parse(&text).is_ok_and(|url| {
+                matches!(url.scheme(), "smtp" | "smtps") && url.host_str().is_some_and(|h| !h.is_empty())
+            });
+            if !valid {
+                return Err(problem(
+                    "STEWARD_SMTP_URL",
+                    "is not an SMTP URL such as smtps://user:password@smtp.example.org or smtp://127.0.0.1:2525",
+                ));
+            }
+            Some(text)
+        }
+    };
+    let max_bytes = number(lookup, "STEWARD_MAIL_MAX_KIB", 25_600, 64..=1024 * 1024)? as usize * 1024;
+    Ok(MailSettings { address, name, smtp_url, max_bytes, link_origin })
+}
+
 fn limits_from(lookup: &impl Fn(&str) -> Option<String>) -> Result<Limits, ConfigError> {
     let kib = |variable, default| number(lookup, variable, default, 1..=64 * 1024).map(|n| n as usize * 1024);
     let count = |variable, default| number(lookup, variable, default, 1..=100_000).map(|n| n as u32);
@@ -211,6 +281,27 @@ mod tests {
         assert_eq!(config.static_dir, PathBuf::from("dist"));
         assert_eq!(config.session_ttl, Duration::from_secs(12 * 3600));
         assert!(!config.secure_cookies());
+        assert_eq!(config.mail.address, "support@steward.localhost");
+        assert_eq!(config.mail.smtp_url, None, "no SMTP server: mail waits in the outbox");
+        assert_eq!(config.mail.link_origin, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn mail_settings_are_checked_and_links_use_the_public_origin() {
+        let settings = config(&[
+            DB,
+            ("STEWARD_MAIL_ADDRESS", " Help@Example.org "),
+            ("STEWARD_SMTP_URL", "smtp://127.0.0.1:2525"),
+            ("STEWARD_PUBLIC_ORIGIN", "https://support.example.org"),
+        ])
+        .unwrap();
+        assert_eq!(settings.mail.address, "help@example.org");
+        assert_eq!(settings.mail.domain(), "example.org");
+        assert_eq!(settings.mail.link_origin, "https://support.example.org");
+        assert_eq!(config(&[DB, ("STEWARD_MAIL_ADDRESS", "support")]).unwrap_err().variable, "STEWARD_MAIL_ADDRESS");
+        for bad in ["http://smtp.example.org", "smtp://", "smtp.example.org:25"] {
+            assert_eq!(config(&[DB, ("STEWARD_SMTP_URL", bad)]).unwrap_err().variable, "STEWARD_SMTP_URL", "{bad}");
+        }
     }
 
     #[test]

@@ -211,7 +211,7 @@ const TICKETS: &[DemoTicket] = &[
 /// Loads the demo data into a migrated database. Tickets are filed, answered, assigned and
 /// moved through the same use cases people use, so they look exactly as if people had.
 pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
-    let core = Core::for_command(db::pool(database_url, 2)?);
+    let core = Core::for_command(db::pool(database_url, 2)?, crate::config::MailSettings::from_env()?);
     let mut conn = core.pool.get().await?;
     let mut loaded = Loaded::default();
     let hash = tokio::task::spawn_blocking(|| credentials::hash_password(DEMO_PASSWORD)).await??;

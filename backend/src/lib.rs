@@ -9,6 +9,7 @@ pub mod convert;
 pub mod credentials;
 pub mod db;
 pub mod demo;
+pub mod email;
 pub mod error;
 pub mod limits;
 pub mod live;

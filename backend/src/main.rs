@@ -2,10 +2,11 @@
 //! Configuration comes from the environment; see `config.rs` for every variable.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use steward_backend::config::{self, Config};
+use steward_backend::config::{self, Config, MailSettings};
+use steward_backend::db::models::mail::Outcome;
 use steward_backend::db::models::{communities, people};
 use steward_backend::usecases::{self, Actor, Core};
-use steward_backend::{db, demo, server, telemetry};
+use steward_backend::{db, demo, email, server, telemetry};
 use steward_domain::{MembershipRole, StaffRole};
 use tokio_util::sync::CancellationToken;
 
@@ -27,6 +28,27 @@ enum Command {
     /// Manage communities and people.
     #[command(subcommand)]
     Admin(Admin),
+    /// Email: take in a message, read the outbox and the held mail.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Take in one message from standard input (as a mail server's pipe or a .eml file): it
+    /// becomes a ticket, a reply on one, or waits for staff. Receiving the same message twice
+    /// does nothing the second time.
+    Receive,
+    /// Show the newest mails Steward queued, sent or not, with their errors.
+    Outbox {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// Show the mail waiting for staff (unknown senders, no clear community).
+    Held {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -144,13 +166,77 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(admin) => run_admin(admin).await,
+        Command::Mail(command) => run_mail(command).await,
     }
+}
+
+async fn run_mail(command: MailCommand) -> anyhow::Result<()> {
+    let settings = MailSettings::from_env()?;
+    let pool = db::pool(&config::database_url()?, 2)?;
+    let core = Core::for_command(pool.clone(), settings.clone());
+    match command {
+        MailCommand::Receive => {
+            let mut raw = Vec::new();
+            let limit = settings.max_bytes as u64 + 1;
+            std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin().lock(), limit), &mut raw)
+                .map_err(|e| anyhow::anyhow!("cannot read the message from standard input: {e}"))?;
+            let incoming = email::parse(&raw, settings.max_bytes)?;
+            let receipt = usecases::mail::receive(&core, incoming).await?;
+            let what = match (receipt.outcome, receipt.ticket_number) {
+                (_, _) if receipt.duplicate => "was received before; nothing was done again".to_owned(),
+                (Outcome::Filed, Some(number)) => format!("filed as ticket #{number}"),
+                (Outcome::Replied, Some(number)) => format!("added to ticket #{number}"),
+                (Outcome::Held, _) => format!("held for staff: {}", receipt.reason),
+                _ => format!("left alone: {}", receipt.reason),
+            };
+            println!("steward: the message {what}");
+        }
+        MailCommand::Outbox { limit } => {
+            let conn = pool.get().await?;
+            let mails = steward_backend::db::models::mail::latest(&conn, limit).await?;
+            if mails.is_empty() {
+                println!("steward: the outbox is empty");
+            }
+            for mail in mails {
+                let state = match (mail.sent_at, &mail.last_error) {
+                    (Some(at), _) => format!("sent {}", at.format("%Y-%m-%d %H:%M")),
+                    (None, Some(error)) => format!("not sent after {} attempt(s): {error}", mail.attempts),
+                    (None, None) => "waiting".to_owned(),
+                };
+                println!(
+                    "#{} {} to {} <{}>: {} [{state}]",
+                    mail.id,
+                    mail.kind.as_str(),
+                    mail.recipient_name,
+                    mail.recipient,
+                    mail.subject
+                );
+            }
+        }
+        MailCommand::Held { limit } => {
+            let conn = pool.get().await?;
+            let held = steward_backend::db::models::mail::held(&conn, limit).await?;
+            if held.is_empty() {
+                println!("steward: no mail is waiting for staff");
+            }
+            for mail in held {
+                println!(
+                    "{} from {}: {} ({})",
+                    mail.received_at.format("%Y-%m-%d %H:%M"),
+                    mail.from_address,
+                    mail.subject,
+                    mail.reason
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn run_admin(admin: Admin) -> anyhow::Result<()> {
     let url = config::database_url()?;
     let pool = db::pool(&url, 2)?;
-    let core = Core::for_command(pool.clone());
+    let core = Core::for_command(pool.clone(), MailSettings::from_env()?);
     let mut conn = pool.get().await?;
     match admin {
         Admin::CreateCommunity { slug, name } => {

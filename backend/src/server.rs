@@ -133,7 +133,8 @@ pub async fn state(config: Config, clock: Arc<dyn Clock>, shutdown: Cancellation
         .await
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot read the event log: {e}"))?;
     let limiter = Arc::new(Limiter::new(config.limits.clone()));
-    Ok(AppState { core: Core { pool, live, clock }, config: Arc::new(config), limiter, shutdown })
+    let mail = Arc::new(config.mail.clone());
+    Ok(AppState { core: Core { pool, live, clock, mail }, config: Arc::new(config), limiter, shutdown })
 }
 
 /// Serves `state` on `listener` until `stop` completes, then stops accepting, tells streams to
@@ -148,6 +149,22 @@ pub async fn serve(
     let shutdown = state.shutdown.clone();
     // Every serving process runs the scheduler; jobs are claimed so each runs once.
     tokio::spawn(crate::usecases::scheduler::run(state.core.clone(), state.config.jobs_every, shutdown.clone()));
+    // With an SMTP server, every serving process delivers the outbox; mails are claimed so each
+    // goes once. Without one, mail waits in the outbox for admins to read.
+    match &state.config.mail.smtp_url {
+        Some(url) => {
+            let smtp = crate::email::Smtp::new(url)?;
+            tokio::spawn(crate::usecases::mail::run_delivery(
+                state.core.clone(),
+                smtp,
+                state.config.jobs_every,
+                shutdown.clone(),
+            ));
+        }
+        None => tracing::info!(
+            "STEWARD_SMTP_URL is not set: mail Steward sends waits in the outbox (`steward mail outbox`)"
+        ),
+    }
     let header_read_timeout = state.config.limits.header_read_timeout;
     let app = app(state).await?;
     let mut builder = Builder::new(TokioExecutor::new());

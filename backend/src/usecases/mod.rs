@@ -13,6 +13,7 @@ pub mod configuration;
 pub mod directory;
 pub(crate) mod events;
 pub mod incidents;
+pub mod mail;
 pub mod people;
 pub mod scheduler;
 pub mod service_levels;
@@ -25,23 +26,25 @@ use chrono::{DateTime, Utc};
 use steward_domain::facts::Principal;
 
 use crate::clock::Clock;
+use crate::config::MailSettings;
 use crate::db::DbPool;
 use crate::live::Hub;
 
-/// What every use case runs with: the database, the live hub to ring after a commit, and the
-/// clock.
+/// What every use case runs with: the database, the live hub to ring after a commit, the
+/// clock, and how mail is addressed.
 #[derive(Clone)]
 pub struct Core {
     pub pool: DbPool,
     pub live: Arc<Hub>,
     pub clock: Arc<dyn Clock>,
+    pub mail: Arc<MailSettings>,
 }
 
 impl Core {
     /// A core for a command that writes but serves nothing (`steward admin`, `steward demo`):
     /// its live hub has no tailer, and serving processes see its writes within one poll.
-    pub fn for_command(pool: DbPool) -> Core {
-        Core { pool, live: Hub::idle(), clock: crate::clock::system() }
+    pub fn for_command(pool: DbPool, mail: MailSettings) -> Core {
+        Core { pool, live: Hub::idle(), clock: crate::clock::system(), mail: Arc::new(mail) }
     }
 
     /// The time for one use case: read once, used for everything it stores and decides.

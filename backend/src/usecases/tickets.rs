@@ -13,11 +13,11 @@ use steward_domain::authz::{self, Filing};
 use steward_domain::conversation::Visibility;
 use steward_domain::facts::Principal;
 use steward_domain::fields::FieldsEdit;
-use steward_domain::intake::{self, FieldError, RequestDraft};
+use steward_domain::intake::{self, FieldError, FormSpec, RequestDraft};
 use steward_domain::lifecycle::{self, Action};
 
 use super::events;
-use super::{Actor, Core, service_levels};
+use super::{Actor, Core, mail, service_levels};
 use crate::db::models::comments::{self, Comment};
 use crate::db::models::surveys::{self, Survey};
 use crate::db::models::tickets::{self, Change, Ticket};
@@ -115,14 +115,36 @@ fn refusal_for(action: Action) -> &'static str {
 pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> AppResult<Ticket> {
     let now = core.now();
     let mut conn = core.pool.get().await?;
+    let ticket = conn.transaction(async |conn| file_in(conn, requester, request, |form| form, now).await).await?;
+    core.live.committed();
+    tracing::info!(
+        number = ticket.number,
+        person_id = requester.person_id,
+        state = ticket.state.as_str(),
+        "ticket filed"
+    );
+    Ok(ticket)
+}
+
+/// Files a request in the caller's transaction, checked against the forms as they apply now
+/// (as `channel_form` adapts them: an email answers no form questions).
+pub(crate) async fn file_in(
+    conn: &mut AsyncPgConnection,
+    requester: &Principal,
+    request: NewRequest,
+    channel_form: fn(FormSpec) -> FormSpec,
+    now: DateTime<Utc>,
+) -> AppResult<Ticket> {
     // The forms as they apply now (an admin may have edited them).
-    let current_forms = forms::all(&mut conn).await?;
+    let current_forms = forms::all(conn).await?;
     let checked = intake::check_with(request.draft, |request_type| {
-        current_forms
-            .iter()
-            .find(|f| f.request_type == request_type)
-            .cloned()
-            .unwrap_or_else(|| intake::form_for(request_type).spec())
+        channel_form(
+            current_forms
+                .iter()
+                .find(|f| f.request_type == request_type)
+                .cloned()
+                .unwrap_or_else(|| intake::form_for(request_type).spec()),
+        )
     });
     // Every problem at once: the community first, as the form asks for it first.
     let (filing, checked) = match (authz::filing(requester, request.community_id), checked) {
@@ -137,27 +159,20 @@ pub async fn file(core: &Core, requester: &Principal, request: NewRequest) -> Ap
         }
     };
     let state = lifecycle::initial_state(matches!(filing, Filing::NeedsApproval));
-    if communities::find(&mut conn, request.community_id).await?.is_none() {
+    if communities::find(conn, request.community_id).await?.is_none() {
         return Err(AppError::invalid("community_id", "There is no such community."));
     }
     let requester_id = requester.person_id;
-    let ticket = conn
-        .transaction(async |conn| {
-            let mut ticket = tickets::insert(conn, request.community_id, requester_id, state, &checked, now).await?;
-            let created = TicketEvent::Created {
-                state: ticket.state,
-                request_type: ticket.request_type,
-                priority: ticket.priority,
-                confidential: ticket.confidential,
-            };
-            if let Some(clocks) = events::record(conn, &ticket, Some(requester_id), created, now).await? {
-                ticket.clocks = clocks;
-            }
-            Ok::<_, AppError>(ticket)
-        })
-        .await?;
-    core.live.committed();
-    tracing::info!(number = ticket.number, person_id = requester_id, state = ticket.state.as_str(), "ticket filed");
+    let mut ticket = tickets::insert(conn, request.community_id, requester_id, state, &checked, now).await?;
+    let created = TicketEvent::Created {
+        state: ticket.state,
+        request_type: ticket.request_type,
+        priority: ticket.priority,
+        confidential: ticket.confidential,
+    };
+    if let Some(clocks) = events::record(conn, &ticket, Some(requester_id), created, now).await? {
+        ticket.clocks = clocks;
+    }
     Ok(ticket)
 }
 
@@ -190,34 +205,43 @@ pub(crate) async fn post_message(
 /// Posts a reply or an internal note by `author`. An answer from the requester's side moves a
 /// ticket that was waiting on them back to Open.
 pub async fn reply(core: &Core, author: &Principal, message: NewMessage) -> AppResult<Comment> {
-    let internal = message.visibility == Visibility::Internal;
     let now = core.now();
     let mut conn = core.pool.get().await?;
-    let comment = conn
-        .transaction(async |conn| {
-            let ticket = visible_ticket(conn, Actor::Person(author), message.number).await?;
-            if internal && !authz::can_manage_tickets(author) {
-                return Err(AppError::PermissionDenied("Only the support team can write internal notes."));
-            }
-            if !authz::can_reply(author, &ticket.facts()) {
-                return Err(AppError::NotFound("ticket"));
-            }
-            let (comment, _) = post_message(conn, author, &ticket, &message.body, message.visibility, now).await?;
-            let answered_by_requester =
-                !internal && !author.is_staff() && authz::is_requester_side(author, &ticket.facts());
-            let after = lifecycle::after_requester_reply(ticket.state);
-            if answered_by_requester && after != ticket.state {
-                let change = Change { state: Some(after), ..Change::default() };
-                let moved = tickets::apply(conn, ticket.number, ticket.version, &change, now).await?;
-                let replied = TicketEvent::RequesterReplied { from: ticket.state, to: after };
-                events::record(conn, &moved, Some(author.person_id), replied, now).await?;
-            } else {
-                tickets::touch(conn, ticket.number, now).await?;
-            }
-            Ok::<_, AppError>(comment)
-        })
-        .await?;
+    let comment = conn.transaction(async |conn| reply_in(conn, author, message, now).await).await?;
     core.live.committed();
+    Ok(comment)
+}
+
+/// Posts a reply or an internal note in the caller's transaction (the web and email both come
+/// here). Support's public reply is emailed to the requester.
+pub(crate) async fn reply_in(
+    conn: &mut AsyncPgConnection,
+    author: &Principal,
+    message: NewMessage,
+    now: DateTime<Utc>,
+) -> AppResult<Comment> {
+    let internal = message.visibility == Visibility::Internal;
+    let ticket = visible_ticket(conn, Actor::Person(author), message.number).await?;
+    if internal && !authz::can_manage_tickets(author) {
+        return Err(AppError::PermissionDenied("Only the support team can write internal notes."));
+    }
+    if !authz::can_reply(author, &ticket.facts()) {
+        return Err(AppError::NotFound("ticket"));
+    }
+    let (comment, _) = post_message(conn, author, &ticket, &message.body, message.visibility, now).await?;
+    if !internal && author.is_staff() {
+        mail::queue_reply(conn, author, &ticket, &message.body, now).await?;
+    }
+    let answered_by_requester = !internal && !author.is_staff() && authz::is_requester_side(author, &ticket.facts());
+    let after = lifecycle::after_requester_reply(ticket.state);
+    if answered_by_requester && after != ticket.state {
+        let change = Change { state: Some(after), ..Change::default() };
+        let moved = tickets::apply(conn, ticket.number, ticket.version, &change, now).await?;
+        let replied = TicketEvent::RequesterReplied { from: ticket.state, to: after };
+        events::record(conn, &moved, Some(author.person_id), replied, now).await?;
+    } else {
+        tickets::touch(conn, ticket.number, now).await?;
+    }
     Ok(comment)
 }
 
@@ -254,6 +278,8 @@ pub(crate) async fn take_step(
         // Resolving asks the requester's side how it went (seed 001).
         surveys::request(conn, moved.number, now).await?;
     }
+    // Resolved (please confirm) and waiting on them are emailed to the requester.
+    mail::queue_step(conn, &moved, to, reason, now).await?;
     if let Some(reason) = reason {
         let author = actor.person().ok_or_else(|| {
             AppError::internal(anyhow::anyhow!("Steward itself gave a reason, which needs an author"))

@@ -14,6 +14,7 @@ mod incidents;
 mod known_issues;
 mod limits;
 mod live;
+mod mail;
 mod outage;
 mod server;
 mod service_levels;

@@ -1,0 +1,586 @@
+//! Email use cases (seeds 001, 002: representatives write to support@): take in a message that
+//! arrived, and deliver what Steward queued.
+//!
+//! Receiving a message decides, by the domain's rules (`steward_domain::mail`), what it is:
+//! a machine's (never filed, never answered), an answer on a ticket (threaded by the
+//! `[Steward #42]` in its subject, then by `In-Reply-To` / `References`), a new request in the
+//! sender's community (waiting for approval when a member sends it, exactly as on the web), or
+//! something staff must sort (an unknown sender, no clear community, a ticket the sender may
+//! not write on). The message is kept whole with that outcome in the transaction that files or
+//! answers, so a message received twice is recorded, filed and acknowledged once.
+//!
+//! Mail out is queued in the transaction of the change it tells about (`queue_*`) and
+//! delivered by [`deliver_due`]: claimed with `FOR UPDATE SKIP LOCKED`, sent, and marked sent
+//! before the claim is released; a failure is kept with its error and tried again after
+//! 1, 2, 4... minutes (at most an hour). With no SMTP server the mail stays queued, readable by
+//! admins.
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use steward_domain::conversation::{MESSAGE_MAX_CHARS, Visibility};
+use steward_domain::facts::Principal;
+use steward_domain::intake::{self, RequestDraft};
+use steward_domain::mail::{self, MachineSent};
+use steward_domain::{Priority, RequestType, TicketState, templates};
+use tokio_util::sync::CancellationToken;
+
+use super::Core;
+use super::tickets::{self as ticket_cases, NewMessage, NewRequest};
+use crate::config::MailSettings;
+use crate::db::models::mail::{self as mail_rows, AttachmentInfo, Inbound, MailKind, NewInbound, NewMail, Outcome};
+use crate::db::models::tickets::Ticket;
+use crate::db::models::{communities, people, rotation, tickets};
+use crate::error::{AppError, AppResult};
+
+/// A message as the email channel decoded it.
+#[derive(Clone, Debug, Default)]
+pub struct Incoming {
+    /// Its Message-ID (one is made from its content when it has none).
+    pub message_id: String,
+    pub from_address: String,
+    pub from_name: String,
+    /// Every address it was sent to (To and Cc), lower-cased.
+    pub to: Vec<String>,
+    pub subject: String,
+    /// The plain-text body (from the HTML part when there is no text part).
+    pub text: String,
+    /// `In-Reply-To` and `References`, newest first.
+    pub replying_to: Vec<String>,
+    pub auto_submitted: Option<String>,
+    pub precedence: Option<String>,
+    pub x_loop: Option<String>,
+    pub autoreply_header: bool,
+    pub return_path: Option<String>,
+    pub content_type: Option<String>,
+    pub attachments: Vec<AttachmentInfo>,
+    /// The original, kept whole.
+    pub raw: Vec<u8>,
+}
+
+/// What receiving a message came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub outcome: Outcome,
+    pub ticket_number: Option<i64>,
+    /// Why it was held or ignored.
+    pub reason: String,
+    /// It had been received before; nothing was done again.
+    pub duplicate: bool,
+}
+
+impl From<Inbound> for Receipt {
+    fn from(inbound: Inbound) -> Receipt {
+        Receipt {
+            outcome: inbound.outcome,
+            ticket_number: inbound.ticket_number,
+            reason: inbound.reason,
+            duplicate: true,
+        }
+    }
+}
+
+/// What Steward decided to do with a message, before doing it.
+enum Decision {
+    Ignore(String),
+    Hold { person_id: Option<i64>, reason: String },
+    Answer { author: Principal, number: i64 },
+    File { requester: Principal, community_id: i64, follows_up: Option<i64> },
+}
+
+/// Takes in one message: files it, adds it to a ticket's conversation, holds it for staff, or
+/// leaves it (a machine's), and records it with that outcome.
+pub async fn receive(core: &Core, incoming: Incoming) -> AppResult<Receipt> {
+    let now = core.now();
+    let settings = &core.mail;
+    let mut conn = core.pool.get().await?;
+    let receipt = conn
+        .transaction(async |conn| {
+            if let Some(before) = mail_rows::find_inbound(conn, &incoming.message_id).await? {
+                return Ok::<_, AppError>(Receipt::from(before));
+            }
+            let decision = decide(conn, settings, &incoming).await?;
+            let receipt = match decision {
+                Decision::Ignore(reason) => {
+                    mail_rows::record(conn, inbound(&incoming, Outcome::Ignored, &reason, None, None, None), now)
+                        .await?;
+                    Receipt { outcome: Outcome::Ignored, ticket_number: None, reason, duplicate: false }
+                }
+                Decision::Hold { person_id, reason } => {
+                    mail_rows::record(conn, inbound(&incoming, Outcome::Held, &reason, person_id, None, None), now)
+                        .await?;
+                    Receipt { outcome: Outcome::Held, ticket_number: None, reason, duplicate: false }
+                }
+                Decision::Answer { author, number } => {
+                    let message = NewMessage { number, body: written(&incoming), visibility: Visibility::Public };
+                    let comment = ticket_cases::reply_in(conn, &author, message, now).await?;
+                    let new = inbound(
+                        &incoming,
+                        Outcome::Replied,
+                        "",
+                        Some(author.person_id),
+                        Some(number),
+                        Some(comment.id),
+                    );
+                    mail_rows::record(conn, new, now).await?;
+                    Receipt {
+                        outcome: Outcome::Replied,
+                        ticket_number: Some(number),
+                        reason: String::new(),
+                        duplicate: false,
+                    }
+                }
+                Decision::File { requester, community_id, follows_up } => {
+                    let mut description = written(&incoming);
+                    if let Some(earlier) = follows_up {
+                        description = format!("Follows up on #{earlier}, which was closed.\n\n{description}");
+                    }
+                    let draft = emailed_request(&incoming.subject, &description);
+                    let filed =
+                        ticket_cases::file_in(conn, &requester, NewRequest { community_id, draft }, emailed_form, now)
+                            .await;
+                    match filed {
+                        Ok(ticket) => {
+                            let new = inbound(
+                                &incoming,
+                                Outcome::Filed,
+                                "",
+                                Some(requester.person_id),
+                                Some(ticket.number),
+                                None,
+                            );
+                            mail_rows::record(conn, new, now).await?;
+                            queue_acknowledgement(conn, settings, &requester, &ticket, &incoming.message_id, now)
+                                .await?;
+                            Receipt {
+                                outcome: Outcome::Filed,
+                                ticket_number: Some(ticket.number),
+                                reason: String::new(),
+                                duplicate: false,
+                            }
+                        }
+                        Err(AppError::InvalidArgument(errors)) => {
+                            let problems: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+                            let reason = format!("it could not be filed as it is: {}", problems.join(" "));
+                            let new = inbound(&incoming, Outcome::Held, &reason, Some(requester.person_id), None, None);
+                            mail_rows::record(conn, new, now).await?;
+                            Receipt { outcome: Outcome::Held, ticket_number: None, reason, duplicate: false }
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
+            };
+            Ok(receipt)
+        })
+        .await?;
+    if !receipt.duplicate {
+        core.live.committed();
+        tracing::info!(
+            outcome = receipt.outcome.as_str(),
+            number = receipt.ticket_number,
+            reason = receipt.reason.as_str(),
+            "mail received"
+        );
+    }
+    Ok(receipt)
+}
+
+/// `incoming` as it is recorded, with what it came to.
+fn inbound<'a>(
+    incoming: &'a Incoming,
+    outcome: Outcome,
+    reason: &'a str,
+    person_id: Option<i64>,
+    ticket_number: Option<i64>,
+    comment_id: Option<i64>,
+) -> NewInbound<'a> {
+    NewInbound {
+        message_id: &incoming.message_id,
+        from_address: &incoming.from_address,
+        from_name: &incoming.from_name,
+        subject: &incoming.subject,
+        raw: &incoming.raw,
+        attachments: &incoming.attachments,
+        outcome,
+        reason,
+        person_id,
+        ticket_number,
+        comment_id,
+    }
+}
+
+/// What the message is, by the domain's rules and who sent it.
+async fn decide(conn: &mut AsyncPgConnection, settings: &MailSettings, incoming: &Incoming) -> AppResult<Decision> {
+    let signals = mail::Signals {
+        from: &incoming.from_address,
+        auto_submitted: incoming.auto_submitted.as_deref(),
+        precedence: incoming.precedence.as_deref(),
+        x_loop: incoming.x_loop.as_deref(),
+        autoreply_header: incoming.autoreply_header,
+        return_path: incoming.return_path.as_deref(),
+        content_type: incoming.content_type.as_deref(),
+    };
+    if let Some(machine) = mail::machine_sent(&signals, &settings.address) {
+        return Ok(Decision::Ignore(machine_reason(machine)));
+    }
+    let Some((person, _)) = people::find_by_email(conn, &incoming.from_address).await? else {
+        return Ok(Decision::Hold {
+            person_id: None,
+            reason: format!(
+                "nobody in Steward has the address {}; attach the message to a person or discard it",
+                incoming.from_address
+            ),
+        });
+    };
+    let principal = people::principal(conn, person.id)
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("person {} has no principal", person.id)))?;
+    let mut follows_up = None;
+    if let Some(number) = thread(conn, settings, incoming).await? {
+        let ticket = tickets::find(conn, number).await?;
+        let writable = ticket.filter(|t| {
+            steward_domain::authz::can_view_ticket(&principal, &t.facts())
+                && steward_domain::authz::can_reply(&principal, &t.facts())
+        });
+        match writable {
+            Some(ticket) if ticket.state != TicketState::Closed => {
+                return Ok(Decision::Answer { author: principal, number: ticket.number });
+            }
+            Some(ticket) => follows_up = Some(ticket.number),
+            None => {
+                return Ok(Decision::Hold {
+                    person_id: Some(person.id),
+                    reason: format!("it answers ticket #{number}, which {} may not write on", person.display_name),
+                });
+            }
+        }
+    }
+    if principal.is_staff() && principal.representative_of.is_empty() && principal.member_of.is_empty() {
+        return Ok(Decision::Hold {
+            person_id: Some(person.id),
+            reason: "it is a new request from the support team's own address; file it on the web for the community it is about".to_owned(),
+        });
+    }
+    let mut tagged = None;
+    for tag in incoming.to.iter().filter(|to| same_mailbox(to, &settings.address)).filter_map(|to| mail::plus_tag(to)) {
+        if let Some(community) = communities::find_by_slug(conn, &tag).await? {
+            tagged = Some(community.id);
+            break;
+        }
+    }
+    let theirs: Vec<i64> = principal.representative_of.iter().chain(&principal.member_of).copied().collect();
+    match mail::community_for(tagged, &theirs) {
+        Ok(community_id) => Ok(Decision::File { requester: principal, community_id, follows_up }),
+        Err(none) => Ok(Decision::Hold { person_id: Some(person.id), reason: none.reason().to_owned() }),
+    }
+}
+
+fn machine_reason(machine: MachineSent) -> String {
+    format!("{}; nothing was filed or answered", machine.reason())
+}
+
+/// Whether `address` is the support mailbox, plus-tagged or not (`support+aurora@example.org`
+/// is `support@example.org`).
+fn same_mailbox(address: &str, support: &str) -> bool {
+    let base = |a: &str| {
+        let a = a.trim().to_lowercase();
+        match a.rsplit_once('@') {
+            Some((local, domain)) => format!("{}@{domain}", local.split('+').next().unwrap_or(local)),
+            None => a,
+        }
+    };
+    base(address) == base(support)
+}
+
+/// The ticket a message answers: the one its subject names, else one Steward's Message-IDs
+/// or a message already received name.
+async fn thread(conn: &AsyncPgConnection, settings: &MailSettings, incoming: &Incoming) -> AppResult<Option<i64>> {
+    if let Some(number) = mail::ticket_reference(&incoming.subject) {
+        return Ok(Some(number));
+    }
+    for id in &incoming.replying_to {
+        if let Some(number) = mail::ticket_in_message_id(id, settings.domain()) {
+            return Ok(Some(number));
+        }
+    }
+    mail_rows::ticket_of_inbound(conn, &incoming.replying_to).await
+}
+
+/// What the person wrote, as a conversation message: quoted history and signature trimmed
+/// (the original is kept), within the message limit.
+fn written(incoming: &Incoming) -> String {
+    let mut text = mail::written_part(&incoming.text);
+    if text.trim().is_empty() {
+        text = if incoming.attachments.is_empty() {
+            "(The email had no text.)".to_owned()
+        } else {
+            let names: Vec<&str> = incoming.attachments.iter().map(|a| a.name.as_str()).collect();
+            format!("(The email had no text; it carried {}.)", names.join(", "))
+        };
+    }
+    let note = "\n\n(The email was longer; its original is kept with the ticket.)";
+    if text.chars().count() > MESSAGE_MAX_CHARS {
+        let cut: String = text.chars().take(MESSAGE_MAX_CHARS - note.chars().count()).collect();
+        text = format!("{}{note}", cut.trim_end());
+    }
+    text
+}
+
+/// A request as it comes by email: the Other form, Normal priority, confidential (an email may
+/// say anything; staff can open it up), titled by its subject.
+fn emailed_request(subject: &str, description: &str) -> RequestDraft {
+    let title = mail::one_line(subject);
+    let title = if title.is_empty() { "(no subject)".to_owned() } else { title };
+    let title: String = title.chars().take(intake::TITLE_MAX_CHARS).collect();
+    RequestDraft {
+        request_type: Some(RequestType::Other),
+        priority: Some(Priority::Normal),
+        title,
+        description: description.chars().take(intake::DESCRIPTION_MAX_CHARS).collect(),
+        confidential: true,
+        answers: Default::default(),
+    }
+}
+
+/// The form an emailed request is checked against: the request type's, without its questions
+/// (an email answers none; staff ask what is missing).
+fn emailed_form(form: intake::FormSpec) -> intake::FormSpec {
+    intake::FormSpec { fields: Vec::new(), ..form }
+}
+
+/// Queues the acknowledgement template, filled for this ticket, to the person who emailed it.
+async fn queue_acknowledgement(
+    conn: &mut AsyncPgConnection,
+    settings: &MailSettings,
+    requester: &Principal,
+    ticket: &Ticket,
+    answering: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let template = crate::db::models::triage::template(conn, "acknowledgement").await?;
+    let on_duty = rotation::on_duty(conn, now.date_naive()).await?;
+    let steward = match on_duty.first() {
+        Some(id) => people::by_ids(conn, &[*id]).await?.remove(id).map(|p| p.display_name),
+        None => None,
+    };
+    let community = communities::list_by_ids(conn, &[ticket.community_id]).await?.into_iter().next();
+    let values = templates::Values {
+        name: requester.display_name.clone(),
+        community: community.map(|c| c.name).unwrap_or_default(),
+        ticket_number: ticket.number,
+        reference: None,
+        title: ticket.title.clone(),
+        link: ticket_link(settings, ticket.number),
+        steward: steward.unwrap_or_else(|| "the support team".to_owned()),
+        context: String::new(),
+    };
+    let body = match template.map(|t| templates::fill(&t.body, &values)) {
+        Some(Ok(body)) => body,
+        // An admin's template that cannot be filled without context: say the essentials.
+        _ => format!(
+            "Hello {},\n\nThank you for your request \"{}\" (#{}). It has reached the support team.\n\nYou can follow it at {}.",
+            values.name, values.title, values.ticket_number, values.link
+        ),
+    };
+    let subject = mail::subject_for(ticket.number, &ticket.title);
+    let new = NewMail {
+        kind: MailKind::Acknowledgement,
+        recipient: &requester.email,
+        recipient_name: &requester.display_name,
+        person_id: Some(requester.person_id),
+        ticket_number: ticket.number,
+        subject: &subject,
+        body: &body,
+        in_reply_to: Some(answering),
+    };
+    mail_rows::queue(conn, new, now).await?;
+    Ok(())
+}
+
+/// The page of ticket `number`.
+fn ticket_link(settings: &MailSettings, number: i64) -> String {
+    format!("{}/tickets/{number}", settings.link_origin)
+}
+
+/// Queues support's public reply `body` by `author` on `ticket` to its requester (unless the
+/// requester wrote it).
+pub(crate) async fn queue_reply(
+    conn: &AsyncPgConnection,
+    author: &Principal,
+    ticket: &Ticket,
+    body: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if author.person_id == ticket.requester_id {
+        return Ok(());
+    }
+    let text = format!("{} wrote:\n\n{body}", author.display_name);
+    queue_to_requester(conn, ticket, MailKind::Reply, &text, now).await
+}
+
+/// Queues the news of a step the requester's side must act on: resolved (please confirm) or
+/// waiting on them, with the reason given.
+pub(crate) async fn queue_step(
+    conn: &AsyncPgConnection,
+    ticket: &Ticket,
+    to: TicketState,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let (kind, news) = match to {
+        TicketState::Resolved => (
+            MailKind::Resolved,
+            "We have resolved this request. If it works for you now, please confirm on the ticket's page; if not, answer this email or reopen it there.",
+        ),
+        TicketState::Pending => (
+            MailKind::Waiting,
+            "We need an answer from you to go on with this request: please answer this email or on the ticket's page.",
+        ),
+        _ => return Ok(()),
+    };
+    let text = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(reason) => format!("{news}\n\n{reason}"),
+        None => news.to_owned(),
+    };
+    queue_to_requester(conn, ticket, kind, &text, now).await
+}
+
+async fn queue_to_requester(
+    conn: &AsyncPgConnection,
+    ticket: &Ticket,
+    kind: MailKind,
+    body: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(requester) = people::by_ids(conn, &[ticket.requester_id]).await?.remove(&ticket.requester_id) else {
+        return Ok(());
+    };
+    let answering = mail_rows::latest_on_ticket(conn, ticket.number).await?;
+    let subject = mail::subject_for(ticket.number, &ticket.title);
+    let new = NewMail {
+        kind,
+        recipient: &requester.email,
+        recipient_name: &requester.display_name,
+        person_id: Some(requester.id),
+        ticket_number: ticket.number,
+        subject: &subject,
+        body,
+        in_reply_to: answering.as_deref(),
+    };
+    mail_rows::queue(conn, new, now).await?;
+    Ok(())
+}
+
+/// A mail ready to hand to an SMTP server: every word and header decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub from_address: String,
+    pub from_name: String,
+    pub to_address: String,
+    pub to_name: String,
+    pub subject: String,
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    /// The thread, oldest first: the ticket's root, then the mail this one answers.
+    pub references: Vec<String>,
+    pub text: String,
+    pub html: String,
+    /// Steward wrote it (an acknowledgement, a step's news), not a person.
+    pub automatic: bool,
+}
+
+/// Hands a mail to a mail server.
+pub trait Sender: Sync {
+    /// Sends `mail`; on failure, says why in words for the admins' outbox view.
+    fn send(&self, mail: &Outgoing) -> impl Future<Output = Result<(), String>> + Send;
+}
+
+/// The mail `queued` is, composed: its text with the link to the ticket and how to answer,
+/// and the same as HTML.
+pub fn compose(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
+    let link = ticket_link(settings, queued.ticket_number);
+    let footer = format!(
+        "Ticket #{number}: {link}\nAnswer this email to add to the ticket; keep [Steward #{number}] in the subject.",
+        number = queued.ticket_number
+    );
+    let text = format!("{}\n\n-- \n{footer}\n", queued.body.trim_end());
+    let html = format!(
+        "<!DOCTYPE html><html><body>{}<hr><p style=\"color:#555;font-size:90%\">{}</p></body></html>",
+        crate::markdown::to_html(queued.body.trim_end()),
+        crate::markdown::to_html(&footer)
+    );
+    let root = mail::message_id(queued.ticket_number, None, settings.domain());
+    let mut references = vec![root.clone()];
+    references.extend(queued.in_reply_to.clone());
+    Outgoing {
+        from_address: settings.address.clone(),
+        from_name: settings.name.clone(),
+        to_address: queued.recipient.clone(),
+        to_name: mail::one_line(&queued.recipient_name),
+        subject: queued.subject.clone(),
+        message_id: mail::message_id(queued.ticket_number, Some(queued.id), settings.domain()),
+        in_reply_to: Some(queued.in_reply_to.clone().unwrap_or(root)),
+        references,
+        text,
+        html,
+        automatic: queued.kind != MailKind::Reply,
+    }
+}
+
+/// How long after its `attempts`-th failure a mail is tried again: 1 min, 2, 4... at most an
+/// hour.
+fn retry_after(attempts: i32) -> chrono::Duration {
+    let minutes = 1i64 << attempts.clamp(0, 6);
+    chrono::Duration::minutes(minutes.min(60))
+}
+
+/// Sends every mail due now through `sender`, one transaction each; returns how many were
+/// sent. A mail whose sending fails is kept with its error and tried again later.
+pub async fn deliver_due(core: &Core, sender: &impl Sender) -> AppResult<usize> {
+    let mut sent = 0;
+    // A mail that fails now waits for its retry, so the pass ends.
+    loop {
+        let now = core.now();
+        let mut conn = core.pool.get().await?;
+        let delivered = conn
+            .transaction(async |conn| {
+                let Some(queued) = mail_rows::claim(conn, now).await? else { return Ok::<_, AppError>(None) };
+                let outgoing = compose(&core.mail, &queued);
+                match sender.send(&outgoing).await {
+                    Ok(()) => {
+                        mail_rows::sent(conn, queued.id, core.now()).await?;
+                        Ok(Some(true))
+                    }
+                    Err(error) => {
+                        tracing::warn!(id = queued.id, to = %queued.recipient, %error, "a mail could not be sent; it is tried again later");
+                        mail_rows::failed(conn, queued.id, &error, now + retry_after(queued.attempts)).await?;
+                        Ok(Some(false))
+                    }
+                }
+            })
+            .await?;
+        match delivered {
+            None => break,
+            Some(true) => sent += 1,
+            Some(false) => {}
+        }
+    }
+    Ok(sent)
+}
+
+/// Delivers due mail every `every` until `stop` is cancelled.
+pub async fn run_delivery(core: Core, sender: impl Sender, every: Duration, stop: CancellationToken) {
+    loop {
+        match deliver_due(&core, &sender).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "mail sent"),
+            Err(error) => tracing::warn!(%error, "the outbox could not be read; delivery tries again"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            () = stop.cancelled() => return,
+        }
+    }
+}
