@@ -9,19 +9,25 @@ CREATE TABLE inbound_mail (
     from_address    TEXT NOT NULL,
     from_name       TEXT NOT NULL DEFAULT '',
     subject         TEXT NOT NULL DEFAULT '',
+    -- What the sender wrote, quoted history and signature trimmed (what staff read first).
+    text            TEXT NOT NULL DEFAULT '',
     -- The original message, attachments included.
     raw             BYTEA NOT NULL,
     -- What it carries besides its text: [{"name", "content_type", "bytes"}].
     attachments     JSONB NOT NULL DEFAULT '[]',
-    -- filed: a new ticket; replied: a message on a ticket; held: waiting for staff to attach
-    -- it to a person or discard it; ignored: a machine's (auto-reply, bounce, bulk, loop).
-    outcome         TEXT NOT NULL CHECK (outcome IN ('filed', 'replied', 'held', 'ignored')),
+    -- filed: a new ticket; replied: a message on a ticket; held: waiting for staff to take it
+    -- in as a person's or discard it; ignored: a machine's (auto-reply, bounce, bulk, loop);
+    -- discarded: staff kept it out.
+    outcome         TEXT NOT NULL CHECK (outcome IN ('filed', 'replied', 'held', 'ignored', 'discarded')),
     -- Why it was held or ignored, in words for the staff who read the intake log.
     reason          TEXT NOT NULL DEFAULT '',
     person_id       BIGINT REFERENCES people (id),
     ticket_number   BIGINT REFERENCES tickets (number) ON DELETE SET NULL,
     comment_id      BIGINT REFERENCES comments (id) ON DELETE SET NULL,
-    received_at     TIMESTAMPTZ NOT NULL
+    received_at     TIMESTAMPTZ NOT NULL,
+    -- Who on the staff released it from the held mail, and when.
+    handled_by      BIGINT REFERENCES people (id),
+    handled_at      TIMESTAMPTZ
 );
 CREATE INDEX inbound_mail_held ON inbound_mail (received_at) WHERE outcome = 'held';
 CREATE INDEX inbound_mail_ticket ON inbound_mail (ticket_number) WHERE ticket_number IS NOT NULL;

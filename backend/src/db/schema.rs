@@ -71,6 +71,7 @@ diesel::table! {
         from_address -> Text,
         from_name -> Text,
         subject -> Text,
+        text -> Text,
         raw -> Bytea,
         attachments -> Jsonb,
         outcome -> Text,
@@ -79,6 +80,8 @@ diesel::table! {
         ticket_number -> Nullable<Int8>,
         comment_id -> Nullable<Int8>,
         received_at -> Timestamptz,
+        handled_by -> Nullable<Int8>,
+        handled_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -478,7 +481,6 @@ diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
 diesel::joinable!(communities -> calendars (calendar_id));
 diesel::joinable!(inbound_mail -> comments (comment_id));
-diesel::joinable!(inbound_mail -> people (person_id));
 diesel::joinable!(inbound_mail -> tickets (ticket_number));
 diesel::joinable!(incident_action_items -> incident_reports (incident_number));
 diesel::joinable!(incident_action_items -> people (owner_id));

@@ -10,6 +10,7 @@ pub mod incidents;
 pub mod intake;
 pub mod known_issues;
 pub mod live;
+pub mod mail;
 pub mod service_levels;
 pub mod tickets;
 pub mod triage;

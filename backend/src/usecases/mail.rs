@@ -30,7 +30,9 @@ use tokio_util::sync::CancellationToken;
 use super::Core;
 use super::tickets::{self as ticket_cases, NewMessage, NewRequest};
 use crate::config::MailSettings;
-use crate::db::models::mail::{self as mail_rows, AttachmentInfo, Inbound, MailKind, NewInbound, NewMail, Outcome};
+use crate::db::models::mail::{
+    self as mail_rows, AttachmentInfo, Inbound, MailKind, NewInbound, NewMail, Outcome, Settled,
+};
 use crate::db::models::tickets::Ticket;
 use crate::db::models::{communities, people, rotation, tickets};
 use crate::error::{AppError, AppResult};
@@ -90,6 +92,18 @@ enum Decision {
     File { requester: Principal, community_id: i64, follows_up: Option<i64> },
 }
 
+impl Decision {
+    /// The person the message is taken as from, if Steward knows one.
+    fn person_id(&self) -> Option<i64> {
+        match self {
+            Decision::Ignore(_) => None,
+            Decision::Hold { person_id, .. } => *person_id,
+            Decision::Answer { author, .. } => Some(author.person_id),
+            Decision::File { requester, .. } => Some(requester.person_id),
+        }
+    }
+}
+
 /// Takes in one message: files it, adds it to a ticket's conversation, holds it for staff, or
 /// leaves it (a machine's), and records it with that outcome.
 pub async fn receive(core: &Core, incoming: Incoming) -> AppResult<Receipt> {
@@ -102,77 +116,29 @@ pub async fn receive(core: &Core, incoming: Incoming) -> AppResult<Receipt> {
                 return Ok::<_, AppError>(Receipt::from(before));
             }
             let decision = decide(conn, settings, &incoming).await?;
-            let receipt = match decision {
-                Decision::Ignore(reason) => {
-                    mail_rows::record(conn, inbound(&incoming, Outcome::Ignored, &reason, None, None, None), now)
-                        .await?;
-                    Receipt { outcome: Outcome::Ignored, ticket_number: None, reason, duplicate: false }
-                }
-                Decision::Hold { person_id, reason } => {
-                    mail_rows::record(conn, inbound(&incoming, Outcome::Held, &reason, person_id, None, None), now)
-                        .await?;
-                    Receipt { outcome: Outcome::Held, ticket_number: None, reason, duplicate: false }
-                }
-                Decision::Answer { author, number } => {
-                    let message = NewMessage { number, body: written(&incoming), visibility: Visibility::Public };
-                    let comment = ticket_cases::reply_in(conn, &author, message, now).await?;
-                    let new = inbound(
-                        &incoming,
-                        Outcome::Replied,
-                        "",
-                        Some(author.person_id),
-                        Some(number),
-                        Some(comment.id),
-                    );
-                    mail_rows::record(conn, new, now).await?;
-                    Receipt {
-                        outcome: Outcome::Replied,
-                        ticket_number: Some(number),
-                        reason: String::new(),
-                        duplicate: false,
-                    }
-                }
-                Decision::File { requester, community_id, follows_up } => {
-                    let mut description = written(&incoming);
-                    if let Some(earlier) = follows_up {
-                        description = format!("Follows up on #{earlier}, which was closed.\n\n{description}");
-                    }
-                    let draft = emailed_request(&incoming.subject, &description);
-                    let filed =
-                        ticket_cases::file_in(conn, &requester, NewRequest { community_id, draft }, emailed_form, now)
-                            .await;
-                    match filed {
-                        Ok(ticket) => {
-                            let new = inbound(
-                                &incoming,
-                                Outcome::Filed,
-                                "",
-                                Some(requester.person_id),
-                                Some(ticket.number),
-                                None,
-                            );
-                            mail_rows::record(conn, new, now).await?;
-                            queue_acknowledgement(conn, settings, &requester, &ticket, &incoming.message_id, now)
-                                .await?;
-                            Receipt {
-                                outcome: Outcome::Filed,
-                                ticket_number: Some(ticket.number),
-                                reason: String::new(),
-                                duplicate: false,
-                            }
-                        }
-                        Err(AppError::InvalidArgument(errors)) => {
-                            let problems: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-                            let reason = format!("it could not be filed as it is: {}", problems.join(" "));
-                            let new = inbound(&incoming, Outcome::Held, &reason, Some(requester.person_id), None, None);
-                            mail_rows::record(conn, new, now).await?;
-                            Receipt { outcome: Outcome::Held, ticket_number: None, reason, duplicate: false }
-                        }
-                        Err(other) => return Err(other),
-                    }
-                }
+            let person_id = decision.person_id();
+            let settled = match carry_out(conn, settings, &incoming, decision, now).await {
+                // Steward cannot file it as it is: staff can, by hand.
+                Err(AppError::InvalidArgument(errors)) => Settled {
+                    outcome: Outcome::Held,
+                    reason: could_not_file(&errors),
+                    person_id,
+                    ticket_number: None,
+                    comment_id: None,
+                },
+                other => other?,
             };
-            Ok(receipt)
+            let new = NewInbound {
+                message_id: &incoming.message_id,
+                from_address: &incoming.from_address,
+                from_name: &incoming.from_name,
+                subject: &incoming.subject,
+                text: &mail::written_part(&incoming.text),
+                raw: &incoming.raw,
+                attachments: &incoming.attachments,
+            };
+            mail_rows::record(conn, new, &settled, now).await?;
+            Ok(Receipt::fresh(settled))
         })
         .await?;
     if !receipt.duplicate {
@@ -187,28 +153,113 @@ pub async fn receive(core: &Core, incoming: Incoming) -> AppResult<Receipt> {
     Ok(receipt)
 }
 
-/// `incoming` as it is recorded, with what it came to.
-fn inbound<'a>(
-    incoming: &'a Incoming,
-    outcome: Outcome,
-    reason: &'a str,
-    person_id: Option<i64>,
-    ticket_number: Option<i64>,
-    comment_id: Option<i64>,
-) -> NewInbound<'a> {
-    NewInbound {
-        message_id: &incoming.message_id,
-        from_address: &incoming.from_address,
-        from_name: &incoming.from_name,
-        subject: &incoming.subject,
-        raw: &incoming.raw,
-        attachments: &incoming.attachments,
+impl Receipt {
+    fn fresh(settled: Settled) -> Receipt {
+        Receipt {
+            outcome: settled.outcome,
+            ticket_number: settled.ticket_number,
+            reason: settled.reason,
+            duplicate: false,
+        }
+    }
+}
+
+fn could_not_file(errors: &[intake::FieldError]) -> String {
+    let problems: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    format!("it could not be filed as it is: {}", problems.join(" "))
+}
+
+/// Does what was decided: files the request (and queues the acknowledgement) or adds the
+/// message to its ticket. A request that cannot be filed as it is comes back as
+/// InvalidArgument, naming every problem.
+async fn carry_out(
+    conn: &mut AsyncPgConnection,
+    settings: &MailSettings,
+    incoming: &Incoming,
+    decision: Decision,
+    now: DateTime<Utc>,
+) -> AppResult<Settled> {
+    let settled = |outcome, reason: String, person_id, ticket_number, comment_id| Settled {
         outcome,
         reason,
         person_id,
         ticket_number,
         comment_id,
+    };
+    Ok(match decision {
+        Decision::Ignore(reason) => settled(Outcome::Ignored, reason, None, None, None),
+        Decision::Hold { person_id, reason } => settled(Outcome::Held, reason, person_id, None, None),
+        Decision::Answer { author, number } => {
+            let message = NewMessage { number, body: written(incoming), visibility: Visibility::Public };
+            let comment = ticket_cases::reply_in(conn, &author, message, now).await?;
+            settled(Outcome::Replied, String::new(), Some(author.person_id), Some(number), Some(comment.id))
+        }
+        Decision::File { requester, community_id, follows_up } => {
+            let mut description = written(incoming);
+            if let Some(earlier) = follows_up {
+                description = format!("Follows up on #{earlier}, which was closed.\n\n{description}");
+            }
+            let draft = emailed_request(&incoming.subject, &description);
+            let request = NewRequest { community_id, draft };
+            let ticket = ticket_cases::file_in(conn, &requester, request, emailed_form, now).await?;
+            queue_acknowledgement(conn, settings, &requester, &ticket, &incoming.message_id, now).await?;
+            settled(Outcome::Filed, String::new(), Some(requester.person_id), Some(ticket.number), None)
+        }
+    })
+}
+
+/// What staff do with held mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Release {
+    /// Take it in as `person_id`'s: a reply on the ticket it answers, or a request in
+    /// `community_id` (or the person's only community).
+    TakeIn { person_id: i64, community_id: Option<i64> },
+    /// Keep it out of every ticket (the original stays kept).
+    Discard,
+}
+
+/// Releases held mail as `who` (the support team) decides: taken in as a person's, or
+/// discarded. `decode` reads the kept original again (the email channel's parser).
+pub async fn release_held(
+    core: &Core,
+    who: &Principal,
+    id: i64,
+    release: Release,
+    decode: impl Fn(&[u8]) -> AppResult<Incoming> + Send + Sync,
+) -> AppResult<Receipt> {
+    if !steward_domain::authz::can_manage_tickets(who) {
+        return Err(AppError::PermissionDenied("Only the support team sorts held mail."));
     }
+    let now = core.now();
+    let settings = &core.mail;
+    let mut conn = core.pool.get().await?;
+    let receipt = conn
+        .transaction(async |conn| {
+            let raw = mail_rows::held_for_update(conn, id).await?.ok_or(AppError::NotFound("held mail"))?;
+            let settled = match release {
+                Release::Discard => Settled {
+                    outcome: Outcome::Discarded,
+                    reason: format!("discarded by {}", who.display_name),
+                    person_id: None,
+                    ticket_number: None,
+                    comment_id: None,
+                },
+                Release::TakeIn { person_id, community_id } => {
+                    let person = people::principal(conn, person_id)
+                        .await?
+                        .ok_or_else(|| AppError::invalid("person_id", "There is no such person."))?;
+                    let incoming = decode(&raw)?;
+                    let decision = decide_as(conn, settings, &incoming, person, community_id).await?;
+                    carry_out(conn, settings, &incoming, decision, now).await?
+                }
+            };
+            mail_rows::settle(conn, id, &settled, who.person_id, now).await?;
+            Ok::<_, AppError>(Receipt::fresh(settled))
+        })
+        .await?;
+    core.live.committed();
+    tracing::info!(id, outcome = receipt.outcome.as_str(), number = receipt.ticket_number, "held mail released");
+    Ok(receipt)
 }
 
 /// What the message is, by the domain's rules and who sent it.
@@ -237,6 +288,19 @@ async fn decide(conn: &mut AsyncPgConnection, settings: &MailSettings, incoming:
     let principal = people::principal(conn, person.id)
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("person {} has no principal", person.id)))?;
+    decide_as(conn, settings, incoming, principal, None).await
+}
+
+/// What a message from `principal` is: an answer on the ticket it threads into, or a new
+/// request in `chosen` (staff's choice) or the community its address and sender name.
+async fn decide_as(
+    conn: &mut AsyncPgConnection,
+    settings: &MailSettings,
+    incoming: &Incoming,
+    principal: Principal,
+    chosen: Option<i64>,
+) -> AppResult<Decision> {
+    let person_id = principal.person_id;
     let mut follows_up = None;
     if let Some(number) = thread(conn, settings, incoming).await? {
         let ticket = tickets::find(conn, number).await?;
@@ -251,15 +315,18 @@ async fn decide(conn: &mut AsyncPgConnection, settings: &MailSettings, incoming:
             Some(ticket) => follows_up = Some(ticket.number),
             None => {
                 return Ok(Decision::Hold {
-                    person_id: Some(person.id),
-                    reason: format!("it answers ticket #{number}, which {} may not write on", person.display_name),
+                    person_id: Some(person_id),
+                    reason: format!("it answers ticket #{number}, which {} may not write on", principal.display_name),
                 });
             }
         }
     }
+    if let Some(community_id) = chosen {
+        return Ok(Decision::File { requester: principal, community_id, follows_up });
+    }
     if principal.is_staff() && principal.representative_of.is_empty() && principal.member_of.is_empty() {
         return Ok(Decision::Hold {
-            person_id: Some(person.id),
+            person_id: Some(person_id),
             reason: "it is a new request from the support team's own address; file it on the web for the community it is about".to_owned(),
         });
     }
@@ -273,7 +340,7 @@ async fn decide(conn: &mut AsyncPgConnection, settings: &MailSettings, incoming:
     let theirs: Vec<i64> = principal.representative_of.iter().chain(&principal.member_of).copied().collect();
     match mail::community_for(tagged, &theirs) {
         Ok(community_id) => Ok(Decision::File { requester: principal, community_id, follows_up }),
-        Err(none) => Ok(Decision::Hold { person_id: Some(person.id), reason: none.reason().to_owned() }),
+        Err(none) => Ok(Decision::Hold { person_id: Some(person_id), reason: none.reason().to_owned() }),
     }
 }
 

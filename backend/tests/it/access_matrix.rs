@@ -258,6 +258,16 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         let mut levels = client.service_levels.clone();
         check(&world, who, "GetRotation", &levels.get_rotation(pb::GetRotationRequest {}).await, staff_only);
         check(&world, who, "ListJobs", &levels.list_jobs(pb::ListJobsRequest {}).await, admin_only);
+        // Mail: the outbox to admins, held mail to the support team (a held mail that is not
+        // there is NotFound to them, refused to everyone else before it is looked up).
+        let mut mail = client.mail.clone();
+        check(&world, who, "ListOutbox", &mail.list_outbox(pb::ListOutboxRequest {}).await, admin_only);
+        check(&world, who, "ListHeldMail", &mail.list_held_mail(pb::ListHeldMailRequest {}).await, staff_only);
+        let release =
+            pb::ReleaseHeldMailRequest { id: 0, release: Some(pb::release_held_mail_request::Release::Discard(true)) };
+        let released = mail.release_held_mail(release).await;
+        let release_code = if who.is_staff() { Code::NotFound } else { Code::PermissionDenied };
+        check(&world, who, "ReleaseHeldMail", &released, signed_in(who, release_code));
         let configured = levels.get_service_levels(pb::GetServiceLevelsRequest {}).await;
         check(&world, who, "GetServiceLevels", &configured, signed_in(who, Code::Ok));
         let notes = levels.list_notifications(pb::ListNotificationsRequest {}).await;

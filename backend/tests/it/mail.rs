@@ -14,6 +14,7 @@ use steward_domain::conversation::Visibility;
 use steward_domain::facts::Principal;
 use steward_domain::lifecycle::Action;
 use steward_domain::{MembershipRole, RequestType, StaffRole, TicketState};
+use steward_proto::v1 as pb;
 
 use crate::util::TestApp;
 use crate::util::smtp::SmtpServer;
@@ -365,4 +366,62 @@ async fn during_an_smtp_outage_mail_waits_with_its_error_and_goes_once_when_the_
     assert_eq!(smtp.delivered().len(), 1, "sent once");
     let mail = desk.outbox(number).await.remove(0);
     assert!(mail.sent_at.is_some() && mail.attempts == 2 && mail.last_error.is_none(), "{mail:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_read_held_mail_take_it_in_as_a_person_s_or_discard_it_and_admins_read_the_outbox() {
+    let desk = desk().await;
+    let stranger = eml(
+        "Rita Private <rita.home@private.example>",
+        SUPPORT,
+        "Hub down?",
+        &[],
+        "Writing from home: is the hub down?\n\n> old quote\n",
+    );
+    assert_eq!(desk.receive(&stranger).await.outcome, Outcome::Held);
+    assert_eq!(desk.receive(&eml("spam@x.example", SUPPORT, "Offer", &[], "Buy now.")).await.outcome, Outcome::Held);
+    let steward = desk.app.sign_in("sam@steward.test").await;
+    let mut mail = steward.mail.clone();
+    let held = mail.list_held_mail(pb::ListHeldMailRequest {}).await.expect("held").into_inner().mails;
+    assert_eq!(held.len(), 2);
+    let (rita_home, spam) = (&held[0], &held[1]);
+    assert_eq!(rita_home.from_name, "Rita Private");
+    assert_eq!(rita_home.text, "Writing from home: is the hub down?", "what she wrote, the quote trimmed");
+    assert!(rita_home.reason.contains("nobody in Steward has the address"), "{}", rita_home.reason);
+
+    // Taken in as Rita's (her work address is the one Steward knows): filed in her community.
+    let mut conn = desk.app.state.core.pool.get().await.expect("conn");
+    let (rita, _) = people::find_by_email(&mut conn, "rita@aurora.example").await.expect("read").expect("rita");
+    drop(conn);
+    let take_in = pb::ReleaseHeldMailRequest {
+        id: rita_home.id,
+        release: Some(pb::release_held_mail_request::Release::TakeIn(pb::TakeIn {
+            person_id: rita.id,
+            community_id: None,
+        })),
+    };
+    let released = mail.release_held_mail(take_in.clone()).await.expect("taken in").into_inner();
+    assert_eq!(released.outcome, "filed");
+    let ticket = desk.ticket(released.ticket_number.expect("a ticket")).await;
+    assert_eq!((ticket.community_id, ticket.requester_id), (desk.aurora, rita.id));
+    let again = mail.release_held_mail(take_in).await.expect_err("released already");
+    assert_eq!(again.code(), tonic::Code::NotFound);
+
+    // Discarded: out of the list, no ticket, the original kept.
+    let discard = pb::ReleaseHeldMailRequest {
+        id: spam.id,
+        release: Some(pb::release_held_mail_request::Release::Discard(true)),
+    };
+    assert_eq!(mail.release_held_mail(discard).await.expect("discarded").into_inner().outcome, "discarded");
+    assert!(mail.list_held_mail(pb::ListHeldMailRequest {}).await.expect("held").into_inner().mails.is_empty());
+    assert_eq!(desk.ticket_count().await, 1);
+
+    // The acknowledgement to Rita waits in the outbox (no SMTP server here), where an admin reads it.
+    desk.app.person("ada@steward.test", "Ada Admin", Some(StaffRole::Admin)).await;
+    let admin = desk.app.sign_in("ada@steward.test").await;
+    let outbox = admin.mail.clone().list_outbox(pb::ListOutboxRequest {}).await.expect("outbox").into_inner();
+    assert!(!outbox.sending, "no SMTP server is configured");
+    let [ack] = &outbox.mails[..] else { panic!("one mail: {:?}", outbox.mails) };
+    assert_eq!((ack.kind.as_str(), ack.recipient.as_str()), ("Acknowledgement", "rita@aurora.example"));
+    assert_eq!(ack.sent_at, None);
 }

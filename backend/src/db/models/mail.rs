@@ -22,6 +22,8 @@ pub enum Outcome {
     Held,
     /// A machine's (auto-reply, bounce, bulk, loop): neither filed nor answered.
     Ignored,
+    /// Staff kept it out of every ticket.
+    Discarded,
 }
 
 impl Outcome {
@@ -31,11 +33,14 @@ impl Outcome {
             Outcome::Replied => "replied",
             Outcome::Held => "held",
             Outcome::Ignored => "ignored",
+            Outcome::Discarded => "discarded",
         }
     }
 
     fn parse(text: &str) -> Option<Outcome> {
-        [Outcome::Filed, Outcome::Replied, Outcome::Held, Outcome::Ignored].into_iter().find(|o| o.as_str() == text)
+        [Outcome::Filed, Outcome::Replied, Outcome::Held, Outcome::Ignored, Outcome::Discarded]
+            .into_iter()
+            .find(|o| o.as_str() == text)
     }
 }
 
@@ -53,10 +58,18 @@ pub struct NewInbound<'a> {
     pub from_address: &'a str,
     pub from_name: &'a str,
     pub subject: &'a str,
+    /// What the sender wrote, trimmed.
+    pub text: &'a str,
     pub raw: &'a [u8],
     pub attachments: &'a [AttachmentInfo],
+}
+
+/// What a message came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settled {
     pub outcome: Outcome,
-    pub reason: &'a str,
+    /// Why it was held, ignored or discarded.
+    pub reason: String,
     pub person_id: Option<i64>,
     pub ticket_number: Option<i64>,
     pub comment_id: Option<i64>,
@@ -68,7 +81,9 @@ struct InboundRow {
     id: i64,
     message_id: String,
     from_address: String,
+    from_name: String,
     subject: String,
+    text: String,
     attachments: serde_json::Value,
     outcome: String,
     reason: String,
@@ -83,7 +98,9 @@ pub struct Inbound {
     pub id: i64,
     pub message_id: String,
     pub from_address: String,
+    pub from_name: String,
     pub subject: String,
+    pub text: String,
     pub attachments: Vec<AttachmentInfo>,
     pub outcome: Outcome,
     pub reason: String,
@@ -99,7 +116,9 @@ impl TryFrom<InboundRow> for Inbound {
             id: row.id,
             message_id: row.message_id,
             from_address: row.from_address,
+            from_name: row.from_name,
             subject: row.subject,
+            text: row.text,
             attachments: serde_json::from_value(row.attachments)
                 .map_err(|e| AppError::internal(anyhow::anyhow!("inbound_mail.attachments: {e}")))?,
             outcome: Outcome::parse(&row.outcome).ok_or_else(|| unknown_value("inbound_mail.outcome", &row.outcome))?,
@@ -111,8 +130,13 @@ impl TryFrom<InboundRow> for Inbound {
     }
 }
 
-/// Records a message that arrived `at`.
-pub async fn record(conn: &AsyncPgConnection, new: NewInbound<'_>, at: DateTime<Utc>) -> AppResult<Inbound> {
+/// Records a message that arrived `at`, with what it came to.
+pub async fn record(
+    conn: &AsyncPgConnection,
+    new: NewInbound<'_>,
+    settled: &Settled,
+    at: DateTime<Utc>,
+) -> AppResult<Inbound> {
     let attachments = serde_json::to_value(new.attachments)
         .map_err(|e| AppError::internal(anyhow::anyhow!("attachments as JSON: {e}")))?;
     let row: InboundRow = diesel::insert_into(inbound_mail::table)
@@ -121,13 +145,14 @@ pub async fn record(conn: &AsyncPgConnection, new: NewInbound<'_>, at: DateTime<
             inbound_mail::from_address.eq(new.from_address),
             inbound_mail::from_name.eq(new.from_name),
             inbound_mail::subject.eq(new.subject),
+            inbound_mail::text.eq(new.text),
             inbound_mail::raw.eq(new.raw),
             inbound_mail::attachments.eq(attachments),
-            inbound_mail::outcome.eq(new.outcome.as_str()),
-            inbound_mail::reason.eq(new.reason),
-            inbound_mail::person_id.eq(new.person_id),
-            inbound_mail::ticket_number.eq(new.ticket_number),
-            inbound_mail::comment_id.eq(new.comment_id),
+            inbound_mail::outcome.eq(settled.outcome.as_str()),
+            inbound_mail::reason.eq(&settled.reason),
+            inbound_mail::person_id.eq(settled.person_id),
+            inbound_mail::ticket_number.eq(settled.ticket_number),
+            inbound_mail::comment_id.eq(settled.comment_id),
             inbound_mail::received_at.eq(at),
         ))
         .returning(InboundRow::as_returning())
@@ -150,6 +175,42 @@ pub async fn find_inbound(conn: &AsyncPgConnection, message_id: &str) -> AppResu
 /// The original of a recorded message.
 pub async fn raw(conn: &AsyncPgConnection, id: i64) -> AppResult<Option<Vec<u8>>> {
     Ok(inbound_mail::table.find(id).select(inbound_mail::raw).first(&mut { conn }).await.optional()?)
+}
+
+/// The original of held mail `id`, locked for this transaction; none if it is not held (any
+/// more).
+pub async fn held_for_update(conn: &AsyncPgConnection, id: i64) -> AppResult<Option<Vec<u8>>> {
+    Ok(inbound_mail::table
+        .find(id)
+        .filter(inbound_mail::outcome.eq(Outcome::Held.as_str()))
+        .select(inbound_mail::raw)
+        .for_update()
+        .first(&mut { conn })
+        .await
+        .optional()?)
+}
+
+/// Records what held mail `id` came to, released by `handled_by` `at`.
+pub async fn settle(
+    conn: &AsyncPgConnection,
+    id: i64,
+    settled: &Settled,
+    handled_by: i64,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    diesel::update(inbound_mail::table.find(id))
+        .set((
+            inbound_mail::outcome.eq(settled.outcome.as_str()),
+            inbound_mail::reason.eq(&settled.reason),
+            inbound_mail::person_id.eq(settled.person_id),
+            inbound_mail::ticket_number.eq(settled.ticket_number),
+            inbound_mail::comment_id.eq(settled.comment_id),
+            inbound_mail::handled_by.eq(handled_by),
+            inbound_mail::handled_at.eq(at),
+        ))
+        .execute(&mut { conn })
+        .await?;
+    Ok(())
 }
 
 /// Messages waiting for staff, oldest first.

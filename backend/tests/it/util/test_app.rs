@@ -17,6 +17,7 @@ use steward_proto::v1::incident_service_client::IncidentServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
 use steward_proto::v1::known_issues_service_client::KnownIssuesServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
+use steward_proto::v1::mail_service_client::MailServiceClient;
 use steward_proto::v1::service_level_service_client::ServiceLevelServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
 use steward_proto::v1::triage_service_client::TriageServiceClient;
@@ -171,6 +172,7 @@ pub struct Client {
     pub tickets: TicketServiceClient<Intercepted>,
     pub triage: TriageServiceClient<Intercepted>,
     pub service_levels: ServiceLevelServiceClient<Intercepted>,
+    pub mail: MailServiceClient<Intercepted>,
 }
 
 impl Client {
@@ -187,7 +189,8 @@ impl Client {
             known_issues: KnownIssuesServiceClient::with_interceptor(channel.clone(), jar.clone()),
             tickets: TicketServiceClient::with_interceptor(channel.clone(), jar.clone()),
             triage: TriageServiceClient::with_interceptor(channel.clone(), jar.clone()),
-            service_levels: ServiceLevelServiceClient::with_interceptor(channel, jar.clone()),
+            service_levels: ServiceLevelServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            mail: MailServiceClient::with_interceptor(channel, jar.clone()),
             jar,
         }
     }
