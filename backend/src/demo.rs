@@ -276,8 +276,28 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
         declare_demo_incident(&core, &mut conn).await?;
         loaded.incidents += 1;
     }
+    // A mail from someone Steward does not know, waiting on the Email page (received once: its
+    // Message-ID makes receiving it again a no-op).
+    let incoming = crate::email::parse(HELD_MAIL.as_bytes(), core.mail.max_bytes)?;
+    usecases::mail::receive(&core, incoming).await?;
     Ok(loaded)
 }
+
+/// A request from a new community's lead, by email, before anyone added her to Steward.
+const HELD_MAIL: &str = "From: Dana Doe <dana@cirrus.example>\r\n\
+To: support@steward.localhost\r\n\
+Subject: Can Cirrus College get a hub for the spring term?\r\n\
+Message-ID: <demo-held-1@cirrus.example>\r\n\
+Date: Mon, 30 Nov 2026 08:12:00 +0000\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+\r\n\
+Hello,\r\n\
+\r\n\
+We are 40 students and two teachers and would like a JupyterHub from February. Who do we talk to?\r\n\
+\r\n\
+Dana\r\n\
+-- \r\n\
+Dana Doe, Cirrus College\r\n";
 
 /// Aurora's production-down ticket, escalated into an incident that Sam commands, with one
 /// internal note and one public update, shown on the status page.

@@ -11,7 +11,7 @@ use crate::api::{self, ApiError, encode_component};
 use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
     approvals::ApprovalsPage, board::BoardPage, incidents::IncidentsPage, incidents::board::IncidentPage,
-    incidents::report::IncidentReportPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage,
+    incidents::report::IncidentReportPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage, mail::MailPage,
     new_request::NewRequestPage, not_found::NotFound, notifications::NotificationsPage, profile::ProfilePage,
     settings::SettingsPage, signin::SignInPage, status::StatusPage, support::SecurityPage, support::SupportPage,
     ticket::TicketPage, tickets::TicketsPage, triage::TriagePage,
@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/new") view=NewRequestPage/>
                     <Route path=path!("/approvals") view=ApprovalsPage/>
                     <Route path=path!("/triage") view=TriagePage/>
+                    <Route path=path!("/mail") view=MailPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
@@ -163,6 +164,7 @@ fn Header(person: pb::Person) -> impl IntoView {
                 })}</A>
                 <Show when=move || staff>
                     <A href="/triage">"Triage"</A>
+                    <A href="/mail">"Email"</A>
                     <A href="/settings">"Settings"</A>
                 </Show>
                 <A href="/new">"New request"</A>

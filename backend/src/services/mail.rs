@@ -105,7 +105,7 @@ impl MailService for MailApi {
         let message = request.get_ref();
         let release = match &message.release {
             Some(pb::release_held_mail_request::Release::TakeIn(take_in)) => {
-                Release::TakeIn { person_id: take_in.person_id, community_id: take_in.community_id }
+                Release::TakeIn { email: take_in.email.trim().to_owned(), community_id: take_in.community_id }
             }
             Some(pb::release_held_mail_request::Release::Discard(true)) => Release::Discard,
             _ => {

@@ -209,11 +209,11 @@ async fn carry_out(
 }
 
 /// What staff do with held mail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Release {
-    /// Take it in as `person_id`'s: a reply on the ticket it answers, or a request in
-    /// `community_id` (or the person's only community).
-    TakeIn { person_id: i64, community_id: Option<i64> },
+    /// Take it in as the person's whose address is `email`: a reply on the ticket it
+    /// answers, or a request in `community_id` (or the person's only community).
+    TakeIn { email: String, community_id: Option<i64> },
     /// Keep it out of every ticket (the original stays kept).
     Discard,
 }
@@ -236,7 +236,7 @@ pub async fn release_held(
     let receipt = conn
         .transaction(async |conn| {
             let raw = mail_rows::held_for_update(conn, id).await?.ok_or(AppError::NotFound("held mail"))?;
-            let settled = match release {
+            let settled = match release.clone() {
                 Release::Discard => Settled {
                     outcome: Outcome::Discarded,
                     reason: format!("discarded by {}", who.display_name),
@@ -244,10 +244,10 @@ pub async fn release_held(
                     ticket_number: None,
                     comment_id: None,
                 },
-                Release::TakeIn { person_id, community_id } => {
-                    let person = people::principal(conn, person_id)
-                        .await?
-                        .ok_or_else(|| AppError::invalid("person_id", "There is no such person."))?;
+                Release::TakeIn { email, community_id } => {
+                    let nobody = || AppError::invalid("email", format!("Nobody in Steward has the address {email}."));
+                    let (person, _) = people::find_by_email(conn, &email).await?.ok_or_else(nobody)?;
+                    let person = people::principal(conn, person.id).await?.ok_or_else(nobody)?;
                     let incoming = decode(&raw)?;
                     let decision = decide_as(conn, settings, &incoming, person, community_id).await?;
                     carry_out(conn, settings, &incoming, decision, now).await?

@@ -390,16 +390,20 @@ async fn staff_read_held_mail_take_it_in_as_a_person_s_or_discard_it_and_admins_
     assert!(rita_home.reason.contains("nobody in Steward has the address"), "{}", rita_home.reason);
 
     // Taken in as Rita's (her work address is the one Steward knows): filed in her community.
-    let mut conn = desk.app.state.core.pool.get().await.expect("conn");
-    let (rita, _) = people::find_by_email(&mut conn, "rita@aurora.example").await.expect("read").expect("rita");
-    drop(conn);
-    let take_in = pb::ReleaseHeldMailRequest {
+    let take_in_as = |email: &str| pb::ReleaseHeldMailRequest {
         id: rita_home.id,
         release: Some(pb::release_held_mail_request::Release::TakeIn(pb::TakeIn {
-            person_id: rita.id,
+            email: email.to_owned(),
             community_id: None,
         })),
     };
+    let unknown = mail.release_held_mail(take_in_as("rita@typo.example")).await.expect_err("nobody");
+    assert_eq!(unknown.code(), tonic::Code::InvalidArgument);
+    assert!(unknown.message().contains("Nobody in Steward has the address rita@typo.example"), "{unknown:?}");
+    let take_in = take_in_as("Rita@Aurora.example");
+    let mut conn = desk.app.state.core.pool.get().await.expect("conn");
+    let (rita, _) = people::find_by_email(&mut conn, "rita@aurora.example").await.expect("read").expect("rita");
+    drop(conn);
     let released = mail.release_held_mail(take_in.clone()).await.expect("taken in").into_inner();
     assert_eq!(released.outcome, "filed");
     let ticket = desk.ticket(released.ticket_number.expect("a ticket")).await;

@@ -10,7 +10,8 @@ use std::pin::Pin;
 use leptos::prelude::{RwSignal, Set};
 use steward_proto::v1::browser::{
     AuthServiceClient, BoardServiceClient, DirectoryServiceClient, IncidentServiceClient, IntakeServiceClient,
-    KnownIssuesServiceClient, LiveServiceClient, ServiceLevelServiceClient, TicketServiceClient, TriageServiceClient,
+    KnownIssuesServiceClient, LiveServiceClient, MailServiceClient, ServiceLevelServiceClient, TicketServiceClient,
+    TriageServiceClient,
 };
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -59,6 +60,10 @@ pub fn tickets() -> TicketServiceClient<Client> {
 
 pub fn triage() -> TriageServiceClient<Client> {
     TriageServiceClient::new(client())
+}
+
+pub fn mail() -> MailServiceClient<Client> {
+    MailServiceClient::new(client())
 }
 
 pub fn service_levels() -> ServiceLevelServiceClient<Client> {

@@ -4,6 +4,7 @@ pub mod approvals;
 pub mod board;
 pub mod incidents;
 pub mod known_issues;
+pub mod mail;
 pub mod new_request;
 pub mod not_found;
 pub mod notifications;
