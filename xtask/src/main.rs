@@ -266,7 +266,7 @@ fn test(browser: bool) -> anyhow::Result<ExitCode> {
 /// toolchain: without a sanitizer (Rust's own checks and the targets' assertions find the bugs),
 /// and with RUSTC_BOOTSTRAP for the coverage flags cargo-fuzz passes.
 const FUZZ_TARGETS: &[&str] =
-    &["request_decoding", "grpc_web_framing", "template_filling", "intake_answers", "markdown", "calendars"];
+    &["request_decoding", "grpc_web_framing", "template_filling", "intake_answers", "markdown", "calendars", "mail_messages"];
 
 fn fuzz_briefly() -> anyhow::Result<()> {
     tools::ensure_cargo_fuzz()?;

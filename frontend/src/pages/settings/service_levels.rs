@@ -399,6 +399,9 @@ pub fn Targets(admin: bool) -> impl IntoView {
     let auto_close_hours = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
+    // Nothing can be changed before what is in force is shown: an edit made earlier would be
+    // overwritten when it arrives.
+    let loaded = RwSignal::new(false);
     Effect::new(move |_| {
         let scope = scope.get();
         if let Some(Ok(levels)) = levels.get() {
@@ -420,8 +423,10 @@ pub fn Targets(admin: bool) -> impl IntoView {
             warn.set(settings.warn_percent.to_string());
             let hours = settings.auto_close_minutes / 60;
             auto_close_hours.set(hours.to_string());
+            loaded.set(true);
         }
     });
+    let locked = move || !admin || !loaded.get();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
@@ -491,16 +496,16 @@ pub fn Targets(admin: bool) -> impl IntoView {
                                     view! {
                                         <td>
                                             <label class="visually-hidden" for=id.clone()>{format!("{} {}", priority.label(), cell.kind.label())}</label>
-                                            <input id=id type="number" min="1" class="amount" bind:value=cell.amount disabled=!admin
+                                            <input id=id type="number" min="1" class="amount" bind:value=cell.amount disabled=locked
                                                 aria-describedby=error_id.clone()
                                                 prop:hidden=move || cell.unit.get() == "next_day"/>
-                                            <select aria-label="Unit" disabled=!admin prop:value=move || cell.unit.get()
+                                            <select aria-label="Unit" disabled=locked prop:value=move || cell.unit.get()
                                                 on:change=move |ev| cell.unit.set(event_target_value(&ev))>
                                                 <option value="minutes">"working minutes"</option>
                                                 <option value="hours">"working hours"</option>
                                                 <option value="next_day">"end of next working day"</option>
                                             </select>
-                                            <select aria-label="Calendar" disabled=!admin prop:value=move || cell.calendar.get()
+                                            <select aria-label="Calendar" disabled=locked prop:value=move || cell.calendar.get()
                                                 on:change=move |ev| cell.calendar.set(event_target_value(&ev))>
                                                 <option value="">"business calendar"</option>
                                                 {move || calendars.get().into_iter().map(|c| view! {
@@ -517,7 +522,7 @@ pub fn Targets(admin: bool) -> impl IntoView {
                 </table>
                 <Show when=move || scope.get().is_some()>
                     <label for="community-calendar">"This community's business calendar"</label>
-                    <select id="community-calendar" disabled=!admin prop:value=move || community_calendar.get()
+                    <select id="community-calendar" disabled=locked prop:value=move || community_calendar.get()
                         on:change=move |ev| community_calendar.set(event_target_value(&ev)) aria-describedby="community-calendar-error">
                         <option value="">"The team's"</option>
                         {move || calendars.get().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
@@ -538,16 +543,16 @@ pub fn Targets(admin: bool) -> impl IntoView {
                 </Show>
                 <Show when=move || scope.get().is_none()>
                 <label for="business-calendar">"Business calendar (what \"working hours\" means unless a community has its own)"</label>
-                <select id="business-calendar" disabled=!admin prop:value=move || business.get()
+                <select id="business-calendar" disabled=locked prop:value=move || business.get()
                     on:change=move |ev| business.set(event_target_value(&ev)) aria-describedby="business-calendar-error">
                     {move || calendars.get().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
                 </select>
                 <FieldError id="business-calendar-error" message=field("business_calendar_id".into())/>
                 <label for="warn-percent">"Warn the assignee and the stewards on duty when this share of a target has passed (%)"</label>
-                <input id="warn-percent" type="number" min="1" max="99" bind:value=warn disabled=!admin aria-describedby="warn-percent-error"/>
+                <input id="warn-percent" type="number" min="1" max="99" bind:value=warn disabled=locked aria-describedby="warn-percent-error"/>
                 <FieldError id="warn-percent-error" message=field("warn_percent".into())/>
                 <label for="auto-close">"A resolved ticket closes by itself after this many working hours without an answer (a reminder goes out at half)"</label>
-                <input id="auto-close" type="number" min="1" bind:value=auto_close_hours disabled=!admin aria-describedby="auto-close-error"/>
+                <input id="auto-close" type="number" min="1" bind:value=auto_close_hours disabled=locked aria-describedby="auto-close-error"/>
                 <FieldError id="auto-close-error" message=field("auto_close_minutes".into())/>
                 </Show>
                 {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
