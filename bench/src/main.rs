@@ -458,6 +458,7 @@ async fn main() -> anyhow::Result<()> {
     incident_with_long_timeline(&args, &session).await?;
     sla_due_per_second();
     triage_queue_with_many_tickets(&args, &session, community).await?;
+    inbound_mail_per_second(&args)?;
 
     // Memory per idle stream.
     let before = rss_kib(args.server_pid)?;
@@ -535,6 +536,55 @@ fn sla_due_per_second() {
     let per_s = done as f64 / started.elapsed().as_secs_f64();
     println!("# {done} due times computed (checksum {checksum})");
     println!("sla_due_per_s: {per_s:.0}");
+}
+
+/// Messages a mail server pipes to `steward mail receive` per second, one process per message
+/// as a pipe runs it: each a representative's new request (filed, recorded, acknowledged in the
+/// outbox), then the same messages again (each recognised and left, as a re-fetch is). Prints
+/// `inbound_mail_per_s` and, on a `#` line, the repeat rate.
+fn inbound_mail_per_second(args: &Args) -> anyhow::Result<()> {
+    use std::io::Write;
+    const MESSAGES: usize = 100;
+    let steward = std::env::current_exe()?.with_file_name("steward");
+    let message = |i: usize| {
+        format!(
+            "From: Rita Representative <rita@aurora.example>\r\nTo: support@steward.localhost\r\n\
+             Subject: Bench mail {i}: notebooks are slow\r\nMessage-ID: <bench-{i}-{}@aurora.example>\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\nNotebooks take a minute to start.\r\n\r\n\
+             On Mon, 7 Dec 2026, Steward wrote:\r\n> earlier\r\n",
+            std::process::id()
+        )
+    };
+    let pipe = |raw: &str| -> anyhow::Result<String> {
+        let mut child = Command::new(&steward)
+            .args(["mail", "receive"])
+            .env("DATABASE_URL", &args.database_url)
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .with_context(|| format!("running {}", steward.display()))?;
+        child.stdin.take().context("stdin")?.write_all(raw.as_bytes())?;
+        let output = child.wait_with_output()?;
+        anyhow::ensure!(output.status.success(), "steward mail receive failed: {output:?}");
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let messages: Vec<String> = (0..MESSAGES).map(message).collect();
+    let started = Instant::now();
+    for raw in &messages {
+        let said = pipe(raw)?;
+        anyhow::ensure!(said.contains("filed as ticket"), "not filed: {said}");
+    }
+    let filed_per_s = MESSAGES as f64 / started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    for raw in &messages {
+        let said = pipe(raw)?;
+        anyhow::ensure!(said.contains("received before"), "taken in twice: {said}");
+    }
+    let repeat_per_s = MESSAGES as f64 / started.elapsed().as_secs_f64();
+    println!("# {MESSAGES} messages piped one process each; the same again: {repeat_per_s:.0}/s, none filed twice");
+    println!("inbound_mail_per_s: {filed_per_s:.1}");
+    Ok(())
 }
 
 /// The triage queue ordered by due time with [`QUEUE_TICKETS`] open tickets, each with a

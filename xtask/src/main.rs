@@ -265,8 +265,15 @@ fn test(browser: bool) -> anyhow::Result<ExitCode> {
 /// The fuzz targets (fuzz/fuzz_targets/), each run briefly from its corpus. On the stable
 /// toolchain: without a sanitizer (Rust's own checks and the targets' assertions find the bugs),
 /// and with RUSTC_BOOTSTRAP for the coverage flags cargo-fuzz passes.
-const FUZZ_TARGETS: &[&str] =
-    &["request_decoding", "grpc_web_framing", "template_filling", "intake_answers", "markdown", "calendars", "mail_messages"];
+const FUZZ_TARGETS: &[&str] = &[
+    "request_decoding",
+    "grpc_web_framing",
+    "template_filling",
+    "intake_answers",
+    "markdown",
+    "calendars",
+    "mail_messages",
+];
 
 fn fuzz_briefly() -> anyhow::Result<()> {
     tools::ensure_cargo_fuzz()?;

@@ -279,10 +279,7 @@ async fn decide(conn: &mut AsyncPgConnection, settings: &MailSettings, incoming:
     let Some((person, _)) = people::find_by_email(conn, &incoming.from_address).await? else {
         return Ok(Decision::Hold {
             person_id: None,
-            reason: format!(
-                "nobody in Steward has the address {}; attach the message to a person or discard it",
-                incoming.from_address
-            ),
+            reason: format!("nobody in Steward has the address {}", incoming.from_address),
         });
     };
     let principal = people::principal(conn, person.id)
