@@ -20,7 +20,9 @@
 //! | `STEWARD_MAIL_ADDRESS` | `support@steward.localhost` | the support address: mail Steward sends comes from it, mail to it (or to `support+<community>@…`) is a request |
 //! | `STEWARD_MAIL_NAME`    | `Steward support`  | the name beside that address |
 //! | `STEWARD_SMTP_URL`     | (unset)            | where mail is sent, e.g. `smtps://user:pass@smtp.example.org` or `smtp://127.0.0.1:2525`; unset: mail waits in the outbox, where admins read it |
-//! | `STEWARD_MAIL_MAX_KIB` | `25600`            | the largest message `steward mail receive` takes (25 MB) |
+//! | `STEWARD_MAIL_MAX_KIB` | `25600`            | the largest message `steward mail receive` (or the IMAP fetch) takes (25 MB) |
+//! | `STEWARD_IMAP_URL`     | (unset)            | a mailbox to fetch support mail from, e.g. `imaps://support%40example.org:pass@imap.example.org/INBOX`; unset: mail comes only by `steward mail receive` |
+//! | `STEWARD_IMAP_EVERY_SECONDS` | `60`         | how often that mailbox is looked at |
 //!
 //! Every error names the variable and says what a valid value looks like.
 
@@ -57,8 +59,39 @@ pub struct MailSettings {
     pub smtp_url: Option<String>,
     /// The largest message taken in (`STEWARD_MAIL_MAX_KIB`).
     pub max_bytes: usize,
+    /// The mailbox to fetch from (`STEWARD_IMAP_URL`), if any.
+    pub imap: Option<ImapSettings>,
     /// Where links in mail point: the public origin, or the address Steward serves on.
     pub link_origin: String,
+}
+
+/// A mailbox Steward fetches support mail from.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ImapSettings {
+    pub host: String,
+    pub port: u16,
+    /// `imaps`: TLS from the start (the only way over a network); `imap`: plain, for a server on
+    /// the same machine.
+    pub tls: bool,
+    pub user: String,
+    pub password: String,
+    pub mailbox: String,
+    /// How often it is looked at (`STEWARD_IMAP_EVERY_SECONDS`).
+    pub every: Duration,
+}
+
+impl std::fmt::Debug for ImapSettings {
+    /// Everything but the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("mailbox", &self.mailbox)
+            .field("every", &self.every)
+            .finish_non_exhaustive()
+    }
 }
 
 impl MailSettings {
@@ -245,7 +278,49 @@ fn mail_from(lookup: &impl Fn(&str) -> Option<String>, link_origin: String) -> R
         }
     };
     let max_bytes = number(lookup, "STEWARD_MAIL_MAX_KIB", 25_600, 64..=1024 * 1024)? as usize * 1024;
-    Ok(MailSettings { address, name, smtp_url, max_bytes, link_origin })
+    let every = Duration::from_secs(number(lookup, "STEWARD_IMAP_EVERY_SECONDS", 60, 1..=3600)?);
+    let imap = match get(lookup, "STEWARD_IMAP_URL") {
+        None => None,
+        Some(text) => Some(imap_from(text.trim(), every)?),
+    };
+    Ok(MailSettings { address, name, smtp_url, max_bytes, imap, link_origin })
+}
+
+fn imap_from(text: &str, every: Duration) -> Result<ImapSettings, ConfigError> {
+    let bad = || {
+        problem(
+            "STEWARD_IMAP_URL",
+            "is not a mailbox URL such as imaps://support%40example.org:password@imap.example.org/INBOX (imap:// only for a server on this machine)",
+        )
+    };
+    let url = url::Url::parse(text).map_err(|_| bad())?;
+    let tls = match url.scheme() {
+        "imaps" => true,
+        "imap" => false,
+        _ => return Err(bad()),
+    };
+    let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(bad)?.to_owned();
+    let decode = |part: &str| percent_decode(part).ok_or_else(bad);
+    let user = decode(url.username())?;
+    let password = decode(url.password().unwrap_or_default())?;
+    if user.is_empty() {
+        return Err(bad());
+    }
+    let mailbox = decode(url.path().trim_start_matches('/'))?;
+    Ok(ImapSettings {
+        host,
+        port: url.port().unwrap_or(if tls { 993 } else { 143 }),
+        tls,
+        user,
+        password,
+        mailbox: if mailbox.is_empty() { "INBOX".to_owned() } else { mailbox },
+        every,
+    })
+}
+
+/// A URL part with its `%XX` escapes decoded, if it is UTF-8.
+fn percent_decode(part: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(part).decode_utf8().ok().map(|text| text.into_owned())
 }
 
 fn limits_from(lookup: &impl Fn(&str) -> Option<String>) -> Result<Limits, ConfigError> {
@@ -301,6 +376,26 @@ mod tests {
         assert_eq!(config(&[DB, ("STEWARD_MAIL_ADDRESS", "support")]).unwrap_err().variable, "STEWARD_MAIL_ADDRESS");
         for bad in ["http://smtp.example.org", "smtp://", "smtp.example.org:25"] {
             assert_eq!(config(&[DB, ("STEWARD_SMTP_URL", bad)]).unwrap_err().variable, "STEWARD_SMTP_URL", "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_imap_url_names_the_mailbox_with_its_escapes_decoded_and_its_password_stays_out_of_logs() {
+        let settings = config(&[
+            DB,
+            ("STEWARD_IMAP_URL", "imaps://support%40example.org:p%40ss+word@imap.example.org/Support%20Desk"),
+        ])
+        .unwrap();
+        let imap = settings.mail.imap.expect("a mailbox");
+        assert_eq!((imap.host.as_str(), imap.port, imap.tls), ("imap.example.org", 993, true));
+        assert_eq!((imap.user.as_str(), imap.password.as_str()), ("support@example.org", "p@ss+word"));
+        assert_eq!(imap.mailbox, "Support Desk");
+        assert!(!format!("{imap:?}").contains("p@ss"), "{imap:?}");
+        let local =
+            config(&[DB, ("STEWARD_IMAP_URL", "imap://support:x@127.0.0.1")]).unwrap().mail.imap.expect("local");
+        assert_eq!((local.port, local.tls, local.mailbox.as_str()), (143, false, "INBOX"));
+        for bad in ["imaps://imap.example.org/INBOX", "https://x:y@imap.example.org", "imap.example.org"] {
+            assert_eq!(config(&[DB, ("STEWARD_IMAP_URL", bad)]).unwrap_err().variable, "STEWARD_IMAP_URL", "{bad}");
         }
     }
 

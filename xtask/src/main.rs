@@ -195,6 +195,7 @@ fn timed(name: &'static str, step: impl FnOnce() -> anyhow::Result<()>) -> Step 
 fn test(browser: bool) -> anyhow::Result<ExitCode> {
     tools::ensure_wasm_target()?;
     tools::ensure_diesel_cli()?;
+    tools::ensure_dovecot()?;
     if browser {
         tools::ensure_build_tools()?;
         tools::ensure_browser_tools()?;

@@ -1,7 +1,7 @@
 //! Installs what the commands need, once: the wasm32 target, Trunk, wasm-bindgen-cli (the
 //! version in Cargo.lock), wasm-opt 132 (npm `binaryen`, into `tools/`), diesel_cli (for the
-//! schema check) with Debian's libpq-dev, cargo-fuzz, the browser tests' npm packages, Chromium
-//! and PostgreSQL. Each check is cheap when the tool is already there.
+//! schema check) with Debian's libpq-dev, cargo-fuzz, the browser tests' npm packages, Chromium,
+//! PostgreSQL and Dovecot (the IMAP server the mail tests fetch from). Each check is cheap when the tool is already there.
 //! System packages are installed with apt-get when running as root; otherwise the error gives
 //! the exact command to run.
 
@@ -52,6 +52,18 @@ pub fn ensure_postgresql() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Dovecot, the real IMAP server the mail tests start with a private configuration (the
+/// package's own service is not used).
+pub fn ensure_dovecot() -> anyhow::Result<()> {
+    if !std::path::Path::new(DOVECOT).exists() {
+        apt_install("dovecot-imapd", "the mail tests fetch from a real IMAP server")?;
+    }
+    Ok(())
+}
+
+/// Where Debian's Dovecot is.
+pub const DOVECOT: &str = "/usr/sbin/dovecot";
 
 /// Builds the release frontend into `dist/` with Trunk (offline, wasm-opt from `tools/`).
 pub fn build_frontend() -> anyhow::Result<()> {

@@ -17,6 +17,7 @@ use steward_domain::{MembershipRole, RequestType, StaffRole, TicketState};
 use steward_proto::v1 as pb;
 
 use crate::util::TestApp;
+use crate::util::imap::ImapServer;
 use crate::util::smtp::SmtpServer;
 
 const SUPPORT: &str = "support@steward.test";
@@ -329,7 +330,15 @@ async fn support_s_reply_and_the_resolution_reach_her_over_smtp_threaded_and_int
         assert!(text.contains("X-Loop: support@steward.test"), "{text}");
         assert!(!text.contains("watch the node"), "internal notes never leave Steward");
     }
-    let outbox = desk.outbox(number).await;
+    // Marked sent once the server accepted each (the commit follows the server's answer).
+    let mut outbox = desk.outbox(number).await;
+    for _ in 0..100 {
+        if outbox.iter().all(|m| m.sent_at.is_some()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        outbox = desk.outbox(number).await;
+    }
     assert!(outbox.iter().all(|m| m.sent_at.is_some() && m.attempts == 1), "{outbox:?}");
 }
 
@@ -428,4 +437,52 @@ async fn staff_read_held_mail_take_it_in_as_a_person_s_or_discard_it_and_admins_
     let [ack] = &outbox.mails[..] else { panic!("one mail: {:?}", outbox.mails) };
     assert_eq!((ack.kind.as_str(), ack.recipient.as_str()), ("Acknowledgement", "rita@aurora.example"));
     assert_eq!(ack.sent_at, None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mail_in_the_support_mailbox_is_fetched_over_imap_taken_in_once_and_marked_seen() {
+    let mut mailbox = ImapServer::start();
+    let desk = desk().await;
+    let core = &desk.app.state.core;
+    let settings = steward_backend::config::Config::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(desk.app.database_url.clone()),
+        "STEWARD_IMAP_URL" => Some(mailbox.url()),
+        _ => None,
+    })
+    .expect("config")
+    .mail
+    .imap
+    .expect("a mailbox");
+    mailbox.deliver(&eml(
+        "rita@aurora.example",
+        SUPPORT,
+        "From the mailbox",
+        &[("Message-ID", "<imap-1@aurora.example>")],
+        "Hello over IMAP.",
+    ));
+    mailbox.deliver(b"not a mail message at all");
+    let fetched = email::imap::fetch_once(core, &settings).await.expect("fetched");
+    assert_eq!((fetched.taken, fetched.refused), (1, 1));
+    assert_eq!(mailbox.flags(), ["S", "FS"], "taken: seen; unreadable: seen and flagged for a person");
+    let filed = desk.outbox(1).await;
+    assert_eq!(filed.len(), 1, "filed and acknowledged: {filed:?}");
+    assert_eq!(desk.ticket(1).await.title, "From the mailbox");
+
+    // Looked at again: nothing unseen, nothing new. The same message delivered twice (a
+    // forwarding rule, a restore) is still taken in once.
+    assert_eq!(email::imap::fetch_once(core, &settings).await.expect("fetched"), Default::default());
+    mailbox.deliver(&eml(
+        "rita@aurora.example",
+        SUPPORT,
+        "From the mailbox",
+        &[("Message-ID", "<imap-1@aurora.example>")],
+        "Hello over IMAP.",
+    ));
+    assert_eq!(email::imap::fetch_once(core, &settings).await.expect("fetched").taken, 1);
+    assert_eq!(desk.ticket_count().await, 1);
+
+    // A wrong password is said plainly.
+    let wrong = steward_backend::config::ImapSettings { password: "wrong".into(), ..settings };
+    let error = email::imap::fetch_once(core, &wrong).await.expect_err("refused");
+    assert!(format!("{error:#}").contains("signing in as support was refused"), "{error:#}");
 }

@@ -1,5 +1,6 @@
 //! Test support: databases, the running app, signed-in clients and fixtures.
 
+pub mod imap;
 pub mod smtp;
 pub mod test_app;
 pub mod test_db;

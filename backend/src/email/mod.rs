@@ -1,7 +1,9 @@
-//! The email channel: a message as it arrives (MIME, parsed by `mail-parser`) becomes the
-//! input of `usecases::mail::receive`, and a mail Steward composed goes out through SMTP
-//! (`lettre`). Nothing here decides anything: the rules are `steward_domain::mail`'s and the
-//! use cases'.
+//! The email channel: a message as it arrives (MIME, parsed by `mail-parser`; piped to
+//! `steward mail receive` or fetched from IMAP, [`imap`]) becomes the input of
+//! `usecases::mail::receive`, and a mail Steward composed goes out through SMTP (`lettre`).
+//! Nothing here decides anything: the rules are `steward_domain::mail`'s and the use cases'.
+
+pub mod imap;
 
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
