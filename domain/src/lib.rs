@@ -19,6 +19,7 @@ pub mod incident;
 pub mod intake;
 pub mod lifecycle;
 pub mod mail;
+pub mod notify;
 pub mod priority;
 pub mod rotation;
 pub mod similar;

@@ -193,6 +193,12 @@ pub fn message_id(number: i64, sequence: Option<i64>, domain: &str) -> String {
     }
 }
 
+/// The Message-ID of news mail number `sequence` (a mention, an assignment): it names no
+/// ticket, so an answer to it never becomes a reply on one.
+pub fn news_message_id(sequence: i64, domain: &str) -> String {
+    format!("<steward-news-{sequence}@{domain}>")
+}
+
 /// The ticket one of Steward's own Message-IDs (from `domain`) names, if it is one.
 pub fn ticket_in_message_id(id: &str, domain: &str) -> Option<i64> {
     let id = id.trim().trim_start_matches('<').trim_end_matches('>');
@@ -262,6 +268,7 @@ mod tests {
         assert_eq!(ticket_in_message_id("<steward-0@support.example.org>", domain), None);
         assert_eq!(ticket_in_message_id("<steward-99999999999999999999@support.example.org>", domain), None);
         assert_eq!(ticket_in_message_id("", domain), None);
+        assert_eq!(ticket_in_message_id(&news_message_id(7, domain), domain), None, "news threads into no ticket");
     }
 
     #[test]

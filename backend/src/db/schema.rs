@@ -244,6 +244,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_choices (person_id, kind) {
+        person_id -> Int8,
+        kind -> Text,
+        delivery -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Int8,
         person_id -> Int8,
@@ -251,6 +260,7 @@ diesel::table! {
         message -> Text,
         created_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
+        kind -> Text,
     }
 }
 
@@ -507,6 +517,7 @@ diesel::joinable!(incidents -> people (declared_by));
 diesel::joinable!(jobs -> tickets (ticket_number));
 diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> people (person_id));
+diesel::joinable!(notification_choices -> people (person_id));
 diesel::joinable!(notifications -> people (person_id));
 diesel::joinable!(notifications -> tickets (ticket_number));
 diesel::joinable!(outbox -> people (person_id));
@@ -550,6 +561,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     incidents,
     jobs,
     memberships,
+    notification_choices,
     notifications,
     outbox,
     people,

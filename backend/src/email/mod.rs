@@ -130,8 +130,10 @@ pub fn to_message(mail: &Outgoing) -> Result<lettre::Message, String> {
         .reply_to(from)
         .to(mailbox(&mail.to_name, &mail.to_address)?)
         .subject(mail.subject.clone())
-        .message_id(Some(mail.message_id.clone()))
-        .references(mail.references.join(" "));
+        .message_id(Some(mail.message_id.clone()));
+    if !mail.references.is_empty() {
+        builder = builder.references(mail.references.join(" "));
+    }
     if let Some(answering) = &mail.in_reply_to {
         builder = builder.in_reply_to(answering.clone());
     }

@@ -28,6 +28,7 @@ fn kind_words(kind: MailKind) -> &'static str {
         MailKind::Reply => "Reply",
         MailKind::Resolved => "Resolved",
         MailKind::Waiting => "Waiting on you",
+        MailKind::News => "News",
     }
 }
 

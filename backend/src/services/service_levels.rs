@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use steward_domain::calendar::{CalendarSpec, Holiday, Interval};
 use steward_domain::facts::Principal;
 use steward_domain::intake::FieldError;
+use steward_domain::notify::{Delivery, NewsKind};
 use steward_domain::rotation::Override;
 use steward_domain::sla::ClockKind;
 use steward_proto::domain::{self as wire, WireEnum};
@@ -20,6 +21,21 @@ use crate::db::models::service_levels::{Settings, StoredCalendar, StoredTarget};
 use crate::db::models::{communities, notifications, people, rotation};
 use crate::error::{AppError, AppResult};
 use crate::usecases::{self, service_levels::CalendarEdit};
+
+/// How `who` hears each kind of news, as the API says it.
+async fn encode_choices(state: &AppState, who: &Principal) -> AppResult<Vec<pb::NotificationChoice>> {
+    let conn = state.core.pool.get().await?;
+    let choices = usecases::notify::choices(&conn, who.person_id, who.is_staff()).await?;
+    Ok(choices
+        .into_iter()
+        .map(|(kind, delivery, chosen)| pb::NotificationChoice {
+            kind: kind.as_str().to_owned(),
+            delivery: delivery.as_str().to_owned(),
+            label: kind.label().to_owned(),
+            chosen,
+        })
+        .collect())
+}
 
 /// The service-level service.
 pub struct ServiceLevelApi {
@@ -430,6 +446,45 @@ impl ServiceLevelService for ServiceLevelApi {
             waiting: waiting.iter().map(encode_job).collect(),
             done: done.iter().map(encode_job).collect(),
         }))
+    }
+
+    async fn get_notification_choices(
+        &self,
+        request: Request<pb::GetNotificationChoicesRequest>,
+    ) -> Result<Response<pb::GetNotificationChoicesResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let choices = encode_choices(&self.state, who).await?;
+        Ok(Response::new(pb::GetNotificationChoicesResponse { choices }))
+    }
+
+    async fn set_notification_choices(
+        &self,
+        request: Request<pb::SetNotificationChoicesRequest>,
+    ) -> Result<Response<pb::SetNotificationChoicesResponse>, Status> {
+        let caller = caller(&request)?;
+        let who = caller.signed_in()?;
+        let mut choices = Vec::new();
+        let mut errors = Vec::new();
+        for (index, choice) in request.get_ref().choices.iter().enumerate() {
+            match (NewsKind::parse(&choice.kind), Delivery::parse(&choice.delivery)) {
+                (Some(kind), Some(delivery)) => choices.push((kind, delivery)),
+                (None, _) => errors.push(FieldError::new(
+                    format!("choices.{index}.kind"),
+                    format!("\"{}\" is not a kind of news.", choice.kind),
+                )),
+                (_, None) => errors.push(FieldError::new(
+                    format!("choices.{}", choice.kind),
+                    "Choose in Steward, by email, both, or not at all.",
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::InvalidArgument(errors).into());
+        }
+        usecases::notify::choose(&self.state.core, who, &choices).await?;
+        let choices = encode_choices(&self.state, who).await?;
+        Ok(Response::new(pb::SetNotificationChoicesResponse { choices }))
     }
 
     async fn list_notifications(

@@ -564,6 +564,9 @@ pub trait Sender: Sync {
 /// The mail `queued` is, composed: its text with the link to the ticket and how to answer,
 /// and the same as HTML.
 pub fn compose(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
+    if queued.kind == MailKind::News {
+        return compose_news(settings, queued);
+    }
     let link = ticket_link(settings, queued.ticket_number);
     let footer = format!(
         "Ticket #{number}: {link}\nAnswer this email to add to the ticket; keep [Steward #{number}] in the subject.",
@@ -590,6 +593,36 @@ pub fn compose(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
         text,
         html,
         automatic: queued.kind != MailKind::Reply,
+    }
+}
+
+/// News by email: the news, the ticket's link, and where to choose what to hear; outside the
+/// ticket's thread.
+fn compose_news(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
+    let footer = format!(
+        "Ticket #{}: {}\nYou get this because of what you chose to hear by email; change it on your profile: {}/profile",
+        queued.ticket_number,
+        ticket_link(settings, queued.ticket_number),
+        settings.link_origin
+    );
+    let text = format!("{}\n\n-- \n{footer}\n", queued.body.trim_end());
+    let html = format!(
+        "<!DOCTYPE html><html><body>{}<hr><p style=\"color:#555;font-size:90%\">{}</p></body></html>",
+        crate::markdown::to_html(queued.body.trim_end()),
+        crate::markdown::to_html(&footer)
+    );
+    Outgoing {
+        from_address: settings.address.clone(),
+        from_name: settings.name.clone(),
+        to_address: queued.recipient.clone(),
+        to_name: mail::one_line(&queued.recipient_name),
+        subject: queued.subject.clone(),
+        message_id: mail::news_message_id(queued.id, settings.domain()),
+        in_reply_to: None,
+        references: Vec::new(),
+        text,
+        html,
+        automatic: true,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod directory;
 pub(crate) mod events;
 pub mod incidents;
 pub mod mail;
+pub mod notify;
 pub mod people;
 pub mod scheduler;
 pub mod service_levels;

@@ -17,6 +17,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use steward_domain::TicketState;
 use steward_domain::events::TicketEvent;
 use steward_domain::lifecycle::Action;
+use steward_domain::notify::NewsKind;
 use steward_domain::sla::ClockKind;
 use tokio_util::sync::CancellationToken;
 
@@ -24,7 +25,7 @@ use super::events;
 use super::service_levels::Policy;
 use super::{Actor, Core};
 use crate::db::models::jobs::{self, Job, JobKind};
-use crate::db::models::{clocks, notifications, people, rotation, tickets};
+use crate::db::models::{clocks, people, rotation, tickets};
 use crate::error::{AppError, AppResult};
 
 /// Runs due jobs every `every` until `stop` is cancelled.
@@ -180,10 +181,11 @@ async fn work(conn: &mut AsyncPgConnection, job: &Job, now: DateTime<Utc>) -> Ap
             stored.warned_at = Some(now);
             clocks::save(conn, std::slice::from_ref(&stored)).await?;
             events::record(conn, &ticket, None, TicketEvent::Reminded { closes_at }, now).await?;
-            notifications::notify(
+            super::notify::tell(
                 conn,
+                NewsKind::ClockWarning,
                 &[ticket.requester_id],
-                Some(ticket.number),
+                &ticket,
                 &format!(
                     "#{} {} was resolved. Confirm it, or answer if something is missing; otherwise it closes by itself.",
                     ticket.number, ticket.title
@@ -214,7 +216,7 @@ async fn raise(
     if let Some(assignee) = ticket.assignee_id.filter(|a| !told.contains(a)) {
         told.push(assignee);
     }
-    notifications::notify(conn, &told, Some(ticket.number), message, now).await?;
+    super::notify::tell(conn, NewsKind::ClockWarning, &told, ticket, message, now).await?;
     let names = people::by_ids(conn, &told).await?;
     let mut named: Vec<&str> = told.iter().filter_map(|id| names.get(id)).map(|p| p.display_name.as_str()).collect();
     named.sort_unstable();

@@ -17,13 +17,16 @@ use steward_domain::intake::{self, FieldError, FormSpec, RequestDraft};
 use steward_domain::lifecycle::{self, Action};
 
 use super::events;
+use super::notify as notify_cases;
 use super::{Actor, Core, mail, service_levels};
 use crate::db::models::comments::{self, Comment};
+use crate::db::models::notifications;
 use crate::db::models::surveys::{self, Survey};
 use crate::db::models::tickets::{self, Change, Ticket};
 use crate::db::models::{communities, forms, people, triage as triage_rows};
 use crate::error::{AppError, AppResult};
 use steward_domain::events::TicketEvent;
+use steward_domain::notify::{self, Mentionable, NewsKind};
 use steward_domain::sla::{ClockView, Fact};
 
 /// A new request: the community it is for, and what the requester wrote.
@@ -164,6 +167,16 @@ pub(crate) async fn file_in(
     }
     let requester_id = requester.person_id;
     let mut ticket = tickets::insert(conn, request.community_id, requester_id, state, &checked, now).await?;
+    if matches!(filing, Filing::NeedsApproval) {
+        let representatives = people::representatives_of(conn, ticket.community_id).await?;
+        let news = format!(
+            "{} asks you to approve #{} {}",
+            requester.display_name,
+            ticket.number,
+            steward_domain::mail::one_line(&ticket.title)
+        );
+        notify_cases::tell(conn, NewsKind::ApprovalWaiting, &representatives, &ticket, &news, now).await?;
+    }
     let created = TicketEvent::Created {
         state: ticket.state,
         request_type: ticket.request_type,
@@ -229,9 +242,7 @@ pub(crate) async fn reply_in(
         return Err(AppError::NotFound("ticket"));
     }
     let (comment, _) = post_message(conn, author, &ticket, &message.body, message.visibility, now).await?;
-    if !internal && author.is_staff() {
-        mail::queue_reply(conn, author, &ticket, &message.body, now).await?;
-    }
+    tell_about_message(conn, author, &ticket, &message, now).await?;
     let answered_by_requester = !internal && !author.is_staff() && authz::is_requester_side(author, &ticket.facts());
     let after = lifecycle::after_requester_reply(ticket.state);
     if answered_by_requester && after != ticket.state {
@@ -243,6 +254,46 @@ pub(crate) async fn reply_in(
         tickets::touch(conn, ticket.number, now).await?;
     }
     Ok(comment)
+}
+
+/// Who hears of a message: staff `@mentioned` in a note; the requester of support's public
+/// answer (the answer itself by email, as they chose); the assignee of an answer from the
+/// requester's side.
+async fn tell_about_message(
+    conn: &mut AsyncPgConnection,
+    author: &Principal,
+    ticket: &Ticket,
+    message: &NewMessage,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let about = format!("#{} {}", ticket.number, steward_domain::mail::one_line(&ticket.title));
+    if message.visibility == Visibility::Internal {
+        let staff = people::list_staff(conn).await?;
+        let candidates: Vec<Mentionable<'_>> = staff
+            .iter()
+            .map(|p| Mentionable { person_id: p.id, display_name: &p.display_name, email: &p.email })
+            .collect();
+        let mentioned = notify::mentioned(&message.body, &candidates, author.person_id);
+        let news = format!("{} mentioned you on {about}", author.display_name);
+        return notify_cases::tell(conn, NewsKind::Mention, &mentioned, ticket, &news, now).await;
+    }
+    if author.is_staff() {
+        if author.person_id != ticket.requester_id {
+            let delivery = notify_cases::delivery_for(conn, ticket.requester_id, NewsKind::Answer).await?;
+            if delivery.email() {
+                mail::queue_reply(conn, author, ticket, &message.body, now).await?;
+            }
+            if delivery.in_steward() {
+                let news = format!("{} answered on {about}", author.display_name);
+                notifications::notify(conn, &[ticket.requester_id], NewsKind::Answer, Some(ticket.number), &news, now)
+                    .await?;
+            }
+        }
+    } else if let Some(assignee) = ticket.assignee_id.filter(|a| *a != author.person_id) {
+        let news = format!("{} answered on {about}", author.display_name);
+        notify_cases::tell(conn, NewsKind::Answer, &[assignee], ticket, &news, now).await?;
+    }
+    Ok(())
 }
 
 /// Takes a lifecycle step on `ticket` (read in this transaction at the version the caller saw)
@@ -341,6 +392,17 @@ pub async fn update(core: &Core, actor: Actor<'_>, update: FieldsUpdate) -> AppR
             }
             let mut updated =
                 tickets::apply(conn, ticket.number, ticket.version, &Change::to_fields(&after), now).await?;
+            if let Some(assignee) =
+                updated.assignee_id.filter(|a| Some(*a) != ticket.assignee_id && Some(*a) != actor.person_id())
+            {
+                let by = actor.person().map_or("Steward".to_owned(), |who| who.display_name.clone());
+                let news = format!(
+                    "{by} assigned #{} {} to you",
+                    updated.number,
+                    steward_domain::mail::one_line(&updated.title)
+                );
+                notify_cases::tell(conn, NewsKind::Assignment, &[assignee], &updated, &news, now).await?;
+            }
             let event = TicketEvent::Updated { changes: changed };
             if let Some(clocks) = events::record(conn, &updated, actor.person_id(), event, now).await? {
                 updated.clocks = clocks;

@@ -270,6 +270,11 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         check(&world, who, "ReleaseHeldMail", &released, signed_in(who, release_code));
         let configured = levels.get_service_levels(pb::GetServiceLevelsRequest {}).await;
         check(&world, who, "GetServiceLevels", &configured, signed_in(who, Code::Ok));
+        let choices = levels.get_notification_choices(pb::GetNotificationChoicesRequest {}).await;
+        check(&world, who, "GetNotificationChoices", &choices, signed_in(who, Code::Ok));
+        let unchanged =
+            levels.set_notification_choices(pb::SetNotificationChoicesRequest { choices: Vec::new() }).await;
+        check(&world, who, "SetNotificationChoices", &unchanged, signed_in(who, Code::Ok));
         let notes = levels.list_notifications(pb::ListNotificationsRequest {}).await;
         check(&world, who, "ListNotifications", &notes, signed_in(who, Code::Ok));
         let budget = triage.get_budget(pb::GetBudgetRequest { community_id: world.a }).await;

@@ -15,6 +15,7 @@ mod known_issues;
 mod limits;
 mod live;
 mod mail;
+mod notify;
 mod outage;
 mod server;
 mod service_levels;

@@ -265,6 +265,9 @@ pub enum MailKind {
     Resolved,
     /// Waiting on the requester's answer.
     Waiting,
+    /// News a person chose to hear by email (a mention, an assignment...): never threaded into
+    /// the ticket, so an answer to it is not a reply on the ticket.
+    News,
 }
 
 impl MailKind {
@@ -274,11 +277,12 @@ impl MailKind {
             MailKind::Reply => "reply",
             MailKind::Resolved => "resolved",
             MailKind::Waiting => "waiting",
+            MailKind::News => "news",
         }
     }
 
     fn parse(text: &str) -> Option<MailKind> {
-        [MailKind::Acknowledgement, MailKind::Reply, MailKind::Resolved, MailKind::Waiting]
+        [MailKind::Acknowledgement, MailKind::Reply, MailKind::Resolved, MailKind::Waiting, MailKind::News]
             .into_iter()
             .find(|k| k.as_str() == text)
     }

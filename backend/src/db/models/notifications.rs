@@ -1,10 +1,16 @@
-//! In-app notifications: what Steward tells one person (a clock about to break, one broken).
+//! In-app notifications (what Steward tells one person: a mention, an assignment, an answer, a
+//! request to approve, a clock about to break) and each person's choice of how to hear each
+//! kind (`notification_choices`; no row: the kind's default).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::db::schema::notifications;
+use std::collections::HashMap;
+
+use steward_domain::notify::{Delivery, NewsKind};
+
+use crate::db::schema::{notification_choices, notifications};
 use crate::error::AppResult;
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
@@ -18,10 +24,11 @@ pub struct Notification {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Tells each of `people` `message` about a ticket.
+/// Tells each of `people` `message`, news of `kind`, about a ticket.
 pub async fn notify(
     conn: &AsyncPgConnection,
     people: &[i64],
+    kind: NewsKind,
     ticket_number: Option<i64>,
     message: &str,
     at: DateTime<Utc>,
@@ -35,6 +42,7 @@ pub async fn notify(
             (
                 notifications::person_id.eq(person),
                 notifications::ticket_number.eq(ticket_number),
+                notifications::kind.eq(kind.as_str()),
                 notifications::message.eq(message),
                 notifications::created_at.eq(at),
             )
@@ -73,5 +81,56 @@ pub async fn mark_read(conn: &AsyncPgConnection, person_id: i64, up_to: i64, at:
     .set(notifications::read_at.eq(at))
     .execute(&mut { conn })
     .await?;
+    Ok(())
+}
+
+/// What each of `people` chose for news of `kind` (those who chose).
+pub async fn choices_for(
+    conn: &AsyncPgConnection,
+    people: &[i64],
+    kind: NewsKind,
+) -> AppResult<HashMap<i64, Delivery>> {
+    let rows: Vec<(i64, String)> = notification_choices::table
+        .filter(notification_choices::person_id.eq_any(people))
+        .filter(notification_choices::kind.eq(kind.as_str()))
+        .select((notification_choices::person_id, notification_choices::delivery))
+        .load(&mut { conn })
+        .await?;
+    Ok(rows.into_iter().filter_map(|(person, delivery)| Some((person, Delivery::parse(&delivery)?))).collect())
+}
+
+/// What one person chose, kind by kind (those they chose).
+pub async fn choices_of(conn: &AsyncPgConnection, person_id: i64) -> AppResult<HashMap<NewsKind, Delivery>> {
+    let rows: Vec<(String, String)> = notification_choices::table
+        .filter(notification_choices::person_id.eq(person_id))
+        .select((notification_choices::kind, notification_choices::delivery))
+        .load(&mut { conn })
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, delivery)| Some((NewsKind::parse(&kind)?, Delivery::parse(&delivery)?)))
+        .collect())
+}
+
+/// Records how a person wants to hear news of `kind`.
+pub async fn choose(
+    conn: &AsyncPgConnection,
+    person_id: i64,
+    kind: NewsKind,
+    delivery: Delivery,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    diesel::insert_into(notification_choices::table)
+        .values((
+            notification_choices::person_id.eq(person_id),
+            notification_choices::kind.eq(kind.as_str()),
+            notification_choices::delivery.eq(delivery.as_str()),
+            notification_choices::updated_at.eq(at),
+        ))
+        .on_conflict((notification_choices::person_id, notification_choices::kind))
+        .do_update()
+        .set((notification_choices::delivery.eq(delivery.as_str()), notification_choices::updated_at.eq(at)))
+        .execute(&mut { conn })
+        .await?;
     Ok(())
 }

@@ -160,6 +160,17 @@ pub async fn memberships_of(conn: &mut AsyncPgConnection, person_ids: &[i64]) ->
         .collect()
 }
 
+/// The representatives of a community.
+pub async fn representatives_of(conn: &AsyncPgConnection, community_id: i64) -> AppResult<Vec<i64>> {
+    Ok(memberships::table
+        .filter(memberships::community_id.eq(community_id))
+        .filter(memberships::role.eq(MembershipRole::Representative.as_str()))
+        .select(memberships::person_id)
+        .order(memberships::person_id)
+        .load(&mut { conn })
+        .await?)
+}
+
 /// The person with `id` and their roles, as the access rules see them.
 pub async fn principal(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option<Principal>> {
     let Some(person) = find(conn, id).await? else { return Ok(None) };
