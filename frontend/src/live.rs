@@ -101,13 +101,22 @@ fn position_of(position: &Option<pb::LivePosition>) -> Option<Position> {
     position.as_ref().map(|p| (p.transaction, p.event))
 }
 
-/// Whether a change is one Steward tells people about in the app (a clock warned or missed, a
-/// reminder), so the header counts its notifications again.
+/// Whether a change may come with news for someone (a clock warned or missed, a reminder, a
+/// message with a mention or an answer, an assignment, a request to approve), so the header
+/// counts its notifications again.
 fn raises_a_notification(change: &pb::TicketChange) -> bool {
     use pb::ticket_happening::Kind;
     matches!(
         change.what.as_ref().and_then(|w| w.kind.as_ref()),
-        Some(Kind::ClockWarned(_) | Kind::ClockBreached(_) | Kind::Reminded(_))
+        Some(
+            Kind::ClockWarned(_)
+                | Kind::ClockBreached(_)
+                | Kind::Reminded(_)
+                | Kind::Commented(_)
+                | Kind::Updated(_)
+                | Kind::Created(_)
+                | Kind::RequesterReplied(_)
+        )
     )
 }
 

@@ -1,4 +1,5 @@
-//! The signed-in person's own settings: the time zone every time in Steward is shown in.
+//! The signed-in person's own settings: the time zone every time in Steward is shown in, and
+//! how they hear each kind of news (in Steward, by email, both, or not at all).
 
 use leptos::prelude::*;
 use steward_proto::v1 as pb;
@@ -48,5 +49,74 @@ pub fn ProfilePage() -> impl IntoView {
             <button type="submit">"Save"</button>
             <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
         </form>
+        <NotificationChoices/>
+    }
+}
+
+/// The words for a delivery, in the order offered.
+const DELIVERIES: [(&str, &str); 4] = [
+    ("both", "In Steward and by email"),
+    ("in_steward", "In Steward"),
+    ("email", "By email"),
+    ("neither", "Not at all"),
+];
+
+#[component]
+fn NotificationChoices() -> impl IntoView {
+    let choices = RwSignal::new(Vec::<pb::NotificationChoice>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let kept = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        match api::service_levels().get_notification_choices(pb::GetNotificationChoicesRequest {}).await {
+            Ok(response) => choices.set(response.into_inner().choices),
+            Err(status) => error.set(Some(ApiError::from(status))),
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        kept.set(false);
+        let request = pb::SetNotificationChoicesRequest { choices: choices.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match api::service_levels().set_notification_choices(request).await {
+                Ok(response) => {
+                    choices.set(response.into_inner().choices);
+                    error.set(None);
+                    kept.set(true);
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="choices-heading">
+            <h2 id="choices-heading">"What Steward tells you"</h2>
+            <p class="hint">"In Steward is your Notifications page; by email goes to your address. Replies on your own requests come \
+                by email as the reply itself."</p>
+            <form class="choices-form" on:submit=save novalidate>
+                {move || choices.get().into_iter().map(|choice| {
+                    let kind = choice.kind.clone();
+                    let id = format!("choice-{kind}");
+                    let error_id = format!("{id}-error");
+                    let field = format!("choices.{kind}");
+                    let current = choice.delivery.clone();
+                    view! {
+                        <label for=id.clone()>{choice.label.clone()}</label>
+                        <select id=id aria-describedby=error_id.clone() on:change=move |ev| {
+                            let delivery = event_target_value(&ev);
+                            kept.set(false);
+                            choices.update(|all| if let Some(c) = all.iter_mut().find(|c| c.kind == kind) { c.delivery = delivery; });
+                        }>
+                            {DELIVERIES.iter().map(|(value, words)| view! {
+                                <option value=*value selected=current == *value>{*words}</option>
+                            }).collect_view()}
+                        </select>
+                        <FieldError id=error_id message=Signal::derive(move || error.get().and_then(|e| e.field(&field)))/>
+                    }
+                }).collect_view()}
+                {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
+                <button type="submit">"Keep these choices"</button>
+                <Show when=move || kept.get()><span role="status">"Kept: Steward tells you as you chose."</span></Show>
+            </form>
+        </section>
     }
 }
