@@ -572,12 +572,7 @@ pub fn compose(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
         "Ticket #{number}: {link}\nAnswer this email to add to the ticket; keep [Steward #{number}] in the subject.",
         number = queued.ticket_number
     );
-    let text = format!("{}\n\n-- \n{footer}\n", queued.body.trim_end());
-    let html = format!(
-        "<!DOCTYPE html><html><body>{}<hr><p style=\"color:#555;font-size:90%\">{}</p></body></html>",
-        crate::markdown::to_html(queued.body.trim_end()),
-        crate::markdown::to_html(&footer)
-    );
+    let (text, html) = text_and_html(&queued.body, &footer);
     let root = mail::message_id(queued.ticket_number, None, settings.domain());
     let mut references = vec![root.clone()];
     references.extend(queued.in_reply_to.clone());
@@ -596,6 +591,19 @@ pub fn compose(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
     }
 }
 
+/// A mail's text with its footer below the signature separator, and the same as HTML (the
+/// Markdown people wrote, rendered by the one renderer every view uses).
+fn text_and_html(body: &str, footer: &str) -> (String, String) {
+    let body = body.trim_end();
+    let text = format!("{body}\n\n-- \n{footer}\n");
+    let html = format!(
+        "<!DOCTYPE html><html><body>{}<hr><p style=\"color:#555;font-size:90%\">{}</p></body></html>",
+        crate::markdown::to_html(body),
+        crate::markdown::to_html(footer)
+    );
+    (text, html)
+}
+
 /// News by email: the news, the ticket's link, and where to choose what to hear; outside the
 /// ticket's thread.
 fn compose_news(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
@@ -605,12 +613,7 @@ fn compose_news(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
         ticket_link(settings, queued.ticket_number),
         settings.link_origin
     );
-    let text = format!("{}\n\n-- \n{footer}\n", queued.body.trim_end());
-    let html = format!(
-        "<!DOCTYPE html><html><body>{}<hr><p style=\"color:#555;font-size:90%\">{}</p></body></html>",
-        crate::markdown::to_html(queued.body.trim_end()),
-        crate::markdown::to_html(&footer)
-    );
+    let (text, html) = text_and_html(&queued.body, &footer);
     Outgoing {
         from_address: settings.address.clone(),
         from_name: settings.name.clone(),
