@@ -300,6 +300,10 @@ fn imap_from(text: &str, every: Duration) -> Result<ImapSettings, ConfigError> {
         _ => return Err(bad()),
     };
     let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(bad)?.to_owned();
+    // Without TLS the password would cross the network in the clear.
+    if !tls && !matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]" | "::1") {
+        return Err(bad());
+    }
     let decode = |part: &str| percent_decode(part).ok_or_else(bad);
     let user = decode(url.username())?;
     let password = decode(url.password().unwrap_or_default())?;
@@ -394,7 +398,12 @@ mod tests {
         let local =
             config(&[DB, ("STEWARD_IMAP_URL", "imap://support:x@127.0.0.1")]).unwrap().mail.imap.expect("local");
         assert_eq!((local.port, local.tls, local.mailbox.as_str()), (143, false, "INBOX"));
-        for bad in ["imaps://imap.example.org/INBOX", "https://x:y@imap.example.org", "imap.example.org"] {
+        for bad in [
+            "imaps://imap.example.org/INBOX",
+            "https://x:y@imap.example.org",
+            "imap.example.org",
+            "imap://x:y@imap.example.org",
+        ] {
             assert_eq!(config(&[DB, ("STEWARD_IMAP_URL", bad)]).unwrap_err().variable, "STEWARD_IMAP_URL", "{bad}");
         }
     }

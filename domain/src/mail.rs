@@ -84,10 +84,10 @@ pub struct Signals<'a> {
     pub auto_submitted: Option<&'a str>,
     /// `Precedence`: `bulk`, `list` and `junk` are not a person writing to support.
     pub precedence: Option<&'a str>,
-    /// `X-Loop`: set by systems (Steward included) on mail they send.
+    /// `X-Loop`: set by systems (Steward included) on mail they send; Steward's own address
+    /// there means the message is Steward's mail coming back.
     pub x_loop: Option<&'a str>,
-    /// Whether `X-Autoreply`, `X-Autorespond` or `X-Auto-Response-Suppress: All|AutoReply`
-    /// says the message is an automatic answer.
+    /// Whether `X-Autoreply` or `X-Autorespond` says the message is an automatic answer.
     pub autoreply_header: bool,
     /// `Return-Path`: `<>` is a delivery report (a bounce).
     pub return_path: Option<&'a str>,
@@ -102,7 +102,8 @@ pub enum MachineSent {
     AutoReply,
     /// A delivery failure report.
     Bounce,
-    /// Bulk, list or junk mail.
+    /// Bulk, list or junk mail: a person may still have written it (a support@ run as a
+    /// mailing list), so it is taken in, but never answered automatically.
     Bulk,
     /// Mail from Steward itself, or from a system that marks its mail against loops.
     Loop,
@@ -114,7 +115,9 @@ impl MachineSent {
         match self {
             MachineSent::AutoReply => "an automatic answer (out of office or similar); Steward never answers those",
             MachineSent::Bounce => "a delivery failure report (bounce)",
-            MachineSent::Bulk => "bulk or mailing-list mail (Precedence: bulk, list or junk)",
+            MachineSent::Bulk => {
+                "bulk or mailing-list mail (Precedence: bulk, list or junk): taken in, never answered automatically"
+            }
             MachineSent::Loop => "mail from Steward itself or from another system's loop guard",
         }
     }
@@ -124,7 +127,9 @@ impl MachineSent {
 /// from it is a loop).
 pub fn machine_sent(signals: &Signals<'_>, own_address: &str) -> Option<MachineSent> {
     let from = signals.from.trim().to_lowercase();
-    if signals.x_loop.is_some() || (!from.is_empty() && from == own_address.trim().to_lowercase()) {
+    let own = own_address.trim().to_lowercase();
+    let looped = signals.x_loop.is_some_and(|value| value.to_lowercase().contains(&own));
+    if looped || (!from.is_empty() && from == own) {
         return Some(MachineSent::Loop);
     }
     let local = from.rsplit_once('@').map_or(from.as_str(), |(local, _)| local);
@@ -199,6 +204,12 @@ pub fn news_message_id(sequence: i64, domain: &str) -> String {
     format!("<steward-news-{sequence}@{domain}>")
 }
 
+/// Whether `id` is the Message-ID of Steward's news mail (from `domain`).
+pub fn is_news_message_id(id: &str, domain: &str) -> bool {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    id.rsplit_once('@').is_some_and(|(local, at)| at.eq_ignore_ascii_case(domain) && local.starts_with("steward-news-"))
+}
+
 /// The ticket one of Steward's own Message-IDs (from `domain`) names, if it is one.
 pub fn ticket_in_message_id(id: &str, domain: &str) -> Option<i64> {
     let id = id.trim().trim_start_matches('<').trim_end_matches('>');
@@ -269,6 +280,9 @@ mod tests {
         assert_eq!(ticket_in_message_id("<steward-99999999999999999999@support.example.org>", domain), None);
         assert_eq!(ticket_in_message_id("", domain), None);
         assert_eq!(ticket_in_message_id(&news_message_id(7, domain), domain), None, "news threads into no ticket");
+        assert!(is_news_message_id(&news_message_id(7, domain), domain));
+        assert!(!is_news_message_id(&message_id(7, Some(1), domain), domain));
+        assert!(!is_news_message_id("<steward-news-7@other.example>", domain));
     }
 
     #[test]
@@ -374,8 +388,11 @@ mod tests {
 
     #[test]
     fn a_loop_outranks_an_auto_reply_and_a_bounce_outranks_bulk() {
-        let both = Signals { x_loop: Some("x"), auto_submitted: Some("auto-replied"), ..from_ada() };
+        let both = Signals { x_loop: Some(OWN), auto_submitted: Some("auto-replied"), ..from_ada() };
         assert_eq!(machine_sent(&both, OWN), Some(MachineSent::Loop));
+        // Another system's loop guard on a person's mail (a list, a forwarder) is not a loop.
+        let forwarded = Signals { x_loop: Some("lists@university.example"), ..from_ada() };
+        assert_eq!(machine_sent(&forwarded, OWN), None);
         let report = Signals { content_type: Some("multipart/report"), precedence: Some("bulk"), ..from_ada() };
         assert_eq!(machine_sent(&report, OWN), Some(MachineSent::Bounce));
     }

@@ -1,7 +1,8 @@
 //! Fetching support mail from an IMAP mailbox (the way teams with an existing support@ work):
 //! every `STEWARD_IMAP_EVERY_SECONDS`, the unseen messages are read (without marking them),
-//! taken in by `usecases::mail::receive`, and only then marked seen. A message Steward could not
-//! take in because it was down stays unseen and is read again next time; receiving is
+//! taken in by `usecases::mail::receive`, and only then marked seen. While Steward's database
+//! is unavailable, messages stay unseen and are read again next time; a message that fails by
+//! itself is flagged in the mailbox for a person and never blocks the others. Receiving is
 //! idempotent by Message-ID, so a message read twice is still taken in once. Every serving
 //! process may fetch: what one takes in, the others find recorded.
 
@@ -17,6 +18,7 @@ use tokio_rustls::rustls::{ClientConfig, RootCertStore, pki_types::ServerName};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::ImapSettings;
+use crate::error::AppError;
 use crate::usecases::{Core, mail};
 
 /// What one look at the mailbox did.
@@ -96,12 +98,21 @@ where
         let messages: Vec<_> = session.uid_fetch(uid.to_string(), "BODY.PEEK[]").await?.try_collect().await?;
         let Some(raw) = messages.iter().find_map(|m| m.body().map(<[u8]>::to_vec)) else { continue };
         let flags = match super::parse(&raw, core.mail.max_bytes) {
-            Ok(incoming) => {
-                // Not taken in (the database is down): left unseen for the next look.
-                mail::receive(core, incoming).await?;
-                fetched.taken += 1;
-                "+FLAGS (\\Seen)"
-            }
+            Ok(incoming) => match mail::receive(core, incoming).await {
+                Ok(_) => {
+                    fetched.taken += 1;
+                    "+FLAGS (\\Seen)"
+                }
+                // Steward cannot take anything in now (its database is down or busy): this one
+                // and the rest stay unseen for the next look.
+                Err(error @ (AppError::Unavailable(_) | AppError::Aborted(_))) => return Err(error.into()),
+                // This message fails by itself: flagged for a person, so it never blocks the rest.
+                Err(error) => {
+                    tracing::error!(uid, %error, "a message in the support mailbox could not be taken in; it is flagged there");
+                    fetched.refused += 1;
+                    "+FLAGS (\\Seen \\Flagged)"
+                }
+            },
             Err(refusal) => {
                 tracing::warn!(uid, %refusal, "a message in the support mailbox is not one Steward can take in; it is flagged there");
                 fetched.refused += 1;

@@ -13,7 +13,10 @@ use sha2::{Digest, Sha256};
 
 use crate::db::models::mail::AttachmentInfo;
 use crate::error::{AppError, AppResult};
-use crate::usecases::mail::{Incoming, Outgoing, Sender};
+use crate::usecases::mail::{Incoming, Outgoing, SendFailure, Sender};
+
+/// The longest Message-ID kept as it is (a header line's limit, RFC 5322).
+const MESSAGE_ID_MAX_BYTES: usize = 900;
 
 /// What a raw message says, for the use case: addresses, subject, text, threading and the
 /// headers machines set. Refuses what is not a mail message at all, or one larger than
@@ -35,6 +38,8 @@ pub fn parse(raw: &[u8], max_bytes: usize) -> AppResult<Incoming> {
         return Err(AppError::invalid("message", "The message has no sender address (From)."));
     }
     let from_name = steward_domain::mail::one_line(from.and_then(|a| a.name()).unwrap_or_default());
+    // PostgreSQL text holds no NUL: a message carrying one is still taken in, without it.
+    let text_of = |text: &str| text.replace('\0', "");
     let to = message
         .to()
         .into_iter()
@@ -43,28 +48,29 @@ pub fn parse(raw: &[u8], max_bytes: usize) -> AppResult<Incoming> {
         .filter_map(|a| a.address())
         .map(|a| a.trim().to_lowercase())
         .collect();
-    let message_id = match message.message_id() {
-        Some(id) if !id.trim().is_empty() => format!("<{}>", id.trim()),
-        // No Message-ID: one from the content, so the same message is still recorded once.
+    let message_id = match message.message_id().map(|id| steward_domain::mail::one_line(&text_of(id))) {
+        Some(id) if !id.is_empty() && id.len() <= MESSAGE_ID_MAX_BYTES => format!("<{id}>"),
+        // Too long to be one: kept by what it says, so the same message is still recorded once.
+        Some(id) if !id.is_empty() => format!("<sha256-{:x}@steward.invalid>", Sha256::digest(id.as_bytes())),
+        // No Message-ID: one from the content, for the same reason.
         _ => format!("<sha256-{:x}@steward.invalid>", Sha256::digest(raw)),
     };
     // The text part, or the HTML part as text when there is no text part.
-    let text = message.body_text(0).map(|text| text.into_owned()).unwrap_or_default();
+    let text = message.body_text(0).map(|text| text_of(&text)).unwrap_or_default();
     let mut replying_to: Vec<String> = Vec::new();
     for header in [message.in_reply_to(), message.references()] {
         let ids = header.as_text_list().map(|list| list.to_vec()).or_else(|| header.as_text().map(|t| vec![t.into()]));
         for id in ids.unwrap_or_default().iter().rev() {
             let id = format!("<{}>", id.trim().trim_start_matches('<').trim_end_matches('>'));
-            if !replying_to.contains(&id) {
+            if id.len() <= MESSAGE_ID_MAX_BYTES + 2 && !id.contains(['\0', '\r', '\n']) && !replying_to.contains(&id) {
                 replying_to.push(id);
             }
         }
     }
     let raw_header = |name: &str| message.header_raw(name).map(|value| value.trim().to_owned());
-    let autoreply_header = raw_header("X-Autoreply").is_some()
-        || raw_header("X-Autorespond").is_some()
-        || raw_header("X-Auto-Response-Suppress")
-            .is_some_and(|v| v.split(',').any(|p| matches!(p.trim().to_lowercase().as_str(), "all" | "autoreply")));
+    // (`X-Auto-Response-Suppress` asks the receiver not to answer automatically; Outlook sends
+    // it on ordinary mail, so it says nothing about who wrote this one.)
+    let autoreply_header = raw_header("X-Autoreply").is_some() || raw_header("X-Autorespond").is_some();
     let content_type = message.content_type().map(|t| match t.subtype() {
         Some(subtype) => format!("{}/{subtype}", t.ctype()),
         None => t.ctype().to_owned(),
@@ -85,7 +91,7 @@ pub fn parse(raw: &[u8], max_bytes: usize) -> AppResult<Incoming> {
         from_address,
         from_name,
         to,
-        subject: message.subject().unwrap_or_default().to_owned(),
+        subject: text_of(message.subject().unwrap_or_default()),
         text,
         replying_to,
         auto_submitted: raw_header("Auto-Submitted"),
@@ -154,12 +160,15 @@ pub fn to_message(mail: &Outgoing) -> Result<lettre::Message, String> {
 }
 
 impl Sender for Smtp {
-    async fn send(&self, mail: &Outgoing) -> Result<(), String> {
-        let message = to_message(mail)?;
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| format!("the mail server refused or could not be reached: {e}"))
+    async fn send(&self, mail: &Outgoing) -> Result<(), SendFailure> {
+        let message = to_message(mail).map_err(|message| SendFailure { message, permanent: true })?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| SendFailure {
+            permanent: e.is_permanent(),
+            message: if e.is_permanent() {
+                format!("the mail server refused it: {e}")
+            } else {
+                format!("the mail server refused for now or could not be reached: {e}")
+            },
+        })
     }
 }

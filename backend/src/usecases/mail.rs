@@ -10,10 +10,12 @@
 //! answers, so a message received twice is recorded, filed and acknowledged once.
 //!
 //! Mail out is queued in the transaction of the change it tells about (`queue_*`) and
-//! delivered by [`deliver_due`]: claimed with `FOR UPDATE SKIP LOCKED`, sent, and marked sent
-//! before the claim is released; a failure is kept with its error and tried again after
-//! 1, 2, 4... minutes (at most an hour). With no SMTP server the mail stays queued, readable by
-//! admins.
+//! delivered by [`deliver_due`]: claimed with `FOR UPDATE SKIP LOCKED` (one process sends each),
+//! sent, and marked sent before the claim is released. That is at least once: a crash between
+//! the server's acceptance and the commit sends it again, with the same Message-ID. A failure
+//! is kept with its error and tried again after 1, 2, 4... minutes (at most an hour), until
+//! [`MAX_ATTEMPTS`] or a permanent refusal. With no SMTP server the mail stays queued, readable
+//! by admins.
 
 use std::future::Future;
 use std::time::Duration;
@@ -87,9 +89,22 @@ impl From<Inbound> for Receipt {
 /// What Steward decided to do with a message, before doing it.
 enum Decision {
     Ignore(String),
-    Hold { person_id: Option<i64>, reason: String },
-    Answer { author: Principal, number: i64 },
-    File { requester: Principal, community_id: i64, follows_up: Option<i64> },
+    Hold {
+        person_id: Option<i64>,
+        reason: String,
+    },
+    Answer {
+        author: Principal,
+        number: i64,
+    },
+    /// A new request; `acknowledge`: whether Steward answers it automatically (never for bulk
+    /// or list mail).
+    File {
+        requester: Principal,
+        community_id: i64,
+        follows_up: Option<i64>,
+        acknowledge: bool,
+    },
 }
 
 impl Decision {
@@ -117,7 +132,10 @@ pub async fn receive(core: &Core, incoming: Incoming) -> AppResult<Receipt> {
             }
             let decision = decide(conn, settings, &incoming).await?;
             let person_id = decision.person_id();
-            let settled = match carry_out(conn, settings, &incoming, decision, now).await {
+            // In a savepoint: a request refused as it is leaves nothing half written behind.
+            let carried =
+                conn.transaction(async |conn| carry_out(conn, settings, &incoming, decision, now).await).await;
+            let settled = match carried {
                 // Steward cannot file it as it is: staff can, by hand.
                 Err(AppError::InvalidArgument(errors)) => Settled {
                     outcome: Outcome::Held,
@@ -194,7 +212,7 @@ async fn carry_out(
             let comment = ticket_cases::reply_in(conn, &author, message, now).await?;
             settled(Outcome::Replied, String::new(), Some(author.person_id), Some(number), Some(comment.id))
         }
-        Decision::File { requester, community_id, follows_up } => {
+        Decision::File { requester, community_id, follows_up, acknowledge } => {
             let mut description = written(incoming);
             if let Some(earlier) = follows_up {
                 description = format!("Follows up on #{earlier}, which was closed.\n\n{description}");
@@ -202,7 +220,9 @@ async fn carry_out(
             let draft = emailed_request(&incoming.subject, &description);
             let request = NewRequest { community_id, draft };
             let ticket = ticket_cases::file_in(conn, &requester, request, emailed_form, now).await?;
-            queue_acknowledgement(conn, settings, &requester, &ticket, &incoming.message_id, now).await?;
+            if acknowledge {
+                queue_acknowledgement(conn, settings, &requester, &ticket, &incoming.message_id, now).await?;
+            }
             settled(Outcome::Filed, String::new(), Some(requester.person_id), Some(ticket.number), None)
         }
     })
@@ -273,7 +293,8 @@ async fn decide(conn: &mut AsyncPgConnection, settings: &MailSettings, incoming:
         return_path: incoming.return_path.as_deref(),
         content_type: incoming.content_type.as_deref(),
     };
-    if let Some(machine) = mail::machine_sent(&signals, &settings.address) {
+    let machine = mail::machine_sent(&signals, &settings.address);
+    if let Some(machine) = machine.filter(|m| *m != MachineSent::Bulk) {
         return Ok(Decision::Ignore(machine_reason(machine)));
     }
     let Some((person, _)) = people::find_by_email(conn, &incoming.from_address).await? else {
@@ -285,7 +306,24 @@ async fn decide(conn: &mut AsyncPgConnection, settings: &MailSettings, incoming:
     let principal = people::principal(conn, person.id)
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("person {} has no principal", person.id)))?;
-    decide_as(conn, settings, incoming, principal, None).await
+    if principal.is_staff() {
+        // Anyone can write a staff address in From; a staff answer posted from it would reach
+        // requesters as support's word. Staff answer on the web.
+        return Ok(Decision::Hold {
+            person_id: Some(person.id),
+            reason: format!(
+                "it comes from the support team's address {}, which anyone can put in From; staff answer on the web",
+                incoming.from_address
+            ),
+        });
+    }
+    let decision = decide_as(conn, settings, incoming, principal, None).await?;
+    Ok(match decision {
+        Decision::File { requester, community_id, follows_up, .. } if machine.is_some() => {
+            Decision::File { requester, community_id, follows_up, acknowledge: false }
+        }
+        other => other,
+    })
 }
 
 /// What a message from `principal` is: an answer on the ticket it threads into, or a new
@@ -319,7 +357,7 @@ async fn decide_as(
         }
     }
     if let Some(community_id) = chosen {
-        return Ok(Decision::File { requester: principal, community_id, follows_up });
+        return Ok(Decision::File { requester: principal, community_id, follows_up, acknowledge: true });
     }
     if principal.is_staff() && principal.representative_of.is_empty() && principal.member_of.is_empty() {
         return Ok(Decision::Hold {
@@ -335,8 +373,15 @@ async fn decide_as(
         }
     }
     let theirs: Vec<i64> = principal.representative_of.iter().chain(&principal.member_of).copied().collect();
+    // A follow-up on a closed ticket belongs where that ticket did, unless the address says.
+    if tagged.is_none()
+        && let Some(earlier) = follows_up
+        && let Some(closed) = tickets::find(conn, earlier).await?
+    {
+        tagged = Some(closed.community_id);
+    }
     match mail::community_for(tagged, &theirs) {
-        Ok(community_id) => Ok(Decision::File { requester: principal, community_id, follows_up }),
+        Ok(community_id) => Ok(Decision::File { requester: principal, community_id, follows_up, acknowledge: true }),
         Err(none) => Ok(Decision::Hold { person_id: Some(person_id), reason: none.reason().to_owned() }),
     }
 }
@@ -361,6 +406,11 @@ fn same_mailbox(address: &str, support: &str) -> bool {
 /// The ticket a message answers: the one its subject names, else one Steward's Message-IDs
 /// or a message already received name.
 async fn thread(conn: &AsyncPgConnection, settings: &MailSettings, incoming: &Incoming) -> AppResult<Option<i64>> {
+    // An answer to news mail (a mention, an approval request) is no answer on a ticket, whatever
+    // its subject says (a ticket's title may hold "[Steward #7]").
+    if incoming.replying_to.iter().any(|id| mail::is_news_message_id(id, settings.domain())) {
+        return Ok(None);
+    }
     if let Some(number) = mail::ticket_reference(&incoming.subject) {
         return Ok(Some(number));
     }
@@ -555,11 +605,23 @@ pub struct Outgoing {
     pub automatic: bool,
 }
 
+/// Why a mail server did not take a mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SendFailure {
+    /// In words for the admins' outbox view.
+    pub message: String,
+    /// Trying again cannot help (an address the server refuses, a mail that cannot be built).
+    pub permanent: bool,
+}
+
 /// Hands a mail to a mail server.
 pub trait Sender: Sync {
-    /// Sends `mail`; on failure, says why in words for the admins' outbox view.
-    fn send(&self, mail: &Outgoing) -> impl Future<Output = Result<(), String>> + Send;
+    /// Sends `mail`.
+    fn send(&self, mail: &Outgoing) -> impl Future<Output = Result<(), SendFailure>> + Send;
 }
+
+/// How many times a mail is tried before Steward gives up on it (about a day of retries).
+pub const MAX_ATTEMPTS: i32 = 30;
 
 /// The mail `queued` is, composed: its text with the link to the ticket and how to answer,
 /// and the same as HTML.
@@ -640,22 +702,31 @@ fn retry_after(attempts: i32) -> chrono::Duration {
 /// sent. A mail whose sending fails is kept with its error and tried again later.
 pub async fn deliver_due(core: &Core, sender: &impl Sender) -> AppResult<usize> {
     let mut sent = 0;
-    // A mail that fails now waits for its retry, so the pass ends.
+    // The mails due when the pass began: one that fails waits for its retry after the cut-off,
+    // so the pass ends however long each attempt takes.
+    let cutoff = core.now();
     loop {
-        let now = core.now();
         let mut conn = core.pool.get().await?;
         let delivered = conn
             .transaction(async |conn| {
-                let Some(queued) = mail_rows::claim(conn, now).await? else { return Ok::<_, AppError>(None) };
+                let Some(queued) = mail_rows::claim(conn, cutoff).await? else { return Ok::<_, AppError>(None) };
                 let outgoing = compose(&core.mail, &queued);
                 match sender.send(&outgoing).await {
                     Ok(()) => {
                         mail_rows::sent(conn, queued.id, core.now()).await?;
                         Ok(Some(true))
                     }
-                    Err(error) => {
-                        tracing::warn!(id = queued.id, to = %queued.recipient, %error, "a mail could not be sent; it is tried again later");
-                        mail_rows::failed(conn, queued.id, &error, now + retry_after(queued.attempts)).await?;
+                    Err(failure) => {
+                        let now = core.now();
+                        let attempts = queued.attempts + 1;
+                        let (error, retry_at) = if failure.permanent || attempts >= MAX_ATTEMPTS {
+                            // Not tried again: kept with why, for an admin.
+                            (format!("gave up after {attempts} attempt(s): {}", failure.message), now + chrono::Duration::days(36_500))
+                        } else {
+                            (failure.message.clone(), now + retry_after(queued.attempts))
+                        };
+                        tracing::warn!(id = queued.id, to = %queued.recipient, error = error.as_str(), "a mail could not be sent");
+                        mail_rows::failed(conn, queued.id, &error, retry_at).await?;
                         Ok(Some(false))
                     }
                 }
