@@ -54,6 +54,13 @@ pub fn new_session_token() -> (String, Vec<u8>) {
     (token, hash)
 }
 
+/// A new random secret (256 bits), such as a webhook's signing key.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// The stored form of a session token.
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()

@@ -26,6 +26,7 @@ use steward_proto::v1::mail_service_server::MailServiceServer;
 use steward_proto::v1::service_level_service_server::ServiceLevelServiceServer;
 use steward_proto::v1::ticket_service_server::TicketServiceServer;
 use steward_proto::v1::triage_service_server::TriageServiceServer;
+use steward_proto::v1::webhook_service_server::WebhookServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
@@ -50,6 +51,7 @@ use crate::services::mail::MailApi;
 use crate::services::service_levels::ServiceLevelApi;
 use crate::services::tickets::TicketApi;
 use crate::services::triage::TriageApi;
+use crate::services::webhooks::WebhookApi;
 use crate::usecases::Core;
 use crate::web;
 use crate::{AppState, auth, db};
@@ -99,6 +101,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .add(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }).max_decoding_message_size(small))
         .add(LiveServiceServer::new(LiveApi { state: state.clone() }).max_decoding_message_size(small))
         .add(MailServiceServer::new(MailApi { state: state.clone() }).max_decoding_message_size(small))
+        .add(WebhookServiceServer::new(WebhookApi { state: state.clone() }).max_decoding_message_size(small))
         .add(ServiceLevelServiceServer::new(ServiceLevelApi { state: state.clone() }).max_decoding_message_size(large))
         .add(TicketServiceServer::new(TicketApi { state: state.clone() }).max_decoding_message_size(large))
         .add(TriageServiceServer::new(TriageApi { state: state.clone() }).max_decoding_message_size(large));
@@ -168,6 +171,18 @@ pub async fn serve(
             "STEWARD_SMTP_URL is not set: mail Steward sends waits in the outbox (`steward mail outbox`)"
         ),
     }
+    // With a mailbox configured, every serving process fetches it; receiving is idempotent.
+    if let Some(imap) = state.config.mail.imap.clone() {
+        tokio::spawn(crate::email::imap::run(state.core.clone(), imap, shutdown.clone()));
+    }
+    // Webhook deliveries, from every serving process; each is claimed so it goes once.
+    let http = crate::http_out::Http::new()?;
+    tokio::spawn(crate::usecases::webhooks::run_delivery(
+        state.core.clone(),
+        http,
+        state.config.jobs_every,
+        shutdown.clone(),
+    ));
     let header_read_timeout = state.config.limits.header_read_timeout;
     let app = app(state).await?;
     let mut builder = Builder::new(TokioExecutor::new());

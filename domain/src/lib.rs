@@ -26,6 +26,7 @@ pub mod similar;
 pub mod sla;
 pub mod templates;
 mod values;
+pub mod webhooks;
 
 pub use intake::RequestType;
 pub use values::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, StaffRole, TicketState};

@@ -487,6 +487,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        webhook_id -> Int8,
+        event -> Text,
+        body -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Int8,
+        url -> Text,
+        secret -> Text,
+        events -> Array<Nullable<Text>>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
 diesel::joinable!(communities -> calendars (calendar_id));
@@ -540,6 +566,8 @@ diesel::joinable!(ticket_links -> tickets (ticket_number));
 diesel::joinable!(tickets -> communities (community_id));
 diesel::joinable!(time_entries -> people (person_id));
 diesel::joinable!(time_entries -> tickets (ticket_number));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhooks -> people (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_changes,
@@ -580,4 +608,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_links,
     tickets,
     time_entries,
+    webhook_deliveries,
+    webhooks,
 );

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod service_levels;
 pub mod tickets;
 pub mod triage;
+pub mod webhooks;
 
 use std::collections::HashMap;
 

@@ -31,7 +31,8 @@ pub async fn record(
         change: &change,
         at,
     };
-    events::append(conn, new).await?;
+    // The event and the webhook deliveries it makes go out together (pipelined).
+    futures_util::try_join!(events::append(conn, new), super::webhooks::ticket_changed(conn, ticket, &change, at))?;
     match clock_fact(&change) {
         Some(fact) => service_levels::observe(conn, ticket, fact, at).await,
         None => Ok(None),

@@ -15,6 +15,7 @@ use steward_domain::facts::Principal;
 use steward_domain::incident::{self, Cadence, CloseFacts, IncidentEvent, Phase, ReportState, Roster, Step};
 use steward_domain::intake::FieldError;
 use steward_domain::lifecycle::{self, Action};
+use steward_domain::webhooks::WebhookEvent;
 use steward_domain::{Priority, TicketState, authz};
 
 use super::tickets::{post_message, take_step, visible_ticket};
@@ -121,6 +122,7 @@ pub async fn declare(core: &Core, actor: Actor<'_>, declaration: Declaration) ->
                 escalated_ticket: declaration.escalated_ticket,
             };
             incidents::record(conn, incident.number, Some(who.person_id), &declared, now).await?;
+            super::webhooks::incident_changed(conn, &incident, WebhookEvent::IncidentDeclared, None, now).await?;
             if let Some(ticket_number) = declaration.escalated_ticket {
                 link(conn, who, &incident, ticket_number, now).await?;
             }
@@ -250,6 +252,9 @@ pub async fn step(
             let stepped = incidents::apply(conn, number, change, now).await?;
             let event = IncidentEvent::Stepped { step, from: incident.phase, to };
             incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+            if step == Step::Resolve {
+                super::webhooks::incident_changed(conn, &stepped, WebhookEvent::IncidentResolved, None, now).await?;
+            }
             let (mut tickets_resolved, mut tickets_left) = (Vec::new(), Vec::new());
             if step == Step::Resolve && resolve_linked_tickets {
                 for (ticket_number, _, _) in incidents::linked_tickets(conn, number).await? {
@@ -330,6 +335,10 @@ pub async fn post_update(core: &Core, actor: Actor<'_>, number: i64, body: &str,
             }
             let event = IncidentEvent::UpdatePosted { body: body.clone(), public, next_update_due: due };
             incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+            if public {
+                let update = WebhookEvent::IncidentUpdated;
+                super::webhooks::incident_changed(conn, &incident, update, Some(&body), now).await?;
+            }
             let change = Change { next_update_due: due, ..Change::keeping(&incident) };
             incidents::apply(conn, number, change, now).await
         })

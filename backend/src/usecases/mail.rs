@@ -693,7 +693,7 @@ fn compose_news(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
 
 /// How long after its `attempts`-th failure a mail is tried again: 1 min, 2, 4... at most an
 /// hour.
-fn retry_after(attempts: i32) -> chrono::Duration {
+pub(crate) fn retry_after(attempts: i32) -> chrono::Duration {
     let minutes = 1i64 << attempts.clamp(0, 6);
     chrono::Duration::minutes(minutes.min(60))
 }

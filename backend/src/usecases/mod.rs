@@ -20,6 +20,7 @@ pub mod scheduler;
 pub mod service_levels;
 pub mod tickets;
 pub mod triage;
+pub mod webhooks;
 
 use std::sync::Arc;
 

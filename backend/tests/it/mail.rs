@@ -506,3 +506,20 @@ async fn mail_in_the_support_mailbox_is_fetched_over_imap_taken_in_once_and_mark
     let error = email::imap::fetch_once(core, &wrong).await.expect_err("refused");
     assert!(format!("{error:#}").contains("signing in as support was refused"), "{error:#}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_serving_steward_fetches_the_support_mailbox_by_itself() {
+    let mut mailbox = ImapServer::start();
+    let url = mailbox.url();
+    let desk = desk_with(&[("STEWARD_IMAP_URL", &url), ("STEWARD_IMAP_EVERY_SECONDS", "1")]).await;
+    mailbox.deliver(&eml("rita@aurora.example", SUPPORT, "Fetched by the server", &[], "Hello."));
+    // Filed, then marked seen in the mailbox.
+    for _ in 0..100 {
+        if desk.ticket_count().await == 1 && mailbox.flags() == ["S"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(desk.ticket(1).await.title, "Fetched by the server");
+    assert_eq!(mailbox.flags(), ["S"]);
+}

@@ -23,3 +23,4 @@ mod tickets;
 mod triage;
 mod usecases;
 mod util;
+mod webhooks;

@@ -21,6 +21,7 @@ pub mod support_policy;
 pub mod surveys;
 pub mod tickets;
 pub mod triage;
+pub mod webhooks;
 
 use diesel::result::{DatabaseErrorKind, Error};
 

@@ -21,6 +21,7 @@ use steward_proto::v1::mail_service_client::MailServiceClient;
 use steward_proto::v1::service_level_service_client::ServiceLevelServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
 use steward_proto::v1::triage_service_client::TriageServiceClient;
+use steward_proto::v1::webhook_service_client::WebhookServiceClient;
 use tokio_util::sync::CancellationToken;
 use tonic::codegen::InterceptedService;
 use tonic::service::Interceptor;
@@ -173,6 +174,7 @@ pub struct Client {
     pub triage: TriageServiceClient<Intercepted>,
     pub service_levels: ServiceLevelServiceClient<Intercepted>,
     pub mail: MailServiceClient<Intercepted>,
+    pub webhooks: WebhookServiceClient<Intercepted>,
 }
 
 impl Client {
@@ -190,7 +192,8 @@ impl Client {
             tickets: TicketServiceClient::with_interceptor(channel.clone(), jar.clone()),
             triage: TriageServiceClient::with_interceptor(channel.clone(), jar.clone()),
             service_levels: ServiceLevelServiceClient::with_interceptor(channel.clone(), jar.clone()),
-            mail: MailServiceClient::with_interceptor(channel, jar.clone()),
+            mail: MailServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            webhooks: WebhookServiceClient::with_interceptor(channel, jar.clone()),
             jar,
         }
     }
