@@ -268,6 +268,16 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         let released = mail.release_held_mail(release).await;
         let release_code = if who.is_staff() { Code::NotFound } else { Code::PermissionDenied };
         check(&world, who, "ReleaseHeldMail", &released, signed_in(who, release_code));
+        // Webhooks: admins only; to an admin a missing endpoint is NotFound, a bad one named.
+        let mut hooks = client.webhooks.clone();
+        check(&world, who, "ListWebhooks", &hooks.list_webhooks(pb::ListWebhooksRequest {}).await, admin_only);
+        let admin_or = |admin: Code| signed_in(who, if who == Who::Admin { admin } else { Code::PermissionDenied });
+        let create = hooks.create_webhook(pb::CreateWebhookRequest { url: String::new(), events: Vec::new() }).await;
+        check(&world, who, "CreateWebhook", &create, admin_or(Code::InvalidArgument));
+        let delete = hooks.delete_webhook(pb::DeleteWebhookRequest { id: 0 }).await;
+        check(&world, who, "DeleteWebhook", &delete, admin_or(Code::NotFound));
+        let ping = hooks.send_test_webhook(pb::SendTestWebhookRequest { id: 0 }).await;
+        check(&world, who, "SendTestWebhook", &ping, admin_or(Code::NotFound));
         let configured = levels.get_service_levels(pb::GetServiceLevelsRequest {}).await;
         check(&world, who, "GetServiceLevels", &configured, signed_in(who, Code::Ok));
         let choices = levels.get_notification_choices(pb::GetNotificationChoicesRequest {}).await;

@@ -11,7 +11,7 @@ use leptos::prelude::{RwSignal, Set};
 use steward_proto::v1::browser::{
     AuthServiceClient, BoardServiceClient, DirectoryServiceClient, IncidentServiceClient, IntakeServiceClient,
     KnownIssuesServiceClient, LiveServiceClient, MailServiceClient, ServiceLevelServiceClient, TicketServiceClient,
-    TriageServiceClient,
+    TriageServiceClient, WebhookServiceClient,
 };
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -64,6 +64,10 @@ pub fn triage() -> TriageServiceClient<Client> {
 
 pub fn mail() -> MailServiceClient<Client> {
     MailServiceClient::new(client())
+}
+
+pub fn webhooks() -> WebhookServiceClient<Client> {
+    WebhookServiceClient::new(client())
 }
 
 pub fn service_levels() -> ServiceLevelServiceClient<Client> {

@@ -1,10 +1,12 @@
 //! Settings (admins): the support rotation, response targets and business calendars
 //! (`service_levels`), the response templates stewards reply with, each community's support
 //! budget, how often incident updates are owed, and how to get support (channels, the security
-//! route). Other staff see the budgets; only admins change anything (the server enforces it).
+//! route), and the webhooks other systems are told through. Other staff see the budgets; only
+//! admins change anything (the server enforces it).
 
 mod rotation;
 mod service_levels;
+mod webhooks;
 
 use leptos::prelude::*;
 use steward_proto::v1 as pb;
@@ -29,6 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
         <RequestForms admin/>
         <IncidentCadence admin/>
         <PolicyForm admin/>
+        {admin.then(|| view! { <webhooks::Webhooks/> })}
     }
 }
 
