@@ -90,7 +90,7 @@ pub fn Webhooks() -> impl IntoView {
                                                 <p><strong>{hook.url.clone()}</strong>" · "{hook.events.join(", ")}</p>
                                                 <div class="actions">
                                                     <button type="button" on:click=move |_| act(id, true)>"Send a test"</button>
-                                                    <button type="button" class="danger" on:click=move |_| act(id, false)>"Remove"</button>
+                                                    <button type="button" class="danger" on:click=move |_| act(id, false)>"Remove endpoint"</button>
                                                 </div>
                                                 {if hook.deliveries.is_empty() { view! { <p class="hint">"Nothing sent yet."</p> }.into_any() } else {
                                                     view! {
