@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fields::FieldChanged;
 use crate::lifecycle::Action;
+use crate::paging::Ended;
 use crate::sla::ClockKind;
 use crate::{Priority, PriorityFlag, RequestType, TicketState};
 
@@ -54,6 +55,13 @@ pub enum TicketEvent {
     ClockBreached { clock: ClockKind, due_at: DateTime<Utc> },
     /// Steward reminded the requester's side that the resolved ticket closes by itself.
     Reminded { closes_at: DateTime<Utc> },
+    /// Production down: Steward paged the person on call (level 1), or the next level because
+    /// nobody had acknowledged (staff only; see [`crate::paging`]).
+    Paged { page_id: i64, level: u32, people: Vec<i64> },
+    /// The actor acknowledged the page (staff only).
+    PageAcknowledged { page_id: i64 },
+    /// The page ended, and why (staff only).
+    PageEnded { page_id: i64, because: Ended },
 }
 
 impl TicketEvent {
@@ -75,6 +83,9 @@ impl TicketEvent {
         "clock_warned",
         "clock_breached",
         "reminded",
+        "paged",
+        "page_acknowledged",
+        "page_ended",
     ];
 
     /// The kind, as stored.
@@ -96,6 +107,9 @@ impl TicketEvent {
             TicketEvent::ClockWarned { .. } => "clock_warned",
             TicketEvent::ClockBreached { .. } => "clock_breached",
             TicketEvent::Reminded { .. } => "reminded",
+            TicketEvent::Paged { .. } => "paged",
+            TicketEvent::PageAcknowledged { .. } => "page_acknowledged",
+            TicketEvent::PageEnded { .. } => "page_ended",
         }
     }
 
@@ -107,7 +121,10 @@ impl TicketEvent {
             | TicketEvent::Timebox { .. }
             | TicketEvent::TimeLogged { .. }
             | TicketEvent::ClockWarned { .. }
-            | TicketEvent::ClockBreached { .. } => true,
+            | TicketEvent::ClockBreached { .. }
+            | TicketEvent::Paged { .. }
+            | TicketEvent::PageAcknowledged { .. }
+            | TicketEvent::PageEnded { .. } => true,
             _ => false,
         }
     }
@@ -122,6 +139,7 @@ impl TicketEvent {
                     _ => None,
                 })
                 .collect(),
+            TicketEvent::Paged { people, .. } => people.clone(),
             _ => Vec::new(),
         }
     }
@@ -177,7 +195,26 @@ impl TicketEvent {
             TicketEvent::Reminded { .. } => {
                 "reminded the requester that it closes by itself unless they answer".to_owned()
             }
+            TicketEvent::Paged { level, people, .. } => page_sentence(*level, people, &name_of),
+            TicketEvent::PageAcknowledged { .. } => "acknowledged the page".to_owned(),
+            TicketEvent::PageEnded { because, .. } => format!("ended the page: {}", because.label()),
         }
+    }
+}
+
+/// "paged Sam Steward, on call" or "escalated the page to Tess Steward and Ada Admin: nobody
+/// had acknowledged it".
+pub fn page_sentence(level: u32, people: &[i64], name_of: &impl Fn(i64) -> Option<String>) -> String {
+    let names: Vec<String> = people.iter().map(|id| name_of(*id).unwrap_or_else(|| "someone".to_owned())).collect();
+    let named = match names.as_slice() {
+        [] => "nobody".to_owned(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    if level <= 1 {
+        format!("paged {named}, on call")
+    } else {
+        format!("escalated the page to {named}: nobody had acknowledged it")
     }
 }
 
@@ -249,7 +286,22 @@ mod tests {
                 due_at: DateTime::from_timestamp(1_796_000_000, 0).expect("in range"),
             },
             TicketEvent::Reminded { closes_at: DateTime::from_timestamp(1_796_000_000, 0).expect("in range") },
+            TicketEvent::Paged { page_id: 1, level: 2, people: vec![7, 8] },
+            TicketEvent::PageAcknowledged { page_id: 1 },
+            TicketEvent::PageEnded { page_id: 1, because: Ended::TicketResolved },
         ]
+    }
+
+    #[test]
+    fn a_page_says_who_was_paged_and_whether_it_escalated() {
+        let name = |id: i64| Some(["Sam", "Tess", "Ada"][(id - 1) as usize].to_owned());
+        let paged = |level, people: Vec<i64>| TicketEvent::Paged { page_id: 1, level, people }.sentence(name);
+        assert_eq!(paged(1, vec![1]), "paged Sam, on call");
+        assert_eq!(paged(2, vec![2]), "escalated the page to Tess: nobody had acknowledged it");
+        assert_eq!(paged(3, vec![1, 2, 3]), "escalated the page to Sam, Tess and Ada: nobody had acknowledged it");
+        let ended = TicketEvent::PageEnded { page_id: 1, because: Ended::NoLongerProductionDown };
+        assert_eq!(ended.sentence(name), "ended the page: it is no longer production down");
+        assert!(ended.is_internal() && TicketEvent::PageAcknowledged { page_id: 1 }.is_internal());
     }
 
     #[test]
@@ -338,6 +390,9 @@ mod tests {
                 "warned that the first response target is nearly used up",
                 "recorded that the resolution target was missed",
                 "reminded the requester that it closes by itself unless they answer",
+                "escalated the page to someone and someone: nobody had acknowledged it",
+                "acknowledged the page",
+                "ended the page: the ticket was resolved or closed",
             ]
         );
         let with_reason = TicketEvent::Transitioned {
@@ -350,9 +405,22 @@ mod tests {
     }
 
     #[test]
-    fn only_notes_triage_bookkeeping_and_clock_alarms_are_internal() {
+    fn only_notes_triage_bookkeeping_clock_alarms_and_pages_are_internal() {
         let internal: Vec<&str> = one_of_each().iter().filter(|e| e.is_internal()).map(TicketEvent::kind).collect();
-        assert_eq!(internal, ["commented", "flags_set", "timebox", "time_logged", "clock_warned", "clock_breached"]);
+        assert_eq!(
+            internal,
+            [
+                "commented",
+                "flags_set",
+                "timebox",
+                "time_logged",
+                "clock_warned",
+                "clock_breached",
+                "paged",
+                "page_acknowledged",
+                "page_ended"
+            ]
+        );
         assert!(!TicketEvent::Commented { comment_id: 1, internal: false }.is_internal());
     }
 }

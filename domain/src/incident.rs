@@ -523,6 +523,13 @@ pub enum IncidentEvent {
     TaskAdded { task_id: i64, title: String, owner_id: Option<i64>, due_at: Option<DateTime<Utc>> },
     /// A task changed hands or was done (or opened again).
     TaskUpdated { task_id: i64, title: String, owner_id: Option<i64>, done: bool },
+    /// Production down: Steward paged the person on call, or the next level (see
+    /// [`crate::paging`]).
+    Paged { page_id: i64, level: u32, people: Vec<i64> },
+    /// Someone on the team acknowledged the page.
+    PageAcknowledged { page_id: i64 },
+    /// The page ended, and why.
+    PageEnded { page_id: i64, because: crate::paging::Ended },
 }
 
 impl IncidentEvent {
@@ -541,6 +548,9 @@ impl IncidentEvent {
         "entry_pinned",
         "task_added",
         "task_updated",
+        "paged",
+        "page_acknowledged",
+        "page_ended",
     ];
 
     /// The entry as stored: its kind and its fields.
@@ -597,7 +607,10 @@ impl IncidentEvent {
             | IncidentEvent::PublicitySet { .. }
             | IncidentEvent::EntryPinned { .. }
             | IncidentEvent::TaskAdded { .. }
-            | IncidentEvent::TaskUpdated { .. } => true,
+            | IncidentEvent::TaskUpdated { .. }
+            | IncidentEvent::Paged { .. }
+            | IncidentEvent::PageAcknowledged { .. }
+            | IncidentEvent::PageEnded { .. } => true,
         }
     }
 }
@@ -822,6 +835,9 @@ mod tests {
                 due_at: Some(at(2)),
             },
             IncidentEvent::TaskUpdated { task_id: 1, title: "Raise quota".into(), owner_id: None, done: true },
+            IncidentEvent::Paged { page_id: 4, level: 1, people: vec![7] },
+            IncidentEvent::PageAcknowledged { page_id: 4 },
+            IncidentEvent::PageEnded { page_id: 4, because: crate::paging::Ended::IncidentResolved },
         ];
         let mut kinds = Vec::new();
         for entry in entries {

@@ -423,9 +423,9 @@ pub fn check_with(
             errors.push(FieldError::new(
                 "priority",
                 format!(
-                    "{} is not available for a {}; choose {}.",
+                    "{} is not available for {} requests; choose {}.",
                     priority,
-                    request_type.label().to_lowercase(),
+                    request_type.label(),
                     allowed.join(" or ")
                 ),
             ));

@@ -20,6 +20,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod mail;
 pub mod notify;
+pub mod paging;
 pub mod priority;
 pub mod rotation;
 pub mod similar;

@@ -2,10 +2,14 @@
 //! person chose to hear it (in Steward, by email, both, or not at all) with the defaults a new
 //! person starts from, and who an `@name` in a note means.
 //!
-//! - By default everyone hears in Steward and by email: staff of mentions, assignments and
-//!   answers on their tickets; representatives of requests waiting for their approval; the
-//!   requester of support's answers (by email, the answer itself). SLA warnings are told in
-//!   Steward only, by default: they come often.
+//! - By default everyone hears in Steward and by email: staff of mentions, assignments,
+//!   answers on their tickets, new requests (the stewards on support duty) and roles given to
+//!   them in an incident; representatives of requests waiting for their approval and of public
+//!   updates on incidents that affect their community; the requester of support's answers (by
+//!   email, the answer itself). SLA warnings are told in Steward only, by default: they come
+//!   often.
+//! - A page (production down, [`crate::paging`]) always reaches the person paged both ways:
+//!   nobody can turn it off.
 //! - `@rita`, `@Rita` and `@rita.rep` mean the person whose first name or email's local part
 //!   that is; a mention never means the person who wrote it.
 
@@ -23,11 +27,28 @@ pub enum NewsKind {
     ApprovalWaiting,
     /// A clock of a ticket they look after is about to break, or broke; a reminder.
     ClockWarning,
+    /// A new request reached the support team (told to the stewards on duty).
+    NewTicket,
+    /// They were given a role in an incident (commander, support steward, expert).
+    IncidentRole,
+    /// A public update on an incident that affects their community, or its resolution.
+    IncidentUpdate,
+    /// They are paged: production is down and they are on call.
+    Page,
 }
 
 impl NewsKind {
-    pub const ALL: [NewsKind; 5] =
-        [NewsKind::Mention, NewsKind::Assignment, NewsKind::Answer, NewsKind::ApprovalWaiting, NewsKind::ClockWarning];
+    pub const ALL: [NewsKind; 9] = [
+        NewsKind::Mention,
+        NewsKind::Assignment,
+        NewsKind::Answer,
+        NewsKind::ApprovalWaiting,
+        NewsKind::ClockWarning,
+        NewsKind::NewTicket,
+        NewsKind::IncidentRole,
+        NewsKind::IncidentUpdate,
+        NewsKind::Page,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -36,6 +57,10 @@ impl NewsKind {
             NewsKind::Answer => "answer",
             NewsKind::ApprovalWaiting => "approval_waiting",
             NewsKind::ClockWarning => "clock_warning",
+            NewsKind::NewTicket => "new_ticket",
+            NewsKind::IncidentRole => "incident_role",
+            NewsKind::IncidentUpdate => "incident_update",
+            NewsKind::Page => "page",
         }
     }
 
@@ -51,14 +76,27 @@ impl NewsKind {
             NewsKind::Answer => "An answer on a ticket you requested or look after",
             NewsKind::ApprovalWaiting => "A request waits for your approval",
             NewsKind::ClockWarning => "A response target is about to be missed, or was",
+            NewsKind::NewTicket => "A new request reaches the team while you are on support duty",
+            NewsKind::IncidentRole => "You are given a role in an incident",
+            NewsKind::IncidentUpdate => "An incident that affects your community is updated or resolved",
+            NewsKind::Page => "You are paged: production is down and you are on call",
         }
+    }
+
+    /// Whether a person may choose how they hear it (a page always reaches them both ways).
+    pub fn choosable(self) -> bool {
+        self != NewsKind::Page
     }
 
     /// Whether this kind of news can reach `staff` (or, when false, the communities' people).
     pub fn reaches(self, staff: bool) -> bool {
         match self {
-            NewsKind::Mention | NewsKind::Assignment => staff,
-            NewsKind::ApprovalWaiting => !staff,
+            NewsKind::Mention
+            | NewsKind::Assignment
+            | NewsKind::NewTicket
+            | NewsKind::IncidentRole
+            | NewsKind::Page => staff,
+            NewsKind::ApprovalWaiting | NewsKind::IncidentUpdate => !staff,
             NewsKind::Answer | NewsKind::ClockWarning => true,
         }
     }
@@ -108,7 +146,7 @@ impl Delivery {
 }
 
 /// How a person who chose nothing hears of `kind` (for the requester's side, "by email" of an
-/// answer is support's answer itself).
+/// answer is support's answer itself); for a page, how everyone hears it.
 pub fn default_delivery(kind: NewsKind) -> Delivery {
     match kind {
         NewsKind::ClockWarning => Delivery::InSteward,
@@ -196,6 +234,9 @@ mod tests {
             assert_eq!(Delivery::parse(delivery.as_str()), Some(delivery));
         }
         assert!(!NewsKind::Mention.reaches(false) && !NewsKind::ApprovalWaiting.reaches(true));
+        assert!(NewsKind::Page.reaches(true) && !NewsKind::Page.reaches(false) && !NewsKind::Page.choosable());
+        assert!(NewsKind::IncidentUpdate.reaches(false) && !NewsKind::IncidentUpdate.reaches(true));
+        assert_eq!(NewsKind::ALL.iter().filter(|k| !k.choosable()).count(), 1, "only pages cannot be turned off");
         assert!(Delivery::Both.in_steward() && Delivery::Both.email());
         assert!(!Delivery::Neither.in_steward() && !Delivery::Neither.email());
         assert_eq!(NewsKind::parse("everything"), None);

@@ -3,7 +3,11 @@
 //!
 //! - Events: `ticket.filed`, `ticket.moved`, `ticket.replied` (public messages only: an
 //!   internal note is never sent), `incident.declared`, `incident.updated` (public updates
-//!   only), `incident.resolved`; and `ping`, the test an admin sends.
+//!   only), `incident.resolved`, the pages of [`crate::paging`] (`page.triggered`,
+//!   `page.escalated`, `page.acknowledged`, `page.ended`); and `ping`, the test an admin sends.
+//! - An endpoint gets Steward's signed JSON, or PagerDuty's Events API v2 (a paging
+//!   integration): then it may ask only for the page events PagerDuty has actions for
+//!   (trigger, acknowledge, resolve), and needs the integration's routing key.
 //! - An endpoint is an `https://` URL, or `http://` on this machine (loopback), with no
 //!   user name or password in it ([`endpoint_problem`]).
 //! - The signature is HMAC-SHA256 over `"{timestamp}.{body}"`, so a receiver can refuse a
@@ -20,16 +24,24 @@ pub enum WebhookEvent {
     IncidentDeclared,
     IncidentUpdated,
     IncidentResolved,
+    PageTriggered,
+    PageEscalated,
+    PageAcknowledged,
+    PageEnded,
 }
 
 impl WebhookEvent {
-    pub const ALL: [WebhookEvent; 6] = [
+    pub const ALL: [WebhookEvent; 10] = [
         WebhookEvent::TicketFiled,
         WebhookEvent::TicketMoved,
         WebhookEvent::TicketReplied,
         WebhookEvent::IncidentDeclared,
         WebhookEvent::IncidentUpdated,
         WebhookEvent::IncidentResolved,
+        WebhookEvent::PageTriggered,
+        WebhookEvent::PageEscalated,
+        WebhookEvent::PageAcknowledged,
+        WebhookEvent::PageEnded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +52,10 @@ impl WebhookEvent {
             WebhookEvent::IncidentDeclared => "incident.declared",
             WebhookEvent::IncidentUpdated => "incident.updated",
             WebhookEvent::IncidentResolved => "incident.resolved",
+            WebhookEvent::PageTriggered => "page.triggered",
+            WebhookEvent::PageEscalated => "page.escalated",
+            WebhookEvent::PageAcknowledged => "page.acknowledged",
+            WebhookEvent::PageEnded => "page.ended",
         }
     }
 
@@ -55,6 +71,20 @@ impl WebhookEvent {
             WebhookEvent::IncidentDeclared => "An incident is declared",
             WebhookEvent::IncidentUpdated => "A public incident update is posted",
             WebhookEvent::IncidentResolved => "An incident is resolved",
+            WebhookEvent::PageTriggered => "Production down: the person on call is paged",
+            WebhookEvent::PageEscalated => "A page nobody acknowledged reaches the next level",
+            WebhookEvent::PageAcknowledged => "A page is acknowledged",
+            WebhookEvent::PageEnded => "A page ends (resolved, or no longer production down)",
+        }
+    }
+
+    /// The PagerDuty Events API action this event is, if PagerDuty takes it.
+    pub fn pagerduty_action(self) -> Option<&'static str> {
+        match self {
+            WebhookEvent::PageTriggered => Some("trigger"),
+            WebhookEvent::PageAcknowledged => Some("acknowledge"),
+            WebhookEvent::PageEnded => Some("resolve"),
+            _ => None,
         }
     }
 
@@ -67,6 +97,47 @@ impl WebhookEvent {
             _ => None,
         }
     }
+}
+
+/// What an endpoint is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WebhookFormat {
+    /// Steward's JSON, signed with the endpoint's secret.
+    Steward,
+    /// PagerDuty's Events API v2, for the endpoint's routing key.
+    PagerDuty,
+}
+
+impl WebhookFormat {
+    pub const ALL: [WebhookFormat; 2] = [WebhookFormat::Steward, WebhookFormat::PagerDuty];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookFormat::Steward => "steward",
+            WebhookFormat::PagerDuty => "pagerduty",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<WebhookFormat> {
+        WebhookFormat::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    /// Whether an endpoint of this format may ask for `event`.
+    pub fn takes(self, event: WebhookEvent) -> bool {
+        match self {
+            WebhookFormat::Steward => true,
+            WebhookFormat::PagerDuty => event.pagerduty_action().is_some(),
+        }
+    }
+}
+
+/// PagerDuty's Events API v2 address (an admin may give another, such as a proxy's).
+pub const PAGERDUTY_EVENTS_URL: &str = "https://events.pagerduty.com/v2/enqueue";
+
+/// Why a PagerDuty routing key is refused, or none: an integration key is 32 letters and digits.
+pub fn routing_key_problem(key: &str) -> Option<&'static str> {
+    let fine = key.len() == 32 && key.chars().all(|c| c.is_ascii_alphanumeric());
+    (!fine).then_some("Paste the integration's routing key from PagerDuty: 32 letters and digits.")
 }
 
 /// Why an endpoint is refused, in words for the admin, from its parsed address (`scheme` lower
@@ -116,5 +187,23 @@ mod tests {
             assert_eq!(WebhookEvent::parse(event.as_str()), Some(event));
         }
         assert_eq!(signed_content(1_700_000_000, "{}"), "1700000000.{}");
+    }
+
+    #[test]
+    fn pagerduty_takes_the_page_events_it_has_actions_for() {
+        let taken: Vec<&str> = WebhookEvent::ALL
+            .into_iter()
+            .filter(|e| WebhookFormat::PagerDuty.takes(*e))
+            .map(WebhookEvent::as_str)
+            .collect();
+        assert_eq!(taken, ["page.triggered", "page.acknowledged", "page.ended"]);
+        assert!(WebhookEvent::ALL.into_iter().all(|e| WebhookFormat::Steward.takes(e)));
+        assert_eq!(WebhookEvent::PageEnded.pagerduty_action(), Some("resolve"));
+        assert_eq!(routing_key_problem("R0123456789abcdefghijklmnopqrstu"), None);
+        assert!(routing_key_problem("short").is_some());
+        assert!(routing_key_problem("R0123456789abcdefghijklmnopqrst!").is_some());
+        for format in WebhookFormat::ALL {
+            assert_eq!(WebhookFormat::parse(format.as_str()), Some(format));
+        }
     }
 }
