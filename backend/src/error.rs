@@ -62,6 +62,9 @@ pub enum AppError {
     /// The thing is still in use; the message names what uses it.
     #[error("{0}")]
     InUse(String),
+    /// The page has ended, so there is nothing to acknowledge; the message says why it ended.
+    #[error("{0}")]
+    PageEnded(String),
     /// The change would leave Steward without an admin.
     #[error("This is the last admin. Make someone else an admin first, so that someone can still manage Steward.")]
     LastAdmin,
@@ -183,9 +186,11 @@ impl From<AppError> for Status {
                 let details = ErrorDetails::with_error_info(REASON_RELEASE_REQUIRED, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::FailedPrecondition, message, details)
             }
-            AppError::NothingToAnswer(_) | AppError::LastAdmin | AppError::IncidentClose(_) | AppError::InUse(_) => {
-                Status::failed_precondition(message)
-            }
+            AppError::NothingToAnswer(_)
+            | AppError::LastAdmin
+            | AppError::IncidentClose(_)
+            | AppError::InUse(_)
+            | AppError::PageEnded(_) => Status::failed_precondition(message),
             AppError::StaleVersion { current } => {
                 let details = ErrorDetails::with_error_info(
                     REASON_STALE_VERSION,

@@ -23,6 +23,7 @@ use steward_proto::v1::intake_service_server::IntakeServiceServer;
 use steward_proto::v1::known_issues_service_server::KnownIssuesServiceServer;
 use steward_proto::v1::live_service_server::LiveServiceServer;
 use steward_proto::v1::mail_service_server::MailServiceServer;
+use steward_proto::v1::paging_service_server::PagingServiceServer;
 use steward_proto::v1::service_level_service_server::ServiceLevelServiceServer;
 use steward_proto::v1::ticket_service_server::TicketServiceServer;
 use steward_proto::v1::triage_service_server::TriageServiceServer;
@@ -48,6 +49,7 @@ use crate::services::intake::IntakeApi;
 use crate::services::known_issues::KnownIssuesApi;
 use crate::services::live::LiveApi;
 use crate::services::mail::MailApi;
+use crate::services::paging::PagingApi;
 use crate::services::service_levels::ServiceLevelApi;
 use crate::services::tickets::TicketApi;
 use crate::services::triage::TriageApi;
@@ -101,6 +103,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .add(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }).max_decoding_message_size(small))
         .add(LiveServiceServer::new(LiveApi { state: state.clone() }).max_decoding_message_size(small))
         .add(MailServiceServer::new(MailApi { state: state.clone() }).max_decoding_message_size(small))
+        .add(PagingServiceServer::new(PagingApi { state: state.clone() }).max_decoding_message_size(small))
         .add(WebhookServiceServer::new(WebhookApi { state: state.clone() }).max_decoding_message_size(small))
         .add(ServiceLevelServiceServer::new(ServiceLevelApi { state: state.clone() }).max_decoding_message_size(large))
         .add(TicketServiceServer::new(TicketApi { state: state.clone() }).max_decoding_message_size(large))

@@ -9,6 +9,7 @@ use steward_domain::facts::{Principal, TicketFacts};
 use steward_domain::fields::FieldChanged;
 use steward_domain::incident::{Phase, ReportState, Role, Step};
 use steward_domain::lifecycle::Action;
+use steward_domain::paging::Ended;
 use steward_domain::sla::{ClockKind, ClockView, Target};
 use steward_domain::{BudgetPeriod, MembershipRole, Priority, PriorityFlag, RequestType, StaffRole, TicketState};
 
@@ -80,6 +81,7 @@ wire_enum!(Phase => IncidentPhase);
 wire_enum!(Step => IncidentStep);
 wire_enum!(Role => IncidentRole);
 wire_enum!(ClockKind => ClockKind);
+wire_enum!(Ended => PageEndReason);
 
 /// An instant as the wire carries it.
 pub fn stamp(at: DateTime<Utc>) -> prost_types::Timestamp {
@@ -215,8 +217,18 @@ pub fn happening(event: &TicketEvent, person: impl Fn(i64) -> pb::PersonRef) -> 
             Kind::ClockBreached(pb::ClockBreached { clock: clock.to_wire().into(), due_at: Some(stamp(*due_at)) })
         }
         TicketEvent::Reminded { closes_at } => Kind::Reminded(pb::Reminded { closes_at: Some(stamp(*closes_at)) }),
+        TicketEvent::Paged { page_id, level, people } => Kind::Paged(paged(*page_id, *level, people, &person)),
+        TicketEvent::PageAcknowledged { page_id } => Kind::PageAcknowledged(pb::PageAcknowledged { page_id: *page_id }),
+        TicketEvent::PageEnded { page_id, because } => {
+            Kind::PageEnded(pb::PageEnded { page_id: *page_id, because: because.to_wire().into() })
+        }
     };
     pb::TicketHappening { kind: Some(kind) }
+}
+
+/// A page's entry as the API carries it (in a ticket's history and an incident's timeline).
+pub fn paged(page_id: i64, level: u32, people: &[i64], person: &impl Fn(i64) -> pb::PersonRef) -> pb::Paged {
+    pb::Paged { page_id, level, people: people.iter().map(|id| person(*id)).collect() }
 }
 
 fn field_change(change: &FieldChanged, person: &impl Fn(i64) -> pb::PersonRef) -> pb::FieldChange {
@@ -288,6 +300,13 @@ pub fn ticket_event(what: &pb::TicketHappening) -> Option<TicketEvent> {
             TicketEvent::ClockBreached { clock: value(breached.clock)?, due_at: instant(breached.due_at.as_ref()?)? }
         }
         Kind::Reminded(reminded) => TicketEvent::Reminded { closes_at: instant(reminded.closes_at.as_ref()?)? },
+        Kind::Paged(paged) => TicketEvent::Paged {
+            page_id: paged.page_id,
+            level: paged.level,
+            people: paged.people.iter().map(|p| p.id).collect(),
+        },
+        Kind::PageAcknowledged(acknowledged) => TicketEvent::PageAcknowledged { page_id: acknowledged.page_id },
+        Kind::PageEnded(ended) => TicketEvent::PageEnded { page_id: ended.page_id, because: value(ended.because)? },
     })
 }
 
@@ -333,6 +352,7 @@ pub fn sentence(what: &pb::TicketHappening) -> String {
                 _ => None,
             })
             .collect(),
+        Some(pb::ticket_happening::Kind::Paged(paged)) => paged.people.iter().collect(),
         _ => Vec::new(),
     };
     event.sentence(|id| names.iter().find(|p| p.id == id).map(|p| p.display_name.clone()))
@@ -423,6 +443,9 @@ mod tests {
         aligned(ClockKind::ALL, "CLOCK_KIND_", ClockKind::as_str, |n| {
             pb::ClockKind::try_from(n).ok().map(|w| w.as_str_name())
         });
+        aligned(Ended::ALL, "PAGE_END_REASON_", Ended::as_str, |n| {
+            pb::PageEndReason::try_from(n).ok().map(|w| w.as_str_name())
+        });
     }
 
     #[test]
@@ -440,6 +463,7 @@ mod tests {
         round_trips(Role::ALL);
         round_trips(ReportState::ALL);
         round_trips(ClockKind::ALL);
+        round_trips(Ended::ALL);
     }
 
     #[test]
@@ -509,6 +533,9 @@ mod tests {
                 due_at: DateTime::from_timestamp(1_796_000_000, 0).expect("in range"),
             },
             TicketEvent::Reminded { closes_at: DateTime::from_timestamp(1_796_000_001, 0).expect("in range") },
+            TicketEvent::Paged { page_id: 3, level: 2, people: vec![7, 8] },
+            TicketEvent::PageAcknowledged { page_id: 3 },
+            TicketEvent::PageEnded { page_id: 3, because: Ended::NoLongerProductionDown },
         ];
         let person = |id| pb::PersonRef { id, display_name: format!("Person {id}") };
         for event in events {

@@ -132,6 +132,15 @@ pub fn entry_message(entry: &Entry, names: &Names) -> pb::IncidentEntry {
             owner: owner_id.map(|id| names.person(id)),
             done: *done,
         }),
+        IncidentEvent::Paged { page_id, level, people } => {
+            Kind::Paged(steward_proto::domain::paged(*page_id, *level, people, &|id| names.person(id)))
+        }
+        IncidentEvent::PageAcknowledged { page_id } => {
+            Kind::PageAcknowledged(pb::PageAcknowledged { page_id: *page_id })
+        }
+        IncidentEvent::PageEnded { page_id, because } => {
+            Kind::PageEnded(pb::PageEnded { page_id: *page_id, because: because.to_wire().into() })
+        }
     };
     pb::IncidentEntry {
         id: entry.id,
@@ -162,6 +171,8 @@ pub fn named_in(entry: &Entry, people: &mut Vec<i64>, communities: &mut Vec<i64>
         IncidentEvent::TaskAdded { owner_id, .. } | IncidentEvent::TaskUpdated { owner_id, .. } => {
             people.extend(*owner_id);
         }
+        IncidentEvent::Paged { people: paged, .. } => people.extend(paged),
+        IncidentEvent::PageAcknowledged { .. } | IncidentEvent::PageEnded { .. } => {}
     }
 }
 

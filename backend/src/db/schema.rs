@@ -261,6 +261,38 @@ diesel::table! {
         created_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
         kind -> Text,
+        incident_number -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    on_call (id) {
+        id -> Bool,
+        own_rotation -> Bool,
+        starts_on -> Date,
+        handoff_minute -> Int2,
+        zone -> Text,
+        shift_days -> Int2,
+        escalate_after_minutes -> Int2,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    on_call_covers (id) {
+        id -> Int8,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        person_id -> Int8,
+        note -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    on_call_members (person_id) {
+        person_id -> Int8,
+        position -> Int2,
     }
 }
 
@@ -271,7 +303,7 @@ diesel::table! {
         recipient -> Text,
         recipient_name -> Text,
         person_id -> Nullable<Int8>,
-        ticket_number -> Int8,
+        ticket_number -> Nullable<Int8>,
         subject -> Text,
         body -> Text,
         in_reply_to -> Nullable<Text>,
@@ -280,6 +312,35 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        incident_number -> Nullable<Int8>,
+        page_id -> Nullable<Int8>,
+        action_path -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    page_recipients (page_id, person_id) {
+        page_id -> Int8,
+        person_id -> Int8,
+        level -> Int2,
+        paged_at -> Timestamptz,
+        token_hash -> Text,
+    }
+}
+
+diesel::table! {
+    pages (id) {
+        id -> Int8,
+        ticket_number -> Nullable<Int8>,
+        incident_number -> Nullable<Int8>,
+        summary -> Text,
+        level -> Int2,
+        triggered_at -> Timestamptz,
+        escalates_at -> Nullable<Timestamptz>,
+        acknowledged_at -> Nullable<Timestamptz>,
+        acknowledged_by -> Nullable<Int8>,
+        ended_at -> Nullable<Timestamptz>,
+        ended_because -> Nullable<Text>,
     }
 }
 
@@ -499,6 +560,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         delivered_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        page_id -> Nullable<Int8>,
     }
 }
 
@@ -510,6 +572,8 @@ diesel::table! {
         events -> Array<Nullable<Text>>,
         created_by -> Nullable<Int8>,
         created_at -> Timestamptz,
+        format -> Text,
+        routing_key -> Nullable<Text>,
     }
 }
 
@@ -544,10 +608,20 @@ diesel::joinable!(jobs -> tickets (ticket_number));
 diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> people (person_id));
 diesel::joinable!(notification_choices -> people (person_id));
+diesel::joinable!(notifications -> incidents (incident_number));
 diesel::joinable!(notifications -> people (person_id));
 diesel::joinable!(notifications -> tickets (ticket_number));
+diesel::joinable!(on_call_covers -> people (person_id));
+diesel::joinable!(on_call_members -> people (person_id));
+diesel::joinable!(outbox -> incidents (incident_number));
+diesel::joinable!(outbox -> pages (page_id));
 diesel::joinable!(outbox -> people (person_id));
 diesel::joinable!(outbox -> tickets (ticket_number));
+diesel::joinable!(page_recipients -> pages (page_id));
+diesel::joinable!(page_recipients -> people (person_id));
+diesel::joinable!(pages -> incidents (incident_number));
+diesel::joinable!(pages -> people (acknowledged_by));
+diesel::joinable!(pages -> tickets (ticket_number));
 diesel::joinable!(request_form_edits -> people (updated_by));
 diesel::joinable!(rotation_members -> people (person_id));
 diesel::joinable!(satisfaction_surveys -> people (answered_by));
@@ -566,6 +640,7 @@ diesel::joinable!(ticket_links -> tickets (ticket_number));
 diesel::joinable!(tickets -> communities (community_id));
 diesel::joinable!(time_entries -> people (person_id));
 diesel::joinable!(time_entries -> tickets (ticket_number));
+diesel::joinable!(webhook_deliveries -> pages (page_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhooks -> people (created_by));
 
@@ -591,7 +666,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     notification_choices,
     notifications,
+    on_call,
+    on_call_covers,
+    on_call_members,
     outbox,
+    page_recipients,
+    pages,
     people,
     request_form_edits,
     response_templates,

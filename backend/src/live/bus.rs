@@ -1,6 +1,7 @@
 //! The bus between processes: one PostgreSQL connection per process that `LISTEN`s on
 //! `steward_live` (a notification wakes the tailer) and sends one `NOTIFY steward_live` for any
-//! number of commits made here since the last one. Never inside a write transaction. When the
+//! number of commits made here since the last one. It also listens on the outbox's channel
+//! (`db::models::mail::OUTBOX_CHANNEL`), whose notification wakes mail and webhook delivery. Never inside a write transaction. When the
 //! connection drops it reconnects with backoff and wakes the tailer, which catches up by
 //! position; meanwhile the tailer's own polling keeps delivering.
 
@@ -13,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::COALESCE;
 use super::hub::Hub;
+use crate::db::models::mail::OUTBOX_CHANNEL;
 
 /// The notification channel.
 pub const CHANNEL: &str = "steward_live";
@@ -42,6 +44,7 @@ async fn listen_and_notify(hub: &Arc<Hub>, database_url: &str, shutdown: &Cancel
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
         while let Some(message) = messages.next().await {
             match message {
+                Ok(AsyncMessage::Notification(note)) if note.channel() == OUTBOX_CHANNEL => listener_hub.ring_outbox(),
                 Ok(AsyncMessage::Notification(_)) => listener_hub.tailer_bell.notify_one(),
                 Ok(_) => {}
                 Err(error) => return Err(error),
@@ -49,7 +52,7 @@ async fn listen_and_notify(hub: &Arc<Hub>, database_url: &str, shutdown: &Cancel
         }
         Ok(())
     });
-    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+    client.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {OUTBOX_CHANNEL}")).await?;
     // Anything committed while this process was not listening is read now.
     hub.tailer_bell.notify_one();
     loop {

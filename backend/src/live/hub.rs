@@ -74,6 +74,8 @@ pub struct Hub {
     pub(super) tailer_bell: Notify,
     /// Wakes the bus: tell the other processes.
     pub(super) notify_bell: Notify,
+    /// Counts the wake-ups of the outbox's delivery (a page was queued somewhere).
+    outbox: watch::Sender<u64>,
 }
 
 impl Hub {
@@ -83,6 +85,7 @@ impl Hub {
             head: watch::Sender::new(head),
             tailer_bell: Notify::new(),
             notify_bell: Notify::new(),
+            outbox: watch::Sender::new(0),
         }
     }
 
@@ -115,6 +118,16 @@ impl Hub {
     /// readable from the database.
     pub fn head(&self) -> Position {
         *self.head.borrow()
+    }
+
+    /// Changes whenever a process queued something urgent to deliver (a page): mail and webhook
+    /// delivery wait on it besides their poll.
+    pub fn outbox_bell(&self) -> watch::Receiver<u64> {
+        self.outbox.subscribe()
+    }
+
+    pub(super) fn ring_outbox(&self) {
+        self.outbox.send_modify(|count| *count = count.wrapping_add(1));
     }
 
     /// A receiver of everything published from now on.

@@ -159,8 +159,8 @@ impl DirectoryService for DirectoryApi {
         if !authz::can_list_staff(caller.signed_in()?) {
             return Err(AppError::PermissionDenied("Only the support team can see who is on it.").into());
         }
-        let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
-        let staff = people::list_staff(&mut conn).await?;
+        let conn = self.state.core.pool.get().await.map_err(AppError::from)?;
+        let staff = people::list_staff(&conn).await?;
         Ok(Response::new(pb::ListStaffResponse { staff: staff.iter().map(convert::person_ref).collect() }))
     }
 }

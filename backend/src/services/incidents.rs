@@ -213,7 +213,7 @@ impl IncidentApi {
             Some(ticket_number) => {
                 visible_ticket(&mut conn, Actor::Person(who), ticket_number).await?;
                 match incidents::incident_of_ticket(&mut conn, ticket_number).await? {
-                    Some(number) => incidents::find(&mut conn, number, false).await?.into_iter().collect(),
+                    Some(number) => incidents::find(&conn, number, false).await?.into_iter().collect(),
                     None => Vec::new(),
                 }
             }

@@ -29,6 +29,7 @@ fn kind_words(kind: MailKind) -> &'static str {
         MailKind::Resolved => "Resolved",
         MailKind::Waiting => "Waiting on you",
         MailKind::News => "News",
+        MailKind::Page => "Page",
     }
 }
 
@@ -52,7 +53,8 @@ impl MailService for MailApi {
                     kind: kind_words(mail.kind).to_owned(),
                     recipient: mail.recipient,
                     recipient_name: mail.recipient_name,
-                    ticket_number: mail.ticket_number,
+                    ticket_number: mail.about.ticket(),
+                    incident_number: mail.about.incident(),
                     subject: mail.subject,
                     body: mail.body,
                     attempts: mail.attempts,

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod known_issues;
 pub mod live;
 pub mod mail;
+pub mod paging;
 pub mod service_levels;
 pub mod tickets;
 pub mod triage;

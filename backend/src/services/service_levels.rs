@@ -504,6 +504,8 @@ impl ServiceLevelService for ServiceLevelApi {
                     message: n.message.clone(),
                     created_at: Some(timestamp(n.created_at)),
                     read: n.read_at.is_some(),
+                    incident_number: n.incident_number,
+                    kind: n.kind.clone(),
                 })
                 .collect(),
             unread,

@@ -328,7 +328,7 @@ impl TriageApi {
         let load = duty::open_load(&mut conn).await?;
         let touched = duty::last_touched(&mut conn, ticket.community_id).await?;
         let community = communities::find(&mut conn, ticket.community_id).await?.map(|c| c.name).unwrap_or_default();
-        let candidates = people::list_staff(&mut conn)
+        let candidates = people::list_staff(&conn)
             .await?
             .into_iter()
             .map(|person| assignment::Candidate {

@@ -1,6 +1,6 @@
 //! `steward.v1.WebhookService`: endpoints, their secrets (once) and delivery logs (admins).
 
-use steward_domain::webhooks::WebhookEvent;
+use steward_domain::webhooks::{WebhookEvent, WebhookFormat};
 use steward_proto::v1 as pb;
 use steward_proto::v1::webhook_service_server::WebhookService;
 use tonic::{Request, Response, Status};
@@ -37,6 +37,11 @@ fn encode_webhook(webhook: &Webhook, deliveries: &[Delivery]) -> pb::Webhook {
         events: webhook.event_names().into_iter().map(str::to_owned).collect(),
         created_at: Some(timestamp(webhook.created_at)),
         deliveries: deliveries.iter().map(encode_delivery).collect(),
+        format: match webhook.format() {
+            WebhookFormat::Steward => pb::WebhookFormat::Steward,
+            WebhookFormat::PagerDuty => pb::WebhookFormat::Pagerduty,
+        }
+        .into(),
     }
 }
 
@@ -58,7 +63,11 @@ impl WebhookService for WebhookApi {
         }
         let kinds = WebhookEvent::ALL
             .iter()
-            .map(|e| pb::WebhookEventKind { name: e.as_str().to_owned(), label: e.label().to_owned() })
+            .map(|e| pb::WebhookEventKind {
+                name: e.as_str().to_owned(),
+                label: e.label().to_owned(),
+                pagerduty: WebhookFormat::PagerDuty.takes(*e),
+            })
             .collect();
         Ok(Response::new(pb::ListWebhooksResponse { webhooks, kinds }))
     }
@@ -69,12 +78,21 @@ impl WebhookService for WebhookApi {
     ) -> Result<Response<pb::CreateWebhookResponse>, Status> {
         let caller = caller(&request)?;
         let who = caller.signed_in()?;
-        let message = request.get_ref();
-        let webhook = usecases::webhooks::register(&self.state.core, who, &message.url, &message.events).await?;
-        Ok(Response::new(pb::CreateWebhookResponse {
-            webhook: Some(encode_webhook(&webhook, &[])),
-            secret: webhook.secret.clone(),
-        }))
+        let message = request.into_inner();
+        let format = match pb::WebhookFormat::try_from(message.format) {
+            Ok(pb::WebhookFormat::Pagerduty) => WebhookFormat::PagerDuty,
+            Ok(pb::WebhookFormat::Steward | pb::WebhookFormat::Unspecified) => WebhookFormat::Steward,
+            Err(_) => return Err(AppError::invalid("format", "Choose Steward's format or PagerDuty's.").into()),
+        };
+        let registration = usecases::webhooks::Registration {
+            url: message.url,
+            events: message.events,
+            format,
+            routing_key: message.routing_key,
+        };
+        let webhook = usecases::webhooks::register(&self.state.core, who, registration).await?;
+        let secret = if format == WebhookFormat::Steward { webhook.secret.clone() } else { String::new() };
+        Ok(Response::new(pb::CreateWebhookResponse { webhook: Some(encode_webhook(&webhook, &[])), secret }))
     }
 
     async fn delete_webhook(

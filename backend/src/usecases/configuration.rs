@@ -79,9 +79,9 @@ pub async fn set_rotation(
     on_duty: i16,
 ) -> AppResult<()> {
     require_settings(who)?;
-    let mut conn = core.pool.get().await?;
+    let conn = core.pool.get().await?;
     let mut errors = Vec::new();
-    let staff: Vec<i64> = people::list_staff(&mut conn).await?.iter().map(|p| p.id).collect();
+    let staff: Vec<i64> = people::list_staff(&conn).await?.iter().map(|p| p.id).collect();
     for (i, id) in members.iter().enumerate() {
         if !staff.contains(id) {
             errors.push(FieldError::new(
@@ -104,8 +104,8 @@ pub async fn set_rotation(
 /// Records a swap, an absence or cover for a range of days.
 pub async fn add_override(core: &Core, who: &Principal, rule: Override, note: &str) -> AppResult<StoredOverride> {
     require_settings(who)?;
-    let mut conn = core.pool.get().await?;
-    let staff: Vec<i64> = people::list_staff(&mut conn).await?.iter().map(|p| p.id).collect();
+    let conn = core.pool.get().await?;
+    let staff: Vec<i64> = people::list_staff(&conn).await?.iter().map(|p| p.id).collect();
     let mut errors = Vec::new();
     if rule.ends_on <= rule.starts_on {
         errors.push(FieldError::new("ends_on", "The last day comes on or after the first."));

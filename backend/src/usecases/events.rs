@@ -1,7 +1,8 @@
 //! The event log's writer: every change to a ticket is recorded, in the transaction that makes
-//! it, as one [`TicketEvent`] saying what happened, with who did it and when, and the ticket's
-//! SLA clocks move with it ([`super::service_levels::observe`]). Live updates and the history
-//! read the same events back ([`crate::db::models::events`]).
+//! it, as one [`TicketEvent`] saying what happened, with who did it and when; the ticket's
+//! SLA clocks move with it ([`super::service_levels::observe`]), and a change that makes it
+//! start or stop paging pages the person on call or ends the page ([`super::paging`]). Live
+//! updates and the history read the same events back ([`crate::db::models::events`]).
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -33,6 +34,7 @@ pub async fn record(
     };
     // The event and the webhook deliveries it makes go out together (pipelined).
     futures_util::try_join!(events::append(conn, new), super::webhooks::ticket_changed(conn, ticket, &change, at))?;
+    super::paging::ticket_changed(conn, ticket, &change, at).await?;
     match clock_fact(&change) {
         Some(fact) => service_levels::observe(conn, ticket, fact, at).await,
         None => Ok(None),

@@ -15,14 +15,16 @@ use steward_domain::facts::Principal;
 use steward_domain::incident::{self, Cadence, CloseFacts, IncidentEvent, Phase, ReportState, Roster, Step};
 use steward_domain::intake::FieldError;
 use steward_domain::lifecycle::{self, Action};
+use steward_domain::notify::NewsKind;
 use steward_domain::webhooks::WebhookEvent;
 use steward_domain::{Priority, TicketState, authz};
 
+use super::notify::{tell, tell_with};
 use super::tickets::{post_message, take_step, visible_ticket};
 use super::{Actor, Core};
 use crate::db::models::incident_reports::{self, ActionItem, Moments, NewActionItem, Report, Sections};
 use crate::db::models::incidents::{self, Change, Incident, Task};
-use crate::db::models::{communities, people, rotation, tickets};
+use crate::db::models::{About, communities, people, rotation, tickets};
 use crate::error::{AppError, AppResult};
 
 const STAFF_ONLY: &str = "Only the support team runs incidents.";
@@ -76,6 +78,26 @@ async fn record_change(
     incidents::apply(conn, incident.number, Change::keeping(incident), now).await
 }
 
+/// Tells the representatives of every community the incident affects `news` (with an update's
+/// text, leaving out the people who read it on their own linked tickets).
+async fn tell_affected(
+    conn: &mut AsyncPgConnection,
+    incident: &Incident,
+    news: &str,
+    update: Option<(&str, &[i64])>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let affected = incidents::affected_communities(conn, &[incident.number]).await?;
+    let mut representatives = Vec::new();
+    for (_, community) in affected {
+        representatives.extend(people::representatives_of(conn, community).await?);
+    }
+    let (details, told_already) = update.unzip();
+    representatives.retain(|person| !told_already.unwrap_or_default().contains(person));
+    let about = About::Incident(incident.number);
+    tell_with(conn, NewsKind::IncidentUpdate, &representatives, about, news, details, now).await
+}
+
 /// The problem with `field` if `person_id` is not on the support team.
 async fn not_staff(conn: &mut AsyncPgConnection, field: &'static str, person_id: i64) -> AppResult<Option<FieldError>> {
     Ok(match people::find(conn, person_id).await? {
@@ -123,9 +145,28 @@ pub async fn declare(core: &Core, actor: Actor<'_>, declaration: Declaration) ->
             };
             incidents::record(conn, incident.number, Some(who.person_id), &declared, now).await?;
             super::webhooks::incident_changed(conn, &incident, WebhookEvent::IncidentDeclared, None, now).await?;
+            // A production-down ticket escalated into the incident has paged already: its page
+            // goes on; the incident does not page the same people again.
+            let ticket_paging = match declaration.escalated_ticket {
+                Some(number) => super::paging::is_paging(conn, About::Ticket(number)).await?,
+                None => false,
+            };
+            if !ticket_paging {
+                super::paging::incident_changed(conn, &incident, None, now).await?;
+            }
             if let Some(ticket_number) = declaration.escalated_ticket {
                 link(conn, who, &incident, ticket_number, now).await?;
             }
+            let about = About::Incident(incident.number);
+            let line = format!("incident {}: {}", incident.number, incident.title);
+            if commander != who.person_id {
+                let news = format!("{} made you the commander of {line}.", who.display_name);
+                tell(conn, NewsKind::IncidentRole, &[commander], about, &news, now).await?;
+            }
+            let stewards: Vec<i64> =
+                on_duty.iter().copied().filter(|p| *p != who.person_id && *p != commander).collect();
+            let news = format!("You are a support steward on {line} (you are on support duty).");
+            tell(conn, NewsKind::IncidentRole, &stewards, about, &news, now).await?;
             Ok::<_, AppError>(incident)
         })
         .await?;
@@ -252,8 +293,14 @@ pub async fn step(
             let stepped = incidents::apply(conn, number, change, now).await?;
             let event = IncidentEvent::Stepped { step, from: incident.phase, to };
             incidents::record(conn, number, Some(who.person_id), &event, now).await?;
+            super::paging::incident_changed(conn, &stepped, Some((incident.severity, incident.phase)), now).await?;
             if step == Step::Resolve {
                 super::webhooks::incident_changed(conn, &stepped, WebhookEvent::IncidentResolved, None, now).await?;
+                let news = format!(
+                    "Incident {} ({}) is resolved. If all works for your community again, confirm it on the incident's page.",
+                    stepped.number, stepped.title
+                );
+                tell_affected(conn, &stepped, &news, None, now).await?;
             }
             let (mut tickets_resolved, mut tickets_left) = (Vec::new(), Vec::new());
             if step == Step::Resolve && resolve_linked_tickets {
@@ -303,6 +350,13 @@ pub async fn hand_over(core: &Core, actor: Actor<'_>, number: i64, to: i64) -> A
                 .map_err(|refused| AppError::invalid("person_id", refused.to_string()))?;
             incidents::change_roles(conn, number, &ids, &change, now).await?;
             let event = IncidentEvent::CommandHandedOver { from_person_id: from, to_person_id: to };
+            if to != who.person_id {
+                let news = format!(
+                    "{} handed you command of incident {}: {}.",
+                    who.display_name, incident.number, incident.title
+                );
+                tell(conn, NewsKind::IncidentRole, &[to], About::Incident(number), &news, now).await?;
+            }
             record_change(conn, who, &incident, &event, now).await
         })
         .await?;
@@ -326,12 +380,17 @@ pub async fn post_update(core: &Core, actor: Actor<'_>, number: i64, body: &str,
             }
             let mut due = incident.next_update_due;
             if public {
+                let mut requesters = Vec::new();
                 for (ticket_number, _, _) in incidents::linked_tickets(conn, number).await? {
                     let ticket = tickets::find(conn, ticket_number).await?.ok_or(AppError::NotFound("ticket"))?;
                     post_message(conn, who, &ticket, &body, Visibility::Public, now).await?;
                     tickets::touch(conn, ticket_number, now).await?;
+                    requesters.push(ticket.requester_id);
                 }
                 due = incidents::cadence(conn).await?.next_update_due(incident.severity, incident.phase, now);
+                // Those who requested a linked ticket read the update there (and by its mail).
+                let news = format!("Update on incident {} ({}).", incident.number, incident.title);
+                tell_affected(conn, &incident, &news, Some((&body, &requesters)), now).await?;
             }
             let event = IncidentEvent::UpdatePosted { body: body.clone(), public, next_update_due: due };
             incidents::record(conn, number, Some(who.person_id), &event, now).await?;
@@ -378,6 +437,16 @@ pub async fn set_role(
             };
             let change = change.map_err(|refused| AppError::invalid("person_id", refused.to_string()))?;
             incidents::change_roles(conn, number, &ids, &change, now).await?;
+            if joined && person_id != who.person_id {
+                let news = format!(
+                    "{} made you {} on incident {}: {}.",
+                    who.display_name,
+                    role.label().to_lowercase(),
+                    incident.number,
+                    incident.title
+                );
+                tell(conn, NewsKind::IncidentRole, &[person_id], About::Incident(number), &news, now).await?;
+            }
             record_change(conn, who, &incident, &IncidentEvent::RoleChanged { person_id, role, joined }, now).await
         })
         .await?;

@@ -36,7 +36,7 @@ use crate::db::models::mail::{
     self as mail_rows, AttachmentInfo, Inbound, MailKind, NewInbound, NewMail, Outcome, Settled,
 };
 use crate::db::models::tickets::Ticket;
-use crate::db::models::{communities, people, rotation, tickets};
+use crate::db::models::{About, communities, people, rotation, tickets};
 use crate::error::{AppError, AppResult};
 
 /// A message as the email channel decoded it.
@@ -504,10 +504,12 @@ async fn queue_acknowledgement(
         recipient: &requester.email,
         recipient_name: &requester.display_name,
         person_id: Some(requester.person_id),
-        ticket_number: ticket.number,
+        about: About::Ticket(ticket.number),
         subject: &subject,
         body: &body,
         in_reply_to: Some(answering),
+        page_id: None,
+        action_path: None,
     };
     mail_rows::queue(conn, new, now).await?;
     Ok(())
@@ -515,7 +517,12 @@ async fn queue_acknowledgement(
 
 /// The page of ticket `number`.
 fn ticket_link(settings: &MailSettings, number: i64) -> String {
-    format!("{}/tickets/{number}", settings.link_origin)
+    link(settings, About::Ticket(number))
+}
+
+/// The page of what a mail is about.
+pub(crate) fn link(settings: &MailSettings, about: About) -> String {
+    format!("{}{}", settings.link_origin, about.path())
 }
 
 /// Queues support's public reply `body` by `author` on `ticket` to its requester (unless the
@@ -546,7 +553,7 @@ pub(crate) async fn queue_step(
     let (kind, news) = match to {
         TicketState::Resolved => (
             MailKind::Resolved,
-            "We have resolved this request. If it works for you now, please confirm on the ticket's page; if not, answer this email or reopen it there.",
+            "We have resolved this request. If it works for you now, please confirm on the ticket's page; if not, answer this email or reopen it there.\n\nHow did we do? One question on the ticket's page tells us (the satisfaction survey).",
         ),
         TicketState::Pending => (
             MailKind::Waiting,
@@ -578,10 +585,12 @@ async fn queue_to_requester(
         recipient: &requester.email,
         recipient_name: &requester.display_name,
         person_id: Some(requester.id),
-        ticket_number: ticket.number,
+        about: About::Ticket(ticket.number),
         subject: &subject,
         body,
         in_reply_to: answering.as_deref(),
+        page_id: None,
+        action_path: None,
     };
     mail_rows::queue(conn, new, now).await?;
     Ok(())
@@ -626,16 +635,16 @@ pub const MAX_ATTEMPTS: i32 = 30;
 /// The mail `queued` is, composed: its text with the link to the ticket and how to answer,
 /// and the same as HTML.
 pub fn compose(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
-    if queued.kind == MailKind::News {
-        return compose_news(settings, queued);
-    }
-    let link = ticket_link(settings, queued.ticket_number);
+    let number = match (queued.kind, queued.about) {
+        (MailKind::News | MailKind::Page, _) | (_, About::Incident(_)) => return compose_news(settings, queued),
+        (_, About::Ticket(number)) => number,
+    };
+    let link = ticket_link(settings, number);
     let footer = format!(
-        "Ticket #{number}: {link}\nAnswer this email to add to the ticket; keep [Steward #{number}] in the subject.",
-        number = queued.ticket_number
+        "Ticket #{number}: {link}\nAnswer this email to add to the ticket; keep [Steward #{number}] in the subject."
     );
     let (text, html) = text_and_html(&queued.body, &footer);
-    let root = mail::message_id(queued.ticket_number, None, settings.domain());
+    let root = mail::message_id(number, None, settings.domain());
     let mut references = vec![root.clone()];
     references.extend(queued.in_reply_to.clone());
     Outgoing {
@@ -644,7 +653,7 @@ pub fn compose(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
         to_address: queued.recipient.clone(),
         to_name: mail::one_line(&queued.recipient_name),
         subject: queued.subject.clone(),
-        message_id: mail::message_id(queued.ticket_number, Some(queued.id), settings.domain()),
+        message_id: mail::message_id(number, Some(queued.id), settings.domain()),
         in_reply_to: Some(queued.in_reply_to.clone().unwrap_or(root)),
         references,
         text,
@@ -666,16 +675,26 @@ fn text_and_html(body: &str, footer: &str) -> (String, String) {
     (text, html)
 }
 
-/// News by email: the news, the ticket's link, and where to choose what to hear; outside the
-/// ticket's thread.
+/// News by email: the news, the link to what it is about, and where to choose what to hear (a
+/// page: why it cannot be turned off); outside the ticket's thread.
 fn compose_news(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
-    let footer = format!(
-        "Ticket #{}: {}\nYou get this because of what you chose to hear by email; change it on your profile: {}/profile",
-        queued.ticket_number,
-        ticket_link(settings, queued.ticket_number),
-        settings.link_origin
-    );
-    let (text, html) = text_and_html(&queued.body, &footer);
+    let why = if queued.kind == MailKind::Page {
+        format!(
+            "You get this because you are on call; pages always reach you. Who is on call: {}/settings",
+            settings.link_origin
+        )
+    } else {
+        format!(
+            "You get this because of what you chose to hear by email; change it on your profile: {}/profile",
+            settings.link_origin
+        )
+    };
+    let footer = format!("{}: {}\n{why}", queued.about.words(), link(settings, queued.about));
+    let body = match &queued.action_path {
+        Some(path) => format!("{}\n\n{}{path}", queued.body.trim_end(), settings.link_origin),
+        None => queued.body.clone(),
+    };
+    let (text, html) = text_and_html(&body, &footer);
     Outgoing {
         from_address: settings.address.clone(),
         from_name: settings.name.clone(),
@@ -741,8 +760,10 @@ pub async fn deliver_due(core: &Core, sender: &impl Sender) -> AppResult<usize> 
     Ok(sent)
 }
 
-/// Delivers due mail every `every` until `stop` is cancelled.
+/// Delivers due mail every `every`, and at once when something urgent is queued (the live
+/// hub's outbox bell), until `stop` is cancelled.
 pub async fn run_delivery(core: Core, sender: impl Sender, every: Duration, stop: CancellationToken) {
+    let mut bell = core.live.outbox_bell();
     loop {
         match deliver_due(&core, &sender).await {
             Ok(0) => {}
@@ -751,6 +772,7 @@ pub async fn run_delivery(core: Core, sender: impl Sender, every: Duration, stop
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}
+            _ = bell.changed() => {}
             () = stop.cancelled() => return,
         }
     }

@@ -15,6 +15,7 @@ pub(crate) mod events;
 pub mod incidents;
 pub mod mail;
 pub mod notify;
+pub mod paging;
 pub mod people;
 pub mod scheduler;
 pub mod service_levels;

@@ -1,7 +1,7 @@
 //! What Steward does by itself when a clock says so: warn at the warning share of a target,
 //! record a breach at its due time, remind the requester's side of a resolved ticket at half
-//! the wait, and close it at the end. This is the one place a warning is raised; email and
-//! paging will hang off [`raise`].
+//! the wait, and close it at the end. This is the one place a warning is raised. The same loop
+//! escalates pages nobody acknowledged (`usecases::paging::escalate_due`).
 //!
 //! Jobs are rows (`db::models::jobs`). Every serving process runs [`run`]; each job is claimed
 //! with `FOR UPDATE SKIP LOCKED` in the transaction that does its work and marks it done, so it
@@ -25,16 +25,19 @@ use super::events;
 use super::service_levels::Policy;
 use super::{Actor, Core};
 use crate::db::models::jobs::{self, Job, JobKind};
-use crate::db::models::{clocks, people, rotation, tickets};
+use crate::db::models::{About, clocks, people, rotation, tickets};
 use crate::error::{AppError, AppResult};
 
-/// Runs due jobs every `every` until `stop` is cancelled.
+/// Runs due jobs and escalates due pages every `every` until `stop` is cancelled.
 pub async fn run(core: Core, every: Duration, stop: CancellationToken) {
     loop {
         match run_due(&core).await {
             Ok(0) => {}
             Ok(done) => tracing::debug!(done, "scheduled jobs run"),
             Err(error) => tracing::warn!(%error, "the scheduler could not run its jobs; it tries again"),
+        }
+        if let Err(error) = super::paging::escalate_due(&core).await {
+            tracing::warn!(%error, "the scheduler could not escalate pages; it tries again");
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}
@@ -185,7 +188,7 @@ async fn work(conn: &mut AsyncPgConnection, job: &Job, now: DateTime<Utc>) -> Ap
                 conn,
                 NewsKind::ClockWarning,
                 &[ticket.requester_id],
-                &ticket,
+                About::Ticket(ticket.number),
                 &format!(
                     "#{} {} was resolved. Confirm it, or answer if something is missing; otherwise it closes by itself.",
                     ticket.number, ticket.title
@@ -216,7 +219,7 @@ async fn raise(
     if let Some(assignee) = ticket.assignee_id.filter(|a| !told.contains(a)) {
         told.push(assignee);
     }
-    super::notify::tell(conn, NewsKind::ClockWarning, &told, ticket, message, now).await?;
+    super::notify::tell(conn, NewsKind::ClockWarning, &told, About::Ticket(ticket.number), message, now).await?;
     let names = people::by_ids(conn, &told).await?;
     let mut named: Vec<&str> = told.iter().filter_map(|id| names.get(id)).map(|p| p.display_name.as_str()).collect();
     named.sort_unstable();

@@ -20,10 +20,10 @@ use super::events;
 use super::notify as notify_cases;
 use super::{Actor, Core, mail, service_levels};
 use crate::db::models::comments::{self, Comment};
-use crate::db::models::notifications;
 use crate::db::models::surveys::{self, Survey};
 use crate::db::models::tickets::{self, Change, Ticket};
-use crate::db::models::{communities, forms, people, triage as triage_rows};
+use crate::db::models::{About, notifications};
+use crate::db::models::{communities, forms, people, rotation, triage as triage_rows};
 use crate::error::{AppError, AppResult};
 use steward_domain::events::TicketEvent;
 use steward_domain::notify::{self, Mentionable, NewsKind};
@@ -175,7 +175,8 @@ pub(crate) async fn file_in(
             ticket.number,
             steward_domain::mail::one_line(&ticket.title)
         );
-        notify_cases::tell(conn, NewsKind::ApprovalWaiting, &representatives, &ticket, &news, now).await?;
+        notify_cases::tell(conn, NewsKind::ApprovalWaiting, &representatives, About::Ticket(ticket.number), &news, now)
+            .await?;
     }
     let created = TicketEvent::Created {
         state: ticket.state,
@@ -186,7 +187,32 @@ pub(crate) async fn file_in(
     if let Some(clocks) = events::record(conn, &ticket, Some(requester_id), created, now).await? {
         ticket.clocks = clocks;
     }
+    if ticket.state != TicketState::AwaitingApproval {
+        tell_new_request(conn, &ticket, now).await?;
+    }
     Ok(ticket)
+}
+
+/// Tells the stewards on support duty (the whole team when nobody is) of a request that reached
+/// the team: filed, or approved by a representative.
+async fn tell_new_request(conn: &AsyncPgConnection, ticket: &Ticket, now: DateTime<Utc>) -> AppResult<()> {
+    let mut stewards = rotation::on_duty(conn, now.date_naive()).await?;
+    if stewards.is_empty() {
+        stewards = people::list_staff(conn).await?.into_iter().map(|p| p.id).collect();
+    }
+    stewards.retain(|id| *id != ticket.requester_id);
+    if stewards.is_empty() {
+        return Ok(());
+    }
+    let requester = people::by_ids(conn, &[ticket.requester_id]).await?.remove(&ticket.requester_id);
+    let news = format!(
+        "New request #{} {} from {} ({})",
+        ticket.number,
+        steward_domain::mail::one_line(&ticket.title),
+        requester.map_or_else(|| "someone".to_owned(), |p| p.display_name),
+        ticket.priority.label()
+    );
+    notify_cases::tell(conn, NewsKind::NewTicket, &stewards, About::Ticket(ticket.number), &news, now).await
 }
 
 /// Adds `body` to the conversation of `ticket` by `author`, records it, and makes support's
@@ -268,6 +294,10 @@ async fn tell_about_message(
 ) -> AppResult<()> {
     let about = format!("#{} {}", ticket.number, steward_domain::mail::one_line(&ticket.title));
     if message.visibility == Visibility::Internal {
+        // Only an `@` can mention anyone: a note without one reads nobody's names.
+        if !message.body.contains('@') {
+            return Ok(());
+        }
         let staff = people::list_staff(conn).await?;
         let candidates: Vec<Mentionable<'_>> = staff
             .iter()
@@ -275,7 +305,7 @@ async fn tell_about_message(
             .collect();
         let mentioned = notify::mentioned(&message.body, &candidates, author.person_id);
         let news = format!("{} mentioned you on {about}", author.display_name);
-        return notify_cases::tell(conn, NewsKind::Mention, &mentioned, ticket, &news, now).await;
+        return notify_cases::tell(conn, NewsKind::Mention, &mentioned, About::Ticket(ticket.number), &news, now).await;
     }
     if author.is_staff() {
         if author.person_id != ticket.requester_id {
@@ -285,13 +315,20 @@ async fn tell_about_message(
             }
             if delivery.in_steward() {
                 let news = format!("{} answered on {about}", author.display_name);
-                notifications::notify(conn, &[ticket.requester_id], NewsKind::Answer, Some(ticket.number), &news, now)
-                    .await?;
+                notifications::notify(
+                    conn,
+                    &[ticket.requester_id],
+                    NewsKind::Answer,
+                    Some(About::Ticket(ticket.number)),
+                    &news,
+                    now,
+                )
+                .await?;
             }
         }
     } else if let Some(assignee) = ticket.assignee_id.filter(|a| *a != author.person_id) {
         let news = format!("{} answered on {about}", author.display_name);
-        notify_cases::tell(conn, NewsKind::Answer, &[assignee], ticket, &news, now).await?;
+        notify_cases::tell(conn, NewsKind::Answer, &[assignee], About::Ticket(ticket.number), &news, now).await?;
     }
     Ok(())
 }
@@ -328,6 +365,9 @@ pub(crate) async fn take_step(
     if to == TicketState::Resolved {
         // Resolving asks the requester's side how it went (seed 001).
         surveys::request(conn, moved.number, now).await?;
+    }
+    if action == Action::Approve {
+        tell_new_request(conn, &moved, now).await?;
     }
     // Resolved (please confirm) and waiting on them are emailed to the requester.
     mail::queue_step(conn, &moved, to, reason, now).await?;
@@ -401,7 +441,8 @@ pub async fn update(core: &Core, actor: Actor<'_>, update: FieldsUpdate) -> AppR
                     updated.number,
                     steward_domain::mail::one_line(&updated.title)
                 );
-                notify_cases::tell(conn, NewsKind::Assignment, &[assignee], &updated, &news, now).await?;
+                notify_cases::tell(conn, NewsKind::Assignment, &[assignee], About::Ticket(updated.number), &news, now)
+                    .await?;
             }
             let event = TicketEvent::Updated { changes: changed };
             if let Some(clocks) = events::record(conn, &updated, actor.person_id(), event, now).await? {

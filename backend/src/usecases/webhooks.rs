@@ -1,6 +1,9 @@
 //! Webhook use cases: admins register endpoints for kinds of events, remove them and send a
 //! test; every change that is such an event queues a delivery to each endpoint that asked, in
-//! the change's transaction; [`deliver_due`] posts them, signed, and keeps each answer.
+//! the change's transaction; [`deliver_due`] posts them, signed, and keeps each answer. A
+//! paging integration is an endpoint too: Steward's JSON for the page events, or PagerDuty's
+//! Events API v2 ([`pagerduty_body`]: trigger, acknowledge and resolve for the endpoint's
+//! routing key, deduplicated by the page).
 //!
 //! A delivery is a JSON body with the headers `X-Steward-Event`, `X-Steward-Delivery` (its
 //! id, the same on every retry: receivers drop repeats by it), `X-Steward-Timestamp` (Unix
@@ -21,13 +24,13 @@ use sha2::Sha256;
 use steward_domain::events::TicketEvent;
 use steward_domain::facts::Principal;
 use steward_domain::intake::FieldError;
-use steward_domain::webhooks::{self, WebhookEvent};
+use steward_domain::webhooks::{self, WebhookEvent, WebhookFormat};
 use tokio_util::sync::CancellationToken;
 
 use super::Core;
 use crate::db::models::incidents::Incident;
 use crate::db::models::tickets::Ticket;
-use crate::db::models::webhooks::{self as rows, Delivery, Webhook};
+use crate::db::models::webhooks::{self as rows, Delivery, NewWebhook, Webhook};
 use crate::error::{AppError, AppResult};
 
 /// How many times a delivery is tried before Steward gives up on it.
@@ -43,9 +46,20 @@ fn admin_only(who: &Principal) -> AppResult<()> {
     }
 }
 
-/// Registers an endpoint for `events`; every problem is named at once.
-pub async fn register(core: &Core, who: &Principal, url: &str, events: &[String]) -> AppResult<Webhook> {
+/// An endpoint an admin registers.
+#[derive(Clone, Debug)]
+pub struct Registration {
+    pub url: String,
+    pub events: Vec<String>,
+    pub format: WebhookFormat,
+    /// PagerDuty's routing key (that format only).
+    pub routing_key: String,
+}
+
+/// Registers an endpoint; every problem is named at once.
+pub async fn register(core: &Core, who: &Principal, registration: Registration) -> AppResult<Webhook> {
     admin_only(who)?;
+    let Registration { url, events, format, routing_key } = registration;
     let mut errors = Vec::new();
     let url = url.trim();
     match url::Url::parse(url) {
@@ -62,8 +76,12 @@ pub async fn register(core: &Core, who: &Principal, url: &str, events: &[String]
         )),
     }
     let mut chosen: Vec<String> = Vec::new();
-    for event in events {
+    for event in &events {
         match WebhookEvent::parse(event) {
+            Some(known) if !format.takes(known) => errors.push(FieldError::new(
+                "events",
+                format!("PagerDuty takes only page.triggered, page.acknowledged and page.ended, not {event}."),
+            )),
             Some(known) if !chosen.iter().any(|c| c == known.as_str()) => chosen.push(known.as_str().to_owned()),
             Some(_) => {}
             None => errors.push(FieldError::new("events", format!("\"{event}\" is not an event Steward sends."))),
@@ -72,12 +90,23 @@ pub async fn register(core: &Core, who: &Principal, url: &str, events: &[String]
     if chosen.is_empty() && errors.iter().all(|e| e.field != "events") {
         errors.push(FieldError::new("events", "Choose at least one event to send."));
     }
+    let routing_key = routing_key.trim();
+    let routing_key = match format {
+        WebhookFormat::PagerDuty => {
+            if let Some(problem) = webhooks::routing_key_problem(routing_key) {
+                errors.push(FieldError::new("routing_key", problem));
+            }
+            Some(routing_key)
+        }
+        WebhookFormat::Steward => None,
+    };
     if !errors.is_empty() {
         return Err(AppError::InvalidArgument(errors));
     }
     let conn = core.pool.get().await?;
     let secret = crate::credentials::new_secret();
-    let webhook = rows::insert(&conn, url, &secret, &chosen, who.person_id, core.now()).await?;
+    let new = NewWebhook { url, secret: &secret, events: &chosen, format, routing_key, created_by: who.person_id };
+    let webhook = rows::insert(&conn, new, core.now()).await?;
     tracing::info!(id = webhook.id, url, "webhook registered");
     Ok(webhook)
 }
@@ -108,6 +137,22 @@ pub(crate) async fn ticket_changed(
     at: DateTime<Utc>,
 ) -> AppResult<()> {
     let Some(event) = WebhookEvent::of_ticket_event(change) else { return Ok(()) };
+    let about = ticket_json(ticket);
+    let what = match change {
+        TicketEvent::Transitioned { from, to, .. } | TicketEvent::RequesterReplied { from, to } => {
+            json!({ "from": from.as_str(), "to": to.as_str() })
+        }
+        TicketEvent::Created { state, .. } => json!({ "state": state.as_str() }),
+        TicketEvent::Commented { comment_id, .. } => json!({ "comment_id": comment_id }),
+        _ => json!({}),
+    };
+    let body = json!({ "event": event.as_str(), "occurred_at": at.to_rfc3339(), "ticket": about, "change": what });
+    rows::enqueue(conn, event.as_str(), &body.to_string(), None, at).await?;
+    Ok(())
+}
+
+/// What every event says of a ticket: never a confidential ticket's title.
+pub(crate) fn ticket_json(ticket: &Ticket) -> serde_json::Value {
     let mut about = json!({
         "number": ticket.number,
         "community_id": ticket.community_id,
@@ -119,17 +164,18 @@ pub(crate) async fn ticket_changed(
     if !ticket.confidential {
         about["title"] = json!(ticket.title);
     }
-    let what = match change {
-        TicketEvent::Transitioned { from, to, .. } | TicketEvent::RequesterReplied { from, to } => {
-            json!({ "from": from.as_str(), "to": to.as_str() })
-        }
-        TicketEvent::Created { state, .. } => json!({ "state": state.as_str() }),
-        TicketEvent::Commented { comment_id, .. } => json!({ "comment_id": comment_id }),
-        _ => json!({}),
-    };
-    let body = json!({ "event": event.as_str(), "occurred_at": at.to_rfc3339(), "ticket": about, "change": what });
-    rows::enqueue(conn, event.as_str(), &body.to_string(), at).await?;
-    Ok(())
+    about
+}
+
+/// What every event says of an incident.
+pub(crate) fn incident_json(incident: &Incident) -> serde_json::Value {
+    json!({
+        "number": incident.number,
+        "title": incident.title,
+        "severity": incident.severity.as_str(),
+        "phase": incident.phase.as_str(),
+        "path": format!("/incidents/{}", incident.number),
+    })
 }
 
 /// Queues an incident event (declared, a public update, resolved) for every endpoint that
@@ -141,18 +187,12 @@ pub(crate) async fn incident_changed(
     update: Option<&str>,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    let mut about = json!({
-        "number": incident.number,
-        "title": incident.title,
-        "severity": incident.severity.as_str(),
-        "phase": incident.phase.as_str(),
-        "path": format!("/incidents/{}", incident.number),
-    });
+    let mut about = incident_json(incident);
     if let Some(update) = update {
         about["update"] = json!(update);
     }
     let body = json!({ "event": event.as_str(), "occurred_at": at.to_rfc3339(), "incident": about });
-    rows::enqueue(conn, event.as_str(), &body.to_string(), at).await?;
+    rows::enqueue(conn, event.as_str(), &body.to_string(), None, at).await?;
     Ok(())
 }
 
@@ -164,8 +204,19 @@ pub struct Signed {
     pub body: String,
 }
 
-/// The headers of `delivery` to `webhook`, sent at `timestamp`.
-pub fn sign(webhook: &Webhook, delivery: &Delivery, timestamp: i64) -> Signed {
+/// The request of `delivery` to `webhook`, sent at `timestamp`: Steward's signed JSON, or
+/// PagerDuty's event (its links made absolute with `origin`, Steward's public address).
+pub fn sign(webhook: &Webhook, delivery: &Delivery, timestamp: i64, origin: &str) -> Signed {
+    if let (WebhookFormat::PagerDuty, Some(key)) = (webhook.format(), webhook.routing_key.as_deref()) {
+        return Signed {
+            url: webhook.url.clone(),
+            headers: vec![
+                ("content-type", "application/json".to_owned()),
+                ("x-steward-delivery", delivery.id.to_string()),
+            ],
+            body: pagerduty_body(&delivery.event, &delivery.body, key, delivery.id, origin).to_string(),
+        };
+    }
     let content = webhooks::signed_content(timestamp, &delivery.body);
     let signature = match Hmac::<Sha256>::new_from_slice(webhook.secret.as_bytes()) {
         Ok(mut mac) => {
@@ -188,6 +239,56 @@ pub fn sign(webhook: &Webhook, delivery: &Delivery, timestamp: i64) -> Signed {
     }
 }
 
+/// A delivery as PagerDuty's Events API v2 takes it, from the page event Steward describes
+/// (`body`): a trigger with the page's summary, links and who was paged, or an acknowledge or
+/// resolve of the same `dedup_key` (`steward-page-<id>`). The test an admin sends is a trigger
+/// of its own key, at severity info.
+pub fn pagerduty_body(event: &str, body: &str, routing_key: &str, delivery_id: i64, origin: &str) -> serde_json::Value {
+    let described: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let page = &described["page"];
+    let action = WebhookEvent::parse(event).and_then(WebhookEvent::pagerduty_action);
+    let dedup_key = match page["id"].as_i64() {
+        Some(id) => format!("steward-page-{id}"),
+        None => format!("steward-test-{delivery_id}"),
+    };
+    match action {
+        Some(action @ ("acknowledge" | "resolve")) => {
+            json!({ "routing_key": routing_key, "event_action": action, "dedup_key": dedup_key })
+        }
+        _ => {
+            let test = action.is_none();
+            let summary: String = if test {
+                "Test event from Steward: nothing is down. Resolve it in PagerDuty.".to_owned()
+            } else {
+                page["summary"].as_str().unwrap_or("Production down").chars().take(1024).collect()
+            };
+            let url = page["path"].as_str().map(|path| format!("{origin}{path}")).unwrap_or_default();
+            let source = url::Url::parse(origin).ok().and_then(|u| u.host_str().map(str::to_owned));
+            let paged: Vec<&str> =
+                page["paged"].as_array().into_iter().flatten().filter_map(|p| p["name"].as_str()).collect();
+            let mut trigger = json!({
+                "routing_key": routing_key,
+                "event_action": "trigger",
+                "dedup_key": dedup_key,
+                "payload": {
+                    "summary": summary,
+                    "source": source.unwrap_or_else(|| "steward".to_owned()),
+                    "severity": if test { "info" } else { "critical" },
+                    "timestamp": described["occurred_at"],
+                    "component": page["about"],
+                    "custom_details": { "level": page["level"], "paged": paged },
+                },
+                "client": "Steward",
+            });
+            if !url.is_empty() {
+                trigger["client_url"] = json!(url);
+                trigger["links"] = json!([{ "href": url, "text": "Open in Steward" }]);
+            }
+            trigger
+        }
+    }
+}
+
 /// Posts a signed request.
 pub trait Poster: Sync {
     /// The answer's HTTP status, or why there was none.
@@ -202,7 +303,7 @@ pub async fn deliver_due(core: &Core, poster: &impl Poster) -> AppResult<usize> 
         let mut conn = core.pool.get().await?;
         let outcome = diesel_async::AsyncConnection::transaction(&mut conn, async |conn| {
             let Some((delivery, webhook)) = rows::claim(conn, cutoff).await? else { return Ok::<_, AppError>(None) };
-            let signed = sign(&webhook, &delivery, core.now().timestamp());
+            let signed = sign(&webhook, &delivery, core.now().timestamp(), &core.mail.link_origin);
             let answer = poster.post(&signed).await;
             let now = core.now();
             let attempts = delivery.attempts + 1;
@@ -240,14 +341,17 @@ pub async fn deliver_due(core: &Core, poster: &impl Poster) -> AppResult<usize> 
     }
 }
 
-/// Delivers due webhooks every `every` until `stop` is cancelled.
+/// Delivers due webhooks every `every`, and at once when something urgent is queued (the live
+/// hub's outbox bell: a page), until `stop` is cancelled.
 pub async fn run_delivery(core: Core, poster: impl Poster, every: Duration, stop: CancellationToken) {
+    let mut bell = core.live.outbox_bell();
     loop {
         if let Err(error) = deliver_due(&core, &poster).await {
             tracing::warn!(%error, "webhook deliveries could not be read; delivery tries again");
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}
+            _ = bell.changed() => {}
             () = stop.cancelled() => return,
         }
     }

@@ -272,12 +272,32 @@ async fn no_caller_gets_anything_it_should_not_by_any_rpc() {
         let mut hooks = client.webhooks.clone();
         check(&world, who, "ListWebhooks", &hooks.list_webhooks(pb::ListWebhooksRequest {}).await, admin_only);
         let admin_or = |admin: Code| signed_in(who, if who == Who::Admin { admin } else { Code::PermissionDenied });
-        let create = hooks.create_webhook(pb::CreateWebhookRequest { url: String::new(), events: Vec::new() }).await;
+        let create = hooks.create_webhook(pb::CreateWebhookRequest::default()).await;
         check(&world, who, "CreateWebhook", &create, admin_or(Code::InvalidArgument));
         let delete = hooks.delete_webhook(pb::DeleteWebhookRequest { id: 0 }).await;
         check(&world, who, "DeleteWebhook", &delete, admin_or(Code::NotFound));
         let ping = hooks.send_test_webhook(pb::SendTestWebhookRequest { id: 0 }).await;
         check(&world, who, "SendTestWebhook", &ping, admin_or(Code::NotFound));
+        // Paging: who is on call and the pages to the support team, changes to admins; a page's
+        // link works without signing in, and a token that is no link is NotFound to anyone.
+        let mut paging = client.paging.clone();
+        check(&world, who, "GetOnCall", &paging.get_on_call(pb::GetOnCallRequest {}).await, staff_only);
+        let set = paging.set_on_call(pb::SetOnCallRequest { settings: Some(pb::OnCallSettings::default()) }).await;
+        check(&world, who, "SetOnCall", &set, admin_or(Code::InvalidArgument));
+        let cover = paging.add_on_call_cover(pb::AddOnCallCoverRequest::default()).await;
+        check(&world, who, "AddOnCallCover", &cover, admin_or(Code::InvalidArgument));
+        let uncover = paging.remove_on_call_cover(pb::RemoveOnCallCoverRequest { id: 0 }).await;
+        check(&world, who, "RemoveOnCallCover", &uncover, admin_or(Code::NotFound));
+        let open = pb::ListPagesRequest { about: Some(pb::list_pages_request::About::Open(true)) };
+        check(&world, who, "ListPages", &paging.list_pages(open).await, staff_only);
+        let by_id = pb::AcknowledgePageRequest { page: Some(pb::acknowledge_page_request::Page::PageId(0)) };
+        let acknowledged = paging.acknowledge_page(by_id).await;
+        let by_id_code = if who.is_staff() { Code::NotFound } else { Code::PermissionDenied };
+        check(&world, who, "AcknowledgePage by id", &acknowledged, signed_in(who, by_id_code));
+        let by_token = pb::AcknowledgePageRequest { page: Some(pb::acknowledge_page_request::Page::Token("x".into())) };
+        check(&world, who, "AcknowledgePage by link", &paging.acknowledge_page(by_token).await, Code::NotFound);
+        let link = paging.get_page_by_token(pb::GetPageByTokenRequest { token: "x".into() }).await;
+        check(&world, who, "GetPageByToken", &link, Code::NotFound);
         let configured = levels.get_service_levels(pb::GetServiceLevelsRequest {}).await;
         check(&world, who, "GetServiceLevels", &configured, signed_in(who, Code::Ok));
         let choices = levels.get_notification_choices(pb::GetNotificationChoicesRequest {}).await;

@@ -87,6 +87,9 @@ fn entry_kinds(timeline: &[pb::IncidentEntry]) -> Vec<&'static str> {
             Some(Entry::EntryPinned(_)) => "entry_pinned",
             Some(Entry::TaskAdded(_)) => "task_added",
             Some(Entry::TaskUpdated(_)) => "task_updated",
+            Some(Entry::Paged(_)) => "paged",
+            Some(Entry::PageAcknowledged(_)) => "page_acknowledged",
+            Some(Entry::PageEnded(_)) => "page_ended",
             None => "none",
         })
         .collect()
@@ -169,7 +172,8 @@ async fn a_steward_escalates_a_ticket_and_runs_the_incident_that_each_community_
     let as_sam = get(&desk.sam, number).await.expect("sam");
     assert_eq!(
         entry_kinds(&as_sam.timeline),
-        ["declared", "ticket_linked", "ticket_linked", "update_posted", "update_posted"]
+        ["declared", "paged", "ticket_linked", "ticket_linked", "update_posted", "update_posted"],
+        "production down: the one on call was paged (the team sees it; the communities do not)"
     );
     assert_eq!(as_sam.tickets.len(), 2);
 

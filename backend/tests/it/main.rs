@@ -17,6 +17,7 @@ mod live;
 mod mail;
 mod notify;
 mod outage;
+mod paging;
 mod server;
 mod service_levels;
 mod tickets;

@@ -2,7 +2,7 @@
 //! request waiting for approval, support's answer; in Steward and by email, or as each chose.
 
 use steward_backend::db::models::mail::{self as mail_rows, MailKind};
-use steward_backend::db::models::{notifications, people};
+use steward_backend::db::models::{notifications, people, rotation};
 use steward_backend::usecases::tickets::{FieldsUpdate, NewMessage, NewRequest};
 use steward_backend::usecases::{self, Actor};
 use steward_domain::conversation::Visibility;
@@ -33,6 +33,9 @@ async fn team() -> Team {
     let sam = app.person("sam@steward.example", "Sam Steward", Some(StaffRole::Steward)).await;
     let tess = app.person("tess.t@steward.example", "Tess Steward", Some(StaffRole::Steward)).await;
     let mut conn = app.state.core.pool.get().await.expect("conn");
+    // Sam is on support duty; Tess is not.
+    let since = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
+    rotation::set(&conn, since, 1, &[sam]).await.expect("rotation");
     let mut load = async |id| people::principal(&mut conn, id).await.expect("load").expect("person");
     let (rita, max, sam, tess) = (load(rita).await, load(max).await, load(sam).await, load(tess).await);
     drop(conn);
@@ -80,13 +83,16 @@ async fn a_mention_an_assignment_and_an_approval_request_reach_their_people_in_s
     let team = team().await;
     let core = &team.app.state.core;
     let number = team.file(&team.rita, "Quota").await;
+    let filed = format!("New request #{number} Quota from Rita Rep (Normal)");
+    assert_eq!(team.told(&team.sam).await, std::slice::from_ref(&filed), "the steward on duty hears of it");
+    assert_eq!(team.mailed(&team.sam).await, [(MailKind::News, format!("[Steward] {filed}"))]);
     let note =
         NewMessage { number, body: "@tess can you raise it? (cc @Sam)".into(), visibility: Visibility::Internal };
     usecases::tickets::reply(core, &team.sam, note).await.expect("note");
     let mentioned = format!("Sam Steward mentioned you on #{number} Quota");
-    assert_eq!(team.told(&team.tess).await, std::slice::from_ref(&mentioned));
+    assert_eq!(team.told(&team.tess).await, std::slice::from_ref(&mentioned), "off duty: only the mention");
     assert_eq!(team.mailed(&team.tess).await, [(MailKind::News, format!("[Steward] {mentioned}"))]);
-    assert!(team.told(&team.sam).await.is_empty(), "writing @Sam yourself tells you nothing");
+    assert_eq!(team.told(&team.sam).await, [filed], "writing @Sam yourself tells you nothing");
     assert!(team.mailed(&team.rita).await.is_empty(), "an internal note reaches no requester");
 
     let version = team.ticket_version(number).await;
@@ -102,6 +108,7 @@ async fn a_mention_an_assignment_and_an_approval_request_reach_their_people_in_s
     let asks = format!("Max Member asks you to approve #{waiting} New course");
     assert_eq!(team.told(&team.rita).await, std::slice::from_ref(&asks));
     assert_eq!(team.mailed(&team.rita).await, [(MailKind::News, format!("[Steward] {asks}"))]);
+    assert_eq!(team.told(&team.sam).await.len(), 1, "a request waiting for approval has not reached the team");
 
     // Rita answers on Tess's ticket: Tess hears of it.
     let answer = NewMessage { number, body: "Thanks, 20 GB is fine.".into(), visibility: Visibility::Public };
@@ -124,7 +131,12 @@ async fn each_person_chooses_how_to_hear_each_kind_and_support_s_answer_follows_
         shown.choices.iter().map(|c| (c.kind.as_str(), c.delivery.as_str(), c.chosen)).collect();
     assert_eq!(
         kinds,
-        [("answer", "both", false), ("approval_waiting", "both", false), ("clock_warning", "in_steward", false)],
+        [
+            ("answer", "both", false),
+            ("approval_waiting", "both", false),
+            ("clock_warning", "in_steward", false),
+            ("incident_update", "both", false)
+        ],
         "a representative sees the kinds that reach her, with their defaults"
     );
 
@@ -163,11 +175,19 @@ async fn each_person_chooses_how_to_hear_each_kind_and_support_s_answer_follows_
     let third = NewMessage { number, body: "Done.".into(), visibility: Visibility::Public };
     usecases::tickets::reply(core, &team.sam, third).await.expect("reply");
     assert_eq!(team.mailed(&team.rita).await, [(MailKind::Reply, format!("[Steward #{number}] Quota"))]);
+
+    // A page cannot be turned off.
+    let sam = team.app.sign_in("sam@steward.example").await;
+    let off = pb::SetNotificationChoicesRequest { choices: vec![choice("page", "neither")] };
+    let refused = sam.service_levels.clone().set_notification_choices(off).await.expect_err("pages always reach");
+    let violations = refused.get_details_bad_request().expect("fields").field_violations;
+    assert_eq!(violations[0].field, "choices.page");
+    assert!(violations[0].description.contains("always reaches you"), "{violations:?}");
 }
 
 impl Team {
     async fn ticket_version(&self, number: i64) -> i64 {
-        let mut conn = self.app.state.core.pool.get().await.expect("conn");
-        steward_backend::db::models::tickets::find(&mut conn, number).await.expect("read").expect("ticket").version
+        let conn = self.app.state.core.pool.get().await.expect("conn");
+        steward_backend::db::models::tickets::find(&conn, number).await.expect("read").expect("ticket").version
     }
 }

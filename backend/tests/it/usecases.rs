@@ -118,7 +118,7 @@ async fn steward_itself_closes_a_resolved_ticket_once_the_clock_has_moved_on() {
     let mut conn = core.pool.get().await.expect("conn");
     let last = events::list_for_ticket(&mut conn, ticket.number, true).await.expect("events").pop().expect("event");
     assert_eq!((last.change.kind(), last.actor_id), ("transitioned", None), "Steward itself is recorded as no person");
-    let stored = tickets::find(&mut conn, ticket.number).await.expect("find").expect("ticket");
+    let stored = tickets::find(&conn, ticket.number).await.expect("find").expect("ticket");
     assert_eq!(stored.updated_at, monday_morning() + Duration::hours(48));
 }
 
@@ -136,8 +136,8 @@ async fn a_reason_given_with_a_step_is_supports_acknowledgement_like_any_reply()
     };
     let waiting = usecases::tickets::transition(core, Actor::Person(&desk.steward), wait).await.expect("wait");
     assert_eq!(waiting.state, TicketState::Pending);
-    let mut conn = core.pool.get().await.expect("conn");
-    let stored = tickets::find(&mut conn, ticket.number).await.expect("find").expect("ticket");
+    let conn = core.pool.get().await.expect("conn");
+    let stored = tickets::find(&conn, ticket.number).await.expect("find").expect("ticket");
     assert!(stored.acknowledged_at.is_some(), "the reason reached the requester publicly, so it acknowledges");
 }
 

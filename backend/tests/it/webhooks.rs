@@ -2,11 +2,7 @@
 //! some events, receives exactly those as signed JSON (never an internal note), a failed
 //! delivery is tried again and the log shows every answer, and "send a test" pings it.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use steward_proto::v1 as pb;
@@ -14,47 +10,7 @@ use tonic::Code;
 use tonic_types::StatusExt;
 
 use crate::util::TestApp;
-
-/// A real HTTP endpoint on a free port: it keeps what it receives and answers with the next
-/// status it was given (200 when none is left).
-#[derive(Clone, Default)]
-struct Receiver {
-    received: Arc<Mutex<Vec<(HeaderMap, String)>>>,
-    answers: Arc<Mutex<VecDeque<u16>>>,
-}
-
-impl Receiver {
-    async fn start() -> (Receiver, String) {
-        let receiver = Receiver::default();
-        let kept = receiver.clone();
-        let app = axum::Router::new().route(
-            "/hook",
-            axum::routing::post(move |headers: HeaderMap, body: String| {
-                let kept = kept.clone();
-                async move {
-                    kept.received.lock().expect("received").push((headers, body));
-                    let status = kept.answers.lock().expect("answers").pop_front().unwrap_or(200);
-                    StatusCode::from_u16(status).unwrap_or(StatusCode::OK)
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        (receiver, url)
-    }
-
-    async fn wait_for(&self, count: usize) -> Vec<(HeaderMap, String)> {
-        for _ in 0..200 {
-            let received = self.received.lock().expect("received").clone();
-            if received.len() >= count {
-                return received;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("expected {count} deliveries, got {}", self.received.lock().expect("received").len());
-    }
-}
+use crate::util::receiver::Receiver;
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
     headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
@@ -82,8 +38,11 @@ async fn an_endpoint_receives_the_events_it_asked_for_signed_retried_and_logged(
     let (receiver, url) = Receiver::start().await;
 
     // Every bad field at once.
-    let bad =
-        pb::CreateWebhookRequest { url: "http://hooks.example.org/x".into(), events: vec!["ticket.exploded".into()] };
+    let bad = pb::CreateWebhookRequest {
+        url: "http://hooks.example.org/x".into(),
+        events: vec!["ticket.exploded".into()],
+        ..Default::default()
+    };
     let refused = hooks.create_webhook(bad).await.expect_err("refused");
     assert_eq!(refused.code(), Code::InvalidArgument);
     let fields: Vec<String> =
@@ -93,8 +52,11 @@ async fn an_endpoint_receives_the_events_it_asked_for_signed_retried_and_logged(
     let denied = steward.webhooks.clone().list_webhooks(pb::ListWebhooksRequest {}).await.expect_err("admins only");
     assert_eq!(denied.code(), Code::PermissionDenied);
 
-    let create =
-        pb::CreateWebhookRequest { url: url.clone(), events: vec!["ticket.filed".into(), "ticket.replied".into()] };
+    let create = pb::CreateWebhookRequest {
+        url: url.clone(),
+        events: vec!["ticket.filed".into(), "ticket.replied".into()],
+        ..Default::default()
+    };
     let created = hooks.create_webhook(create).await.expect("created").into_inner();
     let (id, secret) = (created.webhook.expect("webhook").id, created.secret);
     assert!(secret.len() >= 40, "a long random secret, shown once");
@@ -157,7 +119,7 @@ async fn an_endpoint_receives_the_events_it_asked_for_signed_retried_and_logged(
     let test = hooks.send_test_webhook(pb::SendTestWebhookRequest { id }).await.expect("test").into_inner();
     let pinged = receiver.wait_for(4).await;
     assert_eq!(header(&pinged[3].0, "x-steward-event"), "ping");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(receiver.received.lock().expect("received").len(), 4, "nothing else was sent");
 
     let listed = hooks.list_webhooks(pb::ListWebhooksRequest {}).await.expect("list").into_inner();

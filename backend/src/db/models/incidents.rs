@@ -99,9 +99,9 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewIncident<'_>) -> AppRe
 }
 
 /// The incident, locked for the rest of the transaction when `lock`.
-pub async fn find(conn: &mut AsyncPgConnection, number: i64, lock: bool) -> AppResult<Option<Incident>> {
+pub async fn find(conn: &AsyncPgConnection, number: i64, lock: bool) -> AppResult<Option<Incident>> {
     let query = incidents::table.find(number).select(IncidentRow::as_select());
-    let row = if lock { query.for_update().first(conn).await } else { query.first(conn).await };
+    let row = if lock { query.for_update().first(&mut { conn }).await } else { query.first(&mut { conn }).await };
     row.optional()?.map(Incident::try_from).transpose()
 }
 
@@ -355,7 +355,7 @@ pub struct Entry {
 
 /// Appends an entry to the incident's timeline.
 pub async fn record(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     number: i64,
     actor_id: Option<i64>,
     event: &IncidentEvent,
@@ -371,7 +371,7 @@ pub async fn record(
             incident_events::data.eq(data),
             incident_events::at.eq(at),
         ))
-        .execute(conn)
+        .execute(&mut { conn })
         .await?;
     Ok(())
 }

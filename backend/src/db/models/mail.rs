@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::unknown_value;
+use super::{About, unknown_value};
 use crate::db::schema::{inbound_mail, outbox};
 use crate::error::{AppError, AppResult};
 
@@ -268,6 +268,9 @@ pub enum MailKind {
     /// News a person chose to hear by email (a mention, an assignment...): never threaded into
     /// the ticket, so an answer to it is not a reply on the ticket.
     News,
+    /// A page: production is down and the recipient is on call; it carries the one-click
+    /// acknowledgement link. Never threaded either.
+    Page,
 }
 
 impl MailKind {
@@ -278,13 +281,21 @@ impl MailKind {
             MailKind::Resolved => "resolved",
             MailKind::Waiting => "waiting",
             MailKind::News => "news",
+            MailKind::Page => "page",
         }
     }
 
     fn parse(text: &str) -> Option<MailKind> {
-        [MailKind::Acknowledgement, MailKind::Reply, MailKind::Resolved, MailKind::Waiting, MailKind::News]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+        [
+            MailKind::Acknowledgement,
+            MailKind::Reply,
+            MailKind::Resolved,
+            MailKind::Waiting,
+            MailKind::News,
+            MailKind::Page,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
     }
 }
 
@@ -294,10 +305,15 @@ pub struct NewMail<'a> {
     pub recipient: &'a str,
     pub recipient_name: &'a str,
     pub person_id: Option<i64>,
-    pub ticket_number: i64,
+    pub about: About,
     pub subject: &'a str,
     pub body: &'a str,
     pub in_reply_to: Option<&'a str>,
+    /// The page this mail pages someone for.
+    pub page_id: Option<i64>,
+    /// A path on Steward the mail's one action links to (a page's acknowledgement), made
+    /// absolute when the mail is composed.
+    pub action_path: Option<&'a str>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -307,7 +323,8 @@ struct MailRow {
     kind: String,
     recipient: String,
     recipient_name: String,
-    ticket_number: i64,
+    ticket_number: Option<i64>,
+    incident_number: Option<i64>,
     subject: String,
     body: String,
     in_reply_to: Option<String>,
@@ -316,6 +333,7 @@ struct MailRow {
     last_error: Option<String>,
     sent_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    action_path: Option<String>,
 }
 
 /// A queued mail, sent or not.
@@ -325,7 +343,7 @@ pub struct Mail {
     pub kind: MailKind,
     pub recipient: String,
     pub recipient_name: String,
-    pub ticket_number: i64,
+    pub about: About,
     pub subject: String,
     pub body: String,
     pub in_reply_to: Option<String>,
@@ -334,6 +352,8 @@ pub struct Mail {
     pub last_error: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// A path on Steward the mail's one action links to.
+    pub action_path: Option<String>,
 }
 
 impl TryFrom<MailRow> for Mail {
@@ -344,7 +364,8 @@ impl TryFrom<MailRow> for Mail {
             kind: MailKind::parse(&row.kind).ok_or_else(|| unknown_value("outbox.kind", &row.kind))?,
             recipient: row.recipient,
             recipient_name: row.recipient_name,
-            ticket_number: row.ticket_number,
+            about: About::from_columns(row.ticket_number, row.incident_number)
+                .ok_or_else(|| unknown_value("outbox.ticket_number", "none"))?,
             subject: row.subject,
             body: row.body,
             in_reply_to: row.in_reply_to,
@@ -353,6 +374,7 @@ impl TryFrom<MailRow> for Mail {
             last_error: row.last_error,
             sent_at: row.sent_at,
             created_at: row.created_at,
+            action_path: row.action_path,
         })
     }
 }
@@ -365,7 +387,10 @@ pub async fn queue(conn: &AsyncPgConnection, mail: NewMail<'_>, at: DateTime<Utc
             outbox::recipient.eq(mail.recipient),
             outbox::recipient_name.eq(mail.recipient_name),
             outbox::person_id.eq(mail.person_id),
-            outbox::ticket_number.eq(mail.ticket_number),
+            outbox::ticket_number.eq(mail.about.ticket()),
+            outbox::incident_number.eq(mail.about.incident()),
+            outbox::page_id.eq(mail.page_id),
+            outbox::action_path.eq(mail.action_path),
             outbox::subject.eq(mail.subject),
             outbox::body.eq(mail.body),
             outbox::in_reply_to.eq(mail.in_reply_to),
@@ -387,6 +412,17 @@ pub async fn is_ours(conn: &AsyncPgConnection, id: i64, number: i64) -> AppResul
         .await
         .optional()?;
     Ok(found.is_some())
+}
+
+/// The notification channel that wakes every serving process's delivery of mail and webhooks.
+pub const OUTBOX_CHANNEL: &str = "steward_outbox";
+
+/// Wakes every serving process's delivery of mail and webhooks when this transaction commits,
+/// so what it queued goes out at once rather than at the next poll (pages: a NOTIFY inside a
+/// transaction orders commits, so only what is urgent and rare rings).
+pub async fn wake_delivery(conn: &AsyncPgConnection) -> AppResult<()> {
+    diesel::sql_query(format!("SELECT pg_notify('{OUTBOX_CHANNEL}', '')")).execute(&mut { conn }).await?;
+    Ok(())
 }
 
 /// The next unsent mail due at `now` that no other transaction holds, locked for this one.

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use steward_domain::notify::{Delivery, NewsKind};
 
+use super::About;
 use crate::db::schema::{notification_choices, notifications};
 use crate::error::AppResult;
 
@@ -22,14 +23,16 @@ pub struct Notification {
     pub message: String,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    pub incident_number: Option<i64>,
+    pub kind: String,
 }
 
-/// Tells each of `people` `message`, news of `kind`, about a ticket.
+/// Tells each of `people` `message`, news of `kind`, about a ticket or an incident.
 pub async fn notify(
     conn: &AsyncPgConnection,
     people: &[i64],
     kind: NewsKind,
-    ticket_number: Option<i64>,
+    about: Option<About>,
     message: &str,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -41,7 +44,8 @@ pub async fn notify(
         .map(|person| {
             (
                 notifications::person_id.eq(person),
-                notifications::ticket_number.eq(ticket_number),
+                notifications::ticket_number.eq(about.and_then(About::ticket)),
+                notifications::incident_number.eq(about.and_then(About::incident)),
                 notifications::kind.eq(kind.as_str()),
                 notifications::message.eq(message),
                 notifications::created_at.eq(at),

@@ -99,14 +99,24 @@ pub async fn list_all(conn: &mut AsyncPgConnection) -> AppResult<Vec<Person>> {
 }
 
 /// The support team (stewards and admins), by name.
-pub async fn list_staff(conn: &mut AsyncPgConnection) -> AppResult<Vec<Person>> {
+pub async fn list_staff(conn: &AsyncPgConnection) -> AppResult<Vec<Person>> {
     let rows: Vec<PersonRow> = people::table
         .filter(people::staff_role.is_not_null())
         .select(PersonRow::as_select())
         .order((people::display_name, people::id))
-        .load(conn)
+        .load(&mut { conn })
         .await?;
     rows.into_iter().map(Person::try_from).collect()
+}
+
+/// The admins' ids, in the order they were added.
+pub async fn admins(conn: &AsyncPgConnection) -> AppResult<Vec<i64>> {
+    Ok(people::table
+        .filter(people::staff_role.eq(StaffRole::Admin.as_str()))
+        .order(people::id)
+        .select(people::id)
+        .load(&mut { conn })
+        .await?)
 }
 
 /// A person to create; the password is already hashed.

@@ -180,9 +180,9 @@ pub async fn insert(
 }
 
 /// The ticket with this number, whoever asks; callers check access.
-pub async fn find(conn: &mut AsyncPgConnection, number: i64) -> AppResult<Option<Ticket>> {
+pub async fn find(conn: &AsyncPgConnection, number: i64) -> AppResult<Option<Ticket>> {
     let row: Option<TicketRow> =
-        tickets::table.find(number).select(TicketRow::as_select()).first(conn).await.optional()?;
+        tickets::table.find(number).select(TicketRow::as_select()).first(&mut { conn }).await.optional()?;
     row.map(Ticket::try_from).transpose()
 }
 

@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Text, Timestamptz};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use steward_domain::webhooks::WebhookFormat;
 
 use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::error::AppResult;
@@ -22,6 +24,10 @@ pub struct Webhook {
     pub events: Vec<Option<String>>,
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// "steward" or "pagerduty" (`steward_domain::webhooks::WebhookFormat`).
+    pub format: String,
+    /// PagerDuty's routing key, for that format.
+    pub routing_key: Option<String>,
 }
 
 impl Webhook {
@@ -29,6 +35,21 @@ impl Webhook {
     pub fn event_names(&self) -> Vec<&str> {
         self.events.iter().flatten().map(String::as_str).collect()
     }
+
+    /// What it is sent (Steward's JSON for a value this build does not know).
+    pub fn format(&self) -> WebhookFormat {
+        WebhookFormat::parse(&self.format).unwrap_or(WebhookFormat::Steward)
+    }
+}
+
+/// An endpoint to register.
+pub struct NewWebhook<'a> {
+    pub url: &'a str,
+    pub secret: &'a str,
+    pub events: &'a [String],
+    pub format: WebhookFormat,
+    pub routing_key: Option<&'a str>,
+    pub created_by: i64,
 }
 
 /// A delivery as stored, with its endpoint's address and key.
@@ -45,6 +66,8 @@ pub struct Delivery {
     pub last_error: Option<String>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The page it tells of, if it does.
+    pub page_id: Option<i64>,
 }
 
 pub async fn list(conn: &AsyncPgConnection) -> AppResult<Vec<Webhook>> {
@@ -55,21 +78,16 @@ pub async fn find(conn: &AsyncPgConnection, id: i64) -> AppResult<Option<Webhook
     Ok(webhooks::table.find(id).select(Webhook::as_select()).first(&mut { conn }).await.optional()?)
 }
 
-pub async fn insert(
-    conn: &AsyncPgConnection,
-    url: &str,
-    secret: &str,
-    events: &[String],
-    created_by: i64,
-    at: DateTime<Utc>,
-) -> AppResult<Webhook> {
+pub async fn insert(conn: &AsyncPgConnection, new: NewWebhook<'_>, at: DateTime<Utc>) -> AppResult<Webhook> {
     Ok(diesel::insert_into(webhooks::table)
         .values((
-            webhooks::url.eq(url),
-            webhooks::secret.eq(secret),
-            webhooks::events.eq(events.iter().map(|e| Some(e.as_str())).collect::<Vec<_>>()),
-            webhooks::created_by.eq(created_by),
+            webhooks::url.eq(new.url),
+            webhooks::secret.eq(new.secret),
+            webhooks::events.eq(new.events.iter().map(|e| Some(e.as_str())).collect::<Vec<_>>()),
+            webhooks::created_by.eq(new.created_by),
             webhooks::created_at.eq(at),
+            webhooks::format.eq(new.format.as_str()),
+            webhooks::routing_key.eq(new.routing_key),
         ))
         .returning(Webhook::as_returning())
         .get_result(&mut { conn })
@@ -81,17 +99,36 @@ pub async fn delete(conn: &AsyncPgConnection, id: i64) -> AppResult<bool> {
     Ok(diesel::delete(webhooks::table.find(id)).execute(&mut { conn }).await? > 0)
 }
 
-/// Queues `body` for every endpoint that asked for `event`, due at once; how many.
-pub async fn enqueue(conn: &AsyncPgConnection, event: &str, body: &str, at: DateTime<Utc>) -> AppResult<usize> {
+/// Queues `body` for every endpoint that asked for `event` (about page `page_id`, if any), due
+/// at once; how many.
+pub async fn enqueue(
+    conn: &AsyncPgConnection,
+    event: &str,
+    body: &str,
+    page_id: Option<i64>,
+    at: DateTime<Utc>,
+) -> AppResult<usize> {
     Ok(diesel::sql_query(
-        "INSERT INTO webhook_deliveries (webhook_id, event, body, next_attempt_at, created_at) \
-         SELECT id, $1, $2, $3, $3 FROM webhooks WHERE $1 = ANY (events)",
+        "INSERT INTO webhook_deliveries (webhook_id, event, body, page_id, next_attempt_at, created_at) \
+         SELECT id, $1, $2, $3, $4, $4 FROM webhooks WHERE $1 = ANY (events)",
     )
     .bind::<Text, _>(event)
     .bind::<Text, _>(body)
+    .bind::<Nullable<BigInt>, _>(page_id)
     .bind::<Timestamptz, _>(at)
     .execute(&mut { conn })
     .await?)
+}
+
+/// The deliveries of the page `page_id`, oldest first, each with its endpoint.
+pub async fn of_page(conn: &AsyncPgConnection, page_id: i64) -> AppResult<Vec<(Delivery, Webhook)>> {
+    Ok(webhook_deliveries::table
+        .inner_join(webhooks::table)
+        .filter(webhook_deliveries::page_id.eq(page_id))
+        .order(webhook_deliveries::id)
+        .select((Delivery::as_select(), Webhook::as_select()))
+        .load(&mut { conn })
+        .await?)
 }
 
 /// Queues `body` for one endpoint (the test an admin sends).

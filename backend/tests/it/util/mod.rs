@@ -1,6 +1,7 @@
 //! Test support: databases, the running app, signed-in clients and fixtures.
 
 pub mod imap;
+pub mod receiver;
 pub mod smtp;
 pub mod test_app;
 pub mod test_db;

@@ -84,15 +84,15 @@ impl SmtpServer {
         self.delivered.lock().expect("delivered").clone()
     }
 
-    /// Waits (up to 10 s) until `count` messages arrived, and returns them.
-    pub async fn wait_for(&self, count: usize) -> Vec<Delivered> {
+    /// Waits (up to 10 s) until `count` messages to `address` arrived, and returns those.
+    pub async fn wait_for_to(&self, address: &str, count: usize) -> Vec<Delivered> {
         for _ in 0..200 {
-            let delivered = self.delivered();
+            let delivered: Vec<Delivered> = self.delivered().into_iter().filter(|m| m.to == [address]).collect();
             if delivered.len() >= count {
                 return delivered;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("expected {count} message(s) at the SMTP server, got {}", self.delivered().len());
+        panic!("expected {count} message(s) to {address}, got {:?}", self.delivered());
     }
 }

@@ -18,6 +18,7 @@ use steward_proto::v1::intake_service_client::IntakeServiceClient;
 use steward_proto::v1::known_issues_service_client::KnownIssuesServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::mail_service_client::MailServiceClient;
+use steward_proto::v1::paging_service_client::PagingServiceClient;
 use steward_proto::v1::service_level_service_client::ServiceLevelServiceClient;
 use steward_proto::v1::ticket_service_client::TicketServiceClient;
 use steward_proto::v1::triage_service_client::TriageServiceClient;
@@ -174,6 +175,7 @@ pub struct Client {
     pub triage: TriageServiceClient<Intercepted>,
     pub service_levels: ServiceLevelServiceClient<Intercepted>,
     pub mail: MailServiceClient<Intercepted>,
+    pub paging: PagingServiceClient<Intercepted>,
     pub webhooks: WebhookServiceClient<Intercepted>,
 }
 
@@ -193,6 +195,7 @@ impl Client {
             triage: TriageServiceClient::with_interceptor(channel.clone(), jar.clone()),
             service_levels: ServiceLevelServiceClient::with_interceptor(channel.clone(), jar.clone()),
             mail: MailServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            paging: PagingServiceClient::with_interceptor(channel.clone(), jar.clone()),
             webhooks: WebhookServiceClient::with_interceptor(channel, jar.clone()),
             jar,
         }

@@ -133,8 +133,8 @@ impl World {
 
     /// The ticket's current version, read from the database.
     pub async fn version(&self, number: i64) -> i64 {
-        let mut conn = self.app.state.core.pool.get().await.expect("conn");
-        steward_backend::db::models::tickets::find(&mut conn, number).await.expect("query").expect("ticket").version
+        let conn = self.app.state.core.pool.get().await.expect("conn");
+        steward_backend::db::models::tickets::find(&conn, number).await.expect("query").expect("ticket").version
     }
 
     pub async fn transition(
