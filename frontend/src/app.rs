@@ -10,11 +10,12 @@ use steward_proto::v1 as pb;
 use crate::api::{self, ApiError, encode_component};
 use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
-    approvals::ApprovalsPage, board::BoardPage, incidents::IncidentsPage, incidents::board::IncidentPage,
-    incidents::report::IncidentReportPage, known_issues::KnownIssuePage, known_issues::KnownIssuesPage, mail::MailPage,
-    new_request::NewRequestPage, not_found::NotFound, notifications::NotificationsPage, profile::ProfilePage,
-    settings::SettingsPage, signin::SignInPage, status::StatusPage, support::SecurityPage, support::SupportPage,
-    ticket::TicketPage, tickets::TicketsPage, triage::TriagePage,
+    acknowledge::AcknowledgePage, approvals::ApprovalsPage, board::BoardPage, incidents::IncidentsPage,
+    incidents::board::IncidentPage, incidents::report::IncidentReportPage, known_issues::KnownIssuePage,
+    known_issues::KnownIssuesPage, mail::MailPage, new_request::NewRequestPage, not_found::NotFound,
+    notifications::NotificationsPage, profile::ProfilePage, settings::SettingsPage, signin::SignInPage,
+    status::StatusPage, support::SecurityPage, support::SupportPage, ticket::TicketPage, tickets::TicketsPage,
+    triage::TriagePage,
 };
 use crate::state::user::{CurrentUser, is_representative, is_staff};
 
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/status") view=StatusPage/>
                 <Route path=path!("/security") view=SecurityPage/>
                 <Route path=path!("/known-issues/:number") view=KnownIssuePage/>
+                <Route path=path!("/pages/:token") view=AcknowledgePage/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("/") view=|| view! { <Redirect path="/tickets"/> }/>
                     <Route path=path!("/tickets") view=TicketsPage/>

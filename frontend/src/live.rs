@@ -102,8 +102,8 @@ fn position_of(position: &Option<pb::LivePosition>) -> Option<Position> {
 }
 
 /// Whether a change may come with news for someone (a clock warned or missed, a reminder, a
-/// message with a mention or an answer, an assignment, a request to approve), so the header
-/// counts its notifications again.
+/// message with a mention or an answer, an assignment, a request to approve, a page), so the
+/// header counts its notifications again.
 fn raises_a_notification(change: &pb::TicketChange) -> bool {
     use pb::ticket_happening::Kind;
     matches!(
@@ -116,6 +116,24 @@ fn raises_a_notification(change: &pb::TicketChange) -> bool {
                 | Kind::Updated(_)
                 | Kind::Created(_)
                 | Kind::RequesterReplied(_)
+                | Kind::Paged(_)
+                | Kind::PageAcknowledged(_)
+        )
+    )
+}
+
+/// Whether an incident's change may come with news (a page, a role, an update, a resolution).
+fn incident_news(change: &pb::IncidentChange) -> bool {
+    use pb::incident_entry::Entry;
+    matches!(
+        change.entry.as_ref().and_then(|e| e.entry.as_ref()),
+        Some(
+            Entry::Paged(_)
+                | Entry::PageAcknowledged(_)
+                | Entry::RoleChanged(_)
+                | Entry::CommandHandedOver(_)
+                | Entry::UpdatePosted(_)
+                | Entry::Stepped(_)
         )
     )
 }
@@ -126,9 +144,12 @@ pub fn watch(what: Watch, after: Option<pb::LivePosition>, on_event: impl Fn(Liv
     let status = expect_context::<LiveStatus>();
     let notifications = crate::state::notifications::handle();
     let on_event = move |event: LiveEvent| {
-        if let LiveEvent::Change(change) = &event
-            && raises_a_notification(change)
-        {
+        let news = match &event {
+            LiveEvent::Change(change) => raises_a_notification(change),
+            LiveEvent::Incident(change) => incident_news(change),
+            _ => false,
+        };
+        if news {
             notifications.changed();
         }
         on_event(event)

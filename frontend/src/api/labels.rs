@@ -107,6 +107,16 @@ pub fn incident_entry(entry: &pb::IncidentEntry) -> String {
             Some(owner) => format!("{who} added the task \"{}\" for {}", t.title, owner.display_name),
             None => format!("{who} added the task \"{}\"", t.title),
         },
+        Some(Entry::Paged(p)) => {
+            let ids: Vec<i64> = p.people.iter().map(|person| person.id).collect();
+            let name_of =
+                |id: i64| p.people.iter().find(|person| person.id == id).map(|person| person.display_name.clone());
+            format!("{who} {}", steward_domain::events::page_sentence(p.level, &ids, &name_of))
+        }
+        Some(Entry::PageAcknowledged(_)) => format!("{who} acknowledged the page"),
+        Some(Entry::PageEnded(e)) => {
+            format!("{who} ended the page: {}", crate::components::paging::ended_words(e.because))
+        }
         Some(Entry::TaskUpdated(t)) if t.done => format!("{who} marked the task \"{}\" done", t.title),
         Some(Entry::TaskUpdated(t)) => match &t.owner {
             Some(owner) => format!("{who} gave the task \"{}\" to {}", t.title, owner.display_name),

@@ -10,8 +10,8 @@ use std::pin::Pin;
 use leptos::prelude::{RwSignal, Set};
 use steward_proto::v1::browser::{
     AuthServiceClient, BoardServiceClient, DirectoryServiceClient, IncidentServiceClient, IntakeServiceClient,
-    KnownIssuesServiceClient, LiveServiceClient, MailServiceClient, ServiceLevelServiceClient, TicketServiceClient,
-    TriageServiceClient, WebhookServiceClient,
+    KnownIssuesServiceClient, LiveServiceClient, MailServiceClient, PagingServiceClient, ServiceLevelServiceClient,
+    TicketServiceClient, TriageServiceClient, WebhookServiceClient,
 };
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -64,6 +64,10 @@ pub fn triage() -> TriageServiceClient<Client> {
 
 pub fn mail() -> MailServiceClient<Client> {
     MailServiceClient::new(client())
+}
+
+pub fn paging() -> PagingServiceClient<Client> {
+    PagingServiceClient::new(client())
 }
 
 pub fn webhooks() -> WebhookServiceClient<Client> {

@@ -204,7 +204,11 @@ fn Outbox() -> impl IntoView {
                                                     <td>{when_at(&mail.created_at, zone.as_deref())}</td>
                                                     <td>{mail.kind.clone()}</td>
                                                     <td>{format!("{} <{}>", mail.recipient_name, mail.recipient)}</td>
-                                                    <td><a href=format!("/tickets/{}", mail.ticket_number)>{format!("#{}", mail.ticket_number)}</a></td>
+                                                    <td>{match (mail.ticket_number, mail.incident_number) {
+                                                        (Some(number), _) => view! { <a href=format!("/tickets/{number}")>{format!("#{number}")}</a> }.into_any(),
+                                                        (None, Some(number)) => view! { <a href=format!("/incidents/{number}")>{format!("Incident {number}")}</a> }.into_any(),
+                                                        (None, None) => view! { <span>"—"</span> }.into_any(),
+                                                    }}</td>
                                                     <td>
                                                         <details><summary>{mail.subject.clone()}</summary><pre class="mail-text">{mail.body.clone()}</pre></details>
                                                     </td>

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod acknowledge;
 pub mod approvals;
 pub mod board;
 pub mod incidents;

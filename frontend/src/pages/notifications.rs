@@ -30,22 +30,26 @@ pub fn NotificationsPage() -> impl IntoView {
             None => view! { <p class="loading">"Loading…"</p> }.into_any(),
             Some(Err(error)) => view! { <p role="alert" class="error">{error.message}</p> }.into_any(),
             Some(Ok(listed)) if listed.notifications.is_empty() => view! {
-                <p>"Nothing yet. Steward tells you here when a ticket you are assigned to, or on duty for, is about to miss a target."</p>
+                <p>"Nothing yet. Steward tells you here what you chose to hear of on your profile: mentions, assignments, answers, approvals, response targets, incidents and pages."</p>
             }.into_any(),
             Some(Ok(listed)) => {
                 let zone = user.zone();
                 view! {
                     <ul class="notifications">
-                        {listed.notifications.into_iter().map(|n| view! {
-                            <li class:unread=!n.read>
+                        {listed.notifications.into_iter().map(|n| {
+                            let page = n.kind == "page";
+                            view! {
+                            <li class:unread=!n.read class:page=page>
                                 {(!n.read).then(|| view! { <span class="badge">"New"</span> " " })}
-                                {match n.ticket_number {
-                                    Some(number) => view! { <a href=format!("/tickets/{number}")>{n.message.clone()}</a> }.into_any(),
-                                    None => view! { <span>{n.message.clone()}</span> }.into_any(),
+                                {page.then(|| view! { <span class="badge page-badge">"Page"</span> " " })}
+                                {match (n.ticket_number, n.incident_number) {
+                                    (Some(number), _) => view! { <a href=format!("/tickets/{number}")>{n.message.clone()}</a> }.into_any(),
+                                    (None, Some(number)) => view! { <a href=format!("/incidents/{number}")>{n.message.clone()}</a> }.into_any(),
+                                    (None, None) => view! { <span>{n.message.clone()}</span> }.into_any(),
                                 }}
                                 <span class="hint">{format!(" · {}", when_at(&n.created_at, zone.as_deref()))}</span>
                             </li>
-                        }).collect_view()}
+                        }}).collect_view()}
                     </ul>
                 }.into_any()
             }

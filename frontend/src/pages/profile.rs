@@ -92,6 +92,9 @@ fn NotificationChoices() -> impl IntoView {
             <h2 id="choices-heading">"What Steward tells you"</h2>
             <p class="hint">"In Steward is your Notifications page; by email goes to your address. Replies on your own requests come \
                 by email as the reply itself."</p>
+            {move || choices.with(|all| all.iter().any(|c| c.kind == "incident_role")).then(|| view! {
+                <p class="hint">"When production is down and you are on call, the page always reaches you in Steward and by email."</p>
+            })}
             <form class="choices-form" on:submit=save novalidate>
                 {move || choices.get().into_iter().map(|choice| {
                     let kind = choice.kind.clone();

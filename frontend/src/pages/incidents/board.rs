@@ -14,6 +14,7 @@ use steward_proto::v1::incident_entry::Entry;
 
 use crate::api::{self, ApiError, error_reason, labels, local_time};
 use crate::components::markdown::Markdown;
+use crate::components::paging::PagesPanel;
 use crate::components::template_picker::{Filling, TemplatePicker};
 use crate::components::{ErrorNote, FieldError, StaleNote};
 use crate::live::{self, LiveEvent, Watch};
@@ -48,6 +49,8 @@ pub struct IncidentStore {
     pub pinned: RwSignal<Vec<i64>>,
     /// Staff only: the response's tasks.
     pub tasks: RwSignal<Vec<pb::IncidentTask>>,
+    /// Staff only: its pages (production down), newest first; `None` until read.
+    pub pages: RwSignal<Option<Vec<pb::Page>>>,
     /// Why bringing the page up to date failed, while it is being tried again.
     pub stale: RwSignal<Option<String>>,
     /// The signed-in person runs incidents (staff).
@@ -65,6 +68,7 @@ impl IncidentStore {
             timeline: RwSignal::new(response.timeline),
             pinned: RwSignal::new(response.pinned_entry_ids),
             tasks: RwSignal::new(response.tasks),
+            pages: RwSignal::new(None),
             stale: RwSignal::new(None),
             staff,
             me,
@@ -128,6 +132,9 @@ impl IncidentStore {
         let Some(entry) = change.entry else { return };
         let reread =
             matches!(entry.entry, Some(Entry::CommandHandedOver(_) | Entry::RoleChanged(_) | Entry::TicketLinked(_)));
+        if matches!(entry.entry, Some(Entry::Paged(_) | Entry::PageAcknowledged(_) | Entry::PageEnded(_))) {
+            self.load_pages();
+        }
         let last = self.timeline.with_untracked(|t| t.last().map_or(0, |e| e.id));
         if entry.id > last {
             self.patch(&entry);
@@ -142,6 +149,14 @@ impl IncidentStore {
                     store.tickets.set(response.tickets);
                 }
             });
+        }
+    }
+
+    /// Reads the incident's pages (the team's).
+    fn load_pages(&self) {
+        if self.staff {
+            let about = pb::list_pages_request::About::IncidentNumber(self.number);
+            crate::components::paging::load(about, self.pages, self.stale);
         }
     }
 
@@ -164,6 +179,7 @@ fn LoadedIncident(number: i64) -> impl IntoView {
         let store = response.map(|r| IncidentStore::new(r, staff, me));
         if let Ok(store) = store {
             owner.with(|| follow(store, position));
+            store.load_pages();
         }
         loaded.try_set(Some(store));
     });
@@ -212,6 +228,7 @@ fn IncidentView(store: IncidentStore) -> impl IntoView {
                 </div>
                 {store.staff.then(|| view! {
                     <aside class="ticket-side" aria-label="Response team and links">
+                        <PagesPanel pages=store.pages/>
                         <Team store/>
                         <LinkedTickets store/>
                         <Publicity store/>

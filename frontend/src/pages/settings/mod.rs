@@ -4,6 +4,7 @@
 //! route), and the webhooks other systems are told through. Other staff see the budgets; only
 //! admins change anything (the server enforces it).
 
+mod on_call;
 mod rotation;
 mod service_levels;
 mod webhooks;
@@ -23,6 +24,7 @@ pub fn SettingsPage() -> impl IntoView {
         <h1>"Settings"</h1>
         {(!admin).then(|| view! { <p class="hint">"Only an admin can change these settings."</p> })}
         <rotation::Rotation admin/>
+        <on_call::OnCall admin/>
         <service_levels::Targets admin/>
         <service_levels::Calendars admin/>
         {admin.then(|| view! { <service_levels::Jobs/> })}

@@ -25,20 +25,30 @@ pub fn Webhooks() -> impl IntoView {
     });
     let url = RwSignal::new(String::new());
     let events = RwSignal::new(Vec::<String>::new());
+    let pagerduty = RwSignal::new(false);
+    let routing_key = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let secret = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         secret.set(None);
-        let request = pb::CreateWebhookRequest { url: url.get_untracked(), events: events.get_untracked() };
+        let format = if pagerduty.get_untracked() { pb::WebhookFormat::Pagerduty } else { pb::WebhookFormat::Steward };
+        let request = pb::CreateWebhookRequest {
+            url: url.get_untracked(),
+            events: events.get_untracked(),
+            format: format.into(),
+            routing_key: routing_key.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
             match api::webhooks().create_webhook(request).await {
                 Ok(response) => {
                     error.set(None);
-                    secret.set(Some(response.into_inner().secret));
+                    let shown = response.into_inner().secret;
+                    secret.set((!shown.is_empty()).then_some(shown));
                     url.set(String::new());
                     events.set(Vec::new());
+                    routing_key.set(String::new());
                     reload.update(|n| *n += 1);
                 }
                 Err(status) => error.set(Some(ApiError::from(status))),
@@ -87,7 +97,10 @@ pub fn Webhooks() -> impl IntoView {
                                         let id = hook.id;
                                         view! {
                                             <li>
-                                                <p><strong>{hook.url.clone()}</strong>" · "{hook.events.join(", ")}</p>
+                                                <p>
+                                                    {(hook.format == pb::WebhookFormat::Pagerduty as i32).then(|| view! { <span class="badge">"PagerDuty"</span> " " })}
+                                                    <strong>{hook.url.clone()}</strong>" · "{hook.events.join(", ")}
+                                                </p>
                                                 <div class="actions">
                                                     <button type="button" on:click=move |_| act(id, true)>"Send a test"</button>
                                                     <button type="button" class="danger" on:click=move |_| act(id, false)>"Remove endpoint"</button>
@@ -124,6 +137,30 @@ pub fn Webhooks() -> impl IntoView {
                             }.into_any()
                         }}
                         <form class="webhook-form" on:submit=add novalidate>
+                            <fieldset>
+                                <legend>"What it is sent"</legend>
+                                <label>
+                                    <input type="radio" name="webhook-format" prop:checked=move || !pagerduty.get()
+                                        on:change=move |_| pagerduty.set(false)/>
+                                    " Steward's signed JSON"
+                                </label>
+                                <label>
+                                    <input type="radio" name="webhook-format" prop:checked=move || pagerduty.get()
+                                        on:change=move |_| {
+                                            pagerduty.set(true);
+                                            events.update(|all| all.retain(|e| matches!(e.as_str(), "page.triggered" | "page.acknowledged" | "page.ended")));
+                                            if url.get_untracked().trim().is_empty() {
+                                                url.set("https://events.pagerduty.com/v2/enqueue".to_owned());
+                                            }
+                                        }/>
+                                    " PagerDuty (Events API v2): pages become PagerDuty incidents"
+                                </label>
+                            </fieldset>
+                            <Show when=move || pagerduty.get()>
+                                <label for="webhook-routing-key">"PagerDuty integration's routing key"</label>
+                                <input id="webhook-routing-key" bind:value=routing_key autocomplete="off" aria-describedby="webhook-routing-key-error"/>
+                                <FieldError id="webhook-routing-key-error" message=field("routing_key")/>
+                            </Show>
                             <label for="webhook-url">"Endpoint address"</label>
                             <input id="webhook-url" type="url" bind:value=url placeholder="https://hooks.example.org/steward" aria-describedby="webhook-url-error"/>
                             <FieldError id="webhook-url-error" message=field("url")/>
@@ -132,8 +169,9 @@ pub fn Webhooks() -> impl IntoView {
                                 {kinds.into_iter().map(|kind| {
                                     let name = kind.name.clone();
                                     let checked = name.clone();
+                                    let for_pagerduty = kind.pagerduty;
                                     view! {
-                                        <label>
+                                        <label prop:hidden=move || pagerduty.get() && !for_pagerduty>
                                             <input type="checkbox" prop:checked=move || events.get().contains(&checked)
                                                 on:change=move |ev| {
                                                     let on = event_target_checked(&ev);

@@ -21,6 +21,7 @@ use crate::api::{self, ApiError, labels, local_time};
 use crate::components::StaleNote;
 use crate::components::clocks::{ClockBadges, ClockRecord, Promises};
 use crate::components::markdown::Markdown;
+use crate::components::paging::PagesPanel;
 use crate::live::{self, LiveEvent, Watch};
 use crate::state::user::CurrentUser;
 use store::TicketStore;
@@ -52,6 +53,7 @@ fn LoadedTicket(number: i64) -> impl IntoView {
         let store = response.map(TicketStore::new);
         if let Ok(store) = store {
             owner.with(|| follow(store, number, position, user));
+            store.load_pages(false);
         }
         loaded.try_set(Some(store));
     });
@@ -116,6 +118,7 @@ fn TicketView(store: TicketStore) -> impl IntoView {
                     <history::History store/>
                 </div>
                 <aside class="ticket-side" aria-label="Details and triage">
+                    {store.can_manage.then(|| view! { <PagesPanel pages=store.pages/> })}
                     <incident::IncidentPanel store/>
                     {move || ticket.with(facts)}
                     <ClockRecord number=ticket.with_untracked(|t| t.number) version=Signal::derive(move || ticket.with(|t| t.version))/>

@@ -28,6 +28,8 @@ pub struct TicketStore {
     pub survey: RwSignal<Option<pb::Survey>>,
     /// `None` until the history has been read.
     pub history: RwSignal<Option<Vec<pb::TicketEvent>>>,
+    /// Staff only: its pages (production down), newest first; `None` until read.
+    pub pages: RwSignal<Option<Vec<pb::Page>>>,
     /// Whether the person may write internal notes and change the triage fields.
     pub can_manage: bool,
     /// Why bringing the page up to date failed, while it is being tried again.
@@ -44,8 +46,19 @@ impl TicketStore {
             triage: RwSignal::new(response.triage),
             survey: RwSignal::new(response.survey),
             history: RwSignal::new(None),
+            pages: RwSignal::new(None),
             can_manage: response.can_manage,
             stale: RwSignal::new(None),
+        }
+    }
+
+    /// Reads the pages if the person is on the support team and the ticket has or had any to
+    /// show (it is production down, or a change named a page).
+    pub fn load_pages(&self, named: bool) {
+        let production_down = self.ticket.with_untracked(|t| t.priority == pb::Priority::ProductionDown as i32);
+        if self.can_manage && (named || production_down) {
+            let about = pb::list_pages_request::About::TicketNumber(self.number());
+            crate::components::paging::load(about, self.pages, self.stale);
         }
     }
 
@@ -59,6 +72,7 @@ impl TicketStore {
         self.links.set(response.links);
         self.triage.set(response.triage);
         self.survey.set(response.survey);
+        self.load_pages(self.pages.with_untracked(Option::is_some));
     }
 
     /// A ticket the server answered with (after the person's own step or edit), if it is newer
@@ -99,6 +113,9 @@ impl TicketStore {
         }
         if needed.triage && self.can_manage {
             self.fetch_triage();
+        }
+        if needed.pages {
+            self.load_pages(true);
         }
     }
 
@@ -176,6 +193,8 @@ pub struct FollowUp {
     pub survey: bool,
     /// Flags, timebox or time logged changed (and with them, the triage panel).
     pub triage: bool,
+    /// A page was sent, escalated, acknowledged or ended.
+    pub pages: bool,
 }
 
 pub fn follow_up(change: &pb::TicketChange) -> FollowUp {
@@ -188,6 +207,9 @@ pub fn follow_up(change: &pb::TicketChange) -> FollowUp {
         Some(Kind::SurveyAnswered(_)) => FollowUp { survey: true, ..FollowUp::default() },
         Some(Kind::FlagsSet(_) | Kind::Timebox(_) | Kind::TimeLogged(_)) => {
             FollowUp { triage: true, ..FollowUp::default() }
+        }
+        Some(Kind::Paged(_) | Kind::PageAcknowledged(_) | Kind::PageEnded(_)) => {
+            FollowUp { pages: true, ..FollowUp::default() }
         }
         _ => FollowUp::default(),
     }
