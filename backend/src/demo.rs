@@ -242,6 +242,21 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
         let community = community_id(&mut conn, slug).await?;
         people::set_membership(&mut conn, person, community, *role).await?;
     }
+    // The support rotation (seed 002): the team, started two weeks before this week's Monday,
+    // so Ada and Sam are on duty now and Tess joins next. Before the tickets: the production-down
+    // one pages the one on duty.
+    let members: i64 = schema::rotation_members::table.count().get_result(&mut conn).await?;
+    if members == 0 {
+        let today = core.now().date_naive();
+        let monday = today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()));
+        let mut team = Vec::new();
+        for (email, _, role) in PEOPLE {
+            if role.is_some() {
+                team.push(person_id(&mut conn, email).await?);
+            }
+        }
+        rotation::set(&conn, monday - chrono::Days::new(14), 2, &team).await?;
+    }
     for (slug, _) in COMMUNITIES {
         let community = community_id(&mut conn, slug).await?;
         let existing: i64 = schema::tickets::table
@@ -256,20 +271,6 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
             file(&core, &mut conn, community, demo).await?;
             loaded.tickets += 1;
         }
-    }
-    // The support rotation (seed 002): the team, started two weeks before this week's Monday,
-    // so Ada and Sam are on duty now and Tess joins next.
-    let members: i64 = schema::rotation_members::table.count().get_result(&mut conn).await?;
-    if members == 0 {
-        let today = core.now().date_naive();
-        let monday = today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()));
-        let mut team = Vec::new();
-        for (email, _, role) in PEOPLE {
-            if role.is_some() {
-                team.push(person_id(&mut conn, email).await?);
-            }
-        }
-        rotation::set(&conn, monday - chrono::Days::new(14), 2, &team).await?;
     }
     let incidents: i64 = schema::incidents::table.count().get_result(&mut conn).await?;
     if incidents == 0 {

@@ -12,6 +12,8 @@
 //! - Incidents: a public update on an incident with 20 linked tickets (each update is a public
 //!   reply on all 20) to 1,000 streams watching the incident board; and an incident with 10,000
 //!   timeline entries for the browser's render figure (`e2e/bench/timeline.mjs`).
+//! - Paging: production-down tickets filed one after another, from sending CreateTicket to a
+//!   paging webhook (an HTTP receiver in this process) receiving the page.
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -459,6 +461,7 @@ async fn main() -> anyhow::Result<()> {
     sla_due_per_second();
     triage_queue_with_many_tickets(&args, &session, community).await?;
     inbound_mail_per_second(&args)?;
+    page_latency(&args, &session, community).await?;
 
     // Memory per idle stream.
     let before = rss_kib(args.server_pid)?;
@@ -584,6 +587,89 @@ fn inbound_mail_per_second(args: &Args) -> anyhow::Result<()> {
     let repeat_per_s = MESSAGES as f64 / started.elapsed().as_secs_f64();
     println!("# {MESSAGES} messages piped one process each; the same again: {repeat_per_s:.0}/s, none filed twice");
     println!("inbound_mail_per_s: {filed_per_s:.1}");
+    Ok(())
+}
+
+/// Production-down tickets filed by the steward, one every 200 ms, to a paging webhook an admin
+/// registered for `page.triggered` (an HTTP receiver in this process): from sending CreateTicket
+/// to the receiver reading the page. The tickets and the endpoint are removed afterwards. Prints
+/// `page_latency_p99_ms`.
+async fn page_latency(args: &Args, session: &Session, community: i64) -> anyhow::Result<()> {
+    use steward_proto::v1::webhook_service_client::WebhookServiceClient;
+    const PAGES: usize = 60;
+    const TITLE: &str = "Benchmark page";
+    let received: Arc<Mutex<HashMap<i64, Instant>>> = Arc::default();
+    let kept = received.clone();
+    let app = axum::Router::new().route(
+        "/page",
+        axum::routing::post(move |body: String| {
+            let kept = kept.clone();
+            async move {
+                let at = Instant::now();
+                let page: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                if let Some(number) = page["ticket"]["number"].as_i64() {
+                    kept.lock().expect("received").entry(number).or_insert(at);
+                }
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/page", listener.local_addr()?);
+    let receiver = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let channel = connect(&args.url).await?;
+    let admin = sign_in(channel.clone(), "admin@steward.example", &args.password).await?;
+    let mut hooks = WebhookServiceClient::with_interceptor(channel.clone(), admin);
+    let endpoint = pb::CreateWebhookRequest { url, events: vec!["page.triggered".into()], ..Default::default() };
+    let webhook = hooks.create_webhook(endpoint).await?.into_inner().webhook.context("no webhook")?.id;
+
+    let mut tickets = TicketServiceClient::with_interceptor(channel, session.clone());
+    let answers: HashMap<String, String> =
+        [("affected_service", "hub.bench.example"), ("started_at", "just now"), ("impact", "Everyone.")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+    let mut sent: Vec<(i64, Instant)> = Vec::with_capacity(PAGES);
+    for i in 0..PAGES {
+        let request = pb::CreateTicketRequest {
+            community_id: community,
+            request_type: pb::RequestType::Incident as i32,
+            priority: pb::Priority::ProductionDown as i32,
+            title: format!("{TITLE} {i}"),
+            description: "Filed by the benchmark.".into(),
+            confidential: false,
+            answers: answers.clone(),
+        };
+        let started = Instant::now();
+        let ticket = tickets.create_ticket(request).await?.into_inner().ticket.context("no ticket")?;
+        sent.push((ticket.number, started));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while received.lock().expect("received").len() < PAGES && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let arrived = received.lock().expect("received").clone();
+    let mut latencies: Vec<f64> = sent
+        .iter()
+        .filter_map(|(number, started)| arrived.get(number).map(|at| (*at - *started).as_secs_f64() * 1000.0))
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    hooks.delete_webhook(pb::DeleteWebhookRequest { id: webhook }).await?;
+    receiver.abort();
+    let output = Command::new("psql")
+        .args([&args.database_url, "-qc", &format!("DELETE FROM tickets WHERE title LIKE '{TITLE} %'")])
+        .output()
+        .context("running psql")?;
+    anyhow::ensure!(output.status.success(), "psql failed: {}", String::from_utf8_lossy(&output.stderr));
+    println!(
+        "# {} of {PAGES} pages received; from sending CreateTicket to the webhook reading the page: p50 {:.1} ms",
+        latencies.len(),
+        percentile(&latencies, 0.5)
+    );
+    anyhow::ensure!(latencies.len() == PAGES, "{} pages never arrived", PAGES - latencies.len());
+    println!("page_latency_p99_ms: {:.1}", percentile(&latencies, 0.99));
     Ok(())
 }
 

@@ -48,7 +48,8 @@ impl MailService for MailApi {
         Ok(Response::new(pb::ListOutboxResponse {
             mails: mails
                 .into_iter()
-                .map(|mail| pb::OutboxMail {
+                .map(|mail| (usecases::mail::compose(&self.state.core.mail, &mail).text, mail))
+                .map(|(text, mail)| pb::OutboxMail {
                     id: mail.id,
                     kind: kind_words(mail.kind).to_owned(),
                     recipient: mail.recipient,
@@ -56,7 +57,7 @@ impl MailService for MailApi {
                     ticket_number: mail.about.ticket(),
                     incident_number: mail.about.incident(),
                     subject: mail.subject,
-                    body: mail.body,
+                    body: text,
                     attempts: mail.attempts,
                     last_error: mail.last_error,
                     created_at: Some(timestamp(mail.created_at)),

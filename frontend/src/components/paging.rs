@@ -38,7 +38,7 @@ pub fn standing(page: &pb::Page, zone: Option<&str>) -> String {
     };
     match page.escalates_at {
         Some(_) => format!("{waiting} It reaches the next level at {}.", when_at(&page.escalates_at, zone)),
-        None => format!("{waiting} Everyone has been paged."),
+        None => format!("{waiting} Nobody else is left to page."),
     }
 }
 

@@ -110,7 +110,6 @@ pub fn OnCall(admin: bool) -> impl IntoView {
                 Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
                 Some(Ok(found)) => {
                     let wait = found.settings.as_ref().map_or(10, |s| s.escalate_after_minutes);
-                    let zone_shown = user.zone();
                     view! {
                         <h3>"A page now reaches"</h3>
                         {if found.levels.is_empty() {
@@ -119,28 +118,12 @@ pub fn OnCall(admin: bool) -> impl IntoView {
                             view! {
                                 <ol class="page-levels">
                                     {found.levels.iter().map(|level| {
-                                        let after = if level.level == 1 { "at once".to_owned() } else { format!("after {} minutes more without an acknowledgement", wait) };
+                                        let after = if level.level == 1 { "at once".to_owned() } else { format!("after {wait} minutes more without an acknowledgement") };
                                         view! { <li>{format!("{} ({after})", names(&level.people))}</li> }
                                     }).collect_view()}
                                 </ol>
                             }.into_any()
                         }}
-                        {(!found.shifts.is_empty()).then(|| view! {
-                            <table class="schedule">
-                                <caption>"The on-call rotation's next shifts"</caption>
-                                <thead><tr><th scope="col">"From"</th><th scope="col">"To"</th><th scope="col">"On call"</th></tr></thead>
-                                <tbody>
-                                    {found.shifts.iter().map(|shift| view! {
-                                        <tr>
-                                            <td>{when_at(&shift.starts_at, zone_shown.as_deref())}</td>
-                                            <td>{when_at(&shift.ends_at, zone_shown.as_deref())}</td>
-                                            <td>{shift.person.as_ref().map(|p| p.display_name.clone()).unwrap_or_default()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        })}
-                        <Covers admin covers=found.covers.clone() reload/>
                     }.into_any()
                 }
             }}
@@ -177,6 +160,8 @@ pub fn OnCall(admin: bool) -> impl IntoView {
                             if let Ok(id) = event_target_value(&ev).parse::<i64>() {
                                 members.update(|m| if !m.contains(&id) { m.push(id) });
                             }
+                            // Back to the prompt, ready for the next person.
+                            event_target::<web_sys::HtmlSelectElement>(&ev).set_value("");
                         }>
                             <option value="">"Choose someone on the team"</option>
                             {move || staff.get().unwrap_or_default().into_iter().map(|p| view! {
@@ -207,6 +192,27 @@ pub fn OnCall(admin: bool) -> impl IntoView {
                     <button type="submit" class="secondary">"Save on call"</button>
                     <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
                 </form>
+            })}
+            {move || on_call.get().and_then(Result::ok).map(|found| {
+                let zone_shown = user.zone();
+                view! {
+                    {(!found.shifts.is_empty()).then(|| view! {
+                        <table class="schedule">
+                            <caption>"The on-call rotation's next shifts"</caption>
+                            <thead><tr><th scope="col">"From"</th><th scope="col">"To"</th><th scope="col">"On call"</th></tr></thead>
+                            <tbody>
+                                {found.shifts.iter().map(|shift| view! {
+                                    <tr>
+                                        <td>{when_at(&shift.starts_at, zone_shown.as_deref())}</td>
+                                        <td>{when_at(&shift.ends_at, zone_shown.as_deref())}</td>
+                                        <td>{shift.person.as_ref().map(|p| p.display_name.clone()).unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                    <Covers admin covers=found.covers.clone() reload/>
+                }
             })}
         </section>
     }
