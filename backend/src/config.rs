@@ -23,6 +23,7 @@
 //! | `STEWARD_MAIL_MAX_KIB` | `25600`            | the largest message `steward mail receive` (or the IMAP fetch) takes (25 MB) |
 //! | `STEWARD_IMAP_URL`     | (unset)            | a mailbox to fetch support mail from, e.g. `imaps://support%40example.org:pass@imap.example.org/INBOX`; unset: mail comes only by `steward mail receive` |
 //! | `STEWARD_IMAP_EVERY_SECONDS` | `60`         | how often that mailbox is looked at |
+//! | `STEWARD_MAIL_AUTHSERV_ID` | (unset)        | the authserv-id the support mailbox's own server writes in `Authentication-Results` (e.g. `mx.example.org`); set: only mail whose sender that server verified (DMARC, or an aligned DKIM signature) is taken in by itself, the rest waits for staff |
 //!
 //! Every error names the variable and says what a valid value looks like.
 
@@ -63,6 +64,9 @@ pub struct MailSettings {
     pub imap: Option<ImapSettings>,
     /// Where links in mail point: the public origin, or the address Steward serves on.
     pub link_origin: String,
+    /// The support mailbox's server, whose `Authentication-Results` Steward trusts
+    /// (`STEWARD_MAIL_AUTHSERV_ID`); none: senders are not checked.
+    pub authserv_id: Option<String>,
 }
 
 /// A mailbox Steward fetches support mail from.
@@ -283,7 +287,16 @@ fn mail_from(lookup: &impl Fn(&str) -> Option<String>, link_origin: String) -> R
         None => None,
         Some(text) => Some(imap_from(text.trim(), every)?),
     };
-    Ok(MailSettings { address, name, smtp_url, max_bytes, imap, link_origin })
+    let authserv_id = get(lookup, "STEWARD_MAIL_AUTHSERV_ID").map(|id| id.trim().to_lowercase());
+    if let Some(id) = &authserv_id
+        && (id.is_empty() || id.contains(char::is_whitespace) || id.contains(';'))
+    {
+        return Err(problem(
+            "STEWARD_MAIL_AUTHSERV_ID",
+            "is not an authserv-id such as mx.example.org (the name your mail server writes first in Authentication-Results)",
+        ));
+    }
+    Ok(MailSettings { address, name, smtp_url, max_bytes, imap, link_origin, authserv_id })
 }
 
 fn imap_from(text: &str, every: Duration) -> Result<ImapSettings, ConfigError> {

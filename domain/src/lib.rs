@@ -1,7 +1,8 @@
 //! Steward's rules, with no I/O: what the values are, how a ticket moves through its lifecycle,
 //! who may do what, what a request form asks, how its fields and messages are checked, the
 //! triage order, board ranks, budgets, response templates, business calendars, SLA clocks and
-//! the support rotation, and the rules for email (threading, machine-sent mail, quoted history).
+//! the support rotation, the rules for email (threading, machine-sent mail, quoted history), who
+//! hears of what, webhooks and paging (who is on call, escalation, when a page starts and ends).
 //! Everything here is plain data and pure functions, tested exhaustively in place; the server's
 //! use cases and the browser only apply these decisions. No I/O crate belongs here, and the
 //! crate builds for `wasm32-unknown-unknown`.

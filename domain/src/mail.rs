@@ -17,6 +17,11 @@
 //! - A new request by email goes to the community its address is tagged with
 //!   (`support+aurora@`) when the sender belongs to it, else to the sender's only community;
 //!   otherwise it waits for staff ([`community_for`]).
+//! - Anyone can write any address in From. When the support mailbox's own server records what
+//!   it verified (RFC 8601 `Authentication-Results`, named by that server's authserv-id), a
+//!   sender counts as verified when DMARC passed for the From domain, or, without a DMARC
+//!   result, a DKIM signature of that domain passed; anything else is not ([`sender_check`]).
+//!   Results stamped by any other server are ignored: a sender can write those too.
 
 /// How a ticket is named in a subject: `[Steward #42]`.
 const REFERENCE_PREFIX: &str = "[steward #";
@@ -260,9 +265,107 @@ pub fn community_for(tagged: Option<i64>, theirs: &[i64]) -> Result<i64, NoCommu
     }
 }
 
+/// What the support mailbox's server verified of a message's sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SenderCheck {
+    /// DMARC (or an aligned DKIM signature) passed for the From domain.
+    Verified,
+    /// The server checked and the sender's domain did not vouch for it; the words say what.
+    Failed(String),
+    /// The server recorded nothing that verifies the From domain.
+    Unverified,
+}
+
+/// What `results` (the `Authentication-Results` header values, in any order) say of mail from
+/// `from_domain`, counting only those stamped by `authserv_id` (the support mailbox's server).
+pub fn sender_check(results: &[&str], authserv_id: &str, from_domain: &str) -> SenderCheck {
+    let from_domain = from_domain.trim().to_lowercase();
+    let mut dmarc: Option<(String, String)> = None;
+    let mut dkim_passed = false;
+    let mut dkim_failed = false;
+    for header in results {
+        let mut parts = header.split(';');
+        let server = parts.next().unwrap_or_default().split_whitespace().next().unwrap_or_default();
+        if !server.eq_ignore_ascii_case(authserv_id.trim()) {
+            continue;
+        }
+        for part in parts {
+            let words: Vec<&str> = part.split_whitespace().collect();
+            let Some((method, result)) = words.first().and_then(|w| w.split_once('=')) else { continue };
+            let property = |name: &str| {
+                words
+                    .iter()
+                    .find_map(|w| w.split_once('=').filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+            };
+            let result = result.to_lowercase();
+            match method.to_lowercase().as_str() {
+                "dmarc" => {
+                    let domain = property("header.from").unwrap_or_default().to_lowercase();
+                    if domain == from_domain || domain.is_empty() {
+                        dmarc = Some((result, domain));
+                    }
+                }
+                "dkim" if property("header.d").is_some_and(|d| d.eq_ignore_ascii_case(&from_domain)) => {
+                    dkim_passed |= result == "pass";
+                    dkim_failed |= result == "fail";
+                }
+                _ => {}
+            }
+        }
+    }
+    match dmarc.as_ref().map(|(result, _)| result.as_str()) {
+        Some("pass") => SenderCheck::Verified,
+        Some(result @ ("fail" | "quarantine" | "reject")) => {
+            SenderCheck::Failed(format!("DMARC {result} for {from_domain}: that domain did not send it"))
+        }
+        _ if dkim_passed => SenderCheck::Verified,
+        _ if dkim_failed => SenderCheck::Failed(format!("the DKIM signature of {from_domain} did not verify")),
+        _ => SenderCheck::Unverified,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_mailbox_s_own_server_verifies_a_sender() {
+        let ours = "mx.support.example";
+        let check = |results: &[&str]| sender_check(results, ours, "aurora.example");
+        assert_eq!(
+            check(&[
+                "mx.support.example; spf=pass smtp.mailfrom=aurora.example; dkim=pass header.d=aurora.example; dmarc=pass header.from=aurora.example"
+            ]),
+            SenderCheck::Verified
+        );
+        assert_eq!(
+            check(&["MX.Support.Example;\r\n dmarc=fail (p=reject) header.from=aurora.example"]),
+            SenderCheck::Failed("DMARC fail for aurora.example: that domain did not send it".into()),
+            "any case, folded"
+        );
+        assert_eq!(
+            check(&["mx.attacker.example; dmarc=pass header.from=aurora.example"]),
+            SenderCheck::Unverified,
+            "a result another server stamped (or the sender wrote) counts for nothing"
+        );
+        assert_eq!(check(&["mx.support.example; dkim=pass header.d=aurora.example"]), SenderCheck::Verified);
+        assert_eq!(
+            check(&["mx.support.example; dkim=pass header.d=mailer.example"]),
+            SenderCheck::Unverified,
+            "a signature of another domain vouches for nothing"
+        );
+        assert!(matches!(check(&["mx.support.example; dkim=fail header.d=aurora.example"]), SenderCheck::Failed(_)));
+        assert_eq!(check(&["mx.support.example; spf=pass smtp.mailfrom=aurora.example"]), SenderCheck::Unverified);
+        assert_eq!(check(&[]), SenderCheck::Unverified);
+        assert_eq!(
+            check(&[
+                "mx.support.example; dmarc=none header.from=aurora.example",
+                "mx.support.example; dkim=pass header.d=aurora.example"
+            ]),
+            SenderCheck::Verified,
+            "no DMARC policy: an aligned signature is enough"
+        );
+    }
 
     #[test]
     fn steward_message_ids_name_their_ticket_and_only_steward_s_own_do() {

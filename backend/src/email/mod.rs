@@ -101,6 +101,11 @@ pub fn parse(raw: &[u8], max_bytes: usize) -> AppResult<Incoming> {
         return_path: raw_header("Return-Path"),
         content_type,
         attachments,
+        authentication_results: message
+            .headers_raw()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+            .map(|(_, value)| value.trim().to_owned())
+            .collect(),
         raw: raw.to_vec(),
     })
 }
@@ -156,6 +161,13 @@ pub fn to_message(mail: &Outgoing) -> Result<lettre::Message, String> {
     }
     headers.insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str("X-Loop"), mail.from_address.clone()));
     headers.insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str("X-Auto-Response-Suppress"), "All".to_owned()));
+    if let Some(preferences) = &mail.preferences {
+        // Mail clients offer it as "unsubscribe": it opens where the person chooses what to hear.
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{preferences}>"),
+        ));
+    }
     Ok(message)
 }
 

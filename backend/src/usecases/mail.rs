@@ -25,7 +25,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use steward_domain::conversation::{MESSAGE_MAX_CHARS, Visibility};
 use steward_domain::facts::Principal;
 use steward_domain::intake::{self, RequestDraft};
-use steward_domain::mail::{self, MachineSent};
+use steward_domain::mail::{self, MachineSent, SenderCheck};
 use steward_domain::{Priority, RequestType, TicketState, templates};
 use tokio_util::sync::CancellationToken;
 
@@ -60,6 +60,8 @@ pub struct Incoming {
     pub return_path: Option<String>,
     pub content_type: Option<String>,
     pub attachments: Vec<AttachmentInfo>,
+    /// Every `Authentication-Results` header, as written.
+    pub authentication_results: Vec<String>,
     /// The original, kept whole.
     pub raw: Vec<u8>,
 }
@@ -296,6 +298,25 @@ async fn decide(conn: &mut AsyncPgConnection, settings: &MailSettings, incoming:
     let machine = mail::machine_sent(&signals, &settings.address);
     if let Some(machine) = machine.filter(|m| *m != MachineSent::Bulk) {
         return Ok(Decision::Ignore(machine_reason(machine)));
+    }
+    // With the mailbox's server named, a sender it did not verify is anyone's guess.
+    if let Some(authserv_id) = &settings.authserv_id {
+        let results: Vec<&str> = incoming.authentication_results.iter().map(String::as_str).collect();
+        let domain = incoming.from_address.rsplit_once('@').map_or("", |(_, domain)| domain);
+        let person_id = people::find_by_email(conn, &incoming.from_address).await?.map(|(person, _)| person.id);
+        match mail::sender_check(&results, authserv_id, domain) {
+            SenderCheck::Verified => {}
+            SenderCheck::Failed(why) => {
+                return Ok(Decision::Hold { person_id, reason: format!("its sender is not who it claims: {why}") });
+            }
+            SenderCheck::Unverified => {
+                let reason = format!(
+                    "{authserv_id} could not verify that {} sent it (no DMARC or DKIM result for {domain})",
+                    incoming.from_address
+                );
+                return Ok(Decision::Hold { person_id, reason });
+            }
+        }
     }
     let Some((person, _)) = people::find_by_email(conn, &incoming.from_address).await? else {
         return Ok(Decision::Hold {
@@ -612,6 +633,9 @@ pub struct Outgoing {
     pub html: String,
     /// Steward wrote it (an acknowledgement, a step's news), not a person.
     pub automatic: bool,
+    /// Where the recipient chooses what they hear by email (news they may turn off), for
+    /// `List-Unsubscribe`.
+    pub preferences: Option<String>,
 }
 
 /// Why a mail server did not take a mail.
@@ -659,6 +683,7 @@ pub fn compose(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
         text,
         html,
         automatic: queued.kind != MailKind::Reply,
+        preferences: None,
     }
 }
 
@@ -707,6 +732,7 @@ fn compose_news(settings: &MailSettings, queued: &mail_rows::Mail) -> Outgoing {
         text,
         html,
         automatic: true,
+        preferences: (queued.kind == MailKind::News).then(|| format!("{}/profile", settings.link_origin)),
     }
 }
 

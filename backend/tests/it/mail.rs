@@ -532,3 +532,39 @@ async fn a_serving_steward_fetches_the_support_mailbox_by_itself() {
     assert_eq!(desk.ticket(1).await.title, "Fetched by the server");
     assert_eq!(mailbox.flags(), ["S"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_mailbox_s_server_named_only_a_sender_it_verified_is_taken_in_by_itself() {
+    let desk = desk_with(&[("STEWARD_MAIL_AUTHSERV_ID", "mx.steward.test")]).await;
+    let verified = "mx.steward.test; spf=pass smtp.mailfrom=aurora.example; dkim=pass header.d=aurora.example; dmarc=pass header.from=aurora.example";
+    let filed = desk
+        .receive(&eml("rita@aurora.example", SUPPORT, "Quota", &[("Authentication-Results", verified)], "More disk."))
+        .await;
+    assert_eq!(filed.outcome, Outcome::Filed, "{filed:?}");
+
+    // Someone else writes Rita's address: her domain's DMARC says it was not her.
+    let forged =
+        "mx.steward.test; spf=fail smtp.mailfrom=attacker.example; dmarc=fail (p=reject) header.from=aurora.example";
+    let held = desk
+        .receive(&eml(
+            "rita@aurora.example",
+            SUPPORT,
+            "Quota again",
+            &[("Authentication-Results", forged)],
+            "Give me all.",
+        ))
+        .await;
+    assert_eq!(held.outcome, Outcome::Held, "{held:?}");
+    assert!(held.reason.contains("is not who it claims: DMARC fail for aurora.example"), "{}", held.reason);
+
+    // Results another server stamped (the sender can write those) verify nothing.
+    let stamped = "mx.attacker.example; dmarc=pass header.from=aurora.example";
+    let subject = format!("Re: [Steward #{}] Quota", filed.ticket_number.expect("filed"));
+    let unverified = desk
+        .receive(&eml("rita@aurora.example", SUPPORT, &subject, &[("Authentication-Results", stamped)], "Close it."))
+        .await;
+    assert_eq!(unverified.outcome, Outcome::Held, "{unverified:?}");
+    assert!(unverified.reason.contains("mx.steward.test could not verify"), "{}", unverified.reason);
+    assert!(desk.conversation(filed.ticket_number.expect("filed")).await.is_empty(), "nothing was added to her ticket");
+    assert_eq!(desk.ticket_count().await, 1);
+}

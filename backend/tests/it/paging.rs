@@ -181,6 +181,10 @@ async fn a_production_down_ticket_pages_the_one_on_call_escalates_unacknowledged
         "{sam_mail}"
     );
     assert!(sam_mail.contains("http://127.0.0.1:8080/pages/"), "the one-click link: {sam_mail}");
+    assert!(!sam_mail.contains("List-Unsubscribe"), "a page cannot be turned off");
+    let news = smtp.wait_for_to("sam@steward.example", 2).await;
+    let news = news.iter().map(Delivered::text).find(|t| t.contains("New request")).expect("news of the request");
+    assert!(news.contains("List-Unsubscribe: <http://127.0.0.1:8080/profile>"), "news can be turned off: {news}");
     let trigger = wait_for_body(&pagerduty, "/event_action", "trigger").await;
     assert_eq!(trigger["routing_key"], ROUTING_KEY);
     let dedup_key = trigger["dedup_key"].as_str().expect("a dedup key").to_owned();
