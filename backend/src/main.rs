@@ -10,6 +10,12 @@ use steward_backend::{db, demo, email, server, telemetry};
 use steward_domain::{MembershipRole, StaffRole};
 use tokio_util::sync::CancellationToken;
 
+/// jemalloc, which hands memory freed under a steady load back to the system (glibc's allocator
+/// keeps it in per-thread arenas, so a server's size creeps up in steps; issue 10's soak).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(name = "steward", version, about = "Steward: support desk and incident board")]
 struct Cli {

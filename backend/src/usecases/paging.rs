@@ -132,7 +132,7 @@ async fn page(conn: &AsyncPgConnection, subject: Paging<'_>, at: DateTime<Utc>) 
     let escalates_at = levels.next(level, &people).map(|_| at + settings.escalate_after());
     let new = NewPage { about, summary: &summary, level: level as u32, escalates_at };
     let page = rows::insert(conn, new, at).await?;
-    tracing::warn!(page = page.id, about = about.words(), level, people = ?people, "production down: paging");
+    tracing::info!(page = page.id, about = about.words(), level, people = ?people, "production down: paging");
     reach(conn, &page, level as u32, &people, WebhookEvent::PageTriggered, &described, at).await
 }
 
