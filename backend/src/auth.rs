@@ -87,28 +87,33 @@ pub fn session_token_from(headers: &HeaderMap) -> Option<String> {
 
 /// Layer: resolves the session cookie into a [`Caller`] for the handlers.
 pub async fn authenticate(State(state): State<AppState>, mut request: Request<Body>, next: Next) -> Response {
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
-    let session_hash = session_token_from(request.headers()).map(|token| token_hash(&token));
+    let address = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0);
+    match resolve_caller(&state, request.headers(), address).await {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(error) => grpc_error(error),
+    }
+}
+
+/// Who is calling with these headers from `address`: the session cookie's person, if it names
+/// a live session (the API's layer and the file door both ask this).
+pub async fn resolve_caller(state: &AppState, headers: &HeaderMap, address: Option<SocketAddr>) -> AppResult<Caller> {
+    let address = address.map_or_else(|| "unknown".to_owned(), |address| address.ip().to_string());
+    let session_hash = session_token_from(headers).map(|token| token_hash(&token));
     let signed_in = match &session_hash {
         None => None,
-        Some(hash) => match state.core.pool.get().await.map_err(AppError::from) {
-            Ok(mut conn) => match sessions::principal_for(&mut conn, hash, state.core.now()).await {
-                Ok(signed_in) => signed_in,
-                Err(error) => return grpc_error(error),
-            },
-            Err(error) => return grpc_error(error),
-        },
+        Some(hash) => {
+            let mut conn = state.core.pool.get().await?;
+            sessions::principal_for(&mut conn, hash, state.core.now()).await?
+        }
     };
     let (principal, session_expires_at) = match signed_in {
         Some(signed_in) => (Some(signed_in.principal), Some(signed_in.expires_at)),
         None => (None, None),
     };
-    request.extensions_mut().insert(Caller { principal, session_expires_at, session_hash, address });
-    next.run(request).await
+    Ok(Caller { principal, session_expires_at, session_hash, address })
 }
 
 /// Answers a request with a gRPC status before it reaches a handler.

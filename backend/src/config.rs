@@ -23,6 +23,9 @@
 //! | `STEWARD_MAIL_MAX_KIB` | `25600`            | the largest message `steward mail receive` (or the IMAP fetch) takes (25 MB) |
 //! | `STEWARD_IMAP_URL`     | (unset)            | a mailbox to fetch support mail from, e.g. `imaps://support%40example.org:pass@imap.example.org/INBOX`; unset: mail comes only by `steward mail receive` |
 //! | `STEWARD_IMAP_EVERY_SECONDS` | `60`         | how often that mailbox is looked at |
+//! | `STEWARD_FILES`        | `files`            | where attached files are kept: a directory (created if missing), or an S3-compatible bucket `s3://bucket/prefix` (credentials, region and endpoint from the `AWS_*` variables) |
+//! | `STEWARD_MAX_UPLOAD_MB` | `25`              | the largest file an upload may be, in MB |
+//! | `STEWARD_UPLOAD_SECONDS` | `600`            | how long one upload may take |
 //! | `STEWARD_MAIL_AUTHSERV_ID` | (unset)        | the authserv-id the support mailbox's own server writes in `Authentication-Results` (e.g. `mx.example.org`); set: only mail whose sender that server verified (DMARC, or an aligned DKIM signature) is taken in by itself, the rest waits for staff |
 //!
 //! Every error names the variable and says what a valid value looks like.
@@ -47,6 +50,39 @@ pub struct Config {
     pub jobs_every: Duration,
     /// Email in and out.
     pub mail: MailSettings,
+    /// Attached files.
+    pub files: FilesSettings,
+}
+
+/// Where attached files are kept and how big and slow an upload may be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilesSettings {
+    /// `STEWARD_FILES`: a directory, or an `s3://bucket/prefix` URL.
+    pub location: String,
+    /// `STEWARD_MAX_UPLOAD_MB`, in bytes.
+    pub max_bytes: u64,
+    /// `STEWARD_UPLOAD_SECONDS`.
+    pub upload_time: Duration,
+}
+
+impl FilesSettings {
+    /// The settings read from the process environment (for commands that store files).
+    pub fn from_env() -> Result<FilesSettings, ConfigError> {
+        files_from(&|name: &str| std::env::var(name).ok())
+    }
+}
+
+fn files_from(lookup: &impl Fn(&str) -> Option<String>) -> Result<FilesSettings, ConfigError> {
+    let location = get(lookup, "STEWARD_FILES").unwrap_or_else(|| "files".to_owned()).trim().to_owned();
+    if location.contains("://") && !location.starts_with("s3://") {
+        return Err(problem(
+            "STEWARD_FILES",
+            "is neither a directory nor an S3 bucket URL such as s3://steward-files/prod",
+        ));
+    }
+    let max_bytes = number(lookup, "STEWARD_MAX_UPLOAD_MB", 25, 1..=10_000)? * 1_000_000;
+    let upload_time = Duration::from_secs(number(lookup, "STEWARD_UPLOAD_SECONDS", 600, 5..=86_400)?);
+    Ok(FilesSettings { location, max_bytes, upload_time })
 }
 
 /// How Steward sends and receives mail.
@@ -194,7 +230,8 @@ impl Config {
         };
         let link_origin = public_origin.clone().unwrap_or_else(|| format!("http://{addr}"));
         let mail = mail_from(&lookup, link_origin)?;
-        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl, limits, jobs_every, mail })
+        let files = files_from(&lookup)?;
+        Ok(Config { database_url, addr, static_dir, public_origin, session_ttl, limits, jobs_every, mail, files })
     }
 
     /// Whether the session cookie gets the Secure attribute.

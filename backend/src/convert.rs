@@ -234,7 +234,21 @@ impl TicketContext<'_> {
             body_html: crate::markdown::to_html(&value.body),
             visibility: visibility as i32,
             created_at: Some(timestamp(value.created_at)),
+            attachments: Vec::new(),
         }
+    }
+}
+
+/// A stored file as the API carries it.
+pub fn attachment(file: &crate::db::models::attachments::Attachment) -> pb::AttachedFile {
+    pb::AttachedFile {
+        id: file.id,
+        name: file.name.clone(),
+        bytes: file.bytes,
+        content_type: file.served_type.clone(),
+        inline: file.inline,
+        encrypted: file.encrypted,
+        url: crate::files::path_of(file.id, &file.name),
     }
 }
 

@@ -211,7 +211,8 @@ const TICKETS: &[DemoTicket] = &[
 /// Loads the demo data into a migrated database. Tickets are filed, answered, assigned and
 /// moved through the same use cases people use, so they look exactly as if people had.
 pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
-    let core = Core::for_command(db::pool(database_url, 2)?, crate::config::MailSettings::from_env()?);
+    let files = crate::files::Files::open(&crate::config::FilesSettings::from_env()?)?;
+    let core = Core::for_command(db::pool(database_url, 2)?, crate::config::MailSettings::from_env()?, files);
     let mut conn = core.pool.get().await?;
     let mut loaded = Loaded::default();
     let hash = tokio::task::spawn_blocking(|| credentials::hash_password(DEMO_PASSWORD)).await??;
@@ -352,7 +353,12 @@ async fn file(core: &Core, conn: &mut AsyncPgConnection, community: i64, demo: &
         confidential: demo.confidential,
         answers: demo.answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
     };
-    let mut ticket = usecases::tickets::file(core, &requester, NewRequest { community_id: community, draft }).await?;
+    let mut ticket = usecases::tickets::file(
+        core,
+        &requester,
+        NewRequest { community_id: community, draft, attachment_ids: Vec::new() },
+    )
+    .await?;
     if let Some(email) = demo.assignee {
         let assignee = person_id(conn, email).await?;
         let edit = FieldsEdit { assignee_id: Some(Some(assignee)), ..FieldsEdit::default() };
@@ -362,7 +368,8 @@ async fn file(core: &Core, conn: &mut AsyncPgConnection, community: i64, demo: &
     for (email, body, internal) in demo.conversation {
         let author = principal(conn, email).await?;
         let visibility = if *internal { Visibility::Internal } else { Visibility::Public };
-        let message = NewMessage { number: ticket.number, body: body.to_string(), visibility };
+        let message =
+            NewMessage { number: ticket.number, body: body.to_string(), visibility, attachment_ids: Vec::new() };
         usecases::tickets::reply(core, &author, message).await?;
     }
     for &action in demo.steps {

@@ -65,6 +65,9 @@ pub enum AppError {
     /// The page has ended, so there is nothing to acknowledge; the message says why it ended.
     #[error("{0}")]
     PageEnded(String),
+    /// What was sent is bigger than Steward takes; the message says how big it may be.
+    #[error("{0}")]
+    TooLarge(String),
     /// The change would leave Steward without an admin.
     #[error("This is the last admin. Make someone else an admin first, so that someone can still manage Steward.")]
     LastAdmin,
@@ -203,6 +206,7 @@ impl From<AppError> for Status {
                 let retry = ErrorDetails::with_retry_info(Some(retry_after));
                 Status::with_error_details(Code::ResourceExhausted, message, retry)
             }
+            AppError::TooLarge(_) => Status::resource_exhausted(message),
             AppError::Unavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "database unavailable");
                 let retry = ErrorDetails::with_retry_info(Some(std::time::Duration::from_secs(1)));

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod email;
 pub mod error;
+pub mod files;
 pub mod http_out;
 pub mod limits;
 pub mod live;

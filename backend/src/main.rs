@@ -179,7 +179,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
 async fn run_mail(command: MailCommand) -> anyhow::Result<()> {
     let settings = MailSettings::from_env()?;
     let pool = db::pool(&config::database_url()?, 2)?;
-    let core = Core::for_command(pool.clone(), settings.clone());
+    let core = Core::for_command(pool.clone(), settings.clone(), files_from_env()?);
     match command {
         MailCommand::Receive => {
             let mut raw = Vec::new();
@@ -242,7 +242,7 @@ async fn run_mail(command: MailCommand) -> anyhow::Result<()> {
 async fn run_admin(admin: Admin) -> anyhow::Result<()> {
     let url = config::database_url()?;
     let pool = db::pool(&url, 2)?;
-    let core = Core::for_command(pool.clone(), MailSettings::from_env()?);
+    let core = Core::for_command(pool.clone(), MailSettings::from_env()?, files_from_env()?);
     let mut conn = pool.get().await?;
     match admin {
         Admin::CreateCommunity { slug, name } => {
@@ -292,4 +292,9 @@ async fn run_admin(admin: Admin) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where attached files are kept, for commands that may store them.
+fn files_from_env() -> anyhow::Result<steward_backend::files::Files> {
+    steward_backend::files::Files::open(&config::FilesSettings::from_env()?)
 }

@@ -129,6 +129,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
     let security = web::SecurityHeaders::new(static_dir, state.config.secure_cookies())?;
     Ok(Router::new()
         .merge(grpc)
+        .merge(crate::files::routes(state))
         .fallback_service(frontend)
         .layer(axum::middleware::from_fn_with_state(security, web::add_security_headers))
         .layer(TraceLayer::new_for_http()))
@@ -143,7 +144,8 @@ pub async fn state(config: Config, clock: Arc<dyn Clock>, shutdown: Cancellation
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot read the event log: {e}"))?;
     let limiter = Arc::new(Limiter::new(config.limits.clone()));
     let mail = Arc::new(config.mail.clone());
-    Ok(AppState { core: Core { pool, live, clock, mail }, config: Arc::new(config), limiter, shutdown })
+    let files = Arc::new(crate::files::Files::open(&config.files)?);
+    Ok(AppState { core: Core { pool, live, clock, mail, files }, config: Arc::new(config), limiter, shutdown })
 }
 
 /// Serves `state` on `listener` until `stop` completes, then stops accepting, tells streams to

@@ -380,6 +380,7 @@ async fn main() -> anyhow::Result<()> {
             description: "Moved back and forth by the benchmark.".into(),
             confidential: false,
             answers: Default::default(),
+            attachment_ids: Vec::new(),
         };
         let ticket = tickets.create_ticket(request).await?.into_inner().ticket.context("no ticket")?;
         first_number.get_or_insert(ticket.number);
@@ -640,6 +641,7 @@ async fn page_latency(args: &Args, session: &Session, community: i64) -> anyhow:
             description: "Filed by the benchmark.".into(),
             confidential: false,
             answers: answers.clone(),
+            attachment_ids: Vec::new(),
         };
         let started = Instant::now();
         let ticket = tickets.create_ticket(request).await?.into_inner().ticket.context("no ticket")?;
@@ -740,6 +742,7 @@ async fn incident_update_latency(args: &Args, session: &Session, community: i64)
             description: "Linked to the benchmark incident.".into(),
             confidential: false,
             answers: Default::default(),
+            attachment_ids: Vec::new(),
         };
         linked.push(tickets.create_ticket(request).await?.into_inner().ticket.context("no ticket")?.number);
     }

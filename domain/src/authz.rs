@@ -55,6 +55,13 @@ pub fn can_receive_change(who: &Principal, ticket: &TicketFacts, internal: bool)
     can_view_ticket(who, ticket) && (!internal || can_see_internal_notes(who))
 }
 
+/// Whether `who` may read a file attached to a ticket with these facts (on an internal note
+/// when `internal`): exactly who may read what it is attached to. A file not attached yet is
+/// its uploader's alone (decided where it is stored).
+pub fn can_read_attachment(who: &Principal, ticket: &TicketFacts, internal: bool) -> bool {
+    can_receive_change(who, ticket, internal)
+}
+
 /// Whether `who` may move cards on the board (change state and order by dragging).
 pub fn can_arrange_board(who: &Principal) -> bool {
     who.is_staff()
@@ -287,6 +294,27 @@ mod tests {
 
     fn ticket(community_id: i64, requester_id: i64, confidential: bool, state: TicketState) -> TicketFacts {
         TicketFacts { community_id, requester_id, confidential, state }
+    }
+
+    #[test]
+    fn a_file_is_read_by_exactly_who_reads_what_it_is_attached_to() {
+        for who in everyone() {
+            for facts in every_ticket() {
+                assert_eq!(
+                    can_read_attachment(&who, &facts, false),
+                    can_view_ticket(&who, &facts),
+                    "{who:?} {facts:?}"
+                );
+                assert_eq!(
+                    can_read_attachment(&who, &facts, true),
+                    who.is_staff(),
+                    "a file on an internal note is the team's: {who:?} {facts:?}"
+                );
+            }
+        }
+        let confidential = ticket(A, 10, true, TicketState::Open);
+        assert!(!can_read_attachment(&member_a(), &confidential, false), "a member never reads a confidential file");
+        assert!(!can_read_attachment(&rep_b(), &ticket(A, 10, false, TicketState::Open), false));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod conversation;
 pub mod events;
 pub mod facts;
 pub mod fields;
+pub mod files;
 pub mod incident;
 pub mod intake;
 pub mod lifecycle;

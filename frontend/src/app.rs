@@ -17,11 +17,12 @@ use crate::pages::{
     status::StatusPage, support::SecurityPage, support::SupportPage, ticket::TicketPage, tickets::TicketsPage,
     triage::TriagePage,
 };
-use crate::state::user::{CurrentUser, is_representative, is_staff};
+use crate::state::user::{CurrentUser, UploadLimit, is_representative, is_staff};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(CurrentUser(RwSignal::new(None)));
+    provide_context(UploadLimit(RwSignal::new(0)));
     provide_context(LiveStatus::default());
     crate::state::now::provide();
     crate::state::notifications::provide();
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
+    let upload_limit = expect_context::<UploadLimit>();
     let location = use_location();
     let navigate = use_navigate();
     let failure = RwSignal::new(None::<ApiError>);
@@ -67,7 +69,11 @@ fn Shell() -> impl IntoView {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::auth().get_current_user(pb::GetCurrentUserRequest {}).await {
-                Ok(response) => user.0.set(response.into_inner().person),
+                Ok(response) => {
+                    let response = response.into_inner();
+                    upload_limit.0.set(response.max_upload_bytes);
+                    user.0.set(response.person);
+                }
                 Err(status) => {
                     let error = ApiError::from(status);
                     if error.is_unauthenticated() {

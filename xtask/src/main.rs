@@ -291,6 +291,8 @@ fn fuzz_briefly() -> anyhow::Result<()> {
 fn browser_tests(database: &Database) -> anyhow::Result<()> {
     database.create("steward_e2e", true)?;
     let url = database.url("steward_e2e");
+    // A fresh database: its files start fresh too.
+    let _ = std::fs::remove_dir_all(steward::files_dir(&url));
     let binary = steward::build()?;
     steward::run_command(&binary, &url, "migrate")?;
     steward::run_command(&binary, &url, "demo")?;
@@ -316,6 +318,7 @@ fn browser_tests(database: &Database) -> anyhow::Result<()> {
         .env("STEWARD_BIN", &binary)
         .env("STEWARD_DATABASE_URL", &url)
         .env("STEWARD_STATIC_DIR", root().join("dist"))
+        .env("STEWARD_FILES", steward::files_dir(&url))
         // A test's own server (spawned with this environment) gets the same raised limits.
         .envs(steward::MANY_PEOPLE_AT_ONE_ADDRESS.iter().copied()));
     server.stop();

@@ -22,7 +22,23 @@ pub fn build() -> anyhow::Result<PathBuf> {
 
 /// Runs `steward <command>` against `database_url`.
 pub fn run_command(binary: &Path, database_url: &str, command: &str) -> anyhow::Result<()> {
-    run(Command::new(binary).arg(command).env("DATABASE_URL", database_url))
+    run(Command::new(binary)
+        .arg(command)
+        .env("DATABASE_URL", database_url)
+        .env("STEWARD_FILES", files_dir(database_url)))
+}
+
+/// Where the attached files of the database `database_url` names are kept: one directory per
+/// database under target/steward-files (unless STEWARD_FILES says otherwise).
+pub fn files_dir(database_url: &str) -> PathBuf {
+    if let Ok(chosen) = std::env::var("STEWARD_FILES")
+        && !chosen.trim().is_empty()
+    {
+        return PathBuf::from(chosen);
+    }
+    let parsed = url::Url::parse(database_url).ok();
+    let database = parsed.as_ref().map_or("steward", |url| url.path().trim_start_matches('/'));
+    steward_devdb::target_dir().join("steward-files").join(database)
 }
 
 /// A free address on the loopback interface.
@@ -62,6 +78,7 @@ impl Server {
             .env("DATABASE_URL", database_url)
             .env("STEWARD_ADDR", addr)
             .env("STEWARD_STATIC_DIR", root().join("dist"))
+            .env("STEWARD_FILES", files_dir(database_url))
             .stdin(Stdio::null());
         if let Some(log) = log {
             let file = File::create(log).with_context(|| format!("creating {}", log.display()))?;

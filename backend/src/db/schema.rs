@@ -23,6 +23,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    attachments (id) {
+        id -> Int8,
+        store_key -> Text,
+        name -> Text,
+        declared_type -> Text,
+        served_type -> Text,
+        inline -> Bool,
+        bytes -> Int8,
+        sha256 -> Text,
+        encrypted -> Bool,
+        uploaded_by -> Int8,
+        uploaded_at -> Timestamptz,
+        ticket_number -> Nullable<Int8>,
+        comment_id -> Nullable<Int8>,
+        internal -> Bool,
+        attached_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     calendars (id) {
         id -> Int8,
         name -> Text,
@@ -577,6 +597,9 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(attachments -> comments (comment_id));
+diesel::joinable!(attachments -> people (uploaded_by));
+diesel::joinable!(attachments -> tickets (ticket_number));
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(comments -> tickets (ticket_number));
 diesel::joinable!(communities -> calendars (calendar_id));
@@ -646,6 +669,7 @@ diesel::joinable!(webhooks -> people (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_changes,
+    attachments,
     calendars,
     comments,
     communities,

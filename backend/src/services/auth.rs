@@ -142,6 +142,9 @@ impl AuthService for AuthApi {
         let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
         let person = people::find(&mut conn, principal.person_id).await?.ok_or(AppError::NotFound("person"))?;
         let memberships = people::memberships_of(&mut conn, &[person.id]).await?;
-        Ok(Response::new(pb::GetCurrentUserResponse { person: Some(convert::person(&person, &memberships)) }))
+        Ok(Response::new(pb::GetCurrentUserResponse {
+            person: Some(convert::person(&person, &memberships)),
+            max_upload_bytes: self.state.core.files.max_bytes,
+        }))
     }
 }

@@ -19,6 +19,7 @@ use super::triage;
 use crate::AppState;
 use crate::auth::caller;
 use crate::convert::{self, TicketContext};
+use crate::db::models::attachments as attachment_rows;
 use crate::db::models::tickets::{self, Filter, PageAfter, Ticket};
 use crate::db::models::{comments, events as event_rows, people, surveys, triage as triage_rows};
 use crate::error::{AppError, AppResult};
@@ -113,22 +114,45 @@ pub fn decode_new_request(request: pb::CreateTicketRequest) -> AppResult<NewRequ
         confidential: request.confidential,
         answers: request.answers.into_iter().collect(),
     };
-    Ok(NewRequest { community_id: request.community_id, draft })
+    Ok(NewRequest { community_id: request.community_id, draft, attachment_ids: request.attachment_ids })
 }
 
-/// The conversation of a ticket `who` sees, after `after_id`, as they see it.
+/// The files of a ticket `who` may read: the request's own, and each message's by its id.
+async fn files_of(
+    conn: &AsyncPgConnection,
+    who: &Principal,
+    number: i64,
+) -> AppResult<(Vec<pb::AttachedFile>, HashMap<i64, Vec<pb::AttachedFile>>)> {
+    let mut request = Vec::new();
+    let mut by_comment: HashMap<i64, Vec<pb::AttachedFile>> = HashMap::new();
+    for file in attachment_rows::of_ticket(conn, number, authz::can_see_internal_notes(who)).await? {
+        match file.comment_id {
+            Some(comment) => by_comment.entry(comment).or_default().push(convert::attachment(&file)),
+            None => request.push(convert::attachment(&file)),
+        }
+    }
+    Ok((request, by_comment))
+}
+
+/// The conversation of a ticket `who` sees, after `after_id`, as they see it, each message
+/// with its files.
 async fn conversation(
     conn: &mut AsyncPgConnection,
     who: &Principal,
     number: i64,
     after_id: i64,
-) -> AppResult<Vec<pb::Comment>> {
+) -> AppResult<(Vec<pb::Comment>, Vec<pb::AttachedFile>)> {
     let conversation = comments::list_for_ticket(conn, number, authz::can_see_internal_notes(who), after_id).await?;
     let author_ids: Vec<i64> = conversation.iter().map(|c| c.author_id).collect();
-    let authors = people::by_ids(conn, &author_ids).await?;
+    let (authors, (request_files, mut by_comment)) =
+        futures_util::try_join!(people::by_ids(conn, &author_ids), files_of(conn, who, number))?;
     let no_communities = HashMap::new();
     let context = TicketContext { communities: &no_communities, people: &authors };
-    Ok(conversation.iter().map(|c| context.comment(c)).collect())
+    let comments = conversation
+        .iter()
+        .map(|c| pb::Comment { attachments: by_comment.remove(&c.id).unwrap_or_default(), ..context.comment(c) })
+        .collect();
+    Ok((comments, request_files))
 }
 
 impl TicketApi {
@@ -161,7 +185,7 @@ impl TicketApi {
         let position = self.state.core.live.head();
         let mut conn = self.state.core.pool.get().await?;
         let ticket = visible_ticket(&mut conn, Actor::Person(who), number).await?;
-        let comments = conversation(&mut conn, who, number, 0).await?;
+        let (comments, attachments) = conversation(&mut conn, who, number, 0).await?;
         let encoded = encode_one(&mut conn, &ticket).await?;
         let facts = ticket.facts();
         let released_in = ticket.released_in.as_deref();
@@ -192,13 +216,14 @@ impl TicketApi {
             close_held_back,
             survey,
             position: Some(convert::position(position)),
+            attachments,
         })
     }
 
     async fn comments_after(&self, who: &Principal, number: i64, after_id: i64) -> AppResult<pb::ListCommentsResponse> {
         let mut conn = self.state.core.pool.get().await?;
         visible_ticket(&mut conn, Actor::Person(who), number).await?;
-        Ok(pb::ListCommentsResponse { comments: conversation(&mut conn, who, number, after_id).await? })
+        Ok(pb::ListCommentsResponse { comments: conversation(&mut conn, who, number, after_id).await?.0 })
     }
 
     async fn survey_of(&self, who: &Principal, number: i64) -> AppResult<pb::GetSurveyResponse> {
@@ -264,13 +289,20 @@ impl TicketApi {
             Ok(pb::CommentVisibility::InternalNote) => Visibility::Internal,
             Err(_) => return Err(AppError::invalid("visibility", "Choose a public reply or an internal note.")),
         };
-        let message =
-            NewMessage { number: request.number, body: conversation::message_body(&request.body)?, visibility };
+        let message = NewMessage {
+            number: request.number,
+            body: conversation::message_body(&request.body)?,
+            visibility,
+            attachment_ids: request.attachment_ids,
+        };
         let comment = usecases::tickets::reply(&self.state.core, who, message).await?;
         let conn = self.state.core.pool.get().await?;
-        let authors = people::by_ids(&conn, &[who.person_id]).await?;
+        let author = [who.person_id];
+        let (authors, (_, mut files)) =
+            futures_util::try_join!(people::by_ids(&conn, &author), files_of(&conn, who, request.number))?;
         let no_communities = HashMap::new();
-        Ok(TicketContext { communities: &no_communities, people: &authors }.comment(&comment))
+        let encoded = TicketContext { communities: &no_communities, people: &authors }.comment(&comment);
+        Ok(pb::Comment { attachments: files.remove(&comment.id).unwrap_or_default(), ..encoded })
     }
 
     async fn encode_survey(

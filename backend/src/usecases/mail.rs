@@ -210,7 +210,12 @@ async fn carry_out(
         Decision::Ignore(reason) => settled(Outcome::Ignored, reason, None, None, None),
         Decision::Hold { person_id, reason } => settled(Outcome::Held, reason, person_id, None, None),
         Decision::Answer { author, number } => {
-            let message = NewMessage { number, body: written(incoming), visibility: Visibility::Public };
+            let message = NewMessage {
+                number,
+                body: written(incoming),
+                visibility: Visibility::Public,
+                attachment_ids: Vec::new(),
+            };
             let comment = ticket_cases::reply_in(conn, &author, message, now).await?;
             settled(Outcome::Replied, String::new(), Some(author.person_id), Some(number), Some(comment.id))
         }
@@ -220,7 +225,7 @@ async fn carry_out(
                 description = format!("Follows up on #{earlier}, which was closed.\n\n{description}");
             }
             let draft = emailed_request(&incoming.subject, &description);
-            let request = NewRequest { community_id, draft };
+            let request = NewRequest { community_id, draft, attachment_ids: Vec::new() };
             let ticket = ticket_cases::file_in(conn, &requester, request, emailed_form, now).await?;
             if acknowledge {
                 queue_acknowledgement(conn, settings, &requester, &ticket, &incoming.message_id, now).await?;

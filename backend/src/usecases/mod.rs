@@ -8,6 +8,7 @@
 //! commit, and returns the result or a typed refusal ([`AppError`]). Channels never write to
 //! the database themselves, and nothing here knows about protobuf, cookies or HTTP.
 
+pub mod attachments;
 pub mod board;
 pub mod configuration;
 pub mod directory;
@@ -31,23 +32,25 @@ use steward_domain::facts::Principal;
 use crate::clock::Clock;
 use crate::config::MailSettings;
 use crate::db::DbPool;
+use crate::files::Files;
 use crate::live::Hub;
 
 /// What every use case runs with: the database, the live hub to ring after a commit, the
-/// clock, and how mail is addressed.
+/// clock, how mail is addressed, and where attached files are kept.
 #[derive(Clone)]
 pub struct Core {
     pub pool: DbPool,
     pub live: Arc<Hub>,
     pub clock: Arc<dyn Clock>,
     pub mail: Arc<MailSettings>,
+    pub files: Arc<Files>,
 }
 
 impl Core {
     /// A core for a command that writes but serves nothing (`steward admin`, `steward demo`):
     /// its live hub has no tailer, and serving processes see its writes within one poll.
-    pub fn for_command(pool: DbPool, mail: MailSettings) -> Core {
-        Core { pool, live: Hub::idle(), clock: crate::clock::system(), mail: Arc::new(mail) }
+    pub fn for_command(pool: DbPool, mail: MailSettings, files: Files) -> Core {
+        Core { pool, live: Hub::idle(), clock: crate::clock::system(), mail: Arc::new(mail), files: Arc::new(files) }
     }
 
     /// The time for one use case: read once, used for everything it stores and decides.

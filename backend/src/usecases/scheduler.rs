@@ -28,8 +28,10 @@ use crate::db::models::jobs::{self, Job, JobKind};
 use crate::db::models::{About, clocks, people, rotation, tickets};
 use crate::error::{AppError, AppResult};
 
-/// Runs due jobs and escalates due pages every `every` until `stop` is cancelled.
+/// Runs due jobs and escalates due pages every `every`, and once a minute removes uploads
+/// nobody attached, until `stop` is cancelled.
 pub async fn run(core: Core, every: Duration, stop: CancellationToken) {
+    let mut tidied: Option<std::time::Instant> = None;
     loop {
         match run_due(&core).await {
             Ok(0) => {}
@@ -38,6 +40,14 @@ pub async fn run(core: Core, every: Duration, stop: CancellationToken) {
         }
         if let Err(error) = super::paging::escalate_due(&core).await {
             tracing::warn!(%error, "the scheduler could not escalate pages; it tries again");
+        }
+        if tidied.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+            tidied = Some(std::time::Instant::now());
+            match super::attachments::remove_unattached(&core).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "uploads nobody attached were removed"),
+                Err(error) => tracing::warn!(%error, "uploads nobody attached could not be removed; tried again later"),
+            }
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}

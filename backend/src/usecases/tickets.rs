@@ -34,6 +34,8 @@ use steward_domain::sla::{ClockView, Fact};
 pub struct NewRequest {
     pub community_id: i64,
     pub draft: RequestDraft,
+    /// Files the requester uploaded for it.
+    pub attachment_ids: Vec<i64>,
 }
 
 /// A message for a ticket's conversation.
@@ -43,6 +45,8 @@ pub struct NewMessage {
     /// Checked by [`steward_domain::conversation::message_body`].
     pub body: String,
     pub visibility: Visibility,
+    /// Files the author uploaded for it.
+    pub attachment_ids: Vec<i64>,
 }
 
 /// A lifecycle step on a ticket at the version the caller saw.
@@ -167,6 +171,7 @@ pub(crate) async fn file_in(
     }
     let requester_id = requester.person_id;
     let mut ticket = tickets::insert(conn, request.community_id, requester_id, state, &checked, now).await?;
+    super::attachments::attach(conn, requester, &request.attachment_ids, ticket.number, None, false, now).await?;
     if matches!(filing, Filing::NeedsApproval) {
         let representatives = people::representatives_of(conn, ticket.community_id).await?;
         let news = format!(
@@ -268,6 +273,8 @@ pub(crate) async fn reply_in(
         return Err(AppError::NotFound("ticket"));
     }
     let (comment, _) = post_message(conn, author, &ticket, &message.body, message.visibility, now).await?;
+    super::attachments::attach(conn, author, &message.attachment_ids, ticket.number, Some(comment.id), internal, now)
+        .await?;
     tell_about_message(conn, author, &ticket, &message, now).await?;
     let answered_by_requester = !internal && !author.is_staff() && authz::is_requester_side(author, &ticket.facts());
     let after = lifecycle::after_requester_reply(ticket.state);

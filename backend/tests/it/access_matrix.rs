@@ -440,6 +440,7 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
                 number,
                 body: "note".into(),
                 visibility: pb::CommentVisibility::InternalNote as i32,
+                attachment_ids: Vec::new(),
             };
             let expected = hidden_or(visible, if who.is_staff() { Code::Ok } else { Code::PermissionDenied });
             check(&world, who, &format!("AddComment internal #{number}"), &tickets.add_comment(note).await, expected);
@@ -477,6 +478,7 @@ async fn no_caller_changes_what_it_should_not_by_any_rpc() {
                 number,
                 body: "a reply".into(),
                 visibility: pb::CommentVisibility::PublicReply as i32,
+                attachment_ids: Vec::new(),
             };
             check(
                 &world,

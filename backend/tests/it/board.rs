@@ -41,6 +41,7 @@ async fn file(desk: &Desk, title: &str) -> pb::Ticket {
         description: "Board test.".into(),
         confidential: false,
         answers: Default::default(),
+        attachment_ids: Vec::new(),
     };
     desk.rep.tickets.clone().create_ticket(request).await.expect("file").into_inner().ticket.expect("ticket")
 }

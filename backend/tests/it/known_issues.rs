@@ -141,6 +141,7 @@ async fn a_public_page_names_the_support_staff_and_the_community_never_the_reque
         number: public,
         body: "Still broken for **us**: see https://status.aurora.example <img src=x onerror=alert(1)>".into(),
         visibility: pb::CommentVisibility::PublicReply as i32,
+        attachment_ids: Vec::new(),
     };
     world.client(Who::RepA).tickets.clone().add_comment(reply).await.expect("the requester replies");
 

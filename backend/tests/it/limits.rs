@@ -35,6 +35,7 @@ async fn a_request_over_its_calls_size_is_refused_in_words_and_nothing_is_saved(
         description: "x".repeat(70 * 1024),
         confidential: false,
         answers: Default::default(),
+        attachment_ids: Vec::new(),
     };
     let refused = client.tickets.clone().create_ticket(huge).await.expect_err("over 64 KiB");
     assert_exhausted(&refused, "at most 64 KiB", false);

@@ -138,6 +138,7 @@ async fn file(client: &Client, community_id: i64, title: &str) -> pb::Ticket {
         description: "Live test.".into(),
         confidential: false,
         answers: Default::default(),
+        attachment_ids: Vec::new(),
     };
     client.tickets.clone().create_ticket(request).await.expect("file").into_inner().ticket.expect("ticket")
 }
@@ -419,6 +420,7 @@ async fn each_change_is_checked_against_the_watchers_access_when_it_is_sent() {
         number: a_ticket.number,
         body: "Internal only".into(),
         visibility: pb::CommentVisibility::InternalNote as i32,
+        attachment_ids: Vec::new(),
     };
     desk.steward.tickets.clone().add_comment(internal).await.expect("note");
     move_card(&desk.steward, b_ticket.number, b_ticket.version, pb::TicketState::Open).await.expect("move");
@@ -517,6 +519,7 @@ async fn a_ticket_page_stays_current_from_the_stream_without_reading_the_ticket_
         number: ticket.number,
         body: "Looking into it.".into(),
         visibility: pb::CommentVisibility::PublicReply as i32,
+        attachment_ids: Vec::new(),
     };
     desk.steward.tickets.clone().add_comment(reply).await.expect("reply");
     let change = watching.next().await;

@@ -323,9 +323,19 @@ async fn support_s_reply_and_the_resolution_reach_her_over_smtp_threaded_and_int
         .ticket_number
         .expect("filed");
     let steward = &desk.steward;
-    let reply = NewMessage { number, body: "Done: quotas are **20 GB** now.".into(), visibility: Visibility::Public };
+    let reply = NewMessage {
+        number,
+        body: "Done: quotas are **20 GB** now.".into(),
+        visibility: Visibility::Public,
+        attachment_ids: Vec::new(),
+    };
     usecases::tickets::reply(core, steward, reply).await.expect("reply");
-    let note = NewMessage { number, body: "Raised by hand; watch the node.".into(), visibility: Visibility::Internal };
+    let note = NewMessage {
+        number,
+        body: "Raised by hand; watch the node.".into(),
+        visibility: Visibility::Internal,
+        attachment_ids: Vec::new(),
+    };
     usecases::tickets::reply(core, steward, note).await.expect("note");
     for action in [Action::Start, Action::Resolve] {
         let version = desk.ticket(number).await.version;

@@ -5,6 +5,7 @@
 //! tests may create databases; without it, the tests start the private cluster under `target/`.
 
 mod access_matrix;
+mod attachments;
 mod auth;
 mod board;
 mod browser_clients;

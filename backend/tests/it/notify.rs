@@ -52,7 +52,7 @@ impl Team {
             confidential: false,
             answers: Default::default(),
         };
-        let request = NewRequest { community_id: self.aurora, draft };
+        let request = NewRequest { community_id: self.aurora, draft, attachment_ids: Vec::new() };
         usecases::tickets::file(&self.app.state.core, who, request).await.expect("filed").number
     }
 
@@ -86,8 +86,12 @@ async fn a_mention_an_assignment_and_an_approval_request_reach_their_people_in_s
     let filed = format!("New request #{number} Quota from Rita Rep (Normal)");
     assert_eq!(team.told(&team.sam).await, std::slice::from_ref(&filed), "the steward on duty hears of it");
     assert_eq!(team.mailed(&team.sam).await, [(MailKind::News, format!("[Steward] {filed}"))]);
-    let note =
-        NewMessage { number, body: "@tess can you raise it? (cc @Sam)".into(), visibility: Visibility::Internal };
+    let note = NewMessage {
+        number,
+        body: "@tess can you raise it? (cc @Sam)".into(),
+        visibility: Visibility::Internal,
+        attachment_ids: Vec::new(),
+    };
     usecases::tickets::reply(core, &team.sam, note).await.expect("note");
     let mentioned = format!("Sam Steward mentioned you on #{number} Quota");
     assert_eq!(team.told(&team.tess).await, std::slice::from_ref(&mentioned), "off duty: only the mention");
@@ -111,7 +115,12 @@ async fn a_mention_an_assignment_and_an_approval_request_reach_their_people_in_s
     assert_eq!(team.told(&team.sam).await.len(), 1, "a request waiting for approval has not reached the team");
 
     // Rita answers on Tess's ticket: Tess hears of it.
-    let answer = NewMessage { number, body: "Thanks, 20 GB is fine.".into(), visibility: Visibility::Public };
+    let answer = NewMessage {
+        number,
+        body: "Thanks, 20 GB is fine.".into(),
+        visibility: Visibility::Public,
+        attachment_ids: Vec::new(),
+    };
     usecases::tickets::reply(core, &team.rita, answer).await.expect("answer");
     assert_eq!(
         team.told(&team.tess).await.last().map(String::as_str),
@@ -160,19 +169,29 @@ async fn each_person_chooses_how_to_hear_each_kind_and_support_s_answer_follows_
     assert!(saved.choices.iter().any(|c| c.kind == "answer" && c.delivery == "in_steward" && c.chosen));
 
     let number = team.file(&team.rita, "Quota").await;
-    let reply = NewMessage { number, body: "Raised to 20 GB.".into(), visibility: Visibility::Public };
+    let reply = NewMessage {
+        number,
+        body: "Raised to 20 GB.".into(),
+        visibility: Visibility::Public,
+        attachment_ids: Vec::new(),
+    };
     usecases::tickets::reply(core, &team.sam, reply).await.expect("reply");
     assert_eq!(team.told(&team.rita).await, [format!("Sam Steward answered on #{number} Quota")]);
     assert!(team.mailed(&team.rita).await.is_empty(), "she chose not to get answers by email");
 
     let neither = pb::SetNotificationChoicesRequest { choices: vec![choice("answer", "neither")] };
     levels.set_notification_choices(neither).await.expect("saved");
-    let again = NewMessage { number, body: "And 30 GB from Monday.".into(), visibility: Visibility::Public };
+    let again = NewMessage {
+        number,
+        body: "And 30 GB from Monday.".into(),
+        visibility: Visibility::Public,
+        attachment_ids: Vec::new(),
+    };
     usecases::tickets::reply(core, &team.sam, again).await.expect("reply");
     assert_eq!(team.told(&team.rita).await.len(), 1, "nothing new");
     let both = pb::SetNotificationChoicesRequest { choices: vec![choice("answer", "both")] };
     levels.set_notification_choices(both).await.expect("saved");
-    let third = NewMessage { number, body: "Done.".into(), visibility: Visibility::Public };
+    let third = NewMessage { number, body: "Done.".into(), visibility: Visibility::Public, attachment_ids: Vec::new() };
     usecases::tickets::reply(core, &team.sam, third).await.expect("reply");
     assert_eq!(team.mailed(&team.rita).await, [(MailKind::Reply, format!("[Steward #{number}] Quota"))]);
 

@@ -60,6 +60,7 @@ async fn writes_while_postgresql_restarts_fail_as_unavailable_never_internal_and
             description: "Each reply is a write.".into(),
             confidential: false,
             answers: Default::default(),
+            attachment_ids: Vec::new(),
         })
         .await
         .expect("file")
@@ -82,6 +83,7 @@ async fn writes_while_postgresql_restarts_fail_as_unavailable_never_internal_and
                     number: filed.number,
                     body: format!("writer {writer}, reply {n}"),
                     visibility: pb::CommentVisibility::PublicReply as i32,
+                    attachment_ids: Vec::new(),
                 };
                 let result = tickets.add_comment(request).await;
                 {

@@ -58,6 +58,7 @@ async fn file(client: &Client, community_id: i64, title: &str, priority: pb::Pri
             description: "Nobody can log in.".into(),
             confidential: false,
             answers: answers.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+            attachment_ids: Vec::new(),
         })
         .await
         .expect("filed")

@@ -62,6 +62,7 @@ async fn file(desk: &Desk, priority: pb::Priority, title: &str) -> pb::Ticket {
         } else {
             Default::default()
         },
+        attachment_ids: Vec::new(),
     };
     desk.rita.tickets.clone().create_ticket(request).await.expect("file").into_inner().ticket.expect("ticket")
 }
@@ -79,8 +80,12 @@ async fn step(client: &Client, number: i64, action: pb::TicketAction) -> pb::Tic
 }
 
 async fn reply(client: &Client, number: i64, body: &str) {
-    let request =
-        pb::AddCommentRequest { number, body: body.into(), visibility: pb::CommentVisibility::PublicReply as i32 };
+    let request = pb::AddCommentRequest {
+        number,
+        body: body.into(),
+        visibility: pb::CommentVisibility::PublicReply as i32,
+        attachment_ids: Vec::new(),
+    };
     client.tickets.clone().add_comment(request).await.expect("reply");
 }
 

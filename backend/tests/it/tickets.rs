@@ -48,6 +48,7 @@ fn change_request(community_id: i64, answers: &[(&str, &str)]) -> pb::CreateTick
         description: "Our course needs it.".into(),
         confidential: false,
         answers: answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<HashMap<_, _>>(),
+        attachment_ids: Vec::new(),
     }
 }
 
@@ -133,6 +134,7 @@ async fn the_server_enforces_the_form_of_each_request_type_and_saves_nothing_ref
         description: " ".into(),
         confidential: false,
         answers: HashMap::new(),
+        attachment_ids: Vec::new(),
     };
     let status = file(&desk.rep, nothing).await.unwrap_err();
     let fields: Vec<String> =
@@ -230,6 +232,7 @@ async fn a_ticket_goes_through_its_lifecycle_and_refusals_say_why() {
         number: ticket.number,
         body: "Here is the info".into(),
         visibility: pb::CommentVisibility::PublicReply as i32,
+        attachment_ids: Vec::new(),
     };
     desk.rep.tickets.clone().add_comment(reply).await.expect("reply");
     let reopened = get(&desk.steward, ticket.number).await.ticket.expect("ticket");
@@ -351,6 +354,7 @@ async fn internal_notes_are_for_staff_only() {
         number: ticket.number,
         body: body.into(),
         visibility: pb::CommentVisibility::InternalNote as i32,
+        attachment_ids: Vec::new(),
     };
     let refused = desk.rep.tickets.clone().add_comment(note("sneaky")).await.unwrap_err();
     assert_eq!(refused.code(), Code::PermissionDenied);
@@ -496,6 +500,7 @@ async fn the_conversation_after_a_message_is_what_came_since_as_each_caller_may_
         number: ticket.number,
         body: body.into(),
         visibility: visibility as i32,
+        attachment_ids: Vec::new(),
     };
     let mut steward = desk.steward.tickets.clone();
     let first = steward.add_comment(post("Which hub?", pb::CommentVisibility::PublicReply)).await.expect("reply");

@@ -54,6 +54,7 @@ async fn file(client: &Client, community_id: i64, title: &str) -> pb::Ticket {
         description: format!("{title}, described"),
         confidential: false,
         answers: Default::default(),
+        attachment_ids: Vec::new(),
     };
     client.tickets.clone().create_ticket(request).await.expect("file").into_inner().ticket.expect("ticket")
 }
@@ -419,8 +420,12 @@ async fn acknowledgement_links_and_the_timebox_are_kept_on_the_ticket() {
     let desk = desk().await;
     let ticket = file(&desk.rita, desk.aurora, "Slow hub").await;
     let comment = |client: &Client, visibility: pb::CommentVisibility| {
-        let request =
-            pb::AddCommentRequest { number: ticket.number, body: "On it.".into(), visibility: visibility as i32 };
+        let request = pb::AddCommentRequest {
+            number: ticket.number,
+            body: "On it.".into(),
+            visibility: visibility as i32,
+            attachment_ids: Vec::new(),
+        };
         let mut tickets = client.tickets.clone();
         async move { tickets.add_comment(request).await.expect("comment") }
     };
@@ -697,6 +702,7 @@ async fn an_admins_edit_of_a_form_is_what_the_server_enforces() {
         description: "Something else.".into(),
         confidential: false,
         answers: Default::default(),
+        attachment_ids: Vec::new(),
     };
     let missing = desk.rita.tickets.clone().create_ticket(request.clone()).await.expect_err("question unanswered");
     assert_eq!((missing.code(), field_of(&missing)), (Code::InvalidArgument, "answers.hub".to_owned()));

@@ -44,6 +44,7 @@ fn guidance(community_id: i64) -> NewRequest {
             confidential: false,
             answers: [("topic".to_owned(), "sharing".to_owned())].into_iter().collect(),
         },
+        attachment_ids: Vec::new(),
     }
 }
 
@@ -67,6 +68,7 @@ async fn a_request_is_filed_answered_resolved_and_rated_through_the_use_cases_on
         number: ticket.number,
         body: "Hello Rita, nbgitpuller does that; here is how.".into(),
         visibility: Visibility::Public,
+        attachment_ids: Vec::new(),
     };
     let reply = usecases::tickets::reply(core, &desk.steward, answer).await.expect("reply");
     assert_eq!(reply.created_at, filed_at + Duration::hours(2));

@@ -75,6 +75,7 @@ async fn an_endpoint_receives_the_events_it_asked_for_signed_retried_and_logged(
             description: "Details.".into(),
             confidential: true,
             answers: Default::default(),
+            attachment_ids: Vec::new(),
         })
         .await
         .expect("filed")
@@ -104,12 +105,14 @@ async fn an_endpoint_receives_the_events_it_asked_for_signed_retried_and_logged(
         number: filed.number,
         body: "internal only".into(),
         visibility: pb::CommentVisibility::InternalNote as i32,
+        attachment_ids: Vec::new(),
     };
     sam.clone().add_comment(note).await.expect("note");
     let reply = pb::AddCommentRequest {
         number: filed.number,
         body: "On it.".into(),
         visibility: pb::CommentVisibility::PublicReply as i32,
+        attachment_ids: Vec::new(),
     };
     sam.clone().add_comment(reply).await.expect("reply");
     let all = receiver.wait_for(3).await;

@@ -131,6 +131,7 @@ fn new_request(community: i64, n: u64) -> pb::CreateTicketRequest {
         description: format!("Filed by the soak client ({n}).\n\n- step one\n- step two"),
         confidential: n.is_multiple_of(3),
         answers: Default::default(),
+        attachment_ids: Vec::new(),
     }
 }
 
@@ -190,8 +191,12 @@ async fn second(people: &mut People, movers: &Mutex<Vec<Owned>>, recent: &mut Ve
         } else {
             (&mut people.steward, pb::CommentVisibility::InternalNote)
         };
-        let request =
-            pb::AddCommentRequest { number, body: format!("Soak reply {n}.{i}"), visibility: visibility as i32 };
+        let request = pb::AddCommentRequest {
+            number,
+            body: format!("Soak reply {n}.{i}"),
+            visibility: visibility as i32,
+            attachment_ids: Vec::new(),
+        };
         recorder.time("AddComment", client.add_comment(request)).await;
     }
     for ticket in movers.lock().await.iter_mut() {

@@ -1,5 +1,6 @@
 //! Small widgets shared by the pages.
 
+pub mod attachments;
 pub mod clocks;
 pub mod known_issue;
 pub mod markdown;

@@ -11,6 +11,7 @@ use steward_proto::v1 as pb;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError, labels};
+use crate::components::attachments::{FilePicker, Picked, take_pasted};
 use crate::components::known_issue::SimilarTickets;
 use crate::components::{FieldError, Required};
 use crate::state::user::CurrentUser;
@@ -112,10 +113,18 @@ pub fn NewRequestPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
+    let picked = Picked::default();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
+            return;
+        }
+        if picked.sending_now() {
+            error.set(Some(ApiError::local(
+                "attachment_ids",
+                "Wait until the files have finished uploading, then submit.",
+            )));
             return;
         }
         busy.set(true);
@@ -131,6 +140,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 description: d.description.clone(),
                 confidential: d.confidential,
                 answers: d.answers.clone().into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
+                attachment_ids: picked.ids(),
             };
             match api::tickets().create_ticket(request).await {
                 Ok(response) => {
@@ -229,8 +239,11 @@ pub fn NewRequestPage() -> impl IntoView {
                     <p class="help" id="description-help">"Markdown works: **bold**, lists, `code`, links."</p>
                     <textarea id="description" rows="5" required aria-invalid=invalid("description") aria-describedby="description-help description-error"
                         prop:value=move || draft.with(|d| d.description.clone())
-                        on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))></textarea>
+                        on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))
+                        on:paste=move |ev| { if take_pasted(picked, &ev) { ev.prevent_default(); } }></textarea>
                     <FieldError id="description-error" message=field("description".into())/>
+                    <FilePicker picked id="request-files"/>
+                    <FieldError id="request-files-error" message=field("attachment_ids".into())/>
                     <SimilarTickets title=Signal::derive(move || draft.with(|d| d.title.clone()))
                         description=Signal::derive(move || draft.with(|d| d.description.clone()))/>
 

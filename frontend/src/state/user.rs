@@ -18,6 +18,11 @@ impl CurrentUser {
     }
 }
 
+/// The largest file the server takes (0 until the shell has asked), so a file over it is
+/// refused before a byte is sent.
+#[derive(Clone, Copy)]
+pub struct UploadLimit(pub RwSignal<u64>);
+
 /// Whether the person is on the support team.
 pub fn is_staff(person: &pb::Person) -> bool {
     person.staff_role != pb::StaffRole::None as i32

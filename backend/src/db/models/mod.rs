@@ -1,5 +1,6 @@
 //! Queries, one module per entity. Each turns rows into domain values and back.
 
+pub mod attachments;
 pub mod clocks;
 pub mod comments;
 pub mod communities;

@@ -30,6 +30,13 @@ use tonic::transport::Channel;
 
 use super::test_db::TestDatabase;
 
+/// Where the files of the test database `database_url` names are kept.
+pub fn files_dir(database_url: &str) -> String {
+    let parsed = url::Url::parse(database_url).expect("a database URL");
+    let database = parsed.path().trim_start_matches('/');
+    format!("{}/files/{database}", env!("CARGO_TARGET_TMPDIR"))
+}
+
 /// The password of every person the fixtures create.
 pub const PASSWORD: &str = "test-password-123";
 
@@ -80,6 +87,8 @@ impl TestApp {
         let config = Config::from_lookup(move |name| match name {
             "DATABASE_URL" => Some(url.clone()),
             "STEWARD_STATIC_DIR" => Some(env!("CARGO_MANIFEST_DIR").to_owned() + "/tests/it/static"),
+            // One file store per database: a second server on the same database shares it.
+            "STEWARD_FILES" if !settings.iter().any(|(key, _)| key == name) => Some(files_dir(&url)),
             "STEWARD_JOBS_EVERY_MS" if !settings.iter().any(|(key, _)| key == name) => Some("50".to_owned()),
             _ => settings.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()),
         })

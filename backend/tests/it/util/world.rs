@@ -100,6 +100,7 @@ impl World {
             description: format!("{marker}-DESCRIPTION"),
             confidential,
             answers: Default::default(),
+            attachment_ids: Vec::new(),
         };
         let ticket = self
             .client(who)
@@ -116,7 +117,12 @@ impl World {
             (format!("{marker}-PUBLIC-REPLY"), pb::CommentVisibility::PublicReply),
             (format!("{marker}-INTERNAL-NOTE"), pb::CommentVisibility::InternalNote),
         ] {
-            let request = pb::AddCommentRequest { number: ticket.number, body, visibility: visibility as i32 };
+            let request = pb::AddCommentRequest {
+                number: ticket.number,
+                body,
+                visibility: visibility as i32,
+                attachment_ids: Vec::new(),
+            };
             steward.clone().add_comment(request).await.expect("comment");
         }
         self.tickets.push(WorldTicket {

@@ -8,6 +8,7 @@ use steward_proto::v1 as pb;
 use super::store::TicketStore;
 use crate::api::{self, ApiError, labels, local_time};
 use crate::components::FieldError;
+use crate::components::attachments::{FileList, FilePicker, Picked, take_pasted};
 use crate::components::markdown::Markdown;
 use crate::components::template_picker::{Filling, TemplatePicker};
 use crate::state::draft::kept_text;
@@ -41,6 +42,7 @@ fn message(comment: pb::Comment) -> impl IntoView {
                     {internal.then(|| view! { <span class="badge internal">"Internal note"</span> })}
                 </header>
                 <Markdown html=comment.body_html/>
+                <FileList files=comment.attachments/>
             </article>
         </li>
     }
@@ -55,9 +57,17 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
     let internal = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    let picked = Picked::default();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
+            return;
+        }
+        if picked.sending_now() {
+            error.set(Some(ApiError::local(
+                "attachment_ids",
+                "Wait until the files have finished uploading, then send.",
+            )));
             return;
         }
         busy.set(true);
@@ -66,7 +76,12 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
         } else {
             pb::CommentVisibility::PublicReply
         };
-        let request = pb::AddCommentRequest { number, body: body.get_untracked(), visibility: visibility as i32 };
+        let request = pb::AddCommentRequest {
+            number,
+            body: body.get_untracked(),
+            visibility: visibility as i32,
+            attachment_ids: picked.ids(),
+        };
         leptos::task::spawn_local(async move {
             match api::tickets().add_comment(request).await {
                 Ok(response) => {
@@ -74,6 +89,7 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
                         store.show_comment(comment);
                     }
                     body.set(String::new());
+                    picked.clear();
                     error.set(None);
                 }
                 Err(status) => error.set(Some(ApiError::from(status))),
@@ -87,8 +103,11 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
         <form class="reply" on:submit=send>
             <label for="message">"Message"</label>
             <textarea id="message" rows="4" bind:value=body aria-describedby="body-error"
-                aria-invalid=move || body_error.get().is_some().to_string()></textarea>
+                aria-invalid=move || body_error.get().is_some().to_string()
+                on:paste=move |ev| { if take_pasted(picked, &ev) { ev.prevent_default(); } }></textarea>
             <FieldError id="body-error" message=body_error/>
+            <FilePicker picked id="reply-files"/>
+            <FieldError id="reply-files-error" message=Signal::derive(move || error.get().and_then(|e| e.field("attachment_ids")))/>
             {staff.then(|| view! {
                 <fieldset class="visibility">
                     <legend>"Visibility"</legend>

@@ -19,6 +19,7 @@ use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, labels, local_time};
 use crate::components::StaleNote;
+use crate::components::attachments::FileList;
 use crate::components::clocks::{ClockBadges, ClockRecord, Promises};
 use crate::components::markdown::Markdown;
 use crate::components::paging::PagesPanel;
@@ -107,6 +108,7 @@ fn TicketView(store: TicketStore) -> impl IntoView {
                     <section aria-labelledby="request-heading">
                         <h2 id="request-heading">"Request"</h2>
                         {move || view! { <Markdown html=description.get()/> }}
+                        {move || view! { <FileList files=store.request_files.get()/> }}
                         {(!answers.is_empty()).then(|| view! {
                             <dl class="answers">
                                 {answers.into_iter().map(|a| view! { <dt>{a.label}</dt><dd>{a.value}</dd> }).collect_view()}

@@ -20,6 +20,8 @@ pub struct TicketStore {
     pub ticket: RwSignal<pb::Ticket>,
     /// The description as the server rendered it (Markdown, sanitized).
     pub description_html: RwSignal<String>,
+    /// The files filed with the request.
+    pub request_files: RwSignal<Vec<pb::AttachedFile>>,
     /// Oldest first.
     pub comments: RwSignal<Vec<pb::Comment>>,
     pub links: RwSignal<Vec<pb::TicketLink>>,
@@ -41,6 +43,7 @@ impl TicketStore {
         TicketStore {
             ticket: RwSignal::new(response.ticket.unwrap_or_default()),
             description_html: RwSignal::new(response.description_html),
+            request_files: RwSignal::new(response.attachments),
             comments: RwSignal::new(response.comments),
             links: RwSignal::new(response.links),
             triage: RwSignal::new(response.triage),
@@ -68,6 +71,7 @@ impl TicketStore {
             self.show_ticket(ticket);
         }
         self.description_html.set(response.description_html);
+        self.request_files.set(response.attachments);
         self.comments.set(response.comments);
         self.links.set(response.links);
         self.triage.set(response.triage);
