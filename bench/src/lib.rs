@@ -11,6 +11,13 @@ use tonic::transport::{Channel, Endpoint};
 #[derive(Clone)]
 pub struct Session(tonic::metadata::MetadataValue<tonic::metadata::Ascii>);
 
+impl Session {
+    /// The cookie, as a `Cookie` header sends it (for the file door, which is plain HTTP).
+    pub fn cookie(&self) -> &str {
+        self.0.to_str().unwrap_or_default()
+    }
+}
+
 impl Interceptor for Session {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
         request.metadata_mut().insert("cookie", self.0.clone());

@@ -14,6 +14,7 @@
 //!   timeline entries for the browser's render figure (`e2e/bench/timeline.mjs`).
 //! - Paging: production-down tickets filed one after another, from sending CreateTicket to a
 //!   paging webhook (an HTTP receiver in this process) receiving the page.
+//! - Files: uploads of 5 MB files through the file door into the server's local store.
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -463,6 +464,7 @@ async fn main() -> anyhow::Result<()> {
     triage_queue_with_many_tickets(&args, &session, community).await?;
     inbound_mail_per_second(&args)?;
     page_latency(&args, &session, community).await?;
+    upload_throughput(&args, &session).await?;
 
     // Memory per idle stream.
     let before = rss_kib(args.server_pid)?;
@@ -589,6 +591,37 @@ fn inbound_mail_per_second(args: &Args) -> anyhow::Result<()> {
     println!("# {MESSAGES} messages piped one process each; the same again: {repeat_per_s:.0}/s, none filed twice");
     println!("inbound_mail_per_s: {filed_per_s:.1}");
     Ok(())
+}
+
+/// 5 MB files uploaded one after another through the file door (`POST /files`) to the server's
+/// local store: megabytes a second over the whole run. Prints `upload_mb_per_s`.
+async fn upload_throughput(args: &Args, session: &Session) -> anyhow::Result<()> {
+    const FILES: usize = 20;
+    const SIZE: usize = 5_000_000;
+    let body = bytes_of(SIZE);
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    for i in 0..FILES {
+        let answer = client
+            .post(format!("{}/files", args.url))
+            .header("origin", &args.url)
+            .header("cookie", session.cookie())
+            .header("content-type", "application/octet-stream")
+            .header("x-file-name", format!("bench-{i}.bin"))
+            .body(body.clone())
+            .send()
+            .await?;
+        anyhow::ensure!(answer.status().as_u16() == 201, "upload {i}: {}", answer.text().await?);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!("# {FILES} files of {} MB each, one after another, in {seconds:.2} s", SIZE / 1_000_000);
+    println!("upload_mb_per_s: {:.1}", (FILES * SIZE) as f64 / 1_000_000.0 / seconds);
+    Ok(())
+}
+
+/// `size` bytes that do not compress to nothing.
+fn bytes_of(size: usize) -> Vec<u8> {
+    (0..size).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()
 }
 
 /// Production-down tickets filed by the steward, one every 200 ms, to a paging webhook an admin

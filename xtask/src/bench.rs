@@ -95,6 +95,8 @@ fn serve_demo_in_release(
 ) -> anyhow::Result<LoadTarget> {
     database.create(database_name, true)?;
     let url = database.url(database_name);
+    // A fresh database: its files start fresh too.
+    let _ = std::fs::remove_dir_all(steward::files_dir(&url));
     say(format!("building steward and {client} (release)"));
     run(Command::new(env!("CARGO")).args([
         "build",
