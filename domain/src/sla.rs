@@ -21,6 +21,11 @@
 //! - Targets are working minutes or "the end of the next working day" (seed 003's "next
 //!   business day": the end of the first working day after the day it started, not +8 hours).
 //!
+//! - A clock that stood still many times keeps only its latest pauses: the working time up to
+//!   the end of an older one is counted once and kept as a number ([`Clock::fold`], never past
+//!   the warning point, so when it warns and when it is due come out the same). Time counted so
+//!   stands as counted if a calendar changes later; everything after it is measured again.
+//!
 //! The clocks are plain values: [`apply`] moves them with one fact, [`Clock::due`] and
 //! [`Clock::warn_at`] say when, given the goal their ticket's priority has now.
 
@@ -165,6 +170,17 @@ pub enum Fact {
     RequesterAnswered,
 }
 
+/// Working time a clock has counted already: `seconds` from its start to `until` (the end of
+/// the pauses folded away).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counted {
+    pub until: DateTime<Utc>,
+    pub seconds: i64,
+}
+
+/// Pauses a clock keeps after folding; it folds once it has twice as many.
+pub const PAUSES_KEPT: usize = 16;
+
 /// One clock of one ticket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clock {
@@ -181,11 +197,52 @@ pub struct Clock {
     pub met_at: Option<DateTime<Utc>>,
     /// When it ended without being met (resolved before a reply, a stopped confirmation).
     pub stopped_at: Option<DateTime<Utc>>,
+    /// Working time counted before its pauses were folded away (see [`Clock::fold`]).
+    #[serde(default)]
+    pub counted: Option<Counted>,
 }
 
 impl Clock {
     fn new(kind: ClockKind, cycle: i32, priority: Priority, at: DateTime<Utc>) -> Clock {
-        Clock { kind, cycle, priority, started_at: at, pauses: vec![], met_at: None, stopped_at: None }
+        Clock { kind, cycle, priority, started_at: at, pauses: vec![], met_at: None, stopped_at: None, counted: None }
+    }
+
+    /// Where its measuring starts, and the working seconds counted before it.
+    fn measured_from(&self) -> (DateTime<Utc>, i64) {
+        self.counted.map_or((self.started_at, 0), |counted| (counted.until, counted.seconds))
+    }
+
+    /// When `seconds` of working time will have run (from its start), on `calendar`.
+    fn point(&self, calendar: &Calendar, seconds: i64) -> Option<DateTime<Utc>> {
+        let (from, counted) = self.measured_from();
+        calendar.add_working(from, seconds.saturating_sub(counted), &self.pauses)
+    }
+
+    /// The working seconds it ran from its start to `end`, on `calendar`.
+    fn spent(&self, calendar: &Calendar, end: DateTime<Utc>) -> i64 {
+        let (from, counted) = self.measured_from();
+        counted + calendar.working_between(from, end, &self.pauses)
+    }
+
+    /// Counts the working time up to the end of its older pauses and forgets them, keeping the
+    /// latest [`PAUSES_KEPT`]: only once it has twice as many, and never past the point where
+    /// it warns at `share` percent of `goal` (or its due time), so both come out the same.
+    /// Whether it folded.
+    pub fn fold(&mut self, goal: &Goal<'_>, share: u8) -> bool {
+        if self.pauses.len() < 2 * PAUSES_KEPT {
+            return false;
+        }
+        let limit = [self.warn_at(goal, share), self.due(goal)].into_iter().flatten().min();
+        let Some(limit) = limit else { return false };
+        let last = self.pauses.len() - PAUSES_KEPT;
+        let Some(fold) = (0..last).rev().find(|&i| self.pauses[i].end.is_some_and(|end| end <= limit)) else {
+            return false;
+        };
+        let Some(until) = self.pauses[fold].end else { return false };
+        let seconds = self.spent(goal.calendar, until);
+        self.pauses.drain(..=fold);
+        self.counted = Some(Counted { until, seconds });
+        true
     }
 
     /// Whether it still runs (or stands still): neither met nor stopped.
@@ -232,21 +289,21 @@ impl Clock {
     /// When it is (or was) due under `goal`; none while it stands still.
     pub fn due(&self, goal: &Goal<'_>) -> Option<DateTime<Utc>> {
         let seconds = goal.target.seconds(goal.calendar, self.started_at);
-        goal.calendar.add_working(self.started_at, seconds, &self.pauses)
+        self.point(goal.calendar, seconds)
     }
 
     /// When `share` percent of its target has passed; none while it stands still.
     pub fn warn_at(&self, goal: &Goal<'_>, share: u8) -> Option<DateTime<Utc>> {
         let seconds = goal.target.seconds(goal.calendar, self.started_at);
         let part = seconds.saturating_mul(i64::from(share.min(100))) / 100;
-        goal.calendar.add_working(self.started_at, part, &self.pauses)
+        self.point(goal.calendar, part)
     }
 
     /// The working seconds left before it is due at `now` (negative once overdue).
     pub fn remaining(&self, goal: &Goal<'_>, now: DateTime<Utc>) -> i64 {
         let seconds = goal.target.seconds(goal.calendar, self.started_at);
         let end = self.ended_at().map_or(now, |ended| ended.min(now));
-        let spent = goal.calendar.working_between(self.started_at, end, &self.pauses);
+        let spent = self.spent(goal.calendar, end);
         match self.due(goal) {
             Some(due) if due < end => -goal.calendar.working_between(due, end, &self.pauses).max(1),
             _ => seconds - spent,
@@ -502,6 +559,62 @@ mod tests {
     use Fact::*;
     use Priority::*;
     use TicketState::*;
+
+    /// A resolution clock started Monday 09:00 that waits on its requester `times` times, each
+    /// wait 20 minutes long, every 40 minutes of office time.
+    fn waited_on(times: usize) -> Clock {
+        let mut facts = vec![(utc(7, 9, 0), Normal, Started { priority: Normal })];
+        let mut at = utc(7, 9, 0);
+        for _ in 0..times {
+            at += Duration::minutes(20);
+            facts.push((at, Normal, StateChanged { from: InProgress, to: Pending }));
+            at += Duration::minutes(20);
+            facts.push((at, Normal, StateChanged { from: Pending, to: InProgress }));
+        }
+        replay(facts).into_iter().find(|c| c.kind == ClockKind::Resolution).expect("a resolution clock")
+    }
+
+    #[test]
+    fn folding_old_pauses_keeps_every_due_time_and_what_is_left() {
+        let calendar = office();
+        // 80 working hours: the clock is nowhere near due after 100 short waits.
+        let goal = goal(Target::WorkingMinutes(80 * 60), &calendar);
+        let whole = waited_on(100);
+        let mut folded = whole.clone();
+        assert!(folded.fold(&goal, 75), "200 pauses fold");
+        assert_eq!(folded.pauses.len(), PAUSES_KEPT);
+        assert!(folded.counted.is_some_and(|c| c.seconds > 0));
+        assert_eq!(folded.due(&goal), whole.due(&goal));
+        assert_eq!(folded.warn_at(&goal, 75), whole.warn_at(&goal, 75));
+        for now in [utc(10, 12, 0), utc(14, 9, 30), utc(28, 18, 0)] {
+            assert_eq!(folded.remaining(&goal, now), whole.remaining(&goal, now), "at {now}");
+            assert_eq!(folded.is_breached(&goal, now), whole.is_breached(&goal, now));
+        }
+        // It goes on pausing and resuming as before.
+        let mut more = folded.clone();
+        more.pause(utc(16, 10, 0));
+        more.resume(utc(16, 11, 0));
+        let mut whole_more = whole.clone();
+        whole_more.pause(utc(16, 10, 0));
+        whole_more.resume(utc(16, 11, 0));
+        assert_eq!(more.due(&goal), whole_more.due(&goal));
+        assert!(!waited_on(10).fold(&goal, 75), "a few pauses stay as they are");
+    }
+
+    #[test]
+    fn folding_never_passes_the_warning_point() {
+        let calendar = office();
+        // Two working hours: it warns at 90 minutes, long before the last of 40 waits.
+        let short = goal(Target::WorkingMinutes(120), &calendar);
+        let whole = waited_on(40);
+        let mut folded = whole.clone();
+        folded.fold(&short, 75);
+        let warn = whole.warn_at(&short, 75).expect("a warning point");
+        assert!(folded.counted.is_none_or(|c| c.until <= warn), "folded only up to {warn}");
+        assert_eq!(folded.warn_at(&short, 75), whole.warn_at(&short, 75));
+        assert_eq!(folded.due(&short), whole.due(&short));
+        assert_eq!(folded.remaining(&short, utc(9, 12, 0)), whole.remaining(&short, utc(9, 12, 0)));
+    }
 
     #[test]
     fn a_normal_ticket_filed_friday_evening_is_due_at_the_end_of_monday_or_tuesday_after_a_holiday() {

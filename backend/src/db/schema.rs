@@ -492,6 +492,7 @@ diesel::table! {
         remaining_seconds -> Nullable<Int8>,
         warned_at -> Nullable<Timestamptz>,
         breached_at -> Nullable<Timestamptz>,
+        counted -> Nullable<Jsonb>,
     }
 }
 

@@ -114,6 +114,8 @@ fn measure(stored: &mut StoredClock, policy: &Policy, community_id: i64, now: Da
         Some(goal) => {
             stored.target = Some(goal.target);
             stored.calendar_id = Some(goal.calendar_id);
+            // A clock that stood still many times keeps only its latest pauses.
+            stored.clock.fold(&goal, policy.warn_percent(stored.clock.kind));
             stored.due_at = stored.clock.due(&goal);
             stored.warn_at = stored.clock.warn_at(&goal, policy.warn_percent(stored.clock.kind));
             stored.remaining_seconds = Some(stored.clock.remaining(&goal, now));

@@ -125,6 +125,32 @@ async fn let_the_scheduler_run() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_ticket_that_waits_on_its_requester_again_and_again_keeps_a_short_record_and_the_same_due_time() {
+    let start = monday_nine();
+    let desk = desk_at(start).await;
+    let filed = file(&desk, pb::Priority::Normal, "Back and forth").await;
+    step(&desk.sam, filed.number, pb::TicketAction::Triage).await;
+    step(&desk.sam, filed.number, pb::TicketAction::Start).await;
+    // Thirty-six waits of five minutes, five minutes apart, all within Monday's working hours.
+    for i in 0..36 {
+        desk.app.clock.set(start + Duration::minutes(5 + 10 * i));
+        step(&desk.sam, filed.number, pb::TicketAction::WaitOnRequester).await;
+        desk.app.clock.set(start + Duration::minutes(10 + 10 * i));
+        reply(&desk.rita, filed.number, "Still broken.").await;
+    }
+    let resolution = clock(&ticket(&desk.sam, filed.number).await.clocks, pb::ClockKind::Resolution);
+    // 80 working hours (ten days of eight), of which 36 waits of 5 minutes did not count: due
+    // three hours into the eleventh working day.
+    let due = at(&resolution.due_at).expect("due");
+    assert_eq!(due, start + Duration::days(14) + Duration::minutes(180), "{due}");
+    let conn = desk.app.state.core.pool.get().await.expect("conn");
+    let stored = steward_backend::db::models::clocks::for_ticket(&conn, filed.number).await.expect("clocks");
+    let kept = stored.iter().find(|c| c.clock.kind == steward_domain::sla::ClockKind::Resolution).expect("resolution");
+    assert!(kept.clock.pauses.len() < 2 * steward_domain::sla::PAUSES_KEPT, "{} pauses kept", kept.clock.pauses.len());
+    assert!(kept.clock.counted.is_some(), "the older ones are counted");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_ticket_waiting_on_its_requester_stands_still_and_resumes_where_it_was() {
     let start = monday_nine();
     let desk = desk_at(start).await;

@@ -34,6 +34,7 @@ struct ClockRow {
     remaining_seconds: Option<i64>,
     warned_at: Option<DateTime<Utc>>,
     breached_at: Option<DateTime<Utc>>,
+    counted: Option<serde_json::Value>,
 }
 
 /// A ticket's clock as stored.
@@ -83,6 +84,7 @@ impl TryFrom<ClockRow> for StoredClock {
                 pauses,
                 met_at: row.met_at,
                 stopped_at: row.stopped_at,
+                counted: row.counted.map(serde_json::from_value).transpose().map_err(AppError::internal)?,
             },
             target: row.target.map(serde_json::from_value).transpose().map_err(AppError::internal)?,
             calendar_id: row.calendar_id,
@@ -113,6 +115,7 @@ impl StoredClock {
             remaining_seconds: self.remaining_seconds,
             warned_at: self.warned_at,
             breached_at: self.breached_at,
+            counted: self.clock.counted.map(serde_json::to_value).transpose().map_err(AppError::internal)?,
         })
     }
 }
@@ -170,6 +173,7 @@ pub async fn save(conn: &AsyncPgConnection, clocks: &[StoredClock]) -> AppResult
         .set((
             ticket_clocks::priority.eq(excluded(ticket_clocks::priority)),
             ticket_clocks::pauses.eq(excluded(ticket_clocks::pauses)),
+            ticket_clocks::counted.eq(excluded(ticket_clocks::counted)),
             ticket_clocks::met_at.eq(excluded(ticket_clocks::met_at)),
             ticket_clocks::stopped_at.eq(excluded(ticket_clocks::stopped_at)),
             ticket_clocks::target.eq(excluded(ticket_clocks::target)),
