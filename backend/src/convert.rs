@@ -210,7 +210,12 @@ impl TicketContext<'_> {
             answers: value
                 .answers
                 .iter()
-                .map(|a| pb::FormAnswer { key: a.key.clone(), label: a.label.clone(), value: a.value.clone() })
+                .map(|a| pb::FormAnswer {
+                    key: a.key.clone(),
+                    label: a.label.clone(),
+                    value: a.value.clone(),
+                    sealed_for: a.sealed_for.clone(),
+                })
                 .collect(),
             version: value.version,
             created_at: Some(timestamp(value.created_at)),
@@ -227,11 +232,14 @@ impl TicketContext<'_> {
     pub fn comment(&self, value: &Comment) -> pb::Comment {
         let visibility =
             if value.internal { pb::CommentVisibility::InternalNote } else { pb::CommentVisibility::PublicReply };
+        let sealed_for = value.sealed_for();
         pb::Comment {
             id: value.id,
             author: Some(self.person_ref(value.author_id)),
             body: value.body.clone(),
-            body_html: crate::markdown::to_html(&value.body),
+            // A sealed message is shown as what it is, never rendered.
+            body_html: if sealed_for.is_empty() { crate::markdown::to_html(&value.body) } else { String::new() },
+            sealed_for,
             visibility: visibility as i32,
             created_at: Some(timestamp(value.created_at)),
             attachments: Vec::new(),

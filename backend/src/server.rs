@@ -20,6 +20,7 @@ use steward_proto::v1::board_service_server::BoardServiceServer;
 use steward_proto::v1::directory_service_server::DirectoryServiceServer;
 use steward_proto::v1::incident_service_server::IncidentServiceServer;
 use steward_proto::v1::intake_service_server::IntakeServiceServer;
+use steward_proto::v1::keys_service_server::KeysServiceServer;
 use steward_proto::v1::known_issues_service_server::KnownIssuesServiceServer;
 use steward_proto::v1::live_service_server::LiveServiceServer;
 use steward_proto::v1::mail_service_server::MailServiceServer;
@@ -46,6 +47,7 @@ use crate::services::board::BoardApi;
 use crate::services::directory::DirectoryApi;
 use crate::services::incidents::IncidentApi;
 use crate::services::intake::IntakeApi;
+use crate::services::keys::KeysApi;
 use crate::services::known_issues::KnownIssuesApi;
 use crate::services::live::LiveApi;
 use crate::services::mail::MailApi;
@@ -100,6 +102,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .add(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }).max_decoding_message_size(large))
         .add(IncidentServiceServer::new(IncidentApi { state: state.clone() }).max_decoding_message_size(large))
         .add(IntakeServiceServer::new(IntakeApi { state: state.clone() }).max_decoding_message_size(large))
+        .add(KeysServiceServer::new(KeysApi { state: state.clone() }).max_decoding_message_size(large))
         .add(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }).max_decoding_message_size(small))
         .add(LiveServiceServer::new(LiveApi { state: state.clone() }).max_decoding_message_size(small))
         .add(MailServiceServer::new(MailApi { state: state.clone() }).max_decoding_message_size(small))

@@ -1,7 +1,9 @@
 //! What a message on a ticket may be: a public reply, an internal note, or the reason given
 //! with a lifecycle step (kept on the ticket as a public reply). Text is trimmed; a message
 //! must say something and stay under [`MESSAGE_MAX_CHARS`]; a reason under
-//! [`REASON_MAX_CHARS`], and it is required only for the steps that need one.
+//! [`REASON_MAX_CHARS`], and it is required only for the steps that need one. A message sealed
+//! in the browser (one armored OpenPGP message, see [`crate::openpgp`]) is kept exactly as it
+//! came, up to [`crate::openpgp::SEALED_MAX_CHARS`].
 
 use crate::intake::FieldError;
 use crate::lifecycle::Action;
@@ -25,6 +27,12 @@ pub fn message_body(text: &str) -> Result<String, FieldError> {
     let body = text.trim();
     if body.is_empty() {
         return Err(FieldError::new("body", "Write a message first."));
+    }
+    if let Some(sealed) = crate::openpgp::sealed_block(body) {
+        if sealed.chars().count() > crate::openpgp::SEALED_MAX_CHARS {
+            return Err(crate::openpgp::SealRefusal::TooLong.of_field("body"));
+        }
+        return Ok(sealed.to_owned());
     }
     if body.chars().count() > MESSAGE_MAX_CHARS {
         return Err(FieldError::new("body", format!("Keep the message under {MESSAGE_MAX_CHARS} characters.")));
@@ -58,6 +66,15 @@ mod tests {
         assert_eq!(message_body(" \n\t ").unwrap_err().field, "body");
         assert!(message_body(&"x".repeat(MESSAGE_MAX_CHARS)).is_ok());
         assert_eq!(message_body(&"é".repeat(MESSAGE_MAX_CHARS + 1)).unwrap_err().field, "body");
+    }
+
+    #[test]
+    fn a_sealed_message_may_be_longer_than_the_words_it_hides() {
+        let armored =
+            format!("-----BEGIN PGP MESSAGE-----\n\n{}\n-----END PGP MESSAGE-----", "Q".repeat(MESSAGE_MAX_CHARS));
+        assert_eq!(message_body(&format!("\n{armored}\n")).unwrap(), armored, "kept exactly, trimmed");
+        let too_long = armored.replace('Q', "QQQQQQQ");
+        assert!(message_body(&too_long).unwrap_err().message.contains("encrypted text"));
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //!   whose bytes are what its type says (PNG, JPEG, GIF, WebP; never SVG) is shown in place;
 //!   a type from a short list of harmless documents is downloaded as that type when its bytes
 //!   do not say otherwise; everything else (HTML, SVG, scripts, unknown) is downloaded as
-//!   `application/octet-stream` ([`served_as`]). A file encrypted in the browser is an armored
-//!   OpenPGP message, downloaded as `application/pgp-encrypted`.
+//!   `application/octet-stream` ([`served_as`]). A file encrypted in the browser is an OpenPGP
+//!   message (binary), downloaded as `application/pgp-encrypted`.
 //! - Who may read a file is who may read what it is attached to (`crate::authz`).
 
 /// The longest name kept, in characters.

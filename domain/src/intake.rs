@@ -51,6 +51,9 @@ pub enum FieldKind {
     Url,
     Date,
     Email,
+    /// Credentials, personal data, private addresses: always sent sealed (encrypted in the
+    /// browser to the team's keys, see [`crate::openpgp`]); asked only while the team has a key.
+    Secret,
 }
 
 /// The form of one request type.
@@ -323,6 +326,13 @@ pub const FORMS: &[Form] = &[
             ),
             field("people", "Who?", "One person per line: name and email address.", true, FieldKind::Text),
             field("environment", "Which hub or environment?", "", true, FieldKind::Line),
+            field(
+                "secrets",
+                "Anything private",
+                "Temporary passwords, personal data, private links: encrypted in your browser for the support team.",
+                false,
+                FieldKind::Secret,
+            ),
         ],
         confidential_by_default: true,
         allowed_priorities: NOT_PRODUCTION_DOWN,
@@ -379,7 +389,26 @@ pub struct RequestDraft {
 pub struct Answer {
     pub key: String,
     pub label: String,
+    /// As typed, or an armored OpenPGP message when it was sealed.
     pub value: String,
+    /// For a sealed answer, the fingerprints of the keys that can read it (set by the server
+    /// from the message itself); empty for an answer in the clear.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sealed_for: Vec<String>,
+}
+
+impl Answer {
+    /// Whether the answer is an OpenPGP message rather than text in the clear.
+    pub fn is_sealed(&self) -> bool {
+        crate::openpgp::sealed_block(&self.value).is_some()
+    }
+}
+
+/// The form as it is offered when the team has no encryption key: its secret questions are
+/// left out, since nothing could seal their answers.
+pub fn without_secrets(mut form: FormSpec) -> FormSpec {
+    form.fields.retain(|field| field.kind != FieldKind::Secret);
+    form
 }
 
 /// A request that passed every check: what gets stored.
@@ -467,9 +496,12 @@ pub fn check_with(
                 continue;
             }
             match check_answer(field, value) {
-                Ok(()) => {
-                    answers.push(Answer { key: field.key.clone(), label: field.label.clone(), value: value.to_owned() })
-                }
+                Ok(()) => answers.push(Answer {
+                    key: field.key.clone(),
+                    label: field.label.clone(),
+                    value: value.to_owned(),
+                    sealed_for: Vec::new(),
+                }),
                 Err(error) => errors.push(error),
             }
         }
@@ -484,6 +516,19 @@ pub fn check_with(
 
 fn check_answer(field: &FieldSpec, value: &str) -> Result<(), FieldError> {
     let error = |message: String| Err(FieldError::new(format!("answers.{}", field.key), message));
+    if crate::openpgp::sealed_block(value).is_some() {
+        if value.chars().count() > crate::openpgp::SEALED_MAX_CHARS {
+            return Err(crate::openpgp::SealRefusal::TooLong.of_field(&format!("answers.{}", field.key)));
+        }
+        return Ok(());
+    }
+    if field.kind == FieldKind::Secret {
+        return error(format!(
+            "\"{}\" is secret: it is encrypted in your browser before it is sent, and this answer arrived \
+             readable, so nothing was saved. Reload the page and send it again.",
+            field.label
+        ));
+    }
     if value.chars().count() > ANSWER_MAX_CHARS {
         return error(format!("Keep \"{}\" under {ANSWER_MAX_CHARS} characters.", field.label));
     }
@@ -729,5 +774,63 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{:?}: {e}", form.request_type));
             assert_eq!(again.fields, spec.fields);
         }
+    }
+
+    const SEALED: &str = "-----BEGIN PGP MESSAGE-----\n\nhF4DAAAA\n=abcd\n-----END PGP MESSAGE-----";
+
+    fn secret_form() -> FormSpec {
+        let mut form = form_for(RequestType::Other).spec();
+        form.fields = vec![
+            FieldSpec {
+                key: "pin".into(),
+                label: "PIN".into(),
+                help: String::new(),
+                required: true,
+                kind: FieldKind::Secret,
+            },
+            FieldSpec {
+                key: "site".into(),
+                label: "Site".into(),
+                help: String::new(),
+                required: true,
+                kind: FieldKind::Url,
+            },
+        ];
+        form
+    }
+
+    #[test]
+    fn a_secret_answer_is_taken_only_sealed_and_any_answer_may_be_sealed() {
+        let plain = draft(RequestType::Other, Priority::Normal, &[("pin", "1234"), ("site", "https://hub.example")]);
+        let error = check_with(plain, |_| secret_form()).map_err(only).unwrap_err();
+        assert_eq!(error.field, "answers.pin");
+        assert!(error.message.contains("nothing was saved"), "{}", error.message);
+
+        let sealed = draft(RequestType::Other, Priority::Normal, &[("pin", SEALED), ("site", SEALED)]);
+        let checked = check_with(sealed, |_| secret_form()).expect("sealed answers skip the kind's checks");
+        assert!(checked.answers.iter().all(Answer::is_sealed));
+        assert!(checked.answers.iter().all(|a| a.sealed_for.is_empty()), "the server names the readers");
+
+        let long = format!("-----BEGIN PGP MESSAGE-----\n\n{}\n-----END PGP MESSAGE-----", "A".repeat(200_000));
+        let huge = draft(RequestType::Other, Priority::Normal, &[("pin", &long), ("site", "https://hub.example")]);
+        assert_eq!(check_with(huge, |_| secret_form()).map_err(only).unwrap_err().field, "answers.pin");
+    }
+
+    #[test]
+    fn without_a_team_key_secret_questions_are_not_asked() {
+        let form = without_secrets(secret_form());
+        assert_eq!(form.fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["site"]);
+        let shipped = form_for(RequestType::AddRemoveUser).spec();
+        assert!(shipped.fields.iter().any(|f| f.kind == FieldKind::Secret), "adding a user may need a password");
+        let answers = [("access_change", "add"), ("people", "Dana"), ("environment", "hub")];
+        let checked = check_with(draft(RequestType::AddRemoveUser, Priority::Normal, &answers), |t| {
+            without_secrets(form_for(t).spec())
+        });
+        assert!(checked.is_ok(), "the optional secret question is simply not there");
+        let stored = Answer { key: "k".into(), label: "K".into(), value: SEALED.into(), sealed_for: vec!["F".into()] };
+        let json = serde_json::to_string(&stored).expect("json");
+        assert_eq!(serde_json::from_str::<Answer>(&json).expect("back"), stored);
+        let old = r#"{"key":"k","label":"K","value":"v"}"#;
+        assert!(serde_json::from_str::<Answer>(old).expect("answers stored before sealing").sealed_for.is_empty());
     }
 }

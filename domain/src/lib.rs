@@ -22,6 +22,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod mail;
 pub mod notify;
+pub mod openpgp;
 pub mod paging;
 pub mod priority;
 pub mod rotation;

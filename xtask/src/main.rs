@@ -196,6 +196,7 @@ fn test(browser: bool) -> anyhow::Result<ExitCode> {
     tools::ensure_wasm_target()?;
     tools::ensure_diesel_cli()?;
     tools::ensure_dovecot()?;
+    tools::ensure_gnupg()?;
     if browser {
         tools::ensure_build_tools()?;
         tools::ensure_browser_tools()?;

@@ -62,6 +62,16 @@ pub fn ensure_dovecot() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// GnuPG, which the OpenPGP tests use as the reference: what Steward seals, `gpg` opens, and
+/// the other way round.
+pub fn ensure_gnupg() -> anyhow::Result<()> {
+    let present = Command::new("gpg").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !present {
+        apt_install("gnupg", "the encryption tests check Steward against real GnuPG")?;
+    }
+    Ok(())
+}
+
 /// Where Debian's Dovecot is.
 pub const DOVECOT: &str = "/usr/sbin/dovecot";
 

@@ -60,6 +60,7 @@ diesel::table! {
         body -> Text,
         internal -> Bool,
         created_at -> Timestamptz,
+        sealed_for -> Array<Nullable<Text>>,
     }
 }
 
@@ -313,6 +314,22 @@ diesel::table! {
     on_call_members (person_id) {
         person_id -> Int8,
         position -> Int2,
+    }
+}
+
+diesel::table! {
+    openpgp_keys (id) {
+        id -> Int8,
+        person_id -> Nullable<Int8>,
+        fingerprint -> Text,
+        user_id -> Text,
+        armored -> Text,
+        key_ids -> Array<Nullable<Text>>,
+        expires_at -> Nullable<Timestamptz>,
+        added_by -> Int8,
+        added_at -> Timestamptz,
+        retired_by -> Nullable<Int8>,
+        retired_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -694,6 +711,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     on_call,
     on_call_covers,
     on_call_members,
+    openpgp_keys,
     outbox,
     page_recipients,
     pages,

@@ -69,6 +69,7 @@ fn field_kind_from_pb(value: i32, field: &str) -> AppResult<FieldKind> {
         Ok(pb::FieldKind::Url) => Ok(FieldKind::Url),
         Ok(pb::FieldKind::Date) => Ok(FieldKind::Date),
         Ok(pb::FieldKind::Email) => Ok(FieldKind::Email),
+        Ok(pb::FieldKind::Secret) => Ok(FieldKind::Secret),
         Ok(pb::FieldKind::Unspecified) | Err(_) => Err(AppError::invalid(
             field,
             "Choose how it is answered: a line, text, a web address, a date or an e-mail.",
@@ -131,6 +132,7 @@ fn field_kind(kind: FieldKind) -> pb::FieldKind {
         FieldKind::Url => pb::FieldKind::Url,
         FieldKind::Date => pb::FieldKind::Date,
         FieldKind::Email => pb::FieldKind::Email,
+        FieldKind::Secret => pb::FieldKind::Secret,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod board;
 pub mod directory;
 pub mod incidents;
 pub mod intake;
+pub mod keys;
 pub mod known_issues;
 pub mod live;
 pub mod mail;

@@ -11,6 +11,8 @@
 //!   team's only.
 //! - Every download asks `steward_domain::authz::can_read_attachment` over what the file is
 //!   attached to now; a file the caller may not read is NotFound, exactly like a missing one.
+//! - A file encrypted in the browser (an OpenPGP message, binary) is taken only when an active
+//!   team key can read it, as its first packets say (`usecases::keys::readers_of`).
 //! - Uploads never attached are removed after [`UNATTACHED_KEPT_HOURS`] by the scheduler.
 
 use bytes::Bytes;
@@ -108,6 +110,11 @@ where
     };
     let recorded = async {
         let conn = core.pool.get().await?;
+        if upload.encrypted {
+            // An encrypted file is taken only when support can read it (named by its first
+            // packets; the server never opens it).
+            super::keys::readers_of(&conn, &head, "file").await?;
+        }
         rows::insert(&conn, new, now).await
     }
     .await;

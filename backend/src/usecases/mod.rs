@@ -14,6 +14,7 @@ pub mod configuration;
 pub mod directory;
 pub(crate) mod events;
 pub mod incidents;
+pub mod keys;
 pub mod mail;
 pub mod notify;
 pub mod paging;

@@ -142,17 +142,36 @@ pub(crate) async fn file_in(
     channel_form: fn(FormSpec) -> FormSpec,
     now: DateTime<Utc>,
 ) -> AppResult<Ticket> {
-    // The forms as they apply now (an admin may have edited them).
+    // The forms as they apply now (an admin may have edited them); secret questions only while
+    // the team has a key to seal their answers to.
     let current_forms = forms::all(conn).await?;
+    let sealing = super::keys::team_can_receive(conn).await?;
     let checked = intake::check_with(request.draft, |request_type| {
-        channel_form(
+        let form = channel_form(
             current_forms
                 .iter()
                 .find(|f| f.request_type == request_type)
                 .cloned()
                 .unwrap_or_else(|| intake::form_for(request_type).spec()),
-        )
+        );
+        if sealing { form } else { intake::without_secrets(form) }
     });
+    // Sealed answers: taken only when support can read them, with who can.
+    let checked = match checked {
+        Ok(mut checked) => {
+            let mut errors = Vec::new();
+            for answer in checked.answers.iter_mut().filter(|answer| answer.is_sealed()) {
+                let field = format!("answers.{}", answer.key);
+                match super::keys::readers_of(conn, answer.value.as_bytes(), &field).await {
+                    Ok(readers) => answer.sealed_for = readers,
+                    Err(AppError::InvalidArgument(problems)) => errors.extend(problems),
+                    Err(other) => return Err(other),
+                }
+            }
+            if errors.is_empty() { Ok(checked) } else { Err(errors) }
+        }
+        Err(errors) => Err(errors),
+    };
     // Every problem at once: the community first, as the form asks for it first.
     let (filing, checked) = match (authz::filing(requester, request.community_id), checked) {
         (Some(filing), Ok(checked)) => (filing, checked),
@@ -232,7 +251,12 @@ pub(crate) async fn post_message(
     now: DateTime<Utc>,
 ) -> AppResult<(Comment, Option<Vec<ClockView>>)> {
     let internal = visibility == Visibility::Internal;
-    let comment = comments::insert(conn, ticket.number, author.person_id, body, internal, now).await?;
+    // A sealed message is taken only when support can read it; who can is stored with it.
+    let sealed_for = match steward_domain::openpgp::sealed_block(body) {
+        Some(block) => super::keys::readers_of(conn, block.as_bytes(), "body").await?,
+        None => Vec::new(),
+    };
+    let comment = comments::insert(conn, ticket.number, author.person_id, body, internal, &sealed_for, now).await?;
     let commented = TicketEvent::Commented { comment_id: comment.id, internal };
     events::record(conn, ticket, Some(author.person_id), commented, now).await?;
     let clocks = if !internal && author.is_staff() {

@@ -12,6 +12,7 @@ mod browser_clients;
 mod demo;
 mod directory;
 mod incidents;
+mod keys;
 mod known_issues;
 mod limits;
 mod live;

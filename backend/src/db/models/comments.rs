@@ -18,15 +18,24 @@ pub struct Comment {
     /// An internal note, seen by staff only.
     pub internal: bool,
     pub created_at: DateTime<Utc>,
+    sealed_for: Vec<Option<String>>,
 }
 
-/// Adds an entry written `at`.
+impl Comment {
+    /// For a sealed message, the fingerprints of the keys that can read it; empty otherwise.
+    pub fn sealed_for(&self) -> Vec<String> {
+        self.sealed_for.iter().flatten().cloned().collect()
+    }
+}
+
+/// Adds an entry written `at`; `sealed_for` names the keys that can read a sealed body.
 pub async fn insert(
     conn: &AsyncPgConnection,
     ticket_number: i64,
     author_id: i64,
     body: &str,
     internal: bool,
+    sealed_for: &[String],
     at: DateTime<Utc>,
 ) -> AppResult<Comment> {
     Ok(diesel::insert_into(comments::table)
@@ -36,6 +45,7 @@ pub async fn insert(
             comments::body.eq(body),
             comments::internal.eq(internal),
             comments::created_at.eq(at),
+            comments::sealed_for.eq(sealed_for.iter().cloned().map(Some).collect::<Vec<_>>()),
         ))
         .returning(Comment::as_returning())
         .get_result(&mut { conn })

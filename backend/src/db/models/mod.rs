@@ -14,6 +14,7 @@ pub mod known_issues;
 pub mod live;
 pub mod mail;
 pub mod notifications;
+pub mod openpgp_keys;
 pub mod paging;
 pub mod people;
 pub mod rotation;

@@ -15,6 +15,7 @@ use steward_proto::v1::board_service_client::BoardServiceClient;
 use steward_proto::v1::directory_service_client::DirectoryServiceClient;
 use steward_proto::v1::incident_service_client::IncidentServiceClient;
 use steward_proto::v1::intake_service_client::IntakeServiceClient;
+use steward_proto::v1::keys_service_client::KeysServiceClient;
 use steward_proto::v1::known_issues_service_client::KnownIssuesServiceClient;
 use steward_proto::v1::live_service_client::LiveServiceClient;
 use steward_proto::v1::mail_service_client::MailServiceClient;
@@ -179,6 +180,7 @@ pub struct Client {
     pub directory: DirectoryServiceClient<Intercepted>,
     pub incidents: IncidentServiceClient<Intercepted>,
     pub intake: IntakeServiceClient<Intercepted>,
+    pub keys: KeysServiceClient<Intercepted>,
     pub known_issues: KnownIssuesServiceClient<Intercepted>,
     pub tickets: TicketServiceClient<Intercepted>,
     pub triage: TriageServiceClient<Intercepted>,
@@ -199,6 +201,7 @@ impl Client {
             directory: DirectoryServiceClient::with_interceptor(channel.clone(), jar.clone()),
             incidents: IncidentServiceClient::with_interceptor(channel.clone(), jar.clone()),
             intake: IntakeServiceClient::with_interceptor(channel.clone(), jar.clone()),
+            keys: KeysServiceClient::with_interceptor(channel.clone(), jar.clone()),
             known_issues: KnownIssuesServiceClient::with_interceptor(channel.clone(), jar.clone()),
             tickets: TicketServiceClient::with_interceptor(channel.clone(), jar.clone()),
             triage: TriageServiceClient::with_interceptor(channel.clone(), jar.clone()),

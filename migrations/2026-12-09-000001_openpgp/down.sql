@@ -1,0 +1,2 @@
+ALTER TABLE comments DROP COLUMN sealed_for;
+DROP TABLE openpgp_keys;
