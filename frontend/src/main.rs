@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod components;
+mod crypto;
 mod live;
 mod pages;
 mod state;

@@ -182,7 +182,7 @@ pub fn seal(keys: &[&str], now: DateTime<Utc>, plaintext: &[u8], form: Form) -> 
             fingerprint: rules::fingerprint_words(fingerprint),
             reason: reason.message(),
         };
-        let (key, _) = SignedPublicKey::from_string(armored).map_err(|_| refused("", KeyRefusal::NotAKey))?;
+        let (key, _) = SignedPublicKey::from_string(armored).map_err(|_| refused("given", KeyRefusal::NotAKey))?;
         let facts = facts_of(&key, false);
         let usable = rules::usable(&facts, now).map_err(|reason| refused(&facts.fingerprint, reason))?;
         let broken = |error: pgp::errors::Error| CryptoError::Broken(error.to_string());

@@ -1,3 +1,4 @@
+#![cfg(unix)]
 //! Steward's OpenPGP against real GnuPG (`gpg`, installed by `cargo xtask test`), in throwaway
 //! homes: what Steward seals, `gpg --decrypt` opens to exactly the bytes sealed; what `gpg
 //! --encrypt` makes, Steward opens with the exported private key; and the keys Steward must

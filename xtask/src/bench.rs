@@ -43,6 +43,7 @@ pub fn bench() -> anyhow::Result<ExitCode> {
         measured?;
         browser?;
         println!("wasm_gzip_kib: {:.1}", wasm_gzip_bytes()? as f64 / 1024.0);
+        println!("crypto_wasm_gzip_kib: {:.1}", crypto_wasm_gzip_bytes()? as f64 / 1024.0);
         Ok(ExitCode::SUCCESS)
     })();
     database.stop();
@@ -154,15 +155,31 @@ fn fetch(addr: &str, path: &str, encodings: &str) -> anyhow::Result<(String, usi
     Ok((text, response.len()))
 }
 
-/// The size of the release frontend's wasm (dist/*.wasm), compressed with gzip -9.
+/// The size of the release frontend's main wasm (dist/steward-frontend-*.wasm; not the crypto
+/// worker's, which a page loads only when it needs it), compressed with gzip -9.
 fn wasm_gzip_bytes() -> anyhow::Result<usize> {
     let wasm = std::fs::read_dir(root().join("dist"))?
         .flatten()
         .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .context("no .wasm in dist/: the frontend build failed")?;
-    let output = Command::new("gzip").args(["-9", "-c"]).arg(&wasm).output().context("running gzip")?;
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "wasm")
+                && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("steward-frontend"))
+        })
+        .context("no steward-frontend-*.wasm in dist/: the frontend build failed")?;
+    gzip_bytes(&wasm)
+}
+
+/// The size of the crypto worker's wasm (dist/crypto-worker_bg.wasm), compressed with gzip -9.
+fn crypto_wasm_gzip_bytes() -> anyhow::Result<usize> {
+    let wasm = root().join("dist/crypto-worker_bg.wasm");
+    anyhow::ensure!(wasm.exists(), "no crypto-worker_bg.wasm in dist/: the frontend build failed");
+    gzip_bytes(&wasm)
+}
+
+/// `wasm` compressed with gzip -9, in bytes.
+fn gzip_bytes(wasm: &std::path::Path) -> anyhow::Result<usize> {
+    let output = Command::new("gzip").args(["-9", "-c"]).arg(wasm).output().context("running gzip")?;
     anyhow::ensure!(output.status.success(), "gzip failed");
-    println!("# wasm: {} ({} bytes before gzip)", wasm.display(), std::fs::metadata(&wasm)?.len());
+    println!("# wasm: {} ({} bytes before gzip)", wasm.display(), std::fs::metadata(wasm)?.len());
     Ok(output.stdout.len())
 }

@@ -223,6 +223,10 @@ fn test(browser: bool) -> anyhow::Result<ExitCode> {
                 "steward-frontend",
                 "--package",
                 "steward-domain",
+                "--package",
+                "steward-crypto-worker",
+                "--package",
+                "steward-openpgp",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--all-targets",
@@ -320,6 +324,8 @@ fn browser_tests(database: &Database) -> anyhow::Result<()> {
         .env("STEWARD_DATABASE_URL", &url)
         .env("STEWARD_STATIC_DIR", root().join("dist"))
         .env("STEWARD_FILES", steward::files_dir(&url))
+        // For tests that check what the server wrote down (no plaintext of an encrypted text).
+        .env("STEWARD_SERVER_LOG", &log)
         // A test's own server (spawned with this environment) gets the same raised limits.
         .envs(steward::MANY_PEOPLE_AT_ONE_ADDRESS.iter().copied()));
     server.stop();

@@ -10,8 +10,8 @@ use std::pin::Pin;
 use leptos::prelude::{RwSignal, Set};
 use steward_proto::v1::browser::{
     AuthServiceClient, BoardServiceClient, DirectoryServiceClient, IncidentServiceClient, IntakeServiceClient,
-    KnownIssuesServiceClient, LiveServiceClient, MailServiceClient, PagingServiceClient, ServiceLevelServiceClient,
-    TicketServiceClient, TriageServiceClient, WebhookServiceClient,
+    KeysServiceClient, KnownIssuesServiceClient, LiveServiceClient, MailServiceClient, PagingServiceClient,
+    ServiceLevelServiceClient, TicketServiceClient, TriageServiceClient, WebhookServiceClient,
 };
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -48,6 +48,10 @@ pub fn incidents() -> IncidentServiceClient<Client> {
 
 pub fn intake() -> IntakeServiceClient<Client> {
     IntakeServiceClient::new(client())
+}
+
+pub fn keys() -> KeysServiceClient<Client> {
+    KeysServiceClient::new(client())
 }
 
 pub fn known_issues() -> KnownIssuesServiceClient<Client> {

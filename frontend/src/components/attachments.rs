@@ -4,7 +4,10 @@
 //!
 //! Uploads go to the server's file door (`POST /files`, same origin, the session's cookie) as
 //! soon as they are chosen, through `XMLHttpRequest`, whose upload reports progress (a fetch
-//! does not); what the request or message sends is the ids of the finished uploads.
+//! does not); what the request or message sends is the ids of the finished uploads. While the
+//! composer's Encrypt is on, a file is encrypted in this tab first (`crate::crypto`, in the
+//! worker, so the page stays responsive) and uploaded as `<name>.gpg`, a binary OpenPGP message
+//! GnuPG reads.
 
 use leptos::prelude::*;
 use steward_domain::files::{size_words, too_big};
@@ -12,11 +15,14 @@ use steward_proto::v1 as pb;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+use crate::crypto;
 use crate::state::user::UploadLimit;
 
 /// Where one chosen file stands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum State {
+    /// Being encrypted in this tab before it is sent.
+    Encrypting,
     /// Sent so far (0 to 1).
     Sending(f64),
     /// Stored: its id, to attach.
@@ -39,11 +45,13 @@ pub struct Chosen {
 pub struct Picked {
     pub files: RwSignal<Vec<Chosen>>,
     next: StoredValue<u32>,
+    /// The armored public keys to encrypt files to before they are sent; empty: sent as they are.
+    pub seal_to: RwSignal<Vec<String>>,
 }
 
 impl Default for Picked {
     fn default() -> Self {
-        Picked { files: RwSignal::new(Vec::new()), next: StoredValue::new(0) }
+        Picked { files: RwSignal::new(Vec::new()), next: StoredValue::new(0), seal_to: RwSignal::new(Vec::new()) }
     }
 }
 
@@ -63,7 +71,9 @@ impl Picked {
 
     /// Whether an upload is still on its way (sending waits for it), read once.
     pub fn sending_now(&self) -> bool {
-        self.files.with_untracked(|files| files.iter().any(|f| matches!(f.state.get_untracked(), State::Sending(_))))
+        self.files.with_untracked(|files| {
+            files.iter().any(|f| matches!(f.state.get_untracked(), State::Sending(_) | State::Encrypting))
+        })
     }
 
     /// Forgets every file (after the message was sent).
@@ -77,10 +87,28 @@ impl Picked {
         self.next.set_value(key + 1);
         let limit = use_context::<UploadLimit>().map_or(0, |limit| limit.0.get_untracked());
         let too_big = (limit > 0).then(|| too_big(file.size() as u64, limit)).flatten();
-        let state = RwSignal::new(too_big.clone().map_or(State::Sending(0.0), State::Failed));
-        self.files.update(|files| files.push(Chosen { key, name: file.name(), bytes: file.size(), state }));
-        if too_big.is_none() {
-            upload(file, state);
+        let keys = self.seal_to.get_untracked();
+        let start = if keys.is_empty() { State::Sending(0.0) } else { State::Encrypting };
+        let state = RwSignal::new(too_big.clone().map_or(start, State::Failed));
+        let name = if keys.is_empty() { file.name() } else { format!("{}.gpg", file.name()) };
+        self.files.update(|files| files.push(Chosen { key, name, bytes: file.size(), state }));
+        if too_big.is_some() {
+            return;
+        }
+        if keys.is_empty() {
+            upload(&file, &file.name(), None, state);
+        } else {
+            leptos::task::spawn_local(async move {
+                match encrypted(&file, &keys).await {
+                    Ok(sealed) => {
+                        state.try_set(State::Sending(0.0));
+                        upload(&sealed, &format!("{}.gpg", file.name()), Some("application/pgp-encrypted"), state);
+                    }
+                    Err(message) => {
+                        state.try_set(State::Failed(message));
+                    }
+                }
+            });
         }
     }
 
@@ -111,8 +139,20 @@ fn refusal(xhr: &web_sys::XmlHttpRequest) -> String {
     }
 }
 
-/// Sends `file` to the file door, reporting into `state`.
-fn upload(file: web_sys::File, state: RwSignal<State>) {
+/// `file` encrypted to `keys` in the worker: a binary OpenPGP message.
+async fn encrypted(file: &web_sys::File, keys: &[String]) -> Result<web_sys::Blob, String> {
+    let unreadable = || "The file could not be read from this device.".to_owned();
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map_err(|_| unreadable())?;
+    let sealed = crypto::seal_bytes(keys, js_sys::Uint8Array::new(&buffer)).await?;
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/pgp-encrypted");
+    let parts = js_sys::Array::of1(&sealed);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| unreadable())
+}
+
+/// Sends `file` to the file door as `name` (of `kind`, or the file's own type; `Some` marks it
+/// encrypted), reporting into `state`.
+fn upload(file: &web_sys::Blob, name: &str, sealed_kind: Option<&str>, state: RwSignal<State>) {
     let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
         state.set(State::Failed("This browser cannot upload files.".to_owned()));
         return;
@@ -121,10 +161,17 @@ fn upload(file: web_sys::File, state: RwSignal<State>) {
         state.set(State::Failed("This browser cannot upload files.".to_owned()));
         return;
     }
-    let name = String::from(js_sys::encode_uri_component(&file.name()));
-    let kind = if file.type_().is_empty() { "application/octet-stream".to_owned() } else { file.type_() };
+    let name = String::from(js_sys::encode_uri_component(name));
+    let kind = match sealed_kind {
+        Some(kind) => kind.to_owned(),
+        None if file.type_().is_empty() => "application/octet-stream".to_owned(),
+        None => file.type_(),
+    };
     let _ = xhr.set_request_header("X-File-Name", &name);
     let _ = xhr.set_request_header("Content-Type", &kind);
+    if sealed_kind.is_some() {
+        let _ = xhr.set_request_header("X-Encrypted", "1");
+    }
     if let Ok(progress_target) = xhr.upload() {
         let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
             if event.length_computable() && event.total() > 0.0 {
@@ -149,7 +196,7 @@ fn upload(file: web_sys::File, state: RwSignal<State>) {
         });
     });
     xhr.set_onloadend(Some(on_done.unchecked_ref()));
-    if xhr.send_with_opt_blob(Some(&file)).is_err() {
+    if xhr.send_with_opt_blob(Some(file)).is_err() {
         state.set(State::Failed("The file could not be read from this device.".to_owned()));
     }
 }
@@ -190,6 +237,7 @@ pub fn FilePicker(picked: Picked, #[prop(into)] id: String) -> impl IntoView {
                                 State::Sending(done) => view! {
                                     <progress max="1" value=done.to_string() aria-label=uploading.clone()></progress>
                                 }.into_any(),
+                                State::Encrypting => view! { <span class="hint">"encrypting…"</span> }.into_any(),
                                 State::Stored(_) => view! { <span class="hint">"ready"</span> }.into_any(),
                                 State::Failed(why) => view! { <span role="alert" class="error">{why}</span> }.into_any(),
                             }}

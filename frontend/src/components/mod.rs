@@ -5,6 +5,7 @@ pub mod clocks;
 pub mod known_issue;
 pub mod markdown;
 pub mod paging;
+pub mod sealed;
 pub mod template_picker;
 
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! priority scale with its response times beside it, and public or confidential. The draft is
 //! kept in the browser's storage until the request is filed, so nothing typed is ever lost.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -14,6 +14,7 @@ use crate::api::{self, ApiError, labels};
 use crate::components::attachments::{FilePicker, Picked, take_pasted};
 use crate::components::known_issue::SimilarTickets;
 use crate::components::{FieldError, Required};
+use crate::crypto;
 use crate::state::user::CurrentUser;
 
 /// What the person has typed so far.
@@ -27,6 +28,10 @@ struct Draft {
     confidential: bool,
     confidential_touched: bool,
     answers: BTreeMap<String, String>,
+    /// Answers to encrypt (secret questions always): typed here, never kept in storage.
+    sealed: BTreeMap<String, String>,
+    /// Questions the person chose to send encrypted.
+    encrypt: BTreeSet<String>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -85,6 +90,8 @@ impl Draft {
             confidential: flag("confidential"),
             confidential_touched: flag("confidential_touched"),
             answers,
+            sealed: BTreeMap::new(),
+            encrypt: BTreeSet::new(),
         })
     }
 
@@ -110,6 +117,14 @@ pub fn NewRequestPage() -> impl IntoView {
     Effect::new(move |_| draft.with(|d| d.save(&saving_key)));
 
     let forms = LocalResource::new(api::intake_forms);
+    // The keys a secret answer is encrypted to; none: the team has no key, so no secret
+    // question is asked.
+    let sealing_keys = LocalResource::new(|| async {
+        let request = pb::GetSealingKeysRequest { ticket_number: None };
+        let keys = api::keys().get_sealing_keys(request).await.map(|r| r.into_inner().keys).unwrap_or_default();
+        keys.into_iter().map(|k| k.armored).collect::<Vec<String>>()
+    });
+    let can_encrypt = move || sealing_keys.get().is_some_and(|keys| !keys.is_empty());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
@@ -131,7 +146,30 @@ pub fn NewRequestPage() -> impl IntoView {
         let navigate = navigate.clone();
         let draft_key = draft_key.clone();
         let d = draft.get_untracked();
+        let keys = sealing_keys.get_untracked().unwrap_or_default();
         leptos::task::spawn_local(async move {
+            let mut answers: std::collections::HashMap<String, String> = d
+                .answers
+                .clone()
+                .into_iter()
+                .filter(|(k, v)| !v.trim().is_empty() && !d.sealed.contains_key(k))
+                .collect();
+            // Encrypted here, before anything is sent; a problem is shown beside its question.
+            let mut problems = Vec::new();
+            for (key, text) in d.sealed.iter().filter(|(_, v)| !v.trim().is_empty()) {
+                match crypto::seal_text(&keys, text).await {
+                    Ok(block) => {
+                        answers.insert(key.clone(), block);
+                    }
+                    Err(message) => problems.push((format!("answers.{key}"), message)),
+                }
+            }
+            if !problems.is_empty() {
+                let message = problems[0].1.clone();
+                error.set(Some(ApiError { fields: problems, ..ApiError::local("", &message) }));
+                busy.set(false);
+                return;
+            }
             let request = pb::CreateTicketRequest {
                 community_id: d.community_id,
                 request_type: d.request_type,
@@ -139,7 +177,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 title: d.title.clone(),
                 description: d.description.clone(),
                 confidential: d.confidential,
-                answers: d.answers.clone().into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
+                answers,
                 attachment_ids: picked.ids(),
             };
             match api::tickets().create_ticket(request).await {
@@ -247,17 +285,60 @@ pub fn NewRequestPage() -> impl IntoView {
                     <SimilarTickets title=Signal::derive(move || draft.with(|d| d.title.clone()))
                         description=Signal::derive(move || draft.with(|d| d.description.clone()))/>
 
-                    {move || current_form_for_fields().map(|form| form.fields.into_iter().map(|f| {
+                    {move || current_form_for_fields().map(|form| form.fields.into_iter()
+                        .filter(|f| f.kind != pb::FieldKind::Secret as i32 || can_encrypt())
+                        .map(|f| {
                         let key = f.key.clone();
+                        let secret = f.kind == pb::FieldKind::Secret as i32;
+                        let sealed_key = key.clone();
+                        let sealed = move || secret || draft.with(|d| d.encrypt.contains(&sealed_key));
                         let id = format!("answer-{key}");
                         let error_name = format!("answers.{key}");
                         let error_id = format!("answers.{key}-error");
                         let value_key = key.clone();
                         let input_key = key.clone();
-                        let value = move || draft.with(|d| d.answers.get(&value_key).cloned().unwrap_or_default());
-                        let on_input = move |ev| { let v = event_target_value(&ev); let k = input_key.clone(); draft.update(|d| { d.answers.insert(k, v); }) };
+                        let value = move || draft.with(|d| d.sealed.get(&value_key).or_else(|| d.answers.get(&value_key)).cloned().unwrap_or_default());
+                        let on_input = {
+                            let sealed = sealed.clone();
+                            move |ev| {
+                                let v = event_target_value(&ev);
+                                let k = input_key.clone();
+                                let to_seal = sealed();
+                                draft.update(|d| { if to_seal { d.sealed.insert(k, v); } else { d.answers.insert(k, v); } })
+                            }
+                        };
+                        let toggle_key = key.clone();
+                        let toggle_id = format!("encrypt-{key}");
+                        let encrypt_toggle = (!secret && can_encrypt()).then(|| {
+                            let checked_key = toggle_key.clone();
+                            view! {
+                                <div class="choice encrypt-answer">
+                                    <input type="checkbox" id=toggle_id.clone() prop:checked=move || draft.with(|d| d.encrypt.contains(&checked_key))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            let k = toggle_key.clone();
+                                            // The text moves with the choice: an encrypted answer is never kept in storage.
+                                            draft.update(|d| if on {
+                                                d.encrypt.insert(k.clone());
+                                                let typed = d.answers.remove(&k).unwrap_or_default();
+                                                d.sealed.insert(k, typed);
+                                            } else {
+                                                d.encrypt.remove(&k);
+                                                let typed = d.sealed.remove(&k).unwrap_or_default();
+                                                d.answers.insert(k, typed);
+                                            })
+                                        }/>
+                                    <label for=toggle_id.clone()>"Encrypt this answer"</label>
+                                </div>
+                            }
+                        });
                         let has_error = { let n = error_name.clone(); move || error.get().and_then(|e| e.field(&n)).is_some().to_string() };
                         let control = match pb::FieldKind::try_from(f.kind) {
+                            Ok(pb::FieldKind::Secret) => view! {
+                                <textarea id=id.clone() rows="3" class="secret" autocomplete="off" spellcheck="false" aria-invalid=has_error
+                                    aria-describedby=format!("{error_id} {id}-sealed") prop:value=value on:input=on_input></textarea>
+                                <p class="help sealed-note" id=format!("{id}-sealed")>"🔒 Encrypted in your browser for the support team before it is sent; Steward never sees it and does not keep a draft of it."</p>
+                            }.into_any(),
                             Ok(pb::FieldKind::Text) => view! {
                                 <textarea id=id.clone() rows="3" aria-invalid=has_error aria-describedby=error_id.clone()
                                     prop:value=value on:input=on_input></textarea>
@@ -275,6 +356,7 @@ pub fn NewRequestPage() -> impl IntoView {
                             <label for=id.clone()>{f.label.clone()}{f.required.then(|| view! { <Required/> })}</label>
                             {(!f.help.is_empty()).then(|| view! { <p class="help">{f.help.clone()}</p> })}
                             {control}
+                            {encrypt_toggle}
                             <FieldError id=error_id.clone() message=field(error_name.clone())/>
                         }
                     }).collect_view())}

@@ -1,7 +1,9 @@
 //! The signed-in person's own settings: the time zone every time in Steward is shown in, and
-//! how they hear each kind of news (in Steward, by email, both, or not at all).
+//! how they hear each kind of news (in Steward, by email, both, or not at all), and their own
+//! OpenPGP key, if they want what is encrypted on their requests encrypted to it too.
 
 use leptos::prelude::*;
+use steward_domain::openpgp::fingerprint_words;
 use steward_proto::v1 as pb;
 
 use crate::api::time::{browser_zone, zones};
@@ -50,6 +52,7 @@ pub fn ProfilePage() -> impl IntoView {
             <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
         </form>
         <NotificationChoices/>
+        <MyKey/>
     }
 }
 
@@ -120,6 +123,98 @@ fn NotificationChoices() -> impl IntoView {
                 <button type="submit">"Keep these choices"</button>
                 <Show when=move || kept.get()><span role="status">"Kept: Steward tells you as you chose."</span></Show>
             </form>
+        </section>
+    }
+}
+
+/// The person's own OpenPGP key (issue 14): texts sealed on their tickets are encrypted to it
+/// too, so they can read them with GnuPG.
+#[component]
+fn MyKey() -> impl IntoView {
+    // `None` until asked; then the key, if they added one.
+    let current = RwSignal::new(None::<Option<pb::OpenPgpKey>>);
+    let armored = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        match api::keys().get_my_key(pb::GetMyKeyRequest {}).await {
+            Ok(response) => current.set(Some(response.into_inner().key)),
+            Err(status) => error.set(Some(ApiError::from(status))),
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        notice.set(None);
+        let request = pb::SetMyKeyRequest { armored: armored.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match api::keys().set_my_key(request).await {
+                Ok(response) => {
+                    error.set(None);
+                    armored.set(String::new());
+                    current.set(Some(response.into_inner().key));
+                    notice.set(Some("Saved: what is encrypted on your requests from now on is encrypted to it too."));
+                }
+                // What was pasted stays, with the reason beside it.
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+            busy.set(false);
+        });
+    };
+    let remove = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            match api::keys().remove_my_key(pb::RemoveMyKeyRequest {}).await {
+                Ok(_) => {
+                    error.set(None);
+                    current.set(Some(None));
+                    notice.set(Some(
+                        "Removed: new texts are no longer encrypted to it; what was encrypted to it stays readable with it.",
+                    ));
+                }
+                Err(status) => error.set(Some(ApiError::from(status))),
+            }
+            busy.set(false);
+        });
+    };
+    let armored_error = Signal::derive(move || error.get().and_then(|e| e.field("armored")));
+    view! {
+        <section aria-labelledby="my-key-heading">
+            <h2 id="my-key-heading">"Your encryption key (optional)"</h2>
+            <p class="hint">"Add your own OpenPGP public key and what is encrypted on your requests is encrypted to it too, \
+                so you can read it with GnuPG."</p>
+            {move || notice.get().map(|text| view! { <p role="status">{text}</p> })}
+            {move || match current.get() {
+                None => ().into_any(),
+                Some(Some(key)) => view! {
+                    <div class="my-key">
+                        <p><strong>{if key.user_id.is_empty() { "(no user id)".to_owned() } else { key.user_id.clone() }}</strong></p>
+                        <p>"Fingerprint: " <code class="fingerprint">{fingerprint_words(&key.fingerprint)}</code></p>
+                        <button type="button" class="secondary" disabled=move || busy.get() on:click=remove>"Remove"</button>
+                    </div>
+                }.into_any(),
+                Some(None) => view! {
+                    <form class="my-key-form" on:submit=save novalidate>
+                        <label for="my-key">"Your public key"</label>
+                        <textarea id="my-key" rows="8" bind:value=armored spellcheck="false"
+                            placeholder="-----BEGIN PGP PUBLIC KEY BLOCK-----"
+                            aria-describedby="my-key-help my-key-error"
+                            aria-invalid=move || armored_error.get().is_some().to_string()></textarea>
+                        <p class="hint" id="my-key-help">"Paste what " <code>"gpg --armor --export <fingerprint>"</code> " prints."</p>
+                        <FieldError id="my-key-error" message=armored_error/>
+                        <button type="submit" disabled=move || busy.get()>"Save key"</button>
+                    </form>
+                }.into_any(),
+            }}
+            {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
         </section>
     }
 }

@@ -1,12 +1,15 @@
 //! "How to get support" and the security route (seed 000), public pages built from the live
 //! configuration: the channels and security contact admins set, the request types and their
-//! forms, and the priority scale with its response times.
+//! forms, the priority scale with its response times, and the support team's encryption keys.
 
 use leptos::prelude::*;
+use steward_domain::openpgp::fingerprint_words;
 use steward_proto::v1 as pb;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{self, ApiError};
 use crate::components::PublicHeader;
+use crate::state::user::CurrentUser;
 
 fn policy_resource() -> LocalResource<Result<pb::SupportPolicy, ApiError>> {
     LocalResource::new(|| async {
@@ -82,12 +85,98 @@ pub fn SupportPage() -> impl IntoView {
                    "(some kinds of request are confidential from the start) and put the information in it; never in a "
                    "public request."</p>
             </section>
+            <TeamKeys/>
             <section aria-labelledby="security-heading">
                 <h2 id="security-heading">"Security vulnerabilities"</h2>
                 <p>"Do not report a vulnerability as a support request. Follow the "
                    <a href="/security">"security policy"</a> " instead."</p>
             </section>
         </main>
+    }
+}
+
+/// "5 Jan 2027": the day of a wire timestamp in `zone` (none: the browser's).
+fn day(at: &prost_types::Timestamp, zone: Option<&str>) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.seconds as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    for (key, value) in [("day", "numeric"), ("month", "short"), ("year", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    if let Some(zone) = zone {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str("timeZone"), &JsValue::from_str(zone));
+    }
+    String::from(date.to_locale_date_string("default", &options))
+}
+
+/// Saves `text` as the file `name`, through a link to it made for the moment.
+fn download(name: &str, text: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let link =
+        web_sys::window()?.document()?.create_element("a").ok()?.dyn_into::<web_sys::HtmlAnchorElement>().ok()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // Once the browser has started saving it.
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(1_000).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    Some(())
+}
+
+/// The support team's active keys (issue 14), to verify and to encrypt to with `gpg` directly.
+#[component]
+fn TeamKeys() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let keys = LocalResource::new(|| async {
+        api::keys()
+            .list_team_keys(pb::ListTeamKeysRequest {})
+            .await
+            .map(|r| r.into_inner().keys)
+            .map_err(ApiError::from)
+    });
+    view! {
+        <section aria-labelledby="keys-heading">
+            <h2 id="keys-heading">"Sending confidential details"</h2>
+            {move || match keys.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="error">{e.message}</p> }.into_any(),
+                Some(Ok(keys)) if keys.is_empty() => view! {
+                    <p class="note">"The support team has not published an encryption key yet; send confidential details \
+                        through a channel agreed with support."</p>
+                }.into_any(),
+                Some(Ok(keys)) => {
+                    let zone = user.zone();
+                    view! {
+                        <p>"Secret answers and replies marked Encrypted are encrypted in your browser to these keys before \
+                            they are sent. To encrypt something yourself, import the key ("
+                            <code>"gpg --import <file>"</code> "), check the fingerprint matches, and paste what "
+                            <code>"gpg --encrypt --armor -r <fingerprint>"</code> " prints."</p>
+                        <ul class="team-keys">
+                            {keys.into_iter().map(|key| {
+                                let name = format!("{}.asc", key.fingerprint);
+                                let armored = key.armored;
+                                let expires = key.expires_at.as_ref().map(|at| format!(" · expires {}", day(at, zone.as_deref())));
+                                view! {
+                                    <li>
+                                        <p><strong>{if key.user_id.is_empty() { "(no user id)".to_owned() } else { key.user_id }}</strong></p>
+                                        <p>"Fingerprint: " <code class="fingerprint">{fingerprint_words(&key.fingerprint)}</code>{expires}</p>
+                                        <p><a href="#" download=name.clone() on:click=move |ev| {
+                                            ev.prevent_default();
+                                            download(&name, &armored);
+                                        }>"Download the public key"</a></p>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
     }
 }
 

@@ -1,9 +1,10 @@
 //! Settings (admins): the support rotation, response targets and business calendars
 //! (`service_levels`), the response templates stewards reply with, each community's support
 //! budget, how often incident updates are owed, and how to get support (channels, the security
-//! route), and the webhooks other systems are told through. Other staff see the budgets; only
-//! admins change anything (the server enforces it).
+//! route), the support team's encryption keys (`keys`), and the webhooks other systems are told
+//! through. Other staff see the budgets; only admins change anything (the server enforces it).
 
+mod keys;
 mod on_call;
 mod rotation;
 mod service_levels;
@@ -33,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
         <RequestForms admin/>
         <IncidentCadence admin/>
         <PolicyForm admin/>
+        {admin.then(|| view! { <keys::TeamKeys/> })}
         {admin.then(|| view! { <webhooks::Webhooks/> })}
     }
 }

@@ -10,7 +10,9 @@ use crate::api::{self, ApiError, labels, local_time};
 use crate::components::FieldError;
 use crate::components::attachments::{FileList, FilePicker, Picked, take_pasted};
 use crate::components::markdown::Markdown;
+use crate::components::sealed::SealedText;
 use crate::components::template_picker::{Filling, TemplatePicker};
+use crate::crypto;
 use crate::state::draft::kept_text;
 
 #[component]
@@ -41,7 +43,11 @@ fn message(comment: pb::Comment) -> impl IntoView {
                     " · " <time>{local_time(&comment.created_at)}</time>
                     {internal.then(|| view! { <span class="badge internal">"Internal note"</span> })}
                 </header>
-                <Markdown html=comment.body_html/>
+                {if comment.sealed_for.is_empty() {
+                    view! { <Markdown html=comment.body_html/> }.into_any()
+                } else {
+                    view! { <SealedText block=comment.body sealed_for=comment.sealed_for/> }.into_any()
+                }}
                 <FileList files=comment.attachments/>
             </article>
         </li>
@@ -55,6 +61,15 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
     // Kept across a reload (a sign-in after the session expired gives it back); cleared once sent.
     let body = kept_text(format!("steward.reply.{number}"));
     let internal = RwSignal::new(false);
+    // Encrypted in this tab to the keys the server names (the team's, the requester's, the
+    // writer's); offered only when the team has a key.
+    let encrypt = RwSignal::new(false);
+    let sealing_keys = LocalResource::new(move || async move {
+        let request = pb::GetSealingKeysRequest { ticket_number: Some(number) };
+        let keys = api::keys().get_sealing_keys(request).await.map(|r| r.into_inner().keys).unwrap_or_default();
+        keys.into_iter().map(|k| k.armored).collect::<Vec<String>>()
+    });
+    let can_encrypt = move || sealing_keys.get().is_some_and(|keys| !keys.is_empty());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let picked = Picked::default();
@@ -76,13 +91,23 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
         } else {
             pb::CommentVisibility::PublicReply
         };
-        let request = pb::AddCommentRequest {
-            number,
-            body: body.get_untracked(),
-            visibility: visibility as i32,
-            attachment_ids: picked.ids(),
-        };
+        let sealing = encrypt.get_untracked().then(|| sealing_keys.get_untracked().unwrap_or_default());
+        let typed = body.get_untracked();
+        let attachment_ids = picked.ids();
         leptos::task::spawn_local(async move {
+            let text = match sealing {
+                // An empty message stays empty, for the server to say so.
+                Some(keys) if !typed.trim().is_empty() => match crypto::seal_text(&keys, &typed).await {
+                    Ok(block) => block,
+                    Err(message) => {
+                        error.set(Some(ApiError::local("body", &message)));
+                        busy.set(false);
+                        return;
+                    }
+                },
+                _ => typed,
+            };
+            let request = pb::AddCommentRequest { number, body: text, visibility: visibility as i32, attachment_ids };
             match api::tickets().add_comment(request).await {
                 Ok(response) => {
                     if let Some(comment) = response.into_inner().comment {
@@ -116,6 +141,18 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
                     <input type="radio" name="visibility" id="visibility-internal" prop:checked=move || internal.get() on:change=move |_| internal.set(true)/>
                     <label for="visibility-internal">"Internal note"</label>
                 </fieldset>
+            })}
+            {move || can_encrypt().then(|| view! {
+                <div class="choice">
+                    <input type="checkbox" id="encrypt-reply" aria-describedby="encrypt-reply-means" prop:checked=move || encrypt.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            encrypt.set(on);
+                            picked.seal_to.set(if on { sealing_keys.get_untracked().unwrap_or_default() } else { Vec::new() });
+                        }/>
+                    <label for="encrypt-reply">"Encrypt"</label>
+                    <p class="help" id="encrypt-reply-means">"The message, and files chosen while this is checked, are encrypted in your browser for the support team (and the requester's and your own key, if added) before they are sent: Steward stores only what is encrypted."</p>
+                </div>
             })}
             {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
             <button type="submit" disabled=move || busy.get()>"Send"</button>

@@ -23,6 +23,7 @@ use crate::components::attachments::FileList;
 use crate::components::clocks::{ClockBadges, ClockRecord, Promises};
 use crate::components::markdown::Markdown;
 use crate::components::paging::PagesPanel;
+use crate::components::sealed::SealedText;
 use crate::live::{self, LiveEvent, Watch};
 use crate::state::user::CurrentUser;
 use store::TicketStore;
@@ -111,7 +112,11 @@ fn TicketView(store: TicketStore) -> impl IntoView {
                         {move || view! { <FileList files=store.request_files.get()/> }}
                         {(!answers.is_empty()).then(|| view! {
                             <dl class="answers">
-                                {answers.into_iter().map(|a| view! { <dt>{a.label}</dt><dd>{a.value}</dd> }).collect_view()}
+                                {answers.into_iter().map(|a| if a.sealed_for.is_empty() {
+                                    view! { <dt>{a.label}</dt><dd>{a.value}</dd> }.into_any()
+                                } else {
+                                    view! { <dt>{a.label}</dt><dd><SealedText block=a.value sealed_for=a.sealed_for/></dd> }.into_any()
+                                }).collect_view()}
                             </dl>
                         })}
                     </section>

@@ -1,0 +1,187 @@
+//! An encrypted text (a secret answer, an encrypted reply) as it is shown: who can read it (the
+//! fingerprints of the keys it is encrypted to, with the team's names), the armored block to
+//! copy into `gpg --decrypt`, and "Read here": the person unlocks their own private key in this
+//! tab (`crate::crypto`, a worker) and reads the text in place. The key, its passphrase and
+//! the opened text stay in this tab; nothing is sent or stored, and nothing shows how long the
+//! text is beyond the block itself.
+
+use leptos::prelude::*;
+use steward_domain::openpgp::fingerprint_words;
+use steward_proto::v1 as pb;
+
+use crate::api;
+use crate::crypto::{self, Unlocked};
+
+thread_local! {
+    /// The key unlocked in this tab's worker, shared by every encrypted text on the page.
+    static UNLOCKED: ArcRwSignal<Option<Unlocked>> = ArcRwSignal::new(None);
+    /// The support team's keys (fingerprint, user id), fetched once per tab.
+    static TEAM: ArcRwSignal<Option<Vec<(String, String)>>> = ArcRwSignal::new(None);
+}
+
+fn unlocked() -> ArcRwSignal<Option<Unlocked>> {
+    UNLOCKED.with(Clone::clone)
+}
+
+/// The team's keys, fetched the first time a page shows an encrypted text.
+fn team_keys() -> ArcRwSignal<Option<Vec<(String, String)>>> {
+    let team = TEAM.with(Clone::clone);
+    if team.with_untracked(Option::is_none) {
+        team.set(Some(Vec::new()));
+        let filled = team.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(response) = api::keys().list_team_keys(pb::ListTeamKeysRequest {}).await {
+                let keys = response.into_inner().keys.into_iter().map(|k| (k.fingerprint, k.user_id)).collect();
+                filled.set(Some(keys));
+            }
+        });
+    }
+    team
+}
+
+/// How a reader is named: the team key's user id, or "your unlocked key", with the fingerprint.
+fn reader_words(fingerprint: &str, team: &[(String, String)], mine: Option<&Unlocked>) -> String {
+    let words = fingerprint_words(fingerprint);
+    if mine.is_some_and(|key| key.fingerprint == fingerprint) {
+        return format!("your unlocked key ({words})");
+    }
+    match team.iter().find(|(f, _)| f == fingerprint) {
+        Some((_, user)) if !user.is_empty() => format!("{user} ({words})"),
+        _ => words,
+    }
+}
+
+/// An armored OpenPGP message and the fingerprints of the keys that can read it.
+#[component]
+pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
+    let team = team_keys();
+    let mine = unlocked();
+    let opened = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let asking = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let block = StoredValue::new(block);
+    let readers = {
+        let (team, mine) = (team.clone(), mine.clone());
+        move || {
+            let team = team.get().unwrap_or_default();
+            let mine = mine.get();
+            sealed_for.iter().map(|f| reader_words(f, &team, mine.as_ref())).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let open = move || {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match crypto::open_text(&block.get_value()).await {
+                Ok(text) => {
+                    opened.set(Some(text));
+                    problem.set(None);
+                }
+                Err(message) => problem.set(Some(message)),
+            }
+            busy.set(false);
+        });
+    };
+    let read_here = {
+        let mine = mine.clone();
+        move |_| {
+            if mine.with_untracked(Option::is_some) {
+                open();
+            } else {
+                asking.set(true);
+            }
+        }
+    };
+    let copy = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&block.get_value());
+        }
+    };
+    let unlock_form = {
+        let mine = mine.clone();
+        move || {
+            asking.get().then(|| view! { <UnlockForm unlocked=mine.clone() done=Callback::new(move |()| { asking.set(false); open(); })/> })
+        }
+    };
+    let forget = {
+        let mine = mine.clone();
+        move |_| {
+            let mine = mine.clone();
+            opened.set(None);
+            leptos::task::spawn_local(async move {
+                crypto::forget().await;
+                mine.set(None);
+            });
+        }
+    };
+    let has_key = {
+        let mine = mine.clone();
+        move || mine.with(Option::is_some)
+    };
+    view! {
+        <div class="sealed">
+            <p class="sealed-for"><span aria-hidden="true">"🔒 "</span>"Encrypted for " {readers}</p>
+            {move || opened.get().map(|text| view! {
+                <div class="opened" aria-live="polite"><p class="help">"Opened in this tab only:"</p><div class="opened-text">{text}</div></div>
+            })}
+            <div class="actions">
+                {move || opened.get().is_none().then(|| view! {
+                    <button type="button" class="secondary" on:click=read_here.clone() disabled=move || busy.get()>"Read here"</button>
+                })}
+                {move || opened.get().is_some().then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| opened.set(None)>"Hide"</button>
+                })}
+                <button type="button" class="secondary" on:click=copy>"Copy for GnuPG"</button>
+                {move || has_key().then(|| view! { <button type="button" class="secondary" on:click=forget.clone()>"Forget my key"</button> })}
+            </div>
+            {unlock_form}
+            {move || problem.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+            <details>
+                <summary>"The encrypted block"</summary>
+                <pre class="sealed-block">{block.get_value()}</pre>
+                <p class="help">"Copy it and run " <code>"gpg --decrypt"</code> " to read it with GnuPG."</p>
+            </details>
+        </div>
+    }
+}
+
+/// Unlocks the person's private key in this tab.
+#[component]
+fn UnlockForm(unlocked: ArcRwSignal<Option<Unlocked>>, done: Callback<()>) -> impl IntoView {
+    let key = RwSignal::new(String::new());
+    let passphrase = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let unlocked = unlocked.clone();
+        leptos::task::spawn_local(async move {
+            match crypto::unlock(&key.get_untracked(), &passphrase.get_untracked()).await {
+                Ok(key_facts) => {
+                    // Neither stays in the page once the worker has the key.
+                    key.set(String::new());
+                    passphrase.set(String::new());
+                    problem.set(None);
+                    unlocked.set(Some(key_facts));
+                    done.run(());
+                }
+                Err(message) => problem.set(Some(message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="unlock" on:submit=submit>
+            <p class="help">"Your private key and passphrase stay in this browser tab: they are never sent to Steward, and they are forgotten when the tab closes."</p>
+            <label for="private-key">"Your private key"</label>
+            <textarea id="private-key" rows="4" autocomplete="off" spellcheck="false" placeholder="-----BEGIN PGP PRIVATE KEY BLOCK-----"
+                bind:value=key aria-describedby="private-key-help"></textarea>
+            <p class="help" id="private-key-help">"What " <code>"gpg --armor --export-secret-keys <fingerprint>"</code> " prints."</p>
+            <label for="passphrase">"Passphrase"</label>
+            <input id="passphrase" type="password" autocomplete="off" bind:value=passphrase/>
+            {move || problem.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+            <button type="submit" disabled=move || busy.get()>{move || if busy.get() { "Unlocking…" } else { "Unlock and read" }}</button>
+        </form>
+    }
+}
