@@ -118,6 +118,7 @@ fn Header(person: pb::Person) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::auth().sign_out(pb::SignOutRequest {}).await {
                 Ok(_) => {
+                    crate::components::sealed::forget_unlocked().await;
                     user.0.set(None);
                     navigate("/signin", NavigateOptions::default());
                 }

@@ -12,7 +12,7 @@ CREATE TABLE openpgp_keys (
     user_id         TEXT NOT NULL,
     -- The public key as it was added (armored).
     armored         TEXT NOT NULL CHECK (length(armored) <= 65536),
-    -- The key ids (16 upper-case hex digits) of its primary key and subkeys: what a message
+    -- The key ids (16 upper-case hex digits) of the parts Steward encrypts to: what a message
     -- names its recipients by.
     key_ids         TEXT[] NOT NULL,
     expires_at      TIMESTAMPTZ,

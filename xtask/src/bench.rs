@@ -14,6 +14,7 @@ use crate::{Database, root, run, say, steward, tools};
 pub fn bench() -> anyhow::Result<ExitCode> {
     tools::ensure_build_tools()?;
     tools::ensure_browser_tools()?;
+    tools::ensure_gnupg()?;
     let database = Database::open()?;
     let result = (|| {
         let LoadTarget { release, url, addr, server, log } =
@@ -30,11 +31,14 @@ pub fn bench() -> anyhow::Result<ExitCode> {
             .arg(root().join("bench/pgbench")));
         let first_visit = first_visit_bytes(&addr);
         // The incident board in Chromium, on the incident the client left with a long timeline.
+        // Then a 1 MiB file encrypted by the pages' crypto worker.
         let browser = if measured.is_ok() {
-            run(Command::new("node")
-                .arg(root().join("e2e/bench/timeline.mjs"))
-                .env("STEWARD_URL", format!("http://{addr}"))
-                .env("CHROMIUM", tools::CHROMIUM))
+            ["timeline.mjs", "encrypt.mjs"].iter().try_for_each(|script| {
+                run(Command::new("node")
+                    .arg(root().join("e2e/bench").join(script))
+                    .env("STEWARD_URL", format!("http://{addr}"))
+                    .env("CHROMIUM", tools::CHROMIUM))
+            })
         } else {
             Ok(())
         };

@@ -72,7 +72,7 @@ fn field_kind_from_pb(value: i32, field: &str) -> AppResult<FieldKind> {
         Ok(pb::FieldKind::Secret) => Ok(FieldKind::Secret),
         Ok(pb::FieldKind::Unspecified) | Err(_) => Err(AppError::invalid(
             field,
-            "Choose how it is answered: a line, text, a web address, a date or an e-mail.",
+            "Choose how it is answered: a line, text, a web address, a date, an e-mail or a secret.",
         )),
     }
 }

@@ -112,8 +112,8 @@ impl KeysService for KeysApi {
         request: Request<pb::GetSealingKeysRequest>,
     ) -> Result<Response<pb::GetSealingKeysResponse>, Status> {
         let caller = caller(&request)?;
-        let ticket = request.get_ref().ticket_number;
-        let keys = usecases::keys::sealing_keys(&self.state.core, caller.signed_in()?, ticket).await?;
+        let (ticket, internal) = (request.get_ref().ticket_number, request.get_ref().internal);
+        let keys = usecases::keys::sealing_keys(&self.state.core, caller.signed_in()?, ticket, internal).await?;
         Ok(Response::new(pb::GetSealingKeysResponse { keys: self.encode_all(&keys).await? }))
     }
 }

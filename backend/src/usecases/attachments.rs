@@ -113,7 +113,7 @@ where
         if upload.encrypted {
             // An encrypted file is taken only when support can read it (named by its first
             // packets; the server never opens it).
-            super::keys::readers_of(&conn, &head, "file").await?;
+            super::keys::readers_of(&conn, &head, "file", now).await?;
         }
         rows::insert(&conn, new, now).await
     }

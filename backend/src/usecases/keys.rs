@@ -2,6 +2,8 @@
 //! them; everyone signed in sees them), each person's own key, the keys a text sealed in the
 //! browser is encrypted to, and who can read a sealed text that arrives.
 //!
+//! - A key counts while it is neither retired nor past its expiry; only the parts Steward may
+//!   encrypt to (`usable`'s `encrypt_to`) name it as a reader.
 //! - A key is taken only when `steward_domain::openpgp::usable` says Steward can encrypt to it
 //!   now; the refusal names the reason (field `armored`). Adding a team key that is already
 //!   active refreshes it (a new expiry or subkey); the old row is retired, never changed.
@@ -10,6 +12,7 @@
 //!   as it came, with the fingerprints of the held keys that can read it. The server never
 //!   sees its plaintext and never tries to.
 
+use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use steward_domain::authz;
 use steward_domain::facts::Principal;
@@ -24,25 +27,18 @@ const TEAM_KEYS_ADMINS_ONLY: &str = "Only an admin can change the support team's
 /// The support team's active keys, oldest first.
 pub async fn team_keys(core: &Core) -> AppResult<Vec<KeyRow>> {
     let conn = core.pool.get().await?;
-    rows::active_team(&conn).await
+    rows::active_team(&conn, core.now()).await
 }
 
 /// Checks `armored` as a key Steward can encrypt to now: its facts, or why not (field
 /// `armored`).
-fn checked(armored: &str, now: chrono::DateTime<chrono::Utc>) -> AppResult<rules::UsableKey> {
+fn checked(armored: &str, now: DateTime<Utc>) -> AppResult<rules::UsableKey> {
     let armored = armored.trim();
     if armored.is_empty() {
         return Err(AppError::invalid("armored", "Paste the public key (`gpg --armor --export <fingerprint>`)."));
     }
     let facts = steward_openpgp::read_key(armored.as_bytes()).map_err(|refusal| refusal.of_field("armored"))?;
     rules::usable(&facts, now).map_err(|refusal| AppError::InvalidArgument(vec![refusal.of_field("armored")]))
-}
-
-/// The key ids of every part of the key in `armored` (so a message to any of them is named).
-fn key_ids_of(armored: &str) -> Vec<String> {
-    steward_openpgp::read_key(armored.as_bytes())
-        .map(|facts| facts.parts.into_iter().map(|part| part.key_id).collect())
-        .unwrap_or_default()
 }
 
 /// Adds (or refreshes) a key of the support team.
@@ -62,7 +58,7 @@ pub async fn add_team_key(core: &Core, who: &Principal, armored: &str) -> AppRes
                 fingerprint: &usable.fingerprint,
                 user_id: &usable.user_id,
                 armored,
-                key_ids: &key_ids_of(armored),
+                key_ids: &usable.encrypt_to,
                 expires_at: usable.expires,
                 added_by: who.person_id,
             };
@@ -92,7 +88,7 @@ pub async fn retire_team_key(core: &Core, who: &Principal, fingerprint: &str) ->
 /// The caller's own active key, if they added one.
 pub async fn own_key(core: &Core, who: &Principal) -> AppResult<Option<KeyRow>> {
     let conn = core.pool.get().await?;
-    Ok(rows::active_own(&conn, &[who.person_id]).await?.pop())
+    Ok(rows::active_own(&conn, &[who.person_id], core.now()).await?.pop())
 }
 
 /// Sets the caller's own key: texts sealed on their tickets are encrypted to it too, so they
@@ -109,7 +105,7 @@ pub async fn set_own_key(core: &Core, who: &Principal, armored: &str) -> AppResu
             fingerprint: &usable.fingerprint,
             user_id: &usable.user_id,
             armored,
-            key_ids: &key_ids_of(armored),
+            key_ids: &usable.encrypt_to,
             expires_at: usable.expires,
             added_by: who.person_id,
         };
@@ -126,26 +122,32 @@ pub async fn remove_own_key(core: &Core, who: &Principal) -> AppResult<()> {
 }
 
 /// The keys a text `who` seals now is encrypted to: every active team key, the requester's own
-/// key (of ticket `ticket`, or `who` for a new request) and `who`'s own key. Empty when the
-/// team has no key: nothing can be sealed then.
-pub async fn sealing_keys(core: &Core, who: &Principal, ticket: Option<i64>) -> AppResult<Vec<KeyRow>> {
+/// key (of ticket `ticket`, or `who` for a new request; never for an `internal` note) and
+/// `who`'s own key. Empty when the team has no key: nothing can be sealed then.
+pub async fn sealing_keys(core: &Core, who: &Principal, ticket: Option<i64>, internal: bool) -> AppResult<Vec<KeyRow>> {
+    let now = core.now();
     let mut conn = core.pool.get().await?;
-    let team = rows::active_team(&conn).await?;
-    if team.is_empty() {
-        return Ok(Vec::new());
-    }
     let requester = match ticket {
         Some(number) => {
-            super::tickets::visible_ticket(&mut conn, super::Actor::Person(who), number).await?.requester_id
+            let ticket = super::tickets::visible_ticket(&mut conn, super::Actor::Person(who), number).await?;
+            if !authz::can_reply(who, &ticket.facts()) {
+                return Err(AppError::PermissionDenied("You cannot write on this ticket."));
+            }
+            ticket.requester_id
         }
         None => who.person_id,
     };
-    let own = rows::active_own(&conn, &[requester, who.person_id]).await?;
+    let team = rows::active_team(&conn, now).await?;
+    if team.is_empty() {
+        return Ok(Vec::new());
+    }
+    let own = rows::active_own(&conn, &[requester, who.person_id], now).await?;
+    let requester = if internal { None } else { Some(requester) };
     let of = |person: i64| own.iter().find(|key| key.person_id == Some(person));
     let team_fingerprints: Vec<&str> = team.iter().map(|key| key.fingerprint.as_str()).collect();
     let chosen = rules::seal_to(
         &team_fingerprints,
-        of(requester).map(|key| key.fingerprint.as_str()),
+        requester.and_then(of).map(|key| key.fingerprint.as_str()),
         of(who.person_id).map(|key| key.fingerprint.as_str()),
     );
     let mut keys: Vec<KeyRow> = Vec::new();
@@ -158,16 +160,22 @@ pub async fn sealing_keys(core: &Core, who: &Principal, ticket: Option<i64>) -> 
 }
 
 /// Whether the team has a key, so that secret questions can be asked.
-pub(crate) async fn team_can_receive(conn: &AsyncPgConnection) -> AppResult<bool> {
-    Ok(!rows::active_team(conn).await?.is_empty())
+pub(crate) async fn team_can_receive(conn: &AsyncPgConnection, now: DateTime<Utc>) -> AppResult<bool> {
+    Ok(!rows::active_team(conn, now).await?.is_empty())
 }
 
 /// The fingerprints of the held keys that can read the OpenPGP message starting with `start`
 /// (a whole armored text, or an encrypted file's first bytes), or why it is refused as the
 /// problem of `field`.
-pub(crate) async fn readers_of(conn: &AsyncPgConnection, start: &[u8], field: &str) -> AppResult<Vec<String>> {
+pub(crate) async fn readers_of(
+    conn: &AsyncPgConnection,
+    start: &[u8],
+    field: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<String>> {
     let refused = |refusal: SealRefusal| AppError::InvalidArgument(vec![refusal.of_field(field)]);
     let recipients = steward_openpgp::recipients(start).map_err(refused)?;
-    let held: Vec<rules::HeldKey> = rows::active_naming(conn, &recipients).await?.iter().map(KeyRow::held).collect();
+    let held: Vec<rules::HeldKey> =
+        rows::active_naming(conn, &recipients, now).await?.iter().map(KeyRow::held).collect();
     rules::readers(&recipients, &held).map_err(refused)
 }

@@ -145,7 +145,7 @@ pub(crate) async fn file_in(
     // The forms as they apply now (an admin may have edited them); secret questions only while
     // the team has a key to seal their answers to.
     let current_forms = forms::all(conn).await?;
-    let sealing = super::keys::team_can_receive(conn).await?;
+    let sealing = super::keys::team_can_receive(conn, now).await?;
     let checked = intake::check_with(request.draft, |request_type| {
         let form = channel_form(
             current_forms
@@ -162,7 +162,7 @@ pub(crate) async fn file_in(
             let mut errors = Vec::new();
             for answer in checked.answers.iter_mut().filter(|answer| answer.is_sealed()) {
                 let field = format!("answers.{}", answer.key);
-                match super::keys::readers_of(conn, answer.value.as_bytes(), &field).await {
+                match super::keys::readers_of(conn, answer.value.as_bytes(), &field, now).await {
                     Ok(readers) => answer.sealed_for = readers,
                     Err(AppError::InvalidArgument(problems)) => errors.extend(problems),
                     Err(other) => return Err(other),
@@ -253,7 +253,7 @@ pub(crate) async fn post_message(
     let internal = visibility == Visibility::Internal;
     // A sealed message is taken only when support can read it; who can is stored with it.
     let sealed_for = match steward_domain::openpgp::sealed_block(body) {
-        Some(block) => super::keys::readers_of(conn, block.as_bytes(), "body").await?,
+        Some(block) => super::keys::readers_of(conn, block.as_bytes(), "body", now).await?,
         None => Vec::new(),
     };
     let comment = comments::insert(conn, ticket.number, author.person_id, body, internal, &sealed_for, now).await?;

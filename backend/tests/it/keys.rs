@@ -52,8 +52,9 @@ async fn add_team_key(who: &Client, armored: &str) -> Result<pb::OpenPgpKey, ton
     Ok(added.into_inner().key.expect("the key"))
 }
 
-async fn sealing_keys(who: &Client, ticket_number: Option<i64>) -> Vec<pb::OpenPgpKey> {
-    let keys = who.keys.clone().get_sealing_keys(pb::GetSealingKeysRequest { ticket_number }).await.expect("keys");
+async fn sealing_keys(who: &Client, ticket_number: Option<i64>, internal: bool) -> Vec<pb::OpenPgpKey> {
+    let request = pb::GetSealingKeysRequest { ticket_number, internal };
+    let keys = who.keys.clone().get_sealing_keys(request).await.expect("keys");
     keys.into_inner().keys
 }
 
@@ -131,7 +132,7 @@ async fn admins_add_the_team_key_and_are_told_why_a_key_is_refused() {
     let refused = desk.sam.keys.clone().retire_team_key(retire(&added.fingerprint)).await.expect_err("admins only");
     assert_eq!(refused.code(), Code::PermissionDenied);
     desk.ada.keys.clone().retire_team_key(retire(&added.fingerprint)).await.expect("retired");
-    assert!(sealing_keys(&desk.rita, None).await.is_empty(), "nothing can be sealed without a team key");
+    assert!(sealing_keys(&desk.rita, None, false).await.is_empty(), "nothing can be sealed without a team key");
     let again = desk.ada.keys.clone().retire_team_key(retire(&added.fingerprint)).await.expect_err("no longer active");
     assert_eq!(again.code(), Code::NotFound);
 }
@@ -174,7 +175,7 @@ async fn a_secret_answer_is_taken_only_encrypted_for_support_and_stored_as_it_ca
     assert!(found[0].1.contains("keys support does not hold"), "{}", found[0].1);
 
     // As the page seals it: to the keys the server names.
-    let keys = sealing_keys(&desk.rita, None).await;
+    let keys = sealing_keys(&desk.rita, None, false).await;
     let fingerprints: Vec<&str> = keys.iter().map(|k| k.fingerprint.as_str()).collect();
     assert_eq!(fingerprints, [team.fingerprint.as_str(), rita_key.fingerprint.as_str()], "support first, then hers");
     let armored: Vec<&str> = keys.iter().map(|k| k.armored.as_str()).collect();
@@ -194,6 +195,12 @@ async fn a_secret_answer_is_taken_only_encrypted_for_support_and_stored_as_it_ca
     assert_eq!(secret.sealed_for, [team.fingerprint.clone(), rita_key.fingerprint.clone()]);
     let plain = filed.answers.iter().find(|a| a.key == "environment").expect("a plain answer");
     assert!(plain.sealed_for.is_empty());
+
+    // A reply reaches Rita's key too; an internal note never does.
+    let reply_keys = sealing_keys(&desk.sam, Some(filed.number), false).await;
+    assert_eq!(reply_keys.len(), 2);
+    let note_keys = sealing_keys(&desk.sam, Some(filed.number), true).await;
+    assert_eq!(note_keys.iter().map(|k| k.fingerprint.as_str()).collect::<Vec<_>>(), [team.fingerprint.as_str()]);
 
     let team_private = PrivateKey::unlock(TEAM_PRIVATE.as_bytes(), "").expect("the team's private key");
     let seen = desk.sam.tickets.clone().get_ticket(pb::GetTicketRequest { number: filed.number }).await.expect("get");
@@ -226,7 +233,7 @@ async fn an_encrypted_reply_names_its_readers_and_is_never_rendered() {
         desk.rita.tickets.clone().add_comment(reply(sealed(&[STRANGER], "**x**"))).await.expect_err("not for support");
     assert_eq!(violations(&refusal)[0].0, "body");
 
-    let keys = sealing_keys(&desk.sam, Some(filed.number)).await;
+    let keys = sealing_keys(&desk.sam, Some(filed.number), false).await;
     assert_eq!(keys.len(), 1, "the team's key; neither Rita nor Sam added one");
     let block = sealed(&[keys[0].armored.as_str()], "**The new password is** `hunter2`");
     let comment = desk

@@ -6,8 +6,8 @@
 //! soon as they are chosen, through `XMLHttpRequest`, whose upload reports progress (a fetch
 //! does not); what the request or message sends is the ids of the finished uploads. While the
 //! composer's Encrypt is on, a file is encrypted in this tab first (`crate::crypto`, in the
-//! worker, so the page stays responsive) and uploaded as `<name>.gpg`, a binary OpenPGP message
-//! GnuPG reads.
+//! worker, so the page stays responsive) and uploaded as `encrypted.gpg` (its own name may say
+//! too much), a binary OpenPGP message GnuPG reads.
 
 use leptos::prelude::*;
 use steward_domain::files::{size_words, too_big};
@@ -102,7 +102,8 @@ impl Picked {
                 match encrypted(&file, &keys).await {
                     Ok(sealed) => {
                         state.try_set(State::Sending(0.0));
-                        upload(&sealed, &format!("{}.gpg", file.name()), Some("application/pgp-encrypted"), state);
+                        // Its name may say too much: the server gets a neutral one.
+                        upload(&sealed, "encrypted.gpg", Some("application/pgp-encrypted"), state);
                     }
                     Err(message) => {
                         state.try_set(State::Failed(message));

@@ -23,6 +23,12 @@ fn unlocked() -> ArcRwSignal<Option<Unlocked>> {
     UNLOCKED.with(Clone::clone)
 }
 
+/// Forgets the key unlocked in this tab (on sign-out: the next person must not read with it).
+pub async fn forget_unlocked() {
+    crypto::forget().await;
+    unlocked().set(None);
+}
+
 /// The team's keys, fetched the first time a page shows an encrypted text.
 fn team_keys() -> ArcRwSignal<Option<Vec<(String, String)>>> {
     let team = TEAM.with(Clone::clone);
@@ -77,7 +83,15 @@ pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
                     opened.set(Some(text));
                     problem.set(None);
                 }
-                Err(message) => problem.set(Some(message)),
+                Err(message) => {
+                    // The worker started afresh (it broke, or the tab forgot the key): ask again.
+                    if message.starts_with("Unlock your private key first") {
+                        unlocked().set(None);
+                        asking.set(true);
+                    } else {
+                        problem.set(Some(message));
+                    }
+                }
             }
             busy.set(false);
         });

@@ -120,7 +120,7 @@ pub fn NewRequestPage() -> impl IntoView {
     // The keys a secret answer is encrypted to; none: the team has no key, so no secret
     // question is asked.
     let sealing_keys = LocalResource::new(|| async {
-        let request = pb::GetSealingKeysRequest { ticket_number: None };
+        let request = pb::GetSealingKeysRequest { ticket_number: None, internal: false };
         let keys = api::keys().get_sealing_keys(request).await.map(|r| r.into_inner().keys).unwrap_or_default();
         keys.into_iter().map(|k| k.armored).collect::<Vec<String>>()
     });
@@ -147,6 +147,7 @@ pub fn NewRequestPage() -> impl IntoView {
         let draft_key = draft_key.clone();
         let d = draft.get_untracked();
         let keys = sealing_keys.get_untracked().unwrap_or_default();
+        let attachment_ids = picked.ids();
         leptos::task::spawn_local(async move {
             let mut answers: std::collections::HashMap<String, String> = d
                 .answers
@@ -178,7 +179,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 description: d.description.clone(),
                 confidential: d.confidential,
                 answers,
-                attachment_ids: picked.ids(),
+                attachment_ids,
             };
             match api::tickets().create_ticket(request).await {
                 Ok(response) => {

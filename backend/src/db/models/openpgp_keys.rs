@@ -26,7 +26,7 @@ pub struct KeyRow {
 }
 
 impl KeyRow {
-    /// The key ids of its parts.
+    /// The key ids of the parts Steward encrypts to.
     pub fn key_ids(&self) -> Vec<String> {
         self.key_ids.iter().flatten().cloned().collect()
     }
@@ -70,33 +70,40 @@ pub async fn insert(conn: &AsyncPgConnection, new: NewKey<'_>, at: DateTime<Utc>
         .await?)
 }
 
-/// The support team's active keys, oldest first.
-pub async fn active_team(conn: &AsyncPgConnection) -> AppResult<Vec<KeyRow>> {
+/// Neither retired nor expired at `now`.
+macro_rules! active_at {
+    ($now:expr) => {
+        openpgp_keys::retired_at.is_null().and(openpgp_keys::expires_at.is_null().or(openpgp_keys::expires_at.gt($now)))
+    };
+}
+
+/// The support team's active keys at `now`, oldest first.
+pub async fn active_team(conn: &AsyncPgConnection, now: DateTime<Utc>) -> AppResult<Vec<KeyRow>> {
     Ok(openpgp_keys::table
         .filter(openpgp_keys::person_id.is_null())
-        .filter(openpgp_keys::retired_at.is_null())
+        .filter(active_at!(now))
         .order(openpgp_keys::id)
         .select(KeyRow::as_select())
         .load(&mut { conn })
         .await?)
 }
 
-/// The active own keys of `people`.
-pub async fn active_own(conn: &AsyncPgConnection, people: &[i64]) -> AppResult<Vec<KeyRow>> {
+/// The own keys of `people` active at `now`.
+pub async fn active_own(conn: &AsyncPgConnection, people: &[i64], now: DateTime<Utc>) -> AppResult<Vec<KeyRow>> {
     Ok(openpgp_keys::table
         .filter(openpgp_keys::person_id.eq_any(people))
-        .filter(openpgp_keys::retired_at.is_null())
+        .filter(active_at!(now))
         .order(openpgp_keys::id)
         .select(KeyRow::as_select())
         .load(&mut { conn })
         .await?)
 }
 
-/// The active keys (the team's and people's own) with a part named in `key_ids`.
-pub async fn active_naming(conn: &AsyncPgConnection, key_ids: &[String]) -> AppResult<Vec<KeyRow>> {
+/// The keys active at `now` (the team's and people's own) with a part named in `key_ids`.
+pub async fn active_naming(conn: &AsyncPgConnection, key_ids: &[String], now: DateTime<Utc>) -> AppResult<Vec<KeyRow>> {
     let named: Vec<Option<String>> = key_ids.iter().map(|id| Some(id.to_ascii_uppercase())).collect();
     Ok(openpgp_keys::table
-        .filter(openpgp_keys::retired_at.is_null())
+        .filter(active_at!(now))
         .filter(openpgp_keys::key_ids.overlaps_with(named))
         .order(openpgp_keys::id)
         .select(KeyRow::as_select())

@@ -377,6 +377,7 @@ const FIELD_KINDS: &[(pb::FieldKind, &str)] = &[
     (pb::FieldKind::Url, "Web address"),
     (pb::FieldKind::Date, "Date"),
     (pb::FieldKind::Email, "E-mail address"),
+    (pb::FieldKind::Secret, "Secret (encrypted in the browser)"),
 ];
 
 /// The request forms: what each type asks. Admins change the questions; the server enforces

@@ -13,7 +13,7 @@ use crate::components::markdown::Markdown;
 use crate::components::sealed::SealedText;
 use crate::components::template_picker::{Filling, TemplatePicker};
 use crate::crypto;
-use crate::state::draft::kept_text;
+use crate::state::draft::kept_text_unless;
 
 #[component]
 pub fn Conversation(store: TicketStore) -> impl IntoView {
@@ -59,20 +59,25 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
     let staff = store.can_manage;
     let number = store.ticket.with_untracked(|t| t.number);
     // Kept across a reload (a sign-in after the session expired gives it back); cleared once sent.
-    let body = kept_text(format!("steward.reply.{number}"));
     let internal = RwSignal::new(false);
-    // Encrypted in this tab to the keys the server names (the team's, the requester's, the
-    // writer's); offered only when the team has a key.
+    // Encrypted in this tab to the keys the server names (the team's, the requester's for a
+    // reply, the writer's); offered only when the team has a key. Never kept while it is on.
     let encrypt = RwSignal::new(false);
+    let picked = Picked::default();
+    let body = kept_text_unless(format!("steward.reply.{number}"), encrypt.into());
     let sealing_keys = LocalResource::new(move || async move {
-        let request = pb::GetSealingKeysRequest { ticket_number: Some(number) };
+        let request = pb::GetSealingKeysRequest { ticket_number: Some(number), internal: internal.get() };
         let keys = api::keys().get_sealing_keys(request).await.map(|r| r.into_inner().keys).unwrap_or_default();
         keys.into_iter().map(|k| k.armored).collect::<Vec<String>>()
     });
     let can_encrypt = move || sealing_keys.get().is_some_and(|keys| !keys.is_empty());
+    // Files chosen while Encrypt is on are sealed to the same keys as the message.
+    Effect::new(move |_| {
+        let keys = if encrypt.get() { sealing_keys.get().unwrap_or_default() } else { Vec::new() };
+        picked.seal_to.set(keys);
+    });
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let picked = Picked::default();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -145,11 +150,7 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
             {move || can_encrypt().then(|| view! {
                 <div class="choice">
                     <input type="checkbox" id="encrypt-reply" aria-describedby="encrypt-reply-means" prop:checked=move || encrypt.get()
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            encrypt.set(on);
-                            picked.seal_to.set(if on { sealing_keys.get_untracked().unwrap_or_default() } else { Vec::new() });
-                        }/>
+                        on:change=move |ev| encrypt.set(event_target_checked(&ev))/>
                     <label for="encrypt-reply">"Encrypt"</label>
                     <p class="help" id="encrypt-reply-means">"The message, and files chosen while this is checked, are encrypted in your browser for the support team (and the requester's and your own key, if added) before they are sent: Steward stores only what is encrypted."</p>
                 </div>
