@@ -173,5 +173,6 @@ test('a secret answer leaves the browser encrypted, GnuPG reads it, and a stewar
   await admin.reload();
   await admin.getByRole('button', { name: 'Retire' }).first().click();
   await admin.getByRole('button', { name: /Retire this key|Yes, retire/ }).click();
-  await admin.getByText(words(fingerprint)).first().waitFor({ state: 'detached' });
+  await admin.getByRole('status').getByText(/^Retired/).waitFor();
+  assert.equal(await admin.locator('ul.team-keys', { hasText: words(fingerprint) }).count(), 0, 'no longer listed');
 });

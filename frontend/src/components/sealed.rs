@@ -48,12 +48,14 @@ fn team_keys() -> ArcRwSignal<Option<Vec<(String, String)>>> {
 /// How a reader is named: the team key's user id, or "your unlocked key", with the fingerprint.
 fn reader_words(fingerprint: &str, team: &[(String, String)], mine: Option<&Unlocked>) -> String {
     let words = fingerprint_words(fingerprint);
-    if mine.is_some_and(|key| key.fingerprint == fingerprint) {
-        return format!("your unlocked key ({words})");
-    }
-    match team.iter().find(|(f, _)| f == fingerprint) {
+    let named = match team.iter().find(|(f, _)| f == fingerprint) {
         Some((_, user)) if !user.is_empty() => format!("{user} ({words})"),
         _ => words,
+    };
+    if mine.is_some_and(|key| key.fingerprint == fingerprint) {
+        format!("{named}, unlocked in this tab")
+    } else {
+        named
     }
 }
 
@@ -134,7 +136,7 @@ pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
     };
     view! {
         <div class="sealed">
-            <p class="sealed-for"><span aria-hidden="true">"🔒 "</span>"Encrypted for " {readers}</p>
+            <p class="sealed-for"><span class="badge">"Encrypted"</span>" for " {readers}</p>
             {move || opened.get().map(|text| view! {
                 <div class="opened" aria-live="polite"><p class="help">"Opened in this tab only:"</p><div class="opened-text">{text}</div></div>
             })}

@@ -158,6 +158,11 @@ pub fn NewRequestPage() -> impl IntoView {
             // Encrypted here, before anything is sent; a problem is shown beside its question.
             let mut problems = Vec::new();
             for (key, text) in d.sealed.iter().filter(|(_, v)| !v.trim().is_empty()) {
+                // A block encrypted with gpg and pasted is sent as it is.
+                if steward_domain::openpgp::sealed_block(text).is_some() {
+                    answers.insert(key.clone(), text.clone());
+                    continue;
+                }
                 match crypto::seal_text(&keys, text).await {
                     Ok(block) => {
                         answers.insert(key.clone(), block);
@@ -338,7 +343,7 @@ pub fn NewRequestPage() -> impl IntoView {
                             Ok(pb::FieldKind::Secret) => view! {
                                 <textarea id=id.clone() rows="3" class="secret" autocomplete="off" spellcheck="false" aria-invalid=has_error
                                     aria-describedby=format!("{error_id} {id}-sealed") prop:value=value on:input=on_input></textarea>
-                                <p class="help sealed-note" id=format!("{id}-sealed")>"🔒 Encrypted in your browser for the support team before it is sent; Steward never sees it and does not keep a draft of it."</p>
+                                <p class="help sealed-note" id=format!("{id}-sealed")>"Encrypted in your browser for the support team before it is sent; Steward never sees it and does not keep a draft of it."</p>
                             }.into_any(),
                             Ok(pb::FieldKind::Text) => view! {
                                 <textarea id=id.clone() rows="3" aria-invalid=has_error aria-describedby=error_id.clone()

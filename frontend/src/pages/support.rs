@@ -152,8 +152,8 @@ fn TeamKeys() -> impl IntoView {
                 Some(Ok(keys)) => {
                     let zone = user.zone();
                     view! {
-                        <p>"Secret answers and replies marked Encrypted are encrypted in your browser to these keys before \
-                            they are sent. To encrypt something yourself, import the key ("
+                        <p>"Secret answers and replies marked Encrypted are encrypted in your browser to these keys (and to your \
+                            own key, if you added one in your profile) before they are sent. To encrypt something yourself, import the key ("
                             <code>"gpg --import <file>"</code> "), check the fingerprint matches, and paste what "
                             <code>"gpg --encrypt --armor -r <fingerprint>"</code> " prints."</p>
                         <ul class="team-keys">

@@ -87,7 +87,8 @@ pub fn TeamKeys() -> impl IntoView {
         <section aria-labelledby="team-keys-heading">
             <h2 id="team-keys-heading">"Encryption keys"</h2>
             <p class="hint">"The support team's OpenPGP public keys. Secret answers and replies marked Encrypted are encrypted in \
-                the browser to every active key, so only someone holding one of the private keys can read them. The keys are shown on \
+                the browser to every active key (and to the requester's and the writer's own keys, if they added one), so only the \
+                holders of those private keys can read them. The keys are shown on \
                 the public " <a href="/support">"How to get support"</a> " page."</p>
             {move || notice.get().map(|text| view! { <p role="status">{text}</p> })}
             {move || match listed.get() {

@@ -152,7 +152,7 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
                     <input type="checkbox" id="encrypt-reply" aria-describedby="encrypt-reply-means" prop:checked=move || encrypt.get()
                         on:change=move |ev| encrypt.set(event_target_checked(&ev))/>
                     <label for="encrypt-reply">"Encrypt"</label>
-                    <p class="help" id="encrypt-reply-means">"The message, and files chosen while this is checked, are encrypted in your browser for the support team (and the requester's and your own key, if added) before they are sent: Steward stores only what is encrypted."</p>
+                    <p class="help" id="encrypt-reply-means">"The message, and files chosen while this is checked, are encrypted in your browser for the support team (and, if they added one, your own key and, on a public reply, the requester's) before they are sent: Steward stores only what is encrypted."</p>
                 </div>
             })}
             {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
