@@ -69,7 +69,7 @@ test('a representative reads what was promised in her own time zone', async () =
   const rita = await signedInPage(browser, PEOPLE.rita);
   await rita.getByRole('link', { name: 'Rita Representative' }).click();
   await rita.getByLabel('Time zone').selectOption('America/New_York');
-  await rita.getByRole('button', { name: 'Save' }).click();
+  await rita.getByRole('button', { name: 'Save', exact: true }).click();
   await rita.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   try {
     const number = await fileRequest(rita, `Zone promise ${unique()}`);
@@ -86,7 +86,7 @@ test('a representative reads what was promised in her own time zone', async () =
   } finally {
     await rita.goto('/profile');
     await rita.getByLabel('Time zone').selectOption('');
-    await rita.getByRole('button', { name: 'Save' }).click();
+    await rita.getByRole('button', { name: 'Save', exact: true }).click();
     await rita.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   }
 });
