@@ -247,7 +247,7 @@ async fn an_encrypted_reply_names_its_readers_and_is_never_rendered() {
         .comment
         .expect("c");
     assert_eq!(comment.body, block.trim());
-    assert_eq!(comment.sealed_for, [team.fingerprint.clone()]);
+    assert_eq!(comment.sealed_for, [team.fingerprint.as_str()]);
     assert!(comment.body_html.is_empty(), "an encrypted message is shown as what it is, never rendered");
 
     let listed = desk
