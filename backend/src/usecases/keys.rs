@@ -41,30 +41,36 @@ fn checked(armored: &str, now: DateTime<Utc>) -> AppResult<rules::UsableKey> {
     rules::usable(&facts, now).map_err(|refusal| AppError::InvalidArgument(vec![refusal.of_field("armored")]))
 }
 
+/// Checks `armored` and makes it the active key of `owner` (None: the team's, in place of an
+/// active team key with the same fingerprint; a person: in place of their own key), in one
+/// transaction: the key it replaces is retired, never changed.
+async fn replace_key(core: &Core, who: &Principal, owner: Option<i64>, armored: &str) -> AppResult<KeyRow> {
+    let now = core.now();
+    let usable = checked(armored, now)?;
+    let replaced = if owner.is_none() { Some(usable.fingerprint.as_str()) } else { None };
+    let mut conn = core.pool.get().await?;
+    conn.transaction(async |conn| {
+        rows::retire(conn, owner, replaced, who.person_id, now).await?;
+        let new = NewKey {
+            person_id: owner,
+            fingerprint: &usable.fingerprint,
+            user_id: &usable.user_id,
+            armored: armored.trim(),
+            key_ids: &usable.encrypt_to,
+            expires_at: usable.expires,
+            added_by: who.person_id,
+        };
+        rows::insert(conn, new, now).await
+    })
+    .await
+}
+
 /// Adds (or refreshes) a key of the support team.
 pub async fn add_team_key(core: &Core, who: &Principal, armored: &str) -> AppResult<KeyRow> {
     if !authz::can_configure(who) {
         return Err(AppError::PermissionDenied(TEAM_KEYS_ADMINS_ONLY));
     }
-    let now = core.now();
-    let usable = checked(armored, now)?;
-    let armored = armored.trim();
-    let mut conn = core.pool.get().await?;
-    let added = conn
-        .transaction(async |conn| {
-            rows::retire(conn, None, Some(&usable.fingerprint), who.person_id, now).await?;
-            let new = NewKey {
-                person_id: None,
-                fingerprint: &usable.fingerprint,
-                user_id: &usable.user_id,
-                armored,
-                key_ids: &usable.encrypt_to,
-                expires_at: usable.expires,
-                added_by: who.person_id,
-            };
-            rows::insert(conn, new, now).await
-        })
-        .await?;
+    let added = replace_key(core, who, None, armored).await?;
     tracing::info!(fingerprint = added.fingerprint, person_id = who.person_id, "team key added");
     Ok(added)
 }
@@ -94,24 +100,7 @@ pub async fn own_key(core: &Core, who: &Principal) -> AppResult<Option<KeyRow>> 
 /// Sets the caller's own key: texts sealed on their tickets are encrypted to it too, so they
 /// can read them with GnuPG.
 pub async fn set_own_key(core: &Core, who: &Principal, armored: &str) -> AppResult<KeyRow> {
-    let now = core.now();
-    let usable = checked(armored, now)?;
-    let armored = armored.trim();
-    let mut conn = core.pool.get().await?;
-    conn.transaction(async |conn| {
-        rows::retire(conn, Some(who.person_id), None, who.person_id, now).await?;
-        let new = NewKey {
-            person_id: Some(who.person_id),
-            fingerprint: &usable.fingerprint,
-            user_id: &usable.user_id,
-            armored,
-            key_ids: &usable.encrypt_to,
-            expires_at: usable.expires,
-            added_by: who.person_id,
-        };
-        rows::insert(conn, new, now).await
-    })
-    .await
+    replace_key(core, who, Some(who.person_id), armored).await
 }
 
 /// Removes the caller's own key (what was sealed to it stays as it is).

@@ -14,19 +14,29 @@ pub fn browser_zone() -> Option<String> {
     js_sys::Reflect::get(&options, &JsValue::from_str("timeZone")).ok().and_then(|z| z.as_string())
 }
 
+/// `Intl.DateTimeFormat` options: `fields` and, when given, the time zone.
+fn format_options(fields: &[(&str, &str)], zone: Option<&str>) -> js_sys::Object {
+    let options = js_sys::Object::new();
+    let zone = zone.map(|zone| ("timeZone", zone));
+    for (key, value) in fields.iter().copied().chain(zone) {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    options
+}
+
 /// "Tue 5 Jan, 14:00": a moment in `zone` (none: the browser's), to the minute.
 pub fn when(seconds: i64, zone: Option<&str>) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
-    let options = js_sys::Object::new();
-    for (key, value) in
-        [("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")]
-    {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
-    }
-    if let Some(zone) = zone {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str("timeZone"), &JsValue::from_str(zone));
-    }
-    String::from(date.to_locale_string("default", &options))
+    let fields =
+        [("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")];
+    String::from(date.to_locale_string("default", &format_options(&fields, zone)))
+}
+
+/// "5 Jan 2027": the day of a wire timestamp in `zone` (none: the browser's).
+pub fn day(at: &prost_types::Timestamp, zone: Option<&str>) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.seconds as f64 * 1000.0));
+    let fields = [("day", "numeric"), ("month", "short"), ("year", "numeric")];
+    String::from(date.to_locale_date_string("default", &format_options(&fields, zone)))
 }
 
 /// "Tue 5 Jan, 14:00" for a wire timestamp; empty when unset.

@@ -5,24 +5,11 @@
 use leptos::prelude::*;
 use steward_domain::openpgp::fingerprint_words;
 use steward_proto::v1 as pb;
-use wasm_bindgen::JsValue;
 
+use crate::api::time::day;
 use crate::api::{self, ApiError};
 use crate::components::FieldError;
 use crate::state::user::CurrentUser;
-
-/// "5 Jan 2027": the day of a wire timestamp in `zone` (none: the browser's).
-fn day(at: &prost_types::Timestamp, zone: Option<&str>) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(at.seconds as f64 * 1000.0));
-    let options = js_sys::Object::new();
-    for (key, value) in [("day", "numeric"), ("month", "short"), ("year", "numeric")] {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
-    }
-    if let Some(zone) = zone {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str("timeZone"), &JsValue::from_str(zone));
-    }
-    String::from(date.to_locale_date_string("default", &options))
-}
 
 #[component]
 pub fn TeamKeys() -> impl IntoView {
