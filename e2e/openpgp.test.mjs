@@ -2,7 +2,8 @@
 // key; a representative's secret answer is encrypted in her browser, so no request body, database
 // row or server log line holds its plaintext, and `gpg --decrypt` reads what Steward stored; a
 // steward unlocks the team's private key in the page and reads it in place; a block encrypted
-// with `gpg --encrypt --armor` is taken as it is, and a reply marked Encrypted is sealed too.
+// with `gpg --encrypt --armor` is taken as it is, and a reply marked Encrypted is sealed too, with
+// its files, which open in place.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -168,6 +169,43 @@ test('a secret answer leaves the browser encrypted, GnuPG reads it, and a stewar
   const sealedReply = await rita.locator('ol.conversation .sealed').nth(1).locator('pre.sealed-block').textContent();
   assert.equal(gpg(['--decrypt'], sealedReply).toString(), reply);
   assert.ok(!databaseHolds(reply) && !serverLogHolds(reply));
+
+  // A file chosen while Encrypt is on goes up encrypted, under a neutral name. Sam, whose key
+  // is unlocked, opens it in place (a screenshot shows); gpg reads the stored file too.
+  const screenshot = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+    'base64',
+  );
+  await sam.locator('#encrypt-reply').check();
+  await sam.locator('#reply-files').setInputFiles({ name: 'hub-admin-password.png', mimeType: 'image/png', buffer: screenshot });
+  await sam.locator('.chosen-files').getByText('ready').waitFor();
+  await sam.getByLabel('Message').fill('The screenshot is attached.');
+  await sam.getByRole('button', { name: 'Send' }).click();
+  const sealedFile = sam.locator('ol.conversation .sealed-file').last();
+  await sealedFile.getByRole('button', { name: 'Open here' }).click();
+  const openedLink = sealedFile.getByRole('link', { name: 'Save opened-file.png' });
+  await openedLink.waitFor();
+  const preview = sealedFile.locator('img.file-preview');
+  await preview.waitFor();
+  await sam.waitForFunction((img) => img.complete && img.naturalWidth === 1, await preview.elementHandle());
+  const openedDownload = sam.waitForEvent('download');
+  await openedLink.click();
+  assert.deepEqual(readFileSync(await (await openedDownload).path()), screenshot, 'opened in the tab');
+  assert.ok(!sentIn(samSent, 'hub-admin-password'), 'its name never left the tab');
+  assert.ok(
+    !samSent.some((body) => body.includes(screenshot.subarray(16))),
+    'nor did its bytes, except encrypted',
+  );
+  const storedDownload = sam.waitForEvent('download');
+  await sealedFile.getByRole('link', { name: 'Encrypted file' }).click();
+  assert.deepEqual(gpg(['--decrypt'], readFileSync(await (await storedDownload).path())), screenshot);
+
+  // Steward cannot read an encrypted note, so it says nobody mentioned in one hears of it.
+  await sam.getByRole('radio', { name: 'Internal note' }).check();
+  await sam.getByLabel('Message').fill('@Ada Admin can you rotate this?');
+  await sam.getByText(/Nobody @mentioned in an encrypted note is notified/).waitFor();
+  await sam.locator('#encrypt-reply').uncheck();
+  assert.equal(await sam.getByText(/Nobody @mentioned in an encrypted note/).count(), 0, 'a plain note notifies as usual');
 
   // Retired again, so the other browser tests meet the desk as the demo made it.
   await admin.reload();

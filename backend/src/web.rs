@@ -46,6 +46,8 @@ impl SecurityHeaders {
 
 /// The policy: this origin only, no framing, no plugins, and of inline code only the loader
 /// Trunk writes into `index.html` (allowed by its SHA-256, so no other inline script runs).
+/// Images may also come from `blob:` URLs, which only this origin's own page can make: an
+/// encrypted screenshot opened in the tab is shown from one.
 pub fn content_security_policy(index_html: &str) -> String {
     let loaders: String = inline_scripts(index_html)
         .map(|script| {
@@ -54,7 +56,7 @@ pub fn content_security_policy(index_html: &str) -> String {
         })
         .collect();
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{loaders}; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{loaders}; style-src 'self'; img-src 'self' data: blob:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }

@@ -16,7 +16,7 @@
 //! | `seal_bytes` | `keys`, `bytes` (`Uint8Array`) | `bytes`: a binary message (its buffer transferred) |
 //! | `unlock` | `key` (a private key block), `passphrase` | `fingerprint`, `user_id` |
 //! | `open_text` | `text` | `text` (UTF-8, lossy) |
-//! | `open_bytes` | `bytes` | `bytes` (its buffer transferred) |
+//! | `open_bytes` | `bytes` | `bytes` (its buffer transferred), `name`: the name it carries, or one for what it is (`opened-file.png`) |
 //! | `forget` | | nothing: the unlocked key is dropped |
 //! | `unlocked` | | `fingerprint`, `user_id`, or nothing when no key is unlocked |
 
@@ -24,7 +24,7 @@ use std::cell::RefCell;
 
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use steward_openpgp::{CryptoError, Form, PrivateKey};
+use steward_openpgp::{CryptoError, Form, Opened, PrivateKey};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -129,9 +129,12 @@ fn run(request: &JsValue) -> Result<Reply, String> {
         }
         "open_text" => {
             let opened = open(string(request, "text")?.as_bytes())?;
-            Ok(Reply::text(&String::from_utf8_lossy(&opened)))
+            Ok(Reply::text(&String::from_utf8_lossy(&opened.bytes)))
         }
-        "open_bytes" => Ok(Reply::bytes(&open(&bytes(request)?)?)),
+        "open_bytes" => {
+            let Opened { name, bytes: opened } = open(&bytes(request)?)?;
+            Ok(Reply::bytes(&opened).with("name", &JsValue::from_str(&file_name(name, &opened))))
+        }
         "forget" => {
             UNLOCKED.with_borrow_mut(|unlocked| *unlocked = None);
             Ok(Reply::empty())
@@ -153,11 +156,24 @@ fn seal(request: &JsValue, plaintext: &[u8], form: Form) -> Result<Vec<u8>, Stri
 }
 
 /// `message` opened with the unlocked key.
-fn open(message: &[u8]) -> Result<Vec<u8>, String> {
+fn open(message: &[u8]) -> Result<Opened, String> {
     UNLOCKED.with_borrow(|unlocked| match unlocked {
-        Some(key) => key.open(message).map_err(|error| error.to_string()),
+        Some(key) => key.open_file(message).map_err(|error| error.to_string()),
         None => Err(NOT_UNLOCKED.to_owned()),
     })
+}
+
+/// What to call an opened file: the name it carries (only its last part), or one for the kind
+/// of file its bytes say it is.
+fn file_name(carried: String, bytes: &[u8]) -> String {
+    let carried = carried.rsplit(['/', '\\']).next().unwrap_or_default().trim().to_owned();
+    if !carried.is_empty() {
+        return carried;
+    }
+    match infer::get(bytes) {
+        Some(kind) => format!("opened-file.{}", kind.extension()),
+        None => "opened-file".to_owned(),
+    }
 }
 
 fn string(request: &JsValue, key: &str) -> Result<String, String> {

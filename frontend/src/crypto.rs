@@ -40,6 +40,13 @@ pub async fn seal_bytes(keys: &[String], bytes: Uint8Array) -> Result<Uint8Array
     bytes_of(&reply)
 }
 
+/// A file (a binary or armored OpenPGP message) opened with the unlocked key: the name it
+/// carries (or one for the kind of file it is) and its bytes.
+pub async fn open_bytes(message: Uint8Array) -> Result<(String, Uint8Array), String> {
+    let reply = ask(request("open_bytes").with("bytes", &message.into()), None).await?;
+    Ok((field(&reply, "name").as_string().unwrap_or_default(), bytes_of(&reply)?))
+}
+
 /// Unlocks `key_block` (a private key, as `gpg --armor --export-secret-keys` writes it) with
 /// `passphrase`, in place of any key unlocked before.
 pub async fn unlock(key_block: &str, passphrase: &str) -> Result<Unlocked, String> {

@@ -169,6 +169,14 @@ pub enum Form {
     Binary,
 }
 
+/// An opened message: the file name it carries (`gpg --encrypt <file>` writes one; rpgp 0.21,
+/// and so Steward, always writes "") and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
 /// `plaintext` sealed to the usable parts of every key in `keys` (armored public keys) at `now`.
 /// A key that is not usable is refused with the domain's reason rather than skipped: a page that
 /// offers sealing must not quietly leave a reader out.
@@ -248,6 +256,11 @@ impl PrivateKey {
 
     /// The plaintext of `message` (armored or binary, compressed or not, as GnuPG or Steward wrote it).
     pub fn open(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        self.open_file(message).map(|opened| opened.bytes)
+    }
+
+    /// The plaintext of `message` and the file name it carries.
+    pub fn open_file(&self, message: &[u8]) -> Result<Opened, CryptoError> {
         let for_me = recipients(message).map_err(|_| CryptoError::NotAMessage)?;
         if !self.reads(&for_me) {
             return Err(CryptoError::NotForThisKey);
@@ -258,6 +271,11 @@ impl PrivateKey {
         if opened.is_compressed() {
             opened = opened.decompress().map_err(broken)?;
         }
-        opened.as_data_vec().map_err(|error| CryptoError::Broken(error.to_string()))
+        let name = opened
+            .literal_data_header()
+            .map(|header| String::from_utf8_lossy(header.file_name()).into_owned())
+            .unwrap_or_default();
+        let bytes = opened.as_data_vec().map_err(|error| CryptoError::Broken(error.to_string()))?;
+        Ok(Opened { name, bytes })
     }
 }

@@ -179,6 +179,15 @@ fn what_gnupg_encrypts_opens_with_the_private_key_unlocked_once() {
         seal(&[&someone_else.public("other@example.org")], now(), b"not yours", Form::Armored).expect("sealed");
     assert_eq!(key.open(&theirs).expect_err("not for Sam"), CryptoError::NotForThisKey);
     assert_eq!(key.open(b"hunter2").expect_err("not a message"), CryptoError::NotAMessage);
+
+    // A file a requester encrypted with `gpg --encrypt report.pdf` opens under its own name.
+    let file_path = requester.home.join("report.pdf");
+    std::fs::write(&file_path, b"%PDF-1.7 not really").expect("written");
+    let path = file_path.to_str().expect("a UTF-8 path");
+    requester.run(&["--trust-model", "always", "--encrypt", "-r", "sam@example.org", path]);
+    let sealed = std::fs::read(format!("{path}.gpg")).expect("gpg wrote report.pdf.gpg");
+    let opened = key.open_file(&sealed).expect("opened");
+    assert_eq!((opened.name.as_str(), opened.bytes.as_slice()), ("report.pdf", &b"%PDF-1.7 not really"[..]));
 }
 
 fn refusal(block: &[u8]) -> KeyRefusal {

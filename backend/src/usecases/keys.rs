@@ -50,6 +50,7 @@ async fn replace_key(core: &Core, who: &Principal, owner: Option<i64>, armored: 
     let replaced = if owner.is_none() { Some(usable.fingerprint.as_str()) } else { None };
     let mut conn = core.pool.get().await?;
     conn.transaction(async |conn| {
+        rows::lock_owner(conn, owner).await?;
         rows::retire(conn, owner, replaced, who.person_id, now).await?;
         let new = NewKey {
             person_id: owner,

@@ -138,6 +138,29 @@ async fn admins_add_the_team_key_and_are_told_why_a_key_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_same_key_saved_twice_at_once_is_kept_once() {
+    let desk = desk().await;
+    // Two admins (or two tabs) pressing "Add key" together: both are told it was saved, and the
+    // team ends up with one active key, not an error and not two.
+    let saves = (0..6).map(|_| add_team_key(&desk.ada, TEAM));
+    for saved in futures_util::future::join_all(saves).await {
+        saved.expect("saved");
+    }
+    let listed = desk.rita.keys.clone().list_team_keys(pb::ListTeamKeysRequest {}).await.expect("list").into_inner();
+    assert_eq!(listed.keys.len(), 1, "{:?}", listed.keys.iter().map(|k| &k.fingerprint).collect::<Vec<_>>());
+
+    let own = (0..6).map(|_| {
+        let mut keys = desk.rita.keys.clone();
+        async move { keys.set_my_key(pb::SetMyKeyRequest { armored: RITA.into() }).await }
+    });
+    for saved in futures_util::future::join_all(own).await {
+        saved.expect("saved");
+    }
+    let mine = desk.rita.keys.clone().get_my_key(pb::GetMyKeyRequest {}).await.expect("own key").into_inner();
+    assert!(mine.key.is_some_and(|key| key.user_id.contains("Rita")), "one own key, Rita's");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_secret_answer_is_taken_only_encrypted_for_support_and_stored_as_it_came() {
     let desk = desk().await;
     let mut tickets = desk.rita.tickets.clone();

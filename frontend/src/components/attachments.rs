@@ -7,7 +7,8 @@
 //! does not); what the request or message sends is the ids of the finished uploads. While the
 //! composer's Encrypt is on, a file is encrypted in this tab first (`crate::crypto`, in the
 //! worker, so the page stays responsive) and uploaded as `encrypted.gpg` (its own name may say
-//! too much), a binary OpenPGP message GnuPG reads.
+//! too much), a binary OpenPGP message GnuPG reads; whoever has a key unlocked in the tab opens
+//! it in place (`SealedFile`).
 
 use leptos::prelude::*;
 use steward_domain::files::{size_words, too_big};
@@ -15,6 +16,7 @@ use steward_proto::v1 as pb;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+use crate::components::sealed::SealedFile;
 use crate::crypto;
 use crate::state::user::UploadLimit;
 
@@ -269,7 +271,9 @@ pub fn FileList(files: Vec<pb::AttachedFile>) -> impl IntoView {
             <ul class="files">
                 {files.into_iter().map(|file| {
                     let size = size_words(u64::try_from(file.bytes).unwrap_or(0));
-                    let label = if file.encrypted { format!("{} (encrypted)", file.name) } else { file.name.clone() };
+                    if file.encrypted {
+                        return view! { <li><SealedFile url=file.url size/></li> }.into_any();
+                    }
                     view! {
                         <li>
                             {file.inline.then(|| view! {
@@ -277,10 +281,10 @@ pub fn FileList(files: Vec<pb::AttachedFile>) -> impl IntoView {
                                     <img class="file-preview" src=file.url.clone() alt=file.name.clone() loading="lazy"/>
                                 </a>
                             })}
-                            <a href=file.url.clone() download=file.name.clone()>{label}</a>
+                            <a href=file.url.clone() download=file.name.clone()>{file.name.clone()}</a>
                             " " <span class="hint">{size}</span>
                         </li>
-                    }
+                    }.into_any()
                 }).collect_view()}
             </ul>
         }

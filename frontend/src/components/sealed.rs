@@ -65,9 +65,7 @@ pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
     let team = team_keys();
     let mine = unlocked();
     let opened = RwSignal::new(None::<String>);
-    let problem = RwSignal::new(None::<String>);
-    let asking = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let reading = Reading::new();
     let block = StoredValue::new(block);
     let readers = {
         let (team, mine) = (team.clone(), mine.clone());
@@ -78,47 +76,17 @@ pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
         }
     };
     let open = move || {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match crypto::open_text(&block.get_value()).await {
-                Ok(text) => {
-                    opened.set(Some(text));
-                    problem.set(None);
-                }
-                Err(message) => {
-                    // The worker started afresh (it broke, or the tab forgot the key): ask again.
-                    if message.starts_with("Unlock your private key first") {
-                        unlocked().set(None);
-                        asking.set(true);
-                    } else {
-                        problem.set(Some(message));
-                    }
-                }
-            }
-            busy.set(false);
-        });
-    };
-    let read_here = {
-        let mine = mine.clone();
-        move |_| {
-            if mine.with_untracked(Option::is_some) {
-                open();
-            } else {
-                asking.set(true);
-            }
-        }
+        reading.run(async move {
+            opened.set(Some(crypto::open_text(&block.get_value()).await?));
+            Ok(())
+        })
     };
     let copy = move |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.navigator().clipboard().write_text(&block.get_value());
         }
     };
-    let unlock_form = {
-        let mine = mine.clone();
-        move || {
-            asking.get().then(|| view! { <UnlockForm unlocked=mine.clone() done=Callback::new(move |()| { asking.set(false); open(); })/> })
-        }
-    };
+
     let forget = {
         let mine = mine.clone();
         move |_| {
@@ -142,7 +110,7 @@ pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
             })}
             <div class="actions">
                 {move || opened.get().is_none().then(|| view! {
-                    <button type="button" class="secondary" on:click=read_here.clone() disabled=move || busy.get()>"Read here"</button>
+                    <button type="button" class="secondary" on:click=move |_| reading.start(open) disabled=move || reading.busy.get()>"Read here"</button>
                 })}
                 {move || opened.get().is_some().then(|| view! {
                     <button type="button" class="secondary" on:click=move |_| opened.set(None)>"Hide"</button>
@@ -150,14 +118,141 @@ pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
                 <button type="button" class="secondary" on:click=copy>"Copy for GnuPG"</button>
                 {move || has_key().then(|| view! { <button type="button" class="secondary" on:click=forget.clone()>"Forget my key"</button> })}
             </div>
-            {unlock_form}
-            {move || problem.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+            {reading.view(open)}
             <details>
                 <summary>"The encrypted block"</summary>
                 <pre class="sealed-block">{block.get_value()}</pre>
                 <p class="help">"Copy it and run " <code>"gpg --decrypt"</code> " to read it with GnuPG."</p>
             </details>
         </div>
+    }
+}
+
+/// An encrypted file: "Open here" fetches it, opens it with the key unlocked in this tab, and
+/// offers the opened file to save (an image is also shown). The opened bytes
+/// stay in this tab, behind an object URL that is revoked when the file leaves the page.
+#[component]
+pub fn SealedFile(url: String, size: String) -> impl IntoView {
+    let opened = RwSignal::new(None::<(String, String)>);
+    let reading = Reading::new();
+    let url = StoredValue::new(url);
+    let open = move || {
+        reading.run(async move {
+            let (name, href) = opened_file(&url.get_value()).await?;
+            if let Some((_, old)) = opened.get_untracked() {
+                let _ = web_sys::Url::revoke_object_url(&old);
+            }
+            opened.set(Some((name, href)));
+            Ok(())
+        })
+    };
+    on_cleanup(move || {
+        if let Some((_, href)) = opened.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&href);
+        }
+    });
+    view! {
+        <div class="sealed-file">
+            <span class="badge">"Encrypted"</span> " "
+            <a href=url.get_value() download="encrypted.gpg">"Encrypted file"</a> " " <span class="hint">{size}</span> " "
+            {move || match opened.get() {
+                Some((name, href)) => {
+                    let image = is_image(&name);
+                    view! {
+                        <a class="opened-file" href=href.clone() download=name.clone()>{format!("Save {name}")}</a>
+                        {image.then(|| view! { <img class="file-preview" src=href alt=name.clone()/> })}
+                    }.into_any()
+                }
+                None => view! {
+                    <button type="button" class="secondary" on:click=move |_| reading.start(open) disabled=move || reading.busy.get()>"Open here"</button>
+                }.into_any(),
+            }}
+            {reading.view(open)}
+        </div>
+    }
+}
+
+/// The file at `url` opened in this tab: its name (see `crypto::open_bytes`) and an object
+/// URL of its bytes.
+async fn opened_file(url: &str) -> Result<(String, String), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let unreachable =
+        || "The encrypted file could not be fetched from Steward: reload the page and try again.".to_owned();
+    let window = web_sys::window().ok_or_else(unreachable)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| unreachable())?
+        .dyn_into()
+        .map_err(|_| unreachable())?;
+    if !response.ok() {
+        return Err(format!(
+            "Steward did not hand over the file ({}): reload the page and try again.",
+            response.status()
+        ));
+    }
+    let buffer =
+        JsFuture::from(response.array_buffer().map_err(|_| unreachable())?).await.map_err(|_| unreachable())?;
+    let (name, bytes) = crypto::open_bytes(js_sys::Uint8Array::new(&buffer)).await?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes)).map_err(|_| unreachable())?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| unreachable())?;
+    Ok((name, href))
+}
+
+/// Whether a file of this name is an image a browser shows.
+fn is_image(name: &str) -> bool {
+    let extension = name.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase()).unwrap_or_default();
+    matches!(extension.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp")
+}
+
+/// Opening something encrypted: asking for the key first when none is unlocked in the tab,
+/// busy while it works, and why it failed.
+#[derive(Clone, Copy)]
+struct Reading {
+    asking: RwSignal<bool>,
+    busy: RwSignal<bool>,
+    problem: RwSignal<Option<String>>,
+}
+
+impl Reading {
+    fn new() -> Self {
+        Reading { asking: RwSignal::new(false), busy: RwSignal::new(false), problem: RwSignal::new(None) }
+    }
+
+    /// Opens with the unlocked key, or asks for the key first.
+    fn start(self, open: impl Fn() + 'static) {
+        if unlocked().with_untracked(Option::is_some) {
+            open();
+        } else {
+            self.asking.set(true);
+        }
+    }
+
+    /// Runs `opening`; when the worker no longer has the key (it started afresh, or the tab
+    /// forgot it), asks for it again.
+    fn run(self, opening: impl std::future::Future<Output = Result<(), String>> + 'static) {
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            match opening.await {
+                Ok(()) => self.problem.set(None),
+                Err(message) if message.starts_with("Unlock your private key first") => {
+                    unlocked().set(None);
+                    self.asking.set(true);
+                }
+                Err(message) => self.problem.set(Some(message)),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// The unlock form while asking, then the problem, if any.
+    fn view(self, open: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+        view! {
+            {move || self.asking.get().then(|| view! {
+                <UnlockForm unlocked=unlocked() done=Callback::new(move |()| { self.asking.set(false); open(); })/>
+            })}
+            {move || self.problem.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+        }
     }
 }
 

@@ -122,6 +122,18 @@ pub async fn by_fingerprints(conn: &AsyncPgConnection, fingerprints: &[String]) 
         .await?)
 }
 
+/// Waits until no other transaction is changing the keys of `owner` (None: the team's) and
+/// holds them until this transaction ends: two saves of the same key (or of a person's key)
+/// at once take turns, the second retiring what the first added, instead of both inserting.
+pub async fn lock_owner(conn: &mut AsyncPgConnection, owner: Option<i64>) -> AppResult<()> {
+    let owner = owner.map_or_else(|| "team".to_owned(), |person_id| person_id.to_string());
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind::<diesel::sql_types::Text, _>(format!("openpgp keys of {owner}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Retires the active team key `fingerprint`, or the active own key of `person_id`; whether
 /// one was active.
 pub async fn retire(

@@ -155,6 +155,10 @@ fn ReplyBox(store: TicketStore) -> impl IntoView {
                     <p class="help" id="encrypt-reply-means">"The message, and files chosen while this is checked, are encrypted in your browser for the support team (and, if they added one, your own key and, on a public reply, the requester's) before they are sent: Steward stores only what is encrypted."</p>
                 </div>
             })}
+            // Steward cannot read an encrypted note, so it cannot tell whom it mentions.
+            {move || (encrypt.get() && internal.get() && body.with(|text| text.contains('@'))).then(|| view! {
+                <p class="notice" role="status">"Nobody @mentioned in an encrypted note is notified: Steward cannot read it. Mention them in a note that is not encrypted."</p>
+            })}
             {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
             <button type="submit" disabled=move || busy.get()>"Send"</button>
         </form>
