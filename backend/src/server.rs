@@ -4,7 +4,10 @@
 //! load the app.
 //!
 //! Layers on the gRPC routes, outermost first: the browser guard (same-origin gRPC calls
-//! only), gRPC-web translation, then authentication (session cookie -> caller).
+//! only), HTTP compression of gRPC-web answers (not of the live stream, whose messages must not
+//! wait in a compressor), gRPC-web translation, then authentication (session cookie -> caller).
+//! Native gRPC clients that accept gzip get their answers gzip-compressed by gRPC itself, again
+//! except the live stream, whose changes are encoded once for every watcher.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -22,7 +25,6 @@ use steward_proto::v1::incident_service_server::IncidentServiceServer;
 use steward_proto::v1::intake_service_server::IntakeServiceServer;
 use steward_proto::v1::keys_service_server::KeysServiceServer;
 use steward_proto::v1::known_issues_service_server::KnownIssuesServiceServer;
-use steward_proto::v1::live_service_server::LiveServiceServer;
 use steward_proto::v1::mail_service_server::MailServiceServer;
 use steward_proto::v1::paging_service_server::PagingServiceServer;
 use steward_proto::v1::service_level_service_server::ServiceLevelServiceServer;
@@ -49,7 +51,7 @@ use crate::services::incidents::IncidentApi;
 use crate::services::intake::IntakeApi;
 use crate::services::keys::KeysApi;
 use crate::services::known_issues::KnownIssuesApi;
-use crate::services::live::LiveApi;
+use crate::services::live::{LiveApi, LiveServer};
 use crate::services::mail::MailApi;
 use crate::services::paging::PagingApi;
 use crate::services::service_levels::ServiceLevelApi;
@@ -65,6 +67,16 @@ use crate::{AppState, auth, db};
 struct Served {
     routes: Routes,
     names: Vec<&'static str>,
+}
+
+/// Every Steward service but the live stream: their answers are compressed for a client that
+/// accepts it.
+macro_rules! compressed {
+    ($server:expr) => {
+        $server
+            .send_compressed(tonic::codec::CompressionEncoding::Gzip)
+            .accept_compressed(tonic::codec::CompressionEncoding::Gzip)
+    };
 }
 
 impl Served {
@@ -94,26 +106,43 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
 
     // Calls that carry what people write take larger requests than the rest.
     let (large, small) = (state.config.limits.max_request_bytes, state.config.limits.max_small_request_bytes);
+    let st = || state.clone();
     let served = Served { routes: Routes::new(health_service), names: Vec::new() }
         .add(reflection_v1)
         .add(reflection_v1alpha)
-        .add(AuthServiceServer::new(AuthApi { state: state.clone() }).max_decoding_message_size(small))
-        .add(BoardServiceServer::new(BoardApi { state: state.clone() }).max_decoding_message_size(small))
-        .add(DirectoryServiceServer::new(DirectoryApi { state: state.clone() }).max_decoding_message_size(large))
-        .add(IncidentServiceServer::new(IncidentApi { state: state.clone() }).max_decoding_message_size(large))
-        .add(IntakeServiceServer::new(IntakeApi { state: state.clone() }).max_decoding_message_size(large))
-        .add(KeysServiceServer::new(KeysApi { state: state.clone() }).max_decoding_message_size(large))
-        .add(KnownIssuesServiceServer::new(KnownIssuesApi { state: state.clone() }).max_decoding_message_size(small))
-        .add(LiveServiceServer::new(LiveApi { state: state.clone() }).max_decoding_message_size(small))
-        .add(MailServiceServer::new(MailApi { state: state.clone() }).max_decoding_message_size(small))
-        .add(PagingServiceServer::new(PagingApi { state: state.clone() }).max_decoding_message_size(small))
-        .add(WebhookServiceServer::new(WebhookApi { state: state.clone() }).max_decoding_message_size(small))
-        .add(ServiceLevelServiceServer::new(ServiceLevelApi { state: state.clone() }).max_decoding_message_size(large))
-        .add(TicketServiceServer::new(TicketApi { state: state.clone() }).max_decoding_message_size(large))
-        .add(TriageServiceServer::new(TriageApi { state: state.clone() }).max_decoding_message_size(large));
+        .add(compressed!(AuthServiceServer::new(AuthApi { state: st() })).max_decoding_message_size(small))
+        .add(compressed!(BoardServiceServer::new(BoardApi { state: st() })).max_decoding_message_size(small))
+        .add(compressed!(DirectoryServiceServer::new(DirectoryApi { state: st() })).max_decoding_message_size(large))
+        .add(compressed!(IncidentServiceServer::new(IncidentApi { state: st() })).max_decoding_message_size(large))
+        .add(compressed!(IntakeServiceServer::new(IntakeApi { state: st() })).max_decoding_message_size(large))
+        .add(compressed!(KeysServiceServer::new(KeysApi { state: st() })).max_decoding_message_size(large))
+        .add(
+            compressed!(KnownIssuesServiceServer::new(KnownIssuesApi { state: st() })).max_decoding_message_size(small),
+        )
+        .add(compressed!(MailServiceServer::new(MailApi { state: st() })).max_decoding_message_size(small))
+        .add(compressed!(PagingServiceServer::new(PagingApi { state: st() })).max_decoding_message_size(small))
+        .add(compressed!(WebhookServiceServer::new(WebhookApi { state: st() })).max_decoding_message_size(small))
+        .add(
+            compressed!(ServiceLevelServiceServer::new(ServiceLevelApi { state: st() }))
+                .max_decoding_message_size(large),
+        )
+        .add(compressed!(TicketServiceServer::new(TicketApi { state: st() })).max_decoding_message_size(large))
+        .add(compressed!(TriageServiceServer::new(TriageApi { state: st() })).max_decoding_message_size(large))
+        .add(LiveServer::new(LiveApi { state: st() }, small));
     for name in served.names.iter().copied().chain([""]) {
         health_reporter.set_service_status(name, tonic_health::ServingStatus::Serving).await;
     }
+    // gRPC-web answers, compressed over HTTP as the browser accepts; never the live stream's.
+    // (Native gRPC is not: its clients do not read Content-Encoding, and compress within gRPC.)
+    let grpc_web_compression = CompressionLayer::new().compress_when(
+        |_: http::StatusCode, _: http::Version, headers: &http::HeaderMap, extensions: &http::Extensions| {
+            let grpc_web = headers
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|kind| kind.starts_with("application/grpc-web"));
+            grpc_web && extensions.get::<Streamed>().is_none()
+        },
+    );
     let grpc = served
         .routes
         .prepare()
@@ -122,6 +151,8 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn(web::add_server_timing))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(tonic_web::GrpcWebLayer::new())
+        .layer(axum::middleware::from_fn(mark_streamed))
+        .layer(grpc_web_compression)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard_browser_requests));
 
     let static_dir = &state.config.static_dir;
@@ -136,6 +167,20 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
         .fallback_service(frontend)
         .layer(axum::middleware::from_fn_with_state(security, web::add_security_headers))
         .layer(TraceLayer::new_for_http()))
+}
+
+/// Marks an answer of the live stream: its messages must reach the browser as they are sent,
+/// not wait in a compressor.
+#[derive(Clone, Copy)]
+struct Streamed;
+
+async fn mark_streamed(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let streamed = request.uri().path().starts_with(&format!("/{}/", LiveServer::NAME));
+    let mut response = next.run(request).await;
+    if streamed {
+        response.extensions_mut().insert(Streamed);
+    }
+    response
 }
 
 /// Connects to the database, starts live updates, and builds the state for `config`, telling

@@ -4,8 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use diesel_async::AsyncPgConnection;
+use prost::Message as _;
 use steward_proto::v1 as pb;
+use steward_proto::v1::watch_response;
 use tokio::sync::{Notify, broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -16,10 +19,22 @@ use crate::db::DbPool;
 use crate::db::models::incidents;
 use crate::db::models::live::{self as log, Logged};
 use crate::error::AppResult;
+use crate::session_cache::SessionCache;
 use steward_domain::facts::TicketFacts;
 
 /// How many messages the ring keeps for streams that read slower than the tailer writes.
 pub const RING_CAPACITY: usize = 4096;
+
+/// A `WatchResponse`, encoded: what a stream sends. A change is encoded once, when it is
+/// published, and every stream that may see it sends the same bytes.
+#[derive(Clone, Debug)]
+pub struct Encoded(pub Bytes);
+
+impl Encoded {
+    pub fn of(message: watch_response::Message) -> Encoded {
+        Encoded(Bytes::from(pb::WatchResponse { message: Some(message) }.encode_to_vec()))
+    }
+}
 
 /// One ticket event, ready to send: encoded once, filtered per watcher.
 #[derive(Debug)]
@@ -29,7 +44,7 @@ pub struct LiveChange {
     pub facts: TicketFacts,
     /// Staff-only (an internal note).
     pub internal: bool,
-    pub message: pb::TicketChange,
+    pub encoded: Encoded,
 }
 
 /// One incident entry, ready to send: encoded once, filtered per watcher.
@@ -39,9 +54,11 @@ pub struct LiveIncidentChange {
     pub number: i64,
     /// The communities the incident affects now: who outside the team may see it.
     pub affected: Vec<i64>,
-    /// The entry is the response team's only.
-    pub internal: bool,
-    pub message: pb::IncidentChange,
+    /// The change with its entry.
+    pub encoded: Encoded,
+    /// For an entry that is the response team's only, the change without it: the incident's
+    /// new header, for those who may see the incident but not the entry.
+    pub encoded_without_entry: Option<Encoded>,
 }
 
 /// What the tailer publishes.
@@ -68,6 +85,8 @@ impl Published {
 
 /// Shared by the tailer, the bus and every stream of the process.
 pub struct Hub {
+    /// The signed-in sessions the API's layer read; access changes forget them.
+    pub sessions: SessionCache,
     ring: broadcast::Sender<Published>,
     head: watch::Sender<Position>,
     /// Wakes the tailer: something was committed or notified.
@@ -81,6 +100,7 @@ pub struct Hub {
 impl Hub {
     fn new(head: Position) -> Hub {
         Hub {
+            sessions: SessionCache::default(),
             ring: broadcast::channel(RING_CAPACITY).0,
             head: watch::Sender::new(head),
             tailer_bell: Notify::new(),
@@ -114,6 +134,14 @@ impl Hub {
         self.notify_bell.notify_one();
     }
 
+    /// Call after a write that changed what `person_id` may see (their memberships, their staff
+    /// role, a session of theirs ended) commits: this process forgets their sessions at once;
+    /// the others do when their tailers read the access-change log.
+    pub fn access_changed(&self, person_id: i64) {
+        self.sessions.forget_person(person_id);
+        self.committed();
+    }
+
     /// The last position published: everything at or below it is settled and in the ring or
     /// readable from the database.
     pub fn head(&self) -> Position {
@@ -141,6 +169,7 @@ impl Hub {
     }
 
     pub(super) fn publish_access_change(&self, person_id: i64) {
+        self.sessions.forget_person(person_id);
         let _ = self.ring.send(Published::AccessChanged { person_id });
     }
 
@@ -196,28 +225,34 @@ pub async fn encode(conn: &mut AsyncPgConnection, changes: Vec<Logged>) -> AppRe
                 number: change.card.number,
                 facts: change.card.facts(),
                 internal: change.event.internal,
-                message: pb::TicketChange {
+                encoded: Encoded::of(watch_response::Message::TicketChange(pb::TicketChange {
                     position: Some(convert::position(change.position)),
                     number: change.card.number,
                     actor: change.event.actor_id.map(|id| names.person(id)),
                     at: Some(convert::timestamp(change.event.at)),
                     what: Some(convert::happening(&change.event.change, &names.people)),
                     card: Some(convert::board_card(&change.card, &names.people)),
-                },
+                })),
             })),
             Logged::Incident(change) => {
                 let affected = affected.get(&change.number).cloned().unwrap_or_default();
                 let commander = commanders.get(&change.number).copied();
+                let mut message = pb::IncidentChange {
+                    position: Some(convert::position(change.position)),
+                    number: change.number,
+                    entry: Some(entry_message(&change.entry, &names)),
+                    incident: Some(incident_message(false, &change.incident, commander, &affected, &names)),
+                };
+                let encoded = Encoded::of(watch_response::Message::IncidentChange(message.clone()));
+                let encoded_without_entry = change.entry.internal.then(|| {
+                    message.entry = None;
+                    Encoded::of(watch_response::Message::IncidentChange(message))
+                });
                 Published::Incident(Arc::new(LiveIncidentChange {
                     position: change.position,
                     number: change.number,
-                    internal: change.entry.internal,
-                    message: pb::IncidentChange {
-                        position: Some(convert::position(change.position)),
-                        number: change.number,
-                        entry: Some(entry_message(&change.entry, &names)),
-                        incident: Some(incident_message(false, &change.incident, commander, &affected, &names)),
-                    },
+                    encoded,
+                    encoded_without_entry,
                     affected,
                 }))
             }

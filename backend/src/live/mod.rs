@@ -30,6 +30,9 @@
 //!   came first. A stream that falls behind the ring (lagged) replays from the database again; a
 //!   replay longer than [`watch::REPLAY_LIMIT`] events sends `Resync` (reload) and jumps to the
 //!   head.
+//! - **Encoded once.** The tailer encodes each change as the `WatchResponse` streams send
+//!   ([`Encoded`]; an internal incident entry also without the entry); every stream that may
+//!   see it sends those same bytes, so a change costs one encoding however many watch it.
 //! - **Access per event.** Each event is checked against the watcher's roles when it is sent,
 //!   by the same rules as unary calls ([`steward_domain::authz::can_receive_change`]; for an
 //!   incident, `can_view_incident` over the communities it affects then, and its internal
@@ -50,7 +53,7 @@ pub mod watch;
 
 use std::time::Duration;
 
-pub use hub::{Hub, LiveChange, LiveIncidentChange, Published};
+pub use hub::{Encoded, Hub, LiveChange, LiveIncidentChange, Published};
 
 pub use crate::db::models::live::Position;
 

@@ -1,5 +1,7 @@
 //! One Watch stream: replay after the client's position, then live events, each checked against
-//! the watcher's access when it is sent. See the module docs of [`crate::live`] for the order
+//! the watcher's access when it is sent. A change goes out as the bytes the hub encoded once for
+//! every stream ([`Encoded`]); only a stream's own messages (Live, heartbeats, Resync) are
+//! encoded here. See the module docs of [`crate::live`] for the order
 //! of subscribing, replaying and forwarding that makes it miss nothing and repeat nothing.
 
 use std::collections::HashSet;
@@ -13,7 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::Status;
 
-use super::{Hub, LiveChange, LiveIncidentChange, Position, Published, hub};
+use super::{Encoded, Hub, LiveChange, LiveIncidentChange, Position, Published, hub};
 use crate::clock::Clock;
 use crate::convert;
 use crate::db::DbPool;
@@ -77,7 +79,7 @@ pub fn start(
     watcher: Watcher,
     subscription: Subscription,
     after: Option<Position>,
-) -> ReceiverStream<Result<pb::WatchResponse, Status>> {
+) -> ReceiverStream<Result<Encoded, Status>> {
     let (outbox, receiver) = mpsc::channel(OUTBOX);
     // Subscribe before anything else: every event published from here on is in `ring`.
     let ring = context.hub.subscribe();
@@ -105,7 +107,7 @@ struct Stream {
     context: Context,
     watcher: Watcher,
     subscription: Subscription,
-    outbox: mpsc::Sender<Result<pb::WatchResponse, Status>>,
+    outbox: mpsc::Sender<Result<Encoded, Status>>,
     /// Every event at or below this position has been sent or withheld.
     sent: Position,
 }
@@ -181,30 +183,29 @@ impl Stream {
         };
         let wanted = message.is_some();
         if let Some(message) = message {
-            self.send(message).await?;
+            self.send_encoded(message.clone()).await?;
         }
         Ok(wanted)
     }
 
     /// What this watcher is sent of a ticket change, if anything.
-    fn ticket_message(&self, change: &LiveChange) -> Option<Message> {
+    fn ticket_message<'a>(&self, change: &'a LiveChange) -> Option<&'a Encoded> {
         (self.subscription.covers_ticket(change.number)
             && authz::can_receive_change(&self.watcher.principal, &change.facts, change.internal))
-        .then(|| Message::TicketChange(change.message.clone()))
+        .then_some(&change.encoded)
     }
 
     /// What this watcher is sent of an incident change: all of it for the team; for the affected
     /// communities the incident as it is now, with the entry only if it is a public one.
-    fn incident_message(&self, change: &LiveIncidentChange) -> Option<Message> {
+    fn incident_message<'a>(&self, change: &'a LiveIncidentChange) -> Option<&'a Encoded> {
         let who = &self.watcher.principal;
         if !self.subscription.covers_incident(change.number) || !authz::can_view_incident(who, &change.affected) {
             return None;
         }
-        let mut message = change.message.clone();
-        if change.internal && !authz::can_see_internal_incident_entries(who) {
-            message.entry = None;
+        match &change.encoded_without_entry {
+            Some(without_entry) if !authz::can_see_internal_incident_entries(who) => Some(without_entry),
+            _ => Some(&change.encoded),
         }
-        Some(Message::IncidentChange(message))
     }
 
     /// Sends, from the database, every settled event after `sent` up to `head`; a Resync instead
@@ -260,9 +261,13 @@ impl Stream {
         }
     }
 
+    /// Sends a message of this stream alone (Live, a heartbeat, Resync).
     async fn send(&mut self, message: Message) -> Result<(), Ended> {
-        let response = pb::WatchResponse { message: Some(message) };
-        match tokio::time::timeout(SEND_TIMEOUT, self.outbox.send(Ok(response))).await {
+        self.send_encoded(Encoded::of(message)).await
+    }
+
+    async fn send_encoded(&mut self, encoded: Encoded) -> Result<(), Ended> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.outbox.send(Ok(encoded))).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(Ended { status: None }),
             Err(_) => {

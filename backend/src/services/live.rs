@@ -1,22 +1,37 @@
 //! `steward.v1.LiveService`: the one stream per page. The work is in [`crate::live::watch`].
+//!
+//! Served by [`LiveServer`], written here on tonic's server machinery rather than generated:
+//! a change goes to every stream as the bytes encoded once when it was published
+//! ([`Encoded`]), and the generated server can only send messages it encodes per stream. The
+//! request is decoded with prost as usual; the path, the message types and the status codes
+//! are those of `live.proto`.
 
+use std::convert::Infallible;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use futures_util::Stream;
+use futures_util::future::BoxFuture;
+use prost::bytes::BufMut;
 use steward_proto::v1 as pb;
-use steward_proto::v1::live_service_server::LiveService;
+use tonic::codec::{Codec, EncodeBuf, Encoder};
+use tonic::server::{Grpc, NamedService, ServerStreamingService};
 use tonic::{Request, Response, Status};
 
 use crate::AppState;
 use crate::auth::caller;
 use crate::convert;
 use crate::error::{AppError, NOT_SIGNED_IN};
+use crate::live::Encoded;
 use crate::live::watch::{self, Subscription, Watcher};
 
 /// How many single tickets one stream may watch.
 const MAX_TICKET_NUMBERS: usize = 100;
 /// How many single incidents one stream may watch.
 const MAX_INCIDENT_NUMBERS: usize = 100;
+/// The one method's path.
+const WATCH_PATH: &str = "/steward.v1.LiveService/Watch";
 
 /// The live service.
 pub struct LiveApi {
@@ -35,13 +50,11 @@ impl LiveApi {
     }
 }
 
-type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::WatchResponse, Status>> + Send>>;
+type WatchStream = Pin<Box<dyn Stream<Item = Result<Encoded, Status>> + Send>>;
 
-#[tonic::async_trait]
-impl LiveService for LiveApi {
-    type WatchStream = WatchStream;
-
-    async fn watch(&self, request: Request<pb::WatchRequest>) -> Result<Response<Self::WatchStream>, Status> {
+impl LiveApi {
+    /// `Watch`: checks the request and starts the stream.
+    async fn watch(&self, request: Request<pb::WatchRequest>) -> Result<Response<WatchStream>, Status> {
         let caller = caller(&request)?;
         let principal = caller.signed_in()?.clone();
         let session_hash = caller.session_hash.clone().ok_or(AppError::Unauthenticated(NOT_SIGNED_IN))?;
@@ -87,5 +100,85 @@ impl LiveService for LiveApi {
             message
         });
         Ok(Response::new(Box::pin(stream)))
+    }
+}
+
+/// `steward.v1.LiveService` as a gRPC service (native and, behind tonic-web, gRPC-web).
+#[derive(Clone)]
+pub struct LiveServer {
+    api: Arc<LiveApi>,
+    max_decoding_message_size: usize,
+}
+
+impl LiveServer {
+    pub fn new(api: LiveApi, max_decoding_message_size: usize) -> LiveServer {
+        LiveServer { api: Arc::new(api), max_decoding_message_size }
+    }
+}
+
+impl NamedService for LiveServer {
+    const NAME: &'static str = "steward.v1.LiveService";
+}
+
+impl tower::Service<http::Request<tonic::body::Body>> for LiveServer {
+    type Response = http::Response<tonic::body::Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
+        if request.uri().path() != WATCH_PATH {
+            return Box::pin(async { Ok(Status::unimplemented("LiveService has one method: Watch.").into_http()) });
+        }
+        let (api, limit) = (self.api.clone(), self.max_decoding_message_size);
+        Box::pin(async move {
+            let mut grpc = Grpc::new(WatchCodec).apply_max_message_size_config(Some(limit), None);
+            Ok(grpc.server_streaming(WatchMethod(api), request).await)
+        })
+    }
+}
+
+struct WatchMethod(Arc<LiveApi>);
+
+impl ServerStreamingService<pb::WatchRequest> for WatchMethod {
+    type Response = Encoded;
+    type ResponseStream = WatchStream;
+    type Future = BoxFuture<'static, Result<Response<WatchStream>, Status>>;
+
+    fn call(&mut self, request: Request<pb::WatchRequest>) -> Self::Future {
+        let api = self.0.clone();
+        Box::pin(async move { api.watch(request).await })
+    }
+}
+
+/// Reads a `WatchRequest` with prost; writes each answer's bytes as they were encoded.
+#[derive(Clone, Copy, Default)]
+struct WatchCodec;
+
+impl Codec for WatchCodec {
+    type Encode = Encoded;
+    type Decode = pb::WatchRequest;
+    type Encoder = WatchCodec;
+    type Decoder = tonic_prost::ProstDecoder<pb::WatchRequest>;
+
+    fn encoder(&mut self) -> WatchCodec {
+        WatchCodec
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        tonic_prost::ProstDecoder::default()
+    }
+}
+
+impl Encoder for WatchCodec {
+    type Item = Encoded;
+    type Error = Status;
+
+    fn encode(&mut self, item: Encoded, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        dst.put_slice(&item.0);
+        Ok(())
     }
 }
