@@ -105,8 +105,19 @@ pub async fn resolve_caller(state: &AppState, headers: &HeaderMap, address: Opti
     let signed_in = match &session_hash {
         None => None,
         Some(hash) => {
-            let mut conn = state.core.pool.get().await?;
-            sessions::principal_for(&mut conn, hash, state.core.now()).await?
+            let (cache, now) = (&state.core.live.sessions, state.core.now());
+            match cache.get(hash, now) {
+                Some(signed_in) => Some(signed_in),
+                None => {
+                    let seen = cache.changes_seen();
+                    let mut conn = state.core.pool.get().await?;
+                    let signed_in = sessions::principal_for(&mut conn, hash, now).await?;
+                    if let Some(signed_in) = &signed_in {
+                        cache.keep(hash.clone(), signed_in.clone(), seen);
+                    }
+                    signed_in
+                }
+            }
         }
     };
     let (principal, session_expires_at) = match signed_in {

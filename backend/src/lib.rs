@@ -18,6 +18,7 @@ pub mod live;
 pub mod markdown;
 pub mod server;
 pub mod services;
+pub mod session_cache;
 pub mod telemetry;
 pub mod usecases;
 pub mod web;

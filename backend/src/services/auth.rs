@@ -88,10 +88,7 @@ impl AuthApi {
         }
         let found = people::find_by_email(&mut conn, &email).await?;
         let hash = found.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
-        let password = request.password;
-        let matches = tokio::task::spawn_blocking(move || credentials::verify_password(&password, &hash))
-            .await
-            .map_err(AppError::internal)?;
+        let matches = credentials::verified_in_turn(request.password, hash).await?;
         let person = match found {
             Some((person, _)) if matches => person,
             _ => {
@@ -128,7 +125,10 @@ impl AuthService for AuthApi {
         if let Some(hash) = &caller.session_hash {
             let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
             sessions::delete(&mut conn, hash).await?;
-            self.state.core.live.committed();
+            match caller.principal.as_ref() {
+                Some(signed_in) => self.state.core.live.access_changed(signed_in.person_id),
+                None => self.state.core.live.committed(),
+            }
         }
         Ok(with_cookie(pb::SignOutResponse {}, &auth::cleared_session_cookie(self.state.config.secure_cookies()))?)
     }

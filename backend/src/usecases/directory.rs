@@ -43,7 +43,7 @@ pub async fn set_membership(
         return Err(AppError::invalid("community_id", "There is no such community."));
     }
     people::set_membership(&mut conn, person_id, community_id, role).await?;
-    core.live.committed();
+    core.live.access_changed(person_id);
     Ok(())
 }
 
@@ -56,6 +56,6 @@ pub async fn remove_membership(core: &Core, actor: Actor<'_>, person_id: i64, co
     if !people::remove_membership(&mut conn, person_id, community_id).await? {
         return Err(AppError::NotFound("membership"));
     }
-    core.live.committed();
+    core.live.access_changed(person_id);
     Ok(())
 }

@@ -50,10 +50,7 @@ pub async fn create_person(
     }
     let display_name = check_name("display_name", display_name)?;
     credentials::check_new_password(password)?;
-    let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || credentials::hash_password(&password))
-        .await
-        .map_err(AppError::internal)??;
+    let hash = credentials::hashed_in_turn(password.to_owned()).await?;
     let mut conn = core.pool.get().await?;
     people::insert(
         &mut conn,
@@ -82,7 +79,7 @@ pub async fn set_staff_role(
         StaffRoleChange::NoSuchPerson => return Err(AppError::invalid("person_id", "There is no such person.")),
         StaffRoleChange::LastAdmin => return Err(AppError::LastAdmin),
     };
-    core.live.committed();
+    core.live.access_changed(person_id);
     tracing::info!(person_id, role = role.map(StaffRole::as_str), sessions_ended, "staff role set");
     Ok(sessions_ended)
 }

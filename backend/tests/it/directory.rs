@@ -196,3 +196,46 @@ async fn a_change_of_staff_role_ends_the_persons_sessions_so_they_sign_in_with_a
     let bad_role = sam_directory.set_staff_role(bad_role).await.unwrap_err();
     assert_eq!((bad_role.code(), field(&bad_role)), (Code::InvalidArgument, "staff_role".to_owned()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_access_change_made_on_one_server_reaches_another_that_knew_the_session() {
+    // Two replicas on one database. Rita's calls go to the second, which keeps her session
+    // after the first call; an admin takes her out of Aurora through the first.
+    let first = TestApp::spawn().await;
+    let aurora = first.community("aurora", "Aurora Hub").await;
+    let rita = first.person("rita@aurora.example", "Rita Rep", None).await;
+    first.membership(rita, aurora, steward_domain::MembershipRole::Representative).await;
+    first.person("ada@steward.example", "Ada Admin", Some(StaffRole::Admin)).await;
+    let ada = first.sign_in("ada@steward.example").await;
+    let second = first.spawn_beside().await;
+    let on_second = second.sign_in("rita@aurora.example").await;
+    let file = || pb::CreateTicketRequest {
+        community_id: aurora,
+        request_type: pb::RequestType::Other as i32,
+        priority: pb::Priority::Normal as i32,
+        title: "Hello".into(),
+        description: "First request".into(),
+        ..Default::default()
+    };
+    on_second.tickets.clone().create_ticket(file()).await.expect("a representative files");
+
+    ada.directory
+        .clone()
+        .remove_membership(pb::RemoveMembershipRequest { person_id: rita, community_id: aurora })
+        .await
+        .expect("removed");
+    // The second server learns it from the access-change log (its tailer), without a restart.
+    let started = std::time::Instant::now();
+    loop {
+        match on_second.tickets.clone().create_ticket(file()).await {
+            Err(refused) => {
+                assert_eq!(field(&refused), "community_id");
+                break;
+            }
+            Ok(_) if started.elapsed() < std::time::Duration::from_secs(5) => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Ok(_) => panic!("five seconds on, the second server still took Rita as Aurora's representative"),
+        }
+    }
+}

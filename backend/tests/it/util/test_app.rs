@@ -139,6 +139,7 @@ impl TestApp {
     pub async fn membership(&self, person: i64, community: i64, role: MembershipRole) {
         let mut conn = self.state.core.pool.get().await.expect("conn");
         people::set_membership(&mut conn, person, community, role).await.expect("membership");
+        self.state.core.live.access_changed(person);
     }
 
     /// Signs `email` in with [`PASSWORD`].
@@ -158,7 +159,7 @@ impl Drop for TestApp {
 
 /// Adds the session cookie, as a browser would.
 #[derive(Clone)]
-pub struct CookieJar(Arc<Mutex<Option<String>>>);
+pub struct CookieJar(pub Arc<Mutex<Option<String>>>);
 
 impl Interceptor for CookieJar {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
