@@ -1,6 +1,11 @@
 //! Credentials, with no I/O: passwords are hashed with argon2id (OWASP's minimum parameters)
 //! and must be at least [`MIN_PASSWORD_CHARS`] long; a session token is 256 random bits,
 //! stored only as its SHA-256 hash.
+//!
+//! Each hash or check takes 19 MiB for its moment, so they take turns ([`hashed_in_turn`],
+//! [`verified_in_turn`]): no more run at once than the machine has cores, off the async
+//! threads. A burst of sign-ins waits a little instead of growing the server's memory by 19 MiB
+//! per attempt.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -29,6 +34,27 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 /// Whether `password` matches `hash`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Turns for hashing and checking passwords: one per core.
+static TURNS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+});
+
+/// Runs `work` on a blocking thread when a turn is free.
+async fn in_turn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let _turn = TURNS.acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(work).await.map_err(AppError::internal)
+}
+
+/// [`hash_password`], taking its turn.
+pub async fn hashed_in_turn(password: String) -> AppResult<String> {
+    in_turn(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`], taking its turn.
+pub async fn verified_in_turn(password: String, hash: String) -> AppResult<bool> {
+    in_turn(move || verify_password(&password, &hash)).await
 }
 
 /// The shortest password accepted.

@@ -215,7 +215,7 @@ pub async fn load(database_url: &str) -> anyhow::Result<Loaded> {
     let core = Core::for_command(db::pool(database_url, 2)?, crate::config::MailSettings::from_env()?, files);
     let mut conn = core.pool.get().await?;
     let mut loaded = Loaded::default();
-    let hash = tokio::task::spawn_blocking(|| credentials::hash_password(DEMO_PASSWORD)).await??;
+    let hash = credentials::hashed_in_turn(DEMO_PASSWORD.to_owned()).await?;
     for (email, name, staff_role) in PEOPLE {
         if people::find_by_email(&mut conn, email).await?.is_none() {
             people::insert(

@@ -2,7 +2,7 @@
 //! serve` with demo data, then runs this against it; every figure is printed as `name: value`,
 //! context as `# ` lines.
 //!
-//! - Live delivery: 1,000 watching streams (native gRPC, staff sessions, all tickets) while
+//! - Live delivery: 1,000, then 10,000 watching streams (native gRPC, staff sessions, all tickets) while
 //!   movers move cards at a fixed rate. Latency runs from the moment a mover sends MoveCard (so it
 //!   includes the move itself: an upper bound on commit-to-client) to the moment a watcher reads
 //!   the change with that ticket's new version.
@@ -32,6 +32,7 @@ use steward_proto::v1::ticket_service_client::TicketServiceClient;
 use steward_proto::v1::triage_service_client::TriageServiceClient;
 
 use steward_bench::{Authed, Session, connect, percentile, rss_kib, sign_in};
+use tonic::codegen::InterceptedService;
 
 #[derive(Parser)]
 struct Args {
@@ -55,6 +56,8 @@ struct Args {
 }
 
 const WATCHERS: usize = 1_000;
+/// The large team: as many watchers in one process (issue 15).
+const MANY_WATCHERS: usize = 10_000;
 const STREAMS_PER_CONNECTION: usize = 100;
 const MOVERS: usize = 32;
 const IDLE_STREAMS: usize = 10_000;
@@ -116,6 +119,56 @@ struct Watcher {
     received: Received,
 }
 
+/// What a benchmark watcher reads of each `WatchResponse` (`live.proto`): whether it is `Live`,
+/// and a ticket change's card number and version; prost skips the rest unread. The watchers
+/// stand for browsers on other machines: decoding every card in full here would spend this
+/// machine's cores, shared with the server, on strings the benchmark never looks at.
+mod glimpse {
+    use tonic::codegen::http::uri::PathAndQuery;
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct WatchResponse {
+        #[prost(oneof = "Message", tags = "1, 2")]
+        pub message: Option<Message>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Message {
+        #[prost(message, tag = "1")]
+        Live(Live),
+        #[prost(message, tag = "2")]
+        TicketChange(TicketChange),
+    }
+
+    #[derive(Clone, Copy, PartialEq, prost::Message)]
+    pub struct Live {}
+
+    #[derive(Clone, Copy, PartialEq, prost::Message)]
+    pub struct TicketChange {
+        #[prost(message, optional, tag = "7")]
+        pub card: Option<Card>,
+    }
+
+    #[derive(Clone, Copy, PartialEq, prost::Message)]
+    pub struct Card {
+        #[prost(int64, tag = "1")]
+        pub number: i64,
+        #[prost(int64, tag = "10")]
+        pub version: i64,
+    }
+
+    /// `LiveService.Watch`, read as glimpses.
+    pub async fn watch(
+        grpc: &mut tonic::client::Grpc<super::Authed>,
+        request: super::pb::WatchRequest,
+    ) -> Result<tonic::Response<tonic::Streaming<WatchResponse>>, tonic::Status> {
+        grpc.ready().await.map_err(|error| tonic::Status::unavailable(error.to_string()))?;
+        let codec = tonic_prost::ProstCodec::<super::pb::WatchRequest, WatchResponse>::default();
+        let path = PathAndQuery::from_static("/steward.v1.LiveService/Watch");
+        grpc.server_streaming(tonic::Request::new(request), path, codec).await
+    }
+}
+
 /// Opens `count` Watch streams, `STREAMS_PER_CONNECTION` per connection, and waits until each
 /// says Live. Each stream records what it receives while `recording` is set.
 async fn open_watchers(
@@ -131,7 +184,7 @@ async fn open_watchers(
         if i > 0 && i % STREAMS_PER_CONNECTION == 0 {
             channel = connect(url).await?;
         }
-        let mut live = LiveServiceClient::with_interceptor(channel.clone(), session.clone());
+        let mut live = tonic::client::Grpc::new(InterceptedService::new(channel.clone(), session.clone()));
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
         ready.push(ready_rx);
         let recording = recording.clone();
@@ -140,17 +193,17 @@ async fn open_watchers(
         let task = tokio::spawn(async move {
             let request =
                 pb::WatchRequest { after: None, all_tickets: true, ticket_numbers: vec![], ..Default::default() };
-            let Ok(response) = live.watch(request).await else { return };
+            let Ok(response) = glimpse::watch(&mut live, request).await else { return };
             let mut stream = response.into_inner();
             let mut ready_tx = Some(ready_tx);
             while let Ok(Some(message)) = stream.message().await {
                 match message.message {
-                    Some(pb::watch_response::Message::Live(_)) => {
+                    Some(glimpse::Message::Live(_)) => {
                         if let Some(tx) = ready_tx.take() {
                             let _ = tx.send(());
                         }
                     }
-                    Some(pb::watch_response::Message::TicketChange(change)) => {
+                    Some(glimpse::Message::TicketChange(change)) => {
                         if recording.load(std::sync::atomic::Ordering::Relaxed)
                             && let Some(card) = change.card
                         {
@@ -183,11 +236,12 @@ async fn delivery_step(
     url: &str,
     session: &Session,
     movers: &mut [Mover],
-    rate: f64,
+    (watcher_count, rate): (usize, f64),
     duration: Duration,
 ) -> anyhow::Result<Step> {
-    let recording = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let watchers = open_watchers(url, session, WATCHERS, recording.clone()).await?;
+    let recording = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchers = open_watchers(url, session, watcher_count, recording.clone()).await?;
+    recording.store(true, std::sync::atomic::Ordering::Relaxed);
     let sent: Sent = Arc::new(Mutex::new(HashMap::new()));
     let started = Instant::now();
     let interval = Duration::from_secs_f64(1.0 / rate);
@@ -230,7 +284,7 @@ async fn delivery_step(
         mover.1 = ticket;
     }
     let sent = sent.lock().expect("sent").clone();
-    let mut latencies = Vec::with_capacity(sent.len() * WATCHERS);
+    let mut latencies = Vec::with_capacity(sent.len() * watcher_count);
     let mut missing = 0;
     for watcher in watchers {
         watcher.task.abort();
@@ -357,8 +411,16 @@ fn newest_session_hash(database_url: &str) -> anyhow::Result<String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    let rss_at_start = rss_kib(args.server_pid)?;
     let channel = connect(&args.url).await?;
     let session = sign_in(channel.clone(), &args.email, &args.password).await?;
+    // A burst of sign-ins (people arriving at nine): each checks a password with Argon2, 19 MiB
+    // for its moment; they take turns, so the burst must not grow the server's memory.
+    let burst: Vec<_> = (0..64).map(|_| sign_in(channel.clone(), &args.email, &args.password)).collect();
+    for signed_in in futures_util::future::join_all(burst).await {
+        signed_in?;
+    }
+    println!("server_rss_after_64_sign_ins_mib: {:.1}", rss_kib(args.server_pid)? as f64 / 1024.0);
 
     // The movers' tickets, filed by the steward in the first demo community.
     let community = DirectoryServiceClient::with_interceptor(channel.clone(), session.clone())
@@ -403,7 +465,7 @@ async fn main() -> anyhow::Result<()> {
     let mut best: Option<Step> = None;
     let mut first_step = None;
     for rate in [20.0, 50.0, 100.0, 150.0, 200.0, 300.0] {
-        let step = delivery_step(&args.url, &session, &mut movers, rate, Duration::from_secs(8)).await?;
+        let step = delivery_step(&args.url, &session, &mut movers, (WATCHERS, rate), Duration::from_secs(8)).await?;
         println!(
             "# step: {:.0} moves/s x {} watchers: delivered {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, missing {}",
             step.rate, WATCHERS, step.delivered_per_s, step.p50_ms, step.p99_ms, step.missing
@@ -422,6 +484,26 @@ async fn main() -> anyhow::Result<()> {
     println!("commit_to_client_p50_ms: {p50:.1}");
     println!("commit_to_client_p99_ms: {p99:.1}");
     println!("deliveries_per_s: {:.0}", best.as_ref().map(|s| s.delivered_per_s).unwrap_or(0.0));
+
+    // The same at 10,000 watchers, at 20 and at 100 moves/s; where the CPU went, per delivery.
+    for rate in [20.0, 100.0] {
+        let cpu_before = cpu_ticks(args.server_pid);
+        let step =
+            delivery_step(&args.url, &session, &mut movers, (MANY_WATCHERS, rate), Duration::from_secs(8)).await?;
+        let deliveries = step.delivered_per_s * 8.0;
+        print_cpu_split(
+            &format!("delivery at {rate:.0} moves/s (opening the streams included)"),
+            args.server_pid,
+            cpu_before,
+            deliveries,
+        );
+        println!(
+            "# step: {:.0} moves/s x {MANY_WATCHERS} watchers: delivered {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, missing {}",
+            step.rate, step.delivered_per_s, step.p50_ms, step.p99_ms, step.missing
+        );
+        println!("commit_to_client_10k_watchers_{rate:.0}_moves_p99_ms: {:.1}", step.p99_ms);
+        println!("commit_to_client_10k_watchers_{rate:.0}_moves_missing: {}", step.missing);
+    }
 
     // Moves per second: 32 movers as fast as they go, 10 s.
     let cpu_before = cpu_ticks(args.server_pid);
@@ -466,8 +548,15 @@ async fn main() -> anyhow::Result<()> {
     page_latency(&args, &session, community).await?;
     upload_throughput(&args, &session).await?;
 
-    // Memory per idle stream.
+    // Memory after every load step, against the start (streams closed, the allocator given a
+    // moment to return what it freed).
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let before = rss_kib(args.server_pid)?;
+    println!("# server RSS: {rss_at_start} KiB at the start, {before} KiB after the load steps");
+    println!("server_rss_start_mib: {:.1}", rss_at_start as f64 / 1024.0);
+    println!("server_rss_growth_after_load_mib: {:.1}", before.saturating_sub(rss_at_start) as f64 / 1024.0);
+
+    // Memory per idle stream.
     let recording = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let idle = open_watchers(&args.url, &session, IDLE_STREAMS, recording).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;

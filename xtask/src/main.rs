@@ -23,6 +23,8 @@ commands:
   test                run every test: unit, integration (real PostgreSQL) and browser
   test --no-browser   skip the frontend build and the browser tests (quick local runs; the web
                       app is still linted and its unit tests run)
+  browser [NAME...]   build the frontend and run the browser tests whose file names contain a
+                      NAME (all of them without one), as `test` runs them
   schema              regenerate backend/src/db/schema.rs from the migrations (diesel print-schema)
   bench               measure live delivery, moves per second against pgbench, memory per stream
                       and the frontend's size (prints `name: value` lines)
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         ["dev"] => dev(),
         ["test"] => test(true),
         ["test", "--no-browser"] => test(false),
+        ["browser", names @ ..] => browser_only(names),
         ["bench"] => bench::bench(),
         ["soak"] => bench::soak(),
         ["schema"] => schema::regenerate(),
@@ -293,7 +296,24 @@ fn fuzz_briefly() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `cargo xtask browser [NAME...]`: the frontend build and the chosen browser tests alone.
+fn browser_only(names: &[&str]) -> anyhow::Result<ExitCode> {
+    tools::ensure_gnupg()?;
+    tools::ensure_build_tools()?;
+    tools::ensure_browser_tools()?;
+    tools::build_frontend()?;
+    let database = Database::open()?;
+    let result = browser_tests_named(&database, names);
+    database.stop();
+    result.map(|()| ExitCode::SUCCESS)
+}
+
 fn browser_tests(database: &Database) -> anyhow::Result<()> {
+    browser_tests_named(database, &[])
+}
+
+/// The browser tests whose file names contain one of `names` (every one when it is empty).
+fn browser_tests_named(database: &Database, names: &[&str]) -> anyhow::Result<()> {
     database.create("steward_e2e", true)?;
     let url = database.url("steward_e2e");
     // A fresh database: its files start fresh too.
@@ -309,10 +329,14 @@ fn browser_tests(database: &Database) -> anyhow::Result<()> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            names.is_empty() || names.iter().any(|wanted| name.contains(wanted))
+        })
         .collect();
     files.sort();
     if files.is_empty() {
-        bail!("no browser tests found in e2e/*.test.mjs");
+        bail!("no browser tests in e2e/*.test.mjs match {names:?}");
     }
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1"])
