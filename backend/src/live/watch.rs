@@ -24,7 +24,8 @@ use crate::error::{AppError, NOT_SIGNED_IN};
 use steward_domain::authz;
 use steward_domain::facts::Principal;
 
-/// A heartbeat goes out when nothing else has for this long.
+/// Every this long, a stream that sent nothing in the last half of it sends a heartbeat: a
+/// stream is never silent for more than one and a half times this.
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
 /// A client that takes no message for this long loses its stream (it resumes by position).
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -84,7 +85,14 @@ pub fn start(
     // Subscribe before anything else: every event published from here on is in `ring`.
     let ring = context.hub.subscribe();
     tokio::spawn(async move {
-        let mut stream = Stream { context, watcher, subscription, outbox, sent: Position::ZERO };
+        let mut stream = Stream {
+            context,
+            watcher,
+            subscription,
+            outbox,
+            sent: Position::ZERO,
+            last_sent: std::time::Instant::now(),
+        };
         if let Err(Ended { status: Some(status) }) = stream.run(ring, after).await {
             let _ = stream.outbox.try_send(Err(status));
         }
@@ -110,6 +118,8 @@ struct Stream {
     outbox: mpsc::Sender<Result<Encoded, Status>>,
     /// Every event at or below this position has been sent or withheld.
     sent: Position,
+    /// When this stream last sent something: a heartbeat goes only after a quiet while.
+    last_sent: std::time::Instant,
 }
 
 impl Stream {
@@ -144,9 +154,7 @@ impl Stream {
                 () = self.outbox.closed() => return Ok(()),
                 received = ring.recv() => match received {
                     Ok(change @ (Published::Ticket(_) | Published::Incident(_))) => {
-                        if self.forward(&change).await? {
-                            heartbeat.reset();
-                        }
+                        self.forward(&change).await?;
                     }
                     Ok(Published::AccessChanged { person_id }) if person_id == self.watcher.principal.person_id => {
                         self.reload_access().await?;
@@ -161,6 +169,11 @@ impl Stream {
                 },
                 _ = heartbeat.tick() => {
                     self.check_session()?;
+                    // Only a stream that sent nothing for a while needs one (checked here, not
+                    // by resetting the timer on every change: a change then costs no timer work).
+                    if self.last_sent.elapsed() < HEARTBEAT / 2 {
+                        continue;
+                    }
                     let at = convert::timestamp(self.context.clock.now());
                     self.send(Message::Heartbeat(pb::Heartbeat { at: Some(at) })).await?;
                 }
@@ -168,12 +181,12 @@ impl Stream {
         }
     }
 
-    /// Sends `change` if it is new and the watcher may see it now; whether it was sent.
-    async fn forward(&mut self, change: &Published) -> Result<bool, Ended> {
+    /// Sends `change` if it is new and the watcher may see it now.
+    async fn forward(&mut self, change: &Published) -> Result<(), Ended> {
         self.check_session()?;
-        let Some(position) = change.position() else { return Ok(false) };
+        let Some(position) = change.position() else { return Ok(()) };
         if position <= self.sent {
-            return Ok(false);
+            return Ok(());
         }
         self.sent = position;
         let message = match change {
@@ -181,11 +194,10 @@ impl Stream {
             Published::Incident(change) => self.incident_message(change),
             Published::AccessChanged { .. } => None,
         };
-        let wanted = message.is_some();
-        if let Some(message) = message {
-            self.send_encoded(message.clone()).await?;
+        match message {
+            Some(message) => self.send_encoded(message.clone()).await,
+            None => Ok(()),
         }
-        Ok(wanted)
     }
 
     /// What this watcher is sent of a ticket change, if anything.
@@ -267,7 +279,14 @@ impl Stream {
     }
 
     async fn send_encoded(&mut self, encoded: Encoded) -> Result<(), Ended> {
-        match tokio::time::timeout(SEND_TIMEOUT, self.outbox.send(Ok(encoded))).await {
+        self.last_sent = std::time::Instant::now();
+        // Usually the client keeps up and there is room: no timer is needed to send.
+        let encoded = match self.outbox.try_send(Ok(encoded)) {
+            Ok(()) => return Ok(()),
+            Err(mpsc::error::TrySendError::Closed(_)) => return Err(Ended { status: None }),
+            Err(mpsc::error::TrySendError::Full(message)) => message,
+        };
+        match tokio::time::timeout(SEND_TIMEOUT, self.outbox.send(encoded)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(Ended { status: None }),
             Err(_) => {
