@@ -99,8 +99,11 @@ impl AuthApi {
         };
         sessions::clear_failures(&mut conn, &email).await?;
         sessions::prune(&mut conn, now, since).await?;
-        if let Some(old) = presented {
-            sessions::delete(&mut conn, old).await?;
+        // The session the browser still presented ends: in this process's cache at once too.
+        if let Some(old) = presented
+            && let Some(owner) = sessions::delete(&mut conn, old).await?
+        {
+            self.state.core.live.access_changed(owner);
         }
         let (token, token_hash) = credentials::new_session_token();
         let ttl = self.state.config.session_ttl;
@@ -124,10 +127,8 @@ impl AuthService for AuthApi {
         let caller = caller(&request)?;
         if let Some(hash) = &caller.session_hash {
             let mut conn = self.state.core.pool.get().await.map_err(AppError::from)?;
-            sessions::delete(&mut conn, hash).await?;
-            match caller.principal.as_ref() {
-                Some(signed_in) => self.state.core.live.access_changed(signed_in.person_id),
-                None => self.state.core.live.committed(),
+            if let Some(owner) = sessions::delete(&mut conn, hash).await? {
+                self.state.core.live.access_changed(owner);
             }
         }
         Ok(with_cookie(pb::SignOutResponse {}, &auth::cleared_session_cookie(self.state.config.secure_cookies()))?)

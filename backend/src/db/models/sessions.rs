@@ -28,15 +28,19 @@ pub async fn insert(
     Ok(())
 }
 
-/// Ends a session, recording the access change so streams opened with it end too.
-pub async fn delete(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResult<()> {
+/// Ends a session, recording the access change so streams opened with it end too; whose it was
+/// (none if there was no such session).
+pub async fn delete(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> AppResult<Option<i64>> {
     conn.transaction(async |conn| {
-        let ended: Vec<i64> =
-            diesel::delete(sessions::table.find(token_hash)).returning(sessions::person_id).get_results(conn).await?;
-        for person_id in ended {
+        let ended: Option<i64> = diesel::delete(sessions::table.find(token_hash))
+            .returning(sessions::person_id)
+            .get_result(conn)
+            .await
+            .optional()?;
+        if let Some(person_id) = ended {
             super::live::record_access_change(conn, person_id).await?;
         }
-        Ok(())
+        Ok(ended)
     })
     .await
 }
