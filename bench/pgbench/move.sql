@@ -1,19 +1,11 @@
 -- One card move (BoardService.MoveCard to the bottom of another column), statement for statement
 -- as Steward runs it, for pgbench to run side by side with the API (`cargo xtask bench`).
--- Variables: :first (the first bench ticket), :token (a session token hash, hex), :client_id.
+-- Variables: :first (the first bench ticket), :client_id (:token, a session token hash, is unused).
 -- The SQL is copied from the PostgreSQL log of one move (log_statement = all).
 \set n :first + :client_id
 
--- auth.rs `authenticate` -> db/models/sessions.rs `principal_for`: who is calling, and their roles
--- (the API sends these two together, pipelined; pgbench sends them one after the other).
-SELECT "people"."id", "people"."display_name", "people"."email", "people"."staff_role"
-  FROM ("sessions" INNER JOIN "people" ON ("sessions"."person_id" = "people"."id"))
- WHERE (("sessions"."token_hash" = decode(:token, 'hex')) AND ("sessions"."expires_at" > CURRENT_TIMESTAMP))
- LIMIT 1 \gset
-SELECT "memberships"."community_id", "memberships"."role" FROM "memberships"
- WHERE ("memberships"."person_id" IN (SELECT "sessions"."person_id" FROM "sessions"
-                                        WHERE ("sessions"."token_hash" = decode(:token, 'hex'))))
- ORDER BY "memberships"."community_id";
+-- auth.rs `authenticate` reads the caller's session from the per-process cache
+-- (backend/src/session_cache.rs): after the first call, a move runs no session query.
 
 -- services/board.rs `move_card`: one transaction.
 BEGIN;
