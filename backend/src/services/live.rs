@@ -117,7 +117,7 @@ impl LiveServer {
 }
 
 impl NamedService for LiveServer {
-    const NAME: &'static str = "steward.v1.LiveService";
+    const NAME: &'static str = steward_proto::v1::live_service_server::SERVICE_NAME;
 }
 
 impl tower::Service<http::Request<tonic::body::Body>> for LiveServer {
