@@ -175,7 +175,7 @@ pub async fn app(state: AppState) -> anyhow::Result<Router> {
 struct Streamed;
 
 async fn mark_streamed(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let streamed = request.uri().path().starts_with(&format!("/{}/", LiveServer::NAME));
+    let streamed = request.uri().path() == crate::services::live::WATCH_PATH;
     let mut response = next.run(request).await;
     if streamed {
         response.extensions_mut().insert(Streamed);

@@ -16,7 +16,7 @@
 //! | `seal_bytes` | `keys`, `bytes` (`Uint8Array`) | `bytes`: a binary message (its buffer transferred) |
 //! | `unlock` | `key` (a private key block), `passphrase` | `fingerprint`, `user_id` |
 //! | `open_text` | `text` | `text` (UTF-8, lossy) |
-//! | `open_bytes` | `bytes` | `bytes` (its buffer transferred), `name`: the name it carries, or one for what it is (`opened-file.png`) |
+//! | `open_bytes` | `bytes` | `bytes` (its buffer transferred), `name`: the name it carries, or one for what it is (`opened-file.png`); `kind`: its media type as its bytes say (`image/png`), or "" |
 //! | `forget` | | nothing: the unlocked key is dropped |
 //! | `unlocked` | | `fingerprint`, `user_id`, or nothing when no key is unlocked |
 
@@ -133,7 +133,10 @@ fn run(request: &JsValue) -> Result<Reply, String> {
         }
         "open_bytes" => {
             let Opened { name, bytes: opened } = open(&bytes(request)?)?;
-            Ok(Reply::bytes(&opened).with("name", &JsValue::from_str(&file_name(name, &opened))))
+            let kind = infer::get(&opened);
+            Ok(Reply::bytes(&opened)
+                .with("name", &JsValue::from_str(&file_name(name, kind)))
+                .with("kind", &JsValue::from_str(kind.map_or("", |kind| kind.mime_type()))))
         }
         "forget" => {
             UNLOCKED.with_borrow_mut(|unlocked| *unlocked = None);
@@ -163,14 +166,14 @@ fn open(message: &[u8]) -> Result<Opened, String> {
     })
 }
 
-/// What to call an opened file: the name it carries (only its last part), or one for the kind
+/// What to call an opened file: the name it carries (only its last part), or one for the `kind`
 /// of file its bytes say it is.
-fn file_name(carried: String, bytes: &[u8]) -> String {
+fn file_name(carried: String, kind: Option<infer::Type>) -> String {
     let carried = carried.rsplit(['/', '\\']).next().unwrap_or_default().trim().to_owned();
     if !carried.is_empty() {
         return carried;
     }
-    match infer::get(bytes) {
+    match kind {
         Some(kind) => format!("opened-file.{}", kind.extension()),
         None => "opened-file".to_owned(),
     }

@@ -40,11 +40,20 @@ pub async fn seal_bytes(keys: &[String], bytes: Uint8Array) -> Result<Uint8Array
     bytes_of(&reply)
 }
 
-/// A file (a binary or armored OpenPGP message) opened with the unlocked key: the name it
-/// carries (or one for the kind of file it is) and its bytes.
-pub async fn open_bytes(message: Uint8Array) -> Result<(String, Uint8Array), String> {
+/// A file opened in the worker.
+pub struct OpenedFile {
+    /// The name it carries, or one for the kind of file it is.
+    pub name: String,
+    /// Its media type as its bytes say ("image/png"), or "" when they do not say.
+    pub kind: String,
+    pub bytes: Uint8Array,
+}
+
+/// A file (a binary or armored OpenPGP message) opened with the unlocked key.
+pub async fn open_bytes(message: Uint8Array) -> Result<OpenedFile, String> {
     let reply = ask(request("open_bytes").with("bytes", &message.into()), None).await?;
-    Ok((field(&reply, "name").as_string().unwrap_or_default(), bytes_of(&reply)?))
+    let text = |key| field(&reply, key).as_string().unwrap_or_default();
+    Ok(OpenedFile { name: text("name"), kind: text("kind"), bytes: bytes_of(&reply)? })
 }
 
 /// Unlocks `key_block` (a private key, as `gpg --armor --export-secret-keys` writes it) with

@@ -31,7 +31,7 @@ const MAX_TICKET_NUMBERS: usize = 100;
 /// How many single incidents one stream may watch.
 const MAX_INCIDENT_NUMBERS: usize = 100;
 /// The one method's path.
-const WATCH_PATH: &str = "/steward.v1.LiveService/Watch";
+pub const WATCH_PATH: &str = "/steward.v1.LiveService/Watch";
 
 /// The live service.
 pub struct LiveApi {

@@ -209,14 +209,7 @@ async fn an_access_change_made_on_one_server_reaches_another_that_knew_the_sessi
     let ada = first.sign_in("ada@steward.example").await;
     let second = first.spawn_beside().await;
     let on_second = second.sign_in("rita@aurora.example").await;
-    let file = || pb::CreateTicketRequest {
-        community_id: aurora,
-        request_type: pb::RequestType::Other as i32,
-        priority: pb::Priority::Normal as i32,
-        title: "Hello".into(),
-        description: "First request".into(),
-        ..Default::default()
-    };
+    let file = || crate::util::plain_request(aurora, "Hello");
     on_second.tickets.clone().create_ticket(file()).await.expect("a representative files");
 
     ada.directory

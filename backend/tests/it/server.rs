@@ -181,14 +181,7 @@ async fn a_small_call_is_answered_in_milliseconds_not_after_a_delayed_ack() {
     app.person("sam@steward.example", "Sam Steward", Some(StaffRole::Steward)).await;
     let rita = app.sign_in("rita@aurora.example").await;
     for n in 0..7 {
-        let request = pb::CreateTicketRequest {
-            community_id: aurora,
-            request_type: pb::RequestType::Other as i32,
-            priority: pb::Priority::Normal as i32,
-            title: format!("Card {n}"),
-            description: "On the board.".into(),
-            ..Default::default()
-        };
+        let request = crate::util::plain_request(aurora, &format!("Card {n}"));
         rita.tickets.clone().create_ticket(request).await.expect("filed");
     }
     let mut tickets = app.sign_in("sam@steward.example").await.tickets;

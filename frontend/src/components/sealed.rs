@@ -86,7 +86,6 @@ pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
             let _ = window.navigator().clipboard().write_text(&block.get_value());
         }
     };
-
     let forget = {
         let mine = mine.clone();
         move |_| {
@@ -133,22 +132,22 @@ pub fn SealedText(block: String, sealed_for: Vec<String>) -> impl IntoView {
 /// stay in this tab, behind an object URL that is revoked when the file leaves the page.
 #[component]
 pub fn SealedFile(url: String, size: String) -> impl IntoView {
-    let opened = RwSignal::new(None::<(String, String)>);
+    let opened = RwSignal::new(None::<Shown>);
     let reading = Reading::new();
     let url = StoredValue::new(url);
     let open = move || {
         reading.run(async move {
-            let (name, href) = opened_file(&url.get_value()).await?;
-            if let Some((_, old)) = opened.get_untracked() {
-                let _ = web_sys::Url::revoke_object_url(&old);
+            let shown = opened_file(&url.get_value()).await?;
+            if let Some(old) = opened.get_untracked() {
+                let _ = web_sys::Url::revoke_object_url(&old.href);
             }
-            opened.set(Some((name, href)));
+            opened.set(Some(shown));
             Ok(())
         })
     };
     on_cleanup(move || {
-        if let Some((_, href)) = opened.get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&href);
+        if let Some(shown) = opened.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&shown.href);
         }
     });
     view! {
@@ -156,13 +155,10 @@ pub fn SealedFile(url: String, size: String) -> impl IntoView {
             <span class="badge">"Encrypted"</span> " "
             <a href=url.get_value() download="encrypted.gpg">"Encrypted file"</a> " " <span class="hint">{size}</span> " "
             {move || match opened.get() {
-                Some((name, href)) => {
-                    let image = is_image(&name);
-                    view! {
-                        <a class="opened-file" href=href.clone() download=name.clone()>{format!("Save {name}")}</a>
-                        {image.then(|| view! { <img class="file-preview" src=href alt=name.clone()/> })}
-                    }.into_any()
-                }
+                Some(Shown { name, href, image }) => view! {
+                    <a class="opened-file" href=href.clone() download=name.clone()>{format!("Save {name}")}</a>
+                    {image.then(|| view! { <img class="file-preview" src=href alt=name.clone()/> })}
+                }.into_any(),
                 None => view! {
                     <button type="button" class="secondary" on:click=move |_| reading.start(open) disabled=move || reading.busy.get()>"Open here"</button>
                 }.into_any(),
@@ -172,37 +168,37 @@ pub fn SealedFile(url: String, size: String) -> impl IntoView {
     }
 }
 
-/// The file at `url` opened in this tab: its name (see `crypto::open_bytes`) and an object
-/// URL of its bytes.
-async fn opened_file(url: &str) -> Result<(String, String), String> {
+/// An opened file as the page shows it: its name, an object URL of its bytes, and whether its
+/// bytes say it is an image.
+#[derive(Clone, Debug, PartialEq)]
+struct Shown {
+    name: String,
+    href: String,
+    image: bool,
+}
+
+/// The file at `url` opened in this tab.
+async fn opened_file(url: &str) -> Result<Shown, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    let unreachable =
-        || "The encrypted file could not be fetched from Steward: reload the page and try again.".to_owned();
-    let window = web_sys::window().ok_or_else(unreachable)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| unreachable())?
-        .dyn_into()
-        .map_err(|_| unreachable())?;
+    let failed = || "The encrypted file could not be fetched from Steward: reload the page and try again.".to_owned();
+    let window = web_sys::window().ok_or_else(failed)?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| failed())?.dyn_into().map_err(|_| failed())?;
     if !response.ok() {
         return Err(format!(
             "Steward did not hand over the file ({}): reload the page and try again.",
             response.status()
         ));
     }
-    let buffer =
-        JsFuture::from(response.array_buffer().map_err(|_| unreachable())?).await.map_err(|_| unreachable())?;
-    let (name, bytes) = crypto::open_bytes(js_sys::Uint8Array::new(&buffer)).await?;
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes)).map_err(|_| unreachable())?;
-    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| unreachable())?;
-    Ok((name, href))
-}
-
-/// Whether a file of this name is an image a browser shows.
-fn is_image(name: &str) -> bool {
-    let extension = name.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase()).unwrap_or_default();
-    matches!(extension.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp")
+    let buffer = JsFuture::from(response.array_buffer().map_err(|_| failed())?).await.map_err(|_| failed())?;
+    let opened = crypto::open_bytes(js_sys::Uint8Array::new(&buffer)).await?;
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&opened.kind);
+    let parts = js_sys::Array::of1(&opened.bytes);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| failed())?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed())?;
+    Ok(Shown { name: opened.name, href, image: opened.kind.starts_with("image/") })
 }
 
 /// Opening something encrypted: asking for the key first when none is unlocked in the tab,

@@ -25,6 +25,18 @@ pub fn kind(what: &Option<pb::TicketHappening>) -> &'static str {
 }
 
 /// Sends one raw HTTP/1.1 request and returns the status code and the whole response text.
+/// A request of type Other at Normal priority for `community_id`, with nothing else to say.
+pub fn plain_request(community_id: i64, title: &str) -> pb::CreateTicketRequest {
+    pb::CreateTicketRequest {
+        community_id,
+        request_type: pb::RequestType::Other as i32,
+        priority: pb::Priority::Normal as i32,
+        title: title.into(),
+        description: "Nothing more to say.".into(),
+        ..Default::default()
+    }
+}
+
 pub async fn raw_http(app: &TestApp, request: String) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
     stream.write_all(request.as_bytes()).await.expect("write");
