@@ -203,12 +203,19 @@ impl TriageApi {
                 sla::next_due(&t.clocks).is_some_and(|due| sla::breaching_soon((due - now).num_seconds()))
             });
         }
+        if request.untriaged_only {
+            ordered.retain(|(t, _)| t.state == TicketState::New);
+        }
         if request.due_soonest_first {
             // Stable: within the same due time (or none), the seed's order stands.
             ordered.sort_by_cached_key(|(t, _)| {
                 let due = sla::next_due(&t.clocks);
                 (due.is_none(), due)
             });
+        }
+        let total = u32::try_from(ordered.len()).unwrap_or(u32::MAX);
+        if request.limit > 0 {
+            ordered.truncate(request.limit as usize);
         }
         let (in_order, rules): (Vec<Ticket>, Vec<PlacingRule>) = ordered.into_iter().unzip();
         let encoded = encode_tickets(&mut conn, &in_order).await?;
@@ -224,7 +231,7 @@ impl TriageApi {
             })
             .collect();
         let rules = PlacingRule::ALL.iter().map(|r| r.explanation().to_owned()).collect();
-        Ok(pb::GetTriageQueueResponse { entries, rules })
+        Ok(pb::GetTriageQueueResponse { entries, rules, total })
     }
 
     async fn set_flags(&self, who: &Principal, request: pb::SetPriorityFlagsRequest) -> AppResult<pb::Ticket> {

@@ -392,13 +392,17 @@ async fn the_triage_queue_orders_by_the_soonest_due_time_and_shows_what_breaches
     let full = desk.sam.triage.clone().get_triage_queue(pb::GetTriageQueueRequest::default()).await.expect("queue");
     let entry = full.into_inner().entries.into_iter().next().expect("an entry").ticket.expect("ticket");
     assert!(entry.description.is_empty() && !entry.title.is_empty(), "a queue entry leaves the description out");
-    let by_due = queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: false }).await;
+    let by_due = queue(pb::GetTriageQueueRequest { due_soonest_first: true, ..Default::default() }).await;
     assert_eq!(by_due, [down.number, urgent.number, normal.number]);
     // Within the hour: production down (30 minutes); urgent is due in exactly an hour, not yet.
-    let soon = queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: true }).await;
+    let soon =
+        queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: true, ..Default::default() })
+            .await;
     assert_eq!(soon, [down.number]);
     desk.app.clock.set(start + Duration::minutes(5));
-    let soon = queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: true }).await;
+    let soon =
+        queue(pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: true, ..Default::default() })
+            .await;
     assert_eq!(soon, [down.number, urgent.number]);
 }
 

@@ -229,6 +229,24 @@ async fn the_queue_follows_the_seed_order_and_says_which_rule_placed_each_reques
     assert_eq!(untriaged.len(), 6, "the resolved request left the queue: {untriaged:?}");
     assert_eq!(untriaged[1], ("Borealis: funded".to_owned(), false));
     assert!(untriaged.iter().filter(|(title, _)| title != "Borealis: funded").all(|(_, untriaged)| *untriaged));
+
+    // A long queue comes a page at a time: the top of the same order, and how long it is.
+    let page = |request: pb::GetTriageQueueRequest| {
+        let mut triage = desk.sam.triage.clone();
+        async move {
+            let queue = triage.get_triage_queue(request).await.expect("queue").into_inner();
+            let titles: Vec<String> = queue.entries.into_iter().map(|e| e.ticket.expect("ticket").title).collect();
+            (titles, queue.total)
+        }
+    };
+    let whole: Vec<String> = untriaged.iter().map(|(title, _)| title.clone()).collect();
+    assert_eq!(page(pb::GetTriageQueueRequest { limit: 4, ..Default::default() }).await, (whole[..4].to_vec(), 6));
+    assert_eq!(page(pb::GetTriageQueueRequest { limit: 40, ..Default::default() }).await, (whole.clone(), 6));
+    // Untriaged only leaves the triaged request out, and counts without it.
+    let (first, total) = page(pb::GetTriageQueueRequest { limit: 1, untriaged_only: true, ..Default::default() }).await;
+    assert_eq!((first, total), (vec![whole[0].clone()], 5));
+    let (rest, _) = page(pb::GetTriageQueueRequest { untriaged_only: true, ..Default::default() }).await;
+    assert!(!rest.contains(&"Borealis: funded".to_owned()) && rest.len() == 5, "{rest:?}");
 }
 
 #[tokio::test]

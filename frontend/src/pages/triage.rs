@@ -10,23 +10,34 @@ use crate::components::StaleNote;
 use crate::components::clocks::ClockBadges;
 use crate::live::{self, Watch};
 
+/// How many entries the queue shows at first, and how many more each "Show more" adds: the top
+/// of the queue is what gets worked; a queue of thousands is read and drawn a page at a time.
+const PAGE: u32 = 50;
+
 #[component]
 pub fn TriagePage() -> impl IntoView {
     let queue = RwSignal::new(None::<Result<pb::GetTriageQueueResponse, ApiError>>);
     let untriaged_only = RwSignal::new(false);
     let due_first = RwSignal::new(false);
     let breaching_only = RwSignal::new(false);
+    // How many entries are read and shown; a live refresh reads as many again, so it never
+    // takes away what "Show more" brought.
+    let limit = RwSignal::new(PAGE);
     let stale = RwSignal::new(None::<String>);
     let call = move || {
         let request = pb::GetTriageQueueRequest {
             due_soonest_first: due_first.get_untracked(),
             breaching_soon_only: breaching_only.get_untracked(),
+            untriaged_only: untriaged_only.get_untracked(),
+            limit: limit.get_untracked(),
         };
         async move { api::triage().get_triage_queue(request).await }
     };
     Effect::new(move |_| {
         due_first.track();
         breaching_only.track();
+        untriaged_only.track();
+        limit.track();
         leptos::task::spawn_local(async move {
             queue.try_set(Some(api::read(call).await));
         });
@@ -40,16 +51,21 @@ pub fn TriagePage() -> impl IntoView {
         });
     });
     let entries = move || {
-        let only_untriaged = untriaged_only.get();
         queue.with(|queue| match queue {
-            Some(Ok(response)) => {
-                response.entries.iter().filter(|e| !only_untriaged || e.untriaged).cloned().collect::<Vec<_>>()
-            }
+            Some(Ok(response)) => response.entries.clone(),
             _ => Vec::new(),
         })
     };
+    let total = move || queue.with(|queue| queue.as_ref().and_then(|q| q.as_ref().ok()).map_or(0, |q| q.total));
+    let shown = move || queue.with(|queue| queue.as_ref().and_then(|q| q.as_ref().ok()).map_or(0, |q| q.entries.len()));
+    let hidden = move || (total() as usize).saturating_sub(shown());
     let rules = move || {
         queue.with(|queue| queue.as_ref().and_then(|q| q.as_ref().ok()).map(|q| q.rules.clone()).unwrap_or_default())
+    };
+    // A filter starts again from the top page.
+    let filter = move |signal: RwSignal<bool>, on: bool| {
+        limit.set(PAGE);
+        signal.set(on);
     };
     view! {
         <h1>"Triage queue"</h1>
@@ -59,21 +75,26 @@ pub fn TriagePage() -> impl IntoView {
         </p>
         <div class="choice">
             <input type="checkbox" id="untriaged-only" prop:checked=move || untriaged_only.get()
-                on:change=move |ev| untriaged_only.set(event_target_checked(&ev))/>
+                on:change=move |ev| filter(untriaged_only, event_target_checked(&ev))/>
             <label for="untriaged-only">"Untriaged only"</label>
             <input type="checkbox" id="due-first" prop:checked=move || due_first.get()
-                on:change=move |ev| due_first.set(event_target_checked(&ev))/>
+                on:change=move |ev| filter(due_first, event_target_checked(&ev))/>
             <label for="due-first">"Due soonest first"</label>
             <input type="checkbox" id="breaching-only" prop:checked=move || breaching_only.get()
-                on:change=move |ev| breaching_only.set(event_target_checked(&ev))/>
+                on:change=move |ev| filter(breaching_only, event_target_checked(&ev))/>
             <label for="breaching-only">"Breaching soon (due within the hour, or overdue)"</label>
         </div>
         <StaleNote problem=stale/>
         {move || match queue.get() {
             None => view! { <p class="loading">"Loading…"</p> }.into_any(),
             Some(Err(error)) => view! { <p role="alert" class="error">{error.message}</p> }.into_any(),
-            Some(Ok(_)) if entries().is_empty() => view! { <p class="hint">"Nothing to triage."</p> }.into_any(),
-            Some(Ok(_)) => ().into_any(),
+            Some(Ok(_)) if total() == 0 => view! { <p class="hint">"Nothing to triage."</p> }.into_any(),
+            Some(Ok(_)) => view! {
+                <p class="hint" id="queue-count">{move || match hidden() {
+                    0 => format!("{} requests.", total()),
+                    _ => format!("The first {} of {} requests.", shown(), total()),
+                }}</p>
+            }.into_any(),
         }}
         // Keyed, so a refresh that changes nothing about an entry leaves it (and what is being
         // clicked in it) in place; entries that changed are rebuilt, and the order follows.
@@ -82,6 +103,12 @@ pub fn TriagePage() -> impl IntoView {
                 <QueueItem entry/>
             </For>
         </ol>
+        <Show when=move || { hidden() > 0 }>
+            <button type="button" class="secondary" aria-describedby="queue-count"
+                on:click=move |_| limit.update(|limit| *limit += PAGE)>
+                {move || format!("Show {} more", hidden().min(PAGE as usize))}
+            </button>
+        </Show>
         <details class="rules">
             <summary>"The order"</summary>
             <ol>{move || rules().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ol>
