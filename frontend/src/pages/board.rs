@@ -10,7 +10,13 @@
 //!
 //! Each card is a signal of its own, keyed by number, and each column an ordered list of
 //! numbers: a change to one ticket updates that card in place, and a column's list of cards is
-//! rebuilt only when the order of its cards changes.
+//! rebuilt only when the order of its cards changes. The order of all cards is worked out once
+//! per change and shared by the columns.
+//!
+//! A column draws its first [`PAGE`] cards and says how many more there are; "Show more" draws
+//! the next page, and a card lifted with the keyboard past the last one drawn brings it into
+//! view. So a board of thousands of tickets draws a few hundred cards, and its heading still
+//! counts them all.
 
 use std::collections::HashMap;
 
@@ -33,6 +39,10 @@ const COLUMNS: &[pb::TicketState] = &[
     pb::TicketState::Resolved,
     pb::TicketState::Closed,
 ];
+
+/// How many cards a column draws at first, and how many more each "Show more" adds: more than
+/// a tall screen holds, few enough that a board of thousands of tickets draws at once.
+const PAGE: usize = 40;
 
 /// A move shown before the server confirms it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -141,6 +151,8 @@ struct Board {
     can_move: RwSignal<bool>,
     communities: RwSignal<Vec<pb::Community>>,
     error: RwSignal<Option<ApiError>>,
+    /// How many cards each column draws.
+    shown: RwSignal<[usize; COLUMNS.len()]>,
 }
 
 impl Board {
@@ -161,6 +173,23 @@ impl Board {
         }
     }
 
+    /// Makes the server's cards the board's: newer ones replace those shown, cards gone from
+    /// the server go, new ones come in with one change to the set (not one per card).
+    fn replace_all(&self, fresh: Vec<pb::BoardCard>) {
+        let numbers: std::collections::HashSet<i64> = fresh.iter().map(|c| c.number).collect();
+        let mut added = Vec::new();
+        for card in fresh {
+            match self.cards.with_untracked(|cards| cards.get(&card.number).copied()) {
+                Some(_) => self.upsert(card),
+                None => added.push(card),
+            }
+        }
+        self.cards.update(|cards| {
+            cards.retain(|number, _| numbers.contains(number));
+            cards.extend(added.into_iter().map(|card| (card.number, RwSignal::new(card))));
+        });
+    }
+
     /// The confirmed card.
     fn card_untracked(&self, number: i64) -> Option<pb::BoardCard> {
         self.cards.with_untracked(|cards| cards.get(&number).map(|card| card.get_untracked()))
@@ -171,41 +200,62 @@ impl Board {
         moving.get(&card.number).copied().unwrap_or(Placement { state: card.state, rank: card.rank })
     }
 
-    /// The cards of column `column` that pass the filters, in order, as (number, rank), leaving
-    /// `leave_out` out. Reads the signals untracked unless `tracked`.
-    fn in_column(&self, column: usize, leave_out: Option<i64>, tracked: bool) -> Vec<(i64, f64)> {
-        let state = COLUMNS[column] as i32;
-        let pick = |cards: &Cards, moving: &HashMap<i64, Placement>, filters: &Filters| {
-            let mut found: Vec<(i64, f64)> = cards
-                .values()
-                .filter_map(|card| {
-                    let visit = |card: &pb::BoardCard| {
-                        let placed = Board::placement(moving, card);
-                        (placed.state == state && Some(card.number) != leave_out && filters.admit(card))
-                            .then_some((card.number, placed.rank))
-                    };
-                    if tracked { card.with(visit) } else { card.with_untracked(visit) }
+    /// Every card that passes the filters, as (column, rank, number), in board order: by
+    /// column, then rank, then number. Tracks every card, so it is worked out once per change
+    /// and each column picks its own cards from it.
+    fn placed(&self) -> Vec<(usize, f64, i64)> {
+        self.cards.with(|cards| {
+            self.moving.with(|moving| {
+                self.filters.with(|filters| {
+                    let mut placed: Vec<(usize, f64, i64)> = cards
+                        .values()
+                        .filter_map(|card| {
+                            card.with(|card| {
+                                let at = Board::placement(moving, card);
+                                let column = COLUMNS.iter().position(|s| *s as i32 == at.state)?;
+                                filters.admit(card).then_some((column, at.rank, card.number))
+                            })
+                        })
+                        .collect();
+                    placed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+                    placed
                 })
-                .collect();
-            found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-            found
-        };
-        if tracked {
-            self.cards
-                .with(|cards| self.moving.with(|moving| self.filters.with(|filters| pick(cards, moving, filters))))
-        } else {
-            self.cards.with_untracked(|cards| {
-                self.moving.with_untracked(|moving| self.filters.with_untracked(|filters| pick(cards, moving, filters)))
             })
-        }
+        })
     }
 
-    /// The numbers of the cards shown in column `column`, in order, with a keyboard-lifted card
-    /// shown where it would land (tracked: for the column's list).
-    fn column_order(&self, column: usize) -> Vec<i64> {
+    /// The cards of column `column` that pass the filters, in order, as (number, rank), leaving
+    /// `leave_out` out (untracked: for working out a move).
+    fn in_column(&self, column: usize, leave_out: Option<i64>) -> Vec<(i64, f64)> {
+        let state = COLUMNS[column] as i32;
+        let mut found: Vec<(i64, f64)> = self.cards.with_untracked(|cards| {
+            self.moving.with_untracked(|moving| {
+                self.filters.with_untracked(|filters| {
+                    cards
+                        .values()
+                        .filter_map(|card| {
+                            card.with_untracked(|card| {
+                                let placed = Board::placement(moving, card);
+                                (placed.state == state && Some(card.number) != leave_out && filters.admit(card))
+                                    .then_some((card.number, placed.rank))
+                            })
+                        })
+                        .collect()
+                })
+            })
+        });
+        found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        found
+    }
+
+    /// The numbers of the cards in column `column`, in order, with a keyboard-lifted card shown
+    /// where it would land (tracked: for the column's list). `placed` is [`Board::placed`].
+    fn column_order(&self, column: usize, placed: &[(usize, f64, i64)]) -> Vec<i64> {
         let lifted = self.lifted.get();
+        let start = placed.partition_point(|p| p.0 < column);
+        let end = placed.partition_point(|p| p.0 <= column);
         let mut order: Vec<i64> =
-            self.in_column(column, lifted.map(|l| l.number), true).into_iter().map(|(number, _)| number).collect();
+            placed[start..end].iter().map(|p| p.2).filter(|n| Some(*n) != lifted.map(|l| l.number)).collect();
         if let Some(lifted) = lifted
             && lifted.column == column
         {
@@ -214,9 +264,17 @@ impl Board {
         order
     }
 
+    /// Draws column `column` down to place `index` at least (a lifted card moving down, a card
+    /// dropped just below the last one drawn).
+    fn show_place(&self, column: usize, index: usize) {
+        if self.shown.with_untracked(|shown| shown[column] <= index) {
+            self.shown.update(|shown| shown[column] = index + 1);
+        }
+    }
+
     /// The other cards of column `column`, in order (leaving `number` out), as (number, rank).
     fn others_in(&self, column: usize, number: i64) -> Vec<(i64, f64)> {
-        self.in_column(column, Some(number), false)
+        self.in_column(column, Some(number))
     }
 
     /// Moves `number` to `column`, just above `before` (or to the bottom).
@@ -320,11 +378,7 @@ impl Board {
             match api::read(async || api::board().get_board(pb::GetBoardRequest {}).await).await {
                 Ok(response) => {
                     board.can_move.set(response.can_move);
-                    let numbers: std::collections::HashSet<i64> = response.cards.iter().map(|c| c.number).collect();
-                    board.cards.update(|cards| cards.retain(|number, _| numbers.contains(number)));
-                    for card in response.cards {
-                        board.upsert(card);
-                    }
+                    board.replace_all(response.cards);
                     board.error.set(None);
                     board.communities.set(response.communities);
                     on_loaded(response.position);
@@ -384,6 +438,7 @@ impl Board {
                     _ => lifted.index += 1,
                 }
                 lifted.index = lifted.index.min(self.others_in(lifted.column, number).len());
+                self.show_place(lifted.column, lifted.index);
                 self.lifted.set(Some(lifted));
                 self.announce_place("Moved", lifted.column, lifted.index, number);
             }
@@ -417,6 +472,7 @@ pub fn BoardPage() -> impl IntoView {
         can_move: RwSignal::new(false),
         communities: RwSignal::new(Vec::new()),
         error: RwSignal::new(None),
+        shown: RwSignal::new([PAGE; COLUMNS.len()]),
     };
     let loaded = RwSignal::new(false);
     let keys = window_event_listener(leptos::ev::keydown, move |event| board.keydown_while_lifted(event));
@@ -457,10 +513,13 @@ pub fn BoardPage() -> impl IntoView {
         </Show>
         <Show when=move || loaded.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <div class="board">
-                {COLUMNS.iter().enumerate().map(|(index, state)| {
-                    let order = Memo::new(move |_| board.column_order(index));
-                    view! { <Column board index state=*state order/> }
-                }).collect_view()}
+                {
+                    let placed = Memo::new(move |_| board.placed());
+                    COLUMNS.iter().enumerate().map(|(index, state)| {
+                        let order = Memo::new(move |_| placed.with(|placed| board.column_order(index, placed)));
+                        view! { <Column board index state=*state order/> }
+                    }).collect_view()
+                }
             </div>
         </Show>
     }
@@ -471,23 +530,38 @@ fn Column(board: Board, index: usize, state: pb::TicketState, order: Memo<Vec<i6
     let heading_id = format!("column-{index}");
     let labelled_by = heading_id.clone();
     let count = move || order.with(Vec::len);
+    let shown = move || board.shown.with(|shown| shown[index]);
+    let drawn = Memo::new(move |_| order.with(|order| order[..order.len().min(shown())].to_vec()));
+    let hidden = move || count().saturating_sub(shown());
+    // Dropped below the cards drawn: it goes just after them, before the first card not drawn,
+    // so it lands where it was let go and stays in view.
     let on_drop = move |event: leptos::ev::DragEvent| {
         event.prevent_default();
         if let Some(number) = board.dragging.get_untracked() {
             board.dragging.set(None);
-            board.move_card(number, index, None);
+            let drawn = board.shown.with_untracked(|shown| shown[index]);
+            let before = order.with_untracked(|order| order.iter().skip(drawn).find(|n| **n != number).copied());
+            board.show_place(index, drawn);
+            board.move_card(number, index, before);
         }
     };
+    let show_more = move |_| board.shown.update(|shown| shown[index] += PAGE);
     view! {
         <section class="column" aria-labelledby=labelled_by data-state=column_label(state)
             on:dragover=move |event: leptos::ev::DragEvent| event.prevent_default()
             on:drop=on_drop>
             <h2 id=heading_id>{column_label(state)}" "<span class="count">{count}</span></h2>
             <ol class="cards">
-                <For each=move || order.get() key=|number| *number let(number)>
+                <For each=move || drawn.get() key=|number| *number let(number)>
                     <Card board column=index number/>
                 </For>
             </ol>
+            <Show when=move || { hidden() > 0 }>
+                <button type="button" class="secondary show-more" on:click=show_more>
+                    {move || format!("Show {} more", hidden().min(PAGE))}
+                    <span class="hint">{move || format!(" ({} not shown)", hidden())}</span>
+                </button>
+            </Show>
         </section>
     }
 }
