@@ -442,6 +442,20 @@ async fn main() -> anyhow::Result<()> {
     println!("# server RSS: {before_burst} KiB before 16 people sign in at once, {after_burst} KiB after");
     println!("sign_in_burst_rss_growth_mib: {:.1}", after_burst.saturating_sub(before_burst) as f64 / 1024.0);
 
+    // A small unary call, one after another on one connection: what a page waits for a short
+    // answer (no Nagle delay, no per-call database work beyond its own).
+    let mut directory = DirectoryServiceClient::with_interceptor(channel.clone(), session.clone());
+    let mut calls = Vec::with_capacity(201);
+    for _ in 0..201 {
+        let started = Instant::now();
+        directory.list_communities(pb::ListCommunitiesRequest {}).await?;
+        calls.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    calls.remove(0);
+    calls.sort_by(f64::total_cmp);
+    println!("# ListCommunities, 200 calls in a row on one connection: p99 {:.2} ms", percentile(&calls, 0.99));
+    println!("unary_call_p50_ms: {:.2}", percentile(&calls, 0.5));
+
     // The movers' tickets, filed by the steward in the first demo community.
     let community = DirectoryServiceClient::with_interceptor(channel.clone(), session.clone())
         .list_communities(pb::ListCommunitiesRequest {})
@@ -835,7 +849,7 @@ async fn triage_queue_with_many_tickets(args: &Args, session: &Session, communit
     let channel = connect(&args.url).await?;
     let mut triage =
         TriageServiceClient::with_interceptor(channel, session.clone()).max_decoding_message_size(64 << 20);
-    let request = pb::GetTriageQueueRequest { due_soonest_first: true, breaching_soon_only: false };
+    let request = pb::GetTriageQueueRequest { due_soonest_first: true, ..Default::default() };
     let (mut times, mut server) = (Vec::new(), Vec::new());
     let mut entries = 0;
     for _ in 0..21 {
