@@ -162,15 +162,15 @@ test('a change to one ticket updates its card in place; no other card is rebuilt
   await sam.context().close();
 });
 
-test('a long column draws its first 40 cards, the rest on asking; a card lifted or dropped past them stays in view', async () => {
-  // 45 tickets at the bottom of Pending, written straight into the database (and removed again).
+test('a long column draws its first 25 cards, the rest on asking; a card lifted or dropped past them stays in view', async () => {
+  // 30 tickets at the bottom of Pending, written straight into the database (and removed again).
   const title = `Long column ${unique()}`;
   const psql = (sql) => execFileSync('psql', [process.env.STEWARD_DATABASE_URL, '-qAtc', sql], { encoding: 'utf8' });
   psql(`
     INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,
                          confidential, form_answers, version, board_rank, clocks)
     SELECT c.id, p.id, 'other', 'normal', 'pending', '${title} ' || n, 'A long column.', false, '[]', 1, 1e9 + n, '[]'
-    FROM generate_series(1, 45) AS n,
+    FROM generate_series(1, 30) AS n,
          (SELECT id FROM communities ORDER BY id LIMIT 1) AS c,
          (SELECT id FROM people WHERE staff_role IS NULL ORDER BY id LIMIT 1) AS p`);
   try {
@@ -182,11 +182,11 @@ test('a long column draws its first 40 cards, the rest on asking; a card lifted 
     await openBoard(sam);
     const pending = column(sam, 'Pending');
     const total = Number(await pending.locator('.count').textContent());
-    assert.ok(total >= 45, `the heading counts every card (${total})`);
-    assert.equal(await pending.locator('li.card').count(), 40);
-    const more = pending.getByRole('button', { name: `Show ${Math.min(40, total - 40)} more` });
+    assert.ok(total >= 30, `the heading counts every card (${total})`);
+    assert.equal(await pending.locator('li.card').count(), 25);
+    const more = pending.getByRole('button', { name: `Show ${Math.min(25, total - 25)} more` });
     await more.waitFor();
-    assert.equal(await pending.getByText(`(${total - 40} not shown)`).count(), 1);
+    assert.equal(await pending.getByText(`(${total - 25} not shown)`).count(), 1);
 
     // A card dropped below the drawn cards lands just after them and is drawn too.
     await sam.locator(`#card-${number}`).dragTo(column(sam, 'Open'));
@@ -195,25 +195,25 @@ test('a long column draws its first 40 cards, the rest on asking; a card lifted 
     await cardIn(sam, 'Pending', number).waitFor();
     await sam.waitForFunction((n) => !document.getElementById(`card-${n}`).classList.contains('moving'), number);
     const placed = await pending.locator('li.card').evaluateAll((cards) => cards.map((c) => Number(c.dataset.number)));
-    assert.equal(placed.indexOf(number), 40, 'the 41st card, just below the 40 drawn before');
-    assert.equal(placed.length, 41);
+    assert.equal(placed.indexOf(number), 25, 'the 26th card, just below the 25 drawn before');
+    assert.equal(placed.length, 26);
 
     // Lifted with the keyboard past the last drawn card, a card brings the next one into view.
-    const last = placed[40];
+    const last = placed[25];
     await sam.locator(`#card-${last}`).focus();
     await sam.keyboard.press('Space');
     await sam.keyboard.press('ArrowDown');
-    await sam.locator('#board-announcer', { hasText: `position 42 of ${total + 1}` }).waitFor();
-    assert.equal(await pending.locator('li.card').count(), 42);
+    await sam.locator('#board-announcer', { hasText: `position 27 of ${total + 1}` }).waitFor();
+    assert.equal(await pending.locator('li.card').count(), 27);
     await sam.keyboard.press('Escape');
 
-    // "Show more" draws the rest; a reload starts from the first 40 again.
+    // "Show more" draws the rest; a reload starts from the first 25 again.
     await pending.getByRole('button', { name: /^Show \d+ more/ }).click();
     await sam.waitForFunction((n) => document.querySelectorAll('section.column[data-state="Pending"] li.card').length === n, total + 1);
     assert.equal(await pending.getByRole('button', { name: /^Show \d+ more/ }).count(), 0);
     await sam.reload();
-    await pending.locator('li.card').nth(39).waitFor();
-    assert.equal(await pending.locator('li.card').count(), 40);
+    await pending.locator('li.card').nth(24).waitFor();
+    assert.equal(await pending.locator('li.card').count(), 25);
     await rita.context().close();
     await sam.context().close();
   } finally {

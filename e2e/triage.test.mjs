@@ -3,6 +3,7 @@
 // from a template), and a change request cannot be closed until its release is recorded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { launchBrowser, signedInPage, PEOPLE, unique, fileRequest } from './support.mjs';
 
 let browser;
@@ -167,4 +168,50 @@ test('a steward is told whom to assign and why, and a workshop is scheduled inst
   await rita.goto(`/tickets/${number}`);
   await rita.locator('dd.scheduled-for', { hasText: '2026-12-03' }).waitFor();
   for (const page of [rita, sam]) await page.context().close();
+});
+
+test('a long queue shows its first 50 requests and more on asking; a live refresh keeps what was shown', async () => {
+  // 60 untriaged tickets at the end of the queue, written straight into the database (and removed again).
+  const title = `Long queue ${unique()}`;
+  const psql = (sql) => execFileSync('psql', [process.env.STEWARD_DATABASE_URL, '-qAtc', sql], { encoding: 'utf8' });
+  psql(`
+    INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,
+                         confidential, form_answers, version, board_rank, clocks, created_at)
+    SELECT c.id, p.id, 'other', 'normal', 'new', '${title} ' || n, 'A long queue.', false, '[]', 1, 1e9 + n, '[]',
+           now() - interval '1 day'
+    FROM generate_series(1, 60) AS n,
+         (SELECT id FROM communities ORDER BY id LIMIT 1) AS c,
+         (SELECT id FROM people WHERE staff_role IS NULL ORDER BY id LIMIT 1) AS p`);
+  try {
+    const sam = await signedInPage(browser, PEOPLE.sam);
+    await openQueue(sam);
+    const count = sam.locator('#queue-count');
+    await count.getByText(/^The first 50 of \d+ requests\.$/).waitFor();
+    const total = Number((await count.textContent()).match(/of (\d+)/)[1]);
+    assert.ok(total >= 60 && total <= 100, `the whole queue is counted (${total})`);
+    assert.equal(await sam.locator('li.queue-entry').count(), 50);
+
+    await sam.getByRole('button', { name: `Show ${total - 50} more` }).click();
+    await count.getByText(new RegExp(`^${total} requests\\.$`)).waitFor();
+    assert.equal(await sam.locator('li.queue-entry').count(), total);
+    assert.equal(await sam.getByRole('button', { name: /^Show \d+ more/ }).count(), 0);
+
+    // A flag set on the last entry reorders the queue live; every entry stays shown.
+    const last = (await queueOrder(sam)).at(-1);
+    await entry(sam, last).getByLabel('Comes with dedicated funding').check();
+    await sam.waitForFunction(
+      (n) => [...document.querySelectorAll('li.queue-entry')].findIndex((li) => Number(li.dataset.number) === n) < 10,
+      last,
+    );
+    assert.equal(await sam.locator('li.queue-entry').count(), total);
+    assert.equal(await sam.evaluate(() => window.__notReloaded), true, 'the page was not reloaded');
+
+    // A filter starts again from the top page.
+    await sam.getByLabel('Untriaged only').check();
+    await count.getByText(/^The first 50 of \d+ requests\.$/).waitFor();
+    assert.equal(await sam.locator('li.queue-entry').count(), 50);
+    await sam.context().close();
+  } finally {
+    psql(`DELETE FROM tickets WHERE title LIKE '${title} %'`);
+  }
 });

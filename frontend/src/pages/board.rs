@@ -42,7 +42,7 @@ const COLUMNS: &[pb::TicketState] = &[
 
 /// How many cards a column draws at first, and how many more each "Show more" adds: more than
 /// a tall screen holds, few enough that a board of thousands of tickets draws at once.
-const PAGE: usize = 40;
+const PAGE: usize = 25;
 
 /// A move shown before the server confirms it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -381,6 +381,9 @@ impl Board {
                     board.replace_all(response.cards);
                     board.error.set(None);
                     board.communities.set(response.communities);
+                    // Drawn in a task of its own: reading thousands of cards and drawing the
+                    // columns would otherwise hold the page in one long task.
+                    gloo_timers::future::TimeoutFuture::new(0).await;
                     on_loaded(response.position);
                 }
                 Err(failed) => board.error.set(Some(failed)),
@@ -572,9 +575,9 @@ fn Card(board: Board, column: usize, number: i64) -> impl IntoView {
         return ().into_any();
     };
     let movable = board.can_move.get_untracked();
-    let lifted = move || board.lifted.get().is_some_and(|l| l.number == number);
-    let moving = move || board.moving.get().contains_key(&number);
-    let note = move || board.notes.get().get(&number).cloned();
+    let lifted = move || board.lifted.with(|l| l.is_some_and(|l| l.number == number));
+    let moving = move || board.moving.with(|m| m.contains_key(&number));
+    let note = move || board.notes.with(|n| n.get(&number).cloned());
     let on_drop = move |event: leptos::ev::DragEvent| {
         event.prevent_default();
         event.stop_propagation();

@@ -107,6 +107,7 @@ pub fn TriagePage() -> impl IntoView {
             <button type="button" class="secondary" aria-describedby="queue-count"
                 on:click=move |_| limit.update(|limit| *limit += PAGE)>
                 {move || format!("Show {} more", hidden().min(PAGE as usize))}
+                <span class="hint">{move || format!(" ({} not shown)", hidden())}</span>
             </button>
         </Show>
         <details class="rules">
