@@ -180,6 +180,7 @@ test('a long column draws its first 25 cards, the rest on asking; a card lifted 
     // Tall enough that a drag from the bottom of New to the top of a column stays on screen.
     await sam.setViewportSize({ width: 1280, height: 2000 });
     await openBoard(sam);
+    assert.equal(await sam.title(), 'Board · Steward');
     const pending = column(sam, 'Pending');
     const total = Number(await pending.locator('.count').textContent());
     assert.ok(total >= 30, `the heading counts every card (${total})`);

@@ -37,6 +37,8 @@ test('a ticket page applies every change live without reading the ticket again, 
   await sam.goto(`/tickets/${number}`);
   await sam.getByRole('heading', { name: `#${number} ${title}` }).waitFor();
   await sam.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  // The tab says which ticket it is.
+  await sam.waitForFunction((expected) => document.title === expected, `#${number} ${title} · Steward`);
 
   // A triage edit: the badge changes on the requester's page.
   await sam.getByLabel('Priority', { exact: true }).selectOption({ label: 'Urgent' });

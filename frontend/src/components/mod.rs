@@ -7,6 +7,7 @@ pub mod markdown;
 pub mod paging;
 pub mod sealed;
 pub mod template_picker;
+pub mod title;
 
 use leptos::prelude::*;
 

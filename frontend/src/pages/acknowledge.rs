@@ -13,6 +13,7 @@ use crate::components::paging::standing;
 
 #[component]
 pub fn AcknowledgePage() -> impl IntoView {
+    crate::components::title::page_title(|| "Acknowledge a page".to_owned());
     let params = use_params_map();
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
     let loaded = RwSignal::new(None::<Result<pb::GetPageByTokenResponse, ApiError>>);

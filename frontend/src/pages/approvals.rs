@@ -8,6 +8,7 @@ use crate::components::ErrorNote;
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Approvals".to_owned());
     let reload = RwSignal::new(0u32);
     let queue = LocalResource::new(move || {
         reload.track();

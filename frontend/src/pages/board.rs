@@ -88,6 +88,15 @@ impl Filters {
     }
 }
 
+/// How a card marks its priority, so production down and urgent stand out at a glance.
+fn priority_class(priority: i32) -> &'static str {
+    match pb::Priority::try_from(priority) {
+        Ok(pb::Priority::ProductionDown) => "production-down",
+        Ok(pb::Priority::Urgent) => "urgent",
+        _ => "normal",
+    }
+}
+
 fn column_label(state: pb::TicketState) -> &'static str {
     labels::state(state as i32)
 }
@@ -463,6 +472,7 @@ impl Board {
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Board".to_owned());
     let board = Board {
         cards: RwSignal::new(HashMap::new()),
         moving: RwSignal::new(HashMap::new()),
@@ -620,11 +630,13 @@ fn Card(board: Board, column: usize, number: i64) -> impl IntoView {
             <p class="card-facts">
                 <span>{community}</span>
                 <span>{move || card.with(|c| labels::request_type(c.request_type))}</span>
-                <span class="priority">{move || card.with(|c| labels::priority(c.priority))}</span>
+                <span class="priority" data-priority=move || card.with(|c| priority_class(c.priority))>
+                    {move || card.with(|c| labels::priority(c.priority))}
+                </span>
             </p>
             <p class="card-facts">
                 <span>{assignee}</span>
-                <span title="Age">{age(&created_at)}</span>
+                <span title="Filed this long ago">{format!("{} old", age(&created_at))}</span>
                 {move || card.with(|c| c.confidential).then(|| view! { <span class="badge confidential">"Confidential"</span> })}
             </p>
             <p class="card-clocks"><ClockBadges clocks=Signal::derive(move || card.with(|c| c.clocks.clone()))/></p>

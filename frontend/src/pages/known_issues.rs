@@ -13,6 +13,7 @@ use crate::components::markdown::Markdown;
 
 #[component]
 pub fn KnownIssuesPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Known issues".to_owned());
     let text = RwSignal::new(String::new());
     let issues = LocalResource::new(move || {
         let text = text.get();
@@ -49,6 +50,7 @@ pub fn KnownIssuesPage() -> impl IntoView {
 pub fn KnownIssuePage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.with(|p| p.get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0));
+    crate::components::title::page_title(move || format!("Known issue #{}", number()));
     let issue = LocalResource::new(move || {
         let number = number();
         async move {

@@ -11,6 +11,7 @@ use crate::state::user::{CurrentUser, is_admin, is_staff};
 
 #[component]
 pub fn MailPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Email".to_owned());
     let user = expect_context::<CurrentUser>();
     let person = user.get();
     let staff = person.as_ref().is_some_and(is_staff);

@@ -104,6 +104,7 @@ impl Draft {
 
 #[component]
 pub fn NewRequestPage() -> impl IntoView {
+    crate::components::title::page_title(|| "New request".to_owned());
     let user = expect_context::<CurrentUser>();
     let person = user.get().unwrap_or_default();
     let draft_key = format!("steward.draft.{}", person.id);

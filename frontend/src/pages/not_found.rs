@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    crate::components::title::page_title(|| "Page not found".to_owned());
     view! {
         <main id="main">
             <h1>"Page not found"</h1>

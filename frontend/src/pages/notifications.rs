@@ -10,6 +10,7 @@ use crate::state::user::CurrentUser;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Notifications".to_owned());
     let user = expect_context::<CurrentUser>();
     let listed = LocalResource::new(|| async {
         let listed = api::service_levels()

@@ -13,6 +13,7 @@ use crate::state::user::CurrentUser;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    crate::components::title::page_title(|| "Your profile".to_owned());
     let user = expect_context::<CurrentUser>();
     let zone = RwSignal::new(user.zone().unwrap_or_default());
     let error = RwSignal::new(None::<ApiError>);

@@ -11,6 +11,7 @@ use crate::state::user::CurrentUser;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Sign in".to_owned());
     let user = expect_context::<CurrentUser>();
     let query = use_query_map();
     let navigate = use_navigate();

@@ -12,6 +12,7 @@ use steward_proto::domain::incident_active as is_active;
 
 #[component]
 pub fn StatusPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Service status".to_owned());
     let status = RwSignal::new(None::<Result<Vec<pb::StatusIncident>, ApiError>>);
     leptos::task::spawn_local(async move {
         let answer = api::read(|| async { api::incidents().get_status(pb::GetStatusRequest {}).await })

@@ -29,6 +29,7 @@ fn lines(text: &str) -> impl IntoView + use<> {
 
 #[component]
 pub fn SupportPage() -> impl IntoView {
+    crate::components::title::page_title(|| "How to get support".to_owned());
     let policy = policy_resource();
     let forms = LocalResource::new(api::intake_forms);
     view! {
@@ -170,6 +171,7 @@ fn TeamKeys() -> impl IntoView {
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Report a security vulnerability".to_owned());
     let policy = policy_resource();
     view! {
         <PublicHeader/>

@@ -32,6 +32,7 @@ fn request_for(query: &leptos_router::params::ParamsMap, page_token: String) -> 
 
 #[component]
 pub fn TicketsPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Tickets".to_owned());
     let user = expect_context::<CurrentUser>();
     let staff = user.get().as_ref().is_some_and(is_staff);
     let query = use_query_map();

@@ -16,6 +16,7 @@ const PAGE: u32 = 50;
 
 #[component]
 pub fn TriagePage() -> impl IntoView {
+    crate::components::title::page_title(|| "Triage queue".to_owned());
     let queue = RwSignal::new(None::<Result<pb::GetTriageQueueResponse, ApiError>>);
     let untriaged_only = RwSignal::new(false);
     let due_first = RwSignal::new(false);

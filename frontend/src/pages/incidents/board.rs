@@ -27,6 +27,7 @@ const SHOWN_AT_FIRST: usize = 200;
 pub fn IncidentPage() -> impl IntoView {
     let params = use_params_map();
     let number = Memo::new(move |_| params.with(|p| p.get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0)));
+    crate::components::title::page_title(move || format!("Incident #{}", number.get()));
     move || {
         let number = number.get();
         view! { <LoadedIncident number/> }
@@ -213,6 +214,9 @@ fn follow(store: IncidentStore, position: Option<pb::LivePosition>) {
 
 #[component]
 fn IncidentView(store: IncidentStore) -> impl IntoView {
+    crate::components::title::page_title(move || {
+        store.incident.with(|i| format!("Incident #{} {}", i.number, i.title))
+    });
     view! {
         <article class="incident">
             <StaleNote problem=store.stale/>

@@ -47,6 +47,7 @@ use steward_proto::domain::incident_active as is_active;
 
 #[component]
 pub fn IncidentsPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Incidents".to_owned());
     let user = expect_context::<CurrentUser>();
     let staff = user.get().as_ref().is_some_and(is_staff);
     let query = use_query_map();

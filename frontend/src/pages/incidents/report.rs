@@ -75,6 +75,7 @@ pub(super) fn from_input(value: &str) -> Option<prost_types::Timestamp> {
 pub fn IncidentReportPage() -> impl IntoView {
     let params = use_params_map();
     let number = params.with_untracked(|p| p.get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0));
+    crate::components::title::page_title(move || format!("Report on incident #{number}"));
     let user = expect_context::<CurrentUser>();
     let staff = user.0.get_untracked().as_ref().is_some_and(is_staff);
     let report = RwSignal::new(None::<Result<pb::IncidentReport, ApiError>>);

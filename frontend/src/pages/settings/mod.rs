@@ -19,6 +19,7 @@ use crate::state::user::{CurrentUser, is_admin};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    crate::components::title::page_title(|| "Settings".to_owned());
     let user = expect_context::<CurrentUser>();
     let admin = user.get().as_ref().is_some_and(is_admin);
     view! {

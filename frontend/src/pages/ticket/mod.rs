@@ -32,6 +32,8 @@ use store::TicketStore;
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let number = Memo::new(move |_| params.with(|p| p.get("number").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0)));
+    // Until the ticket is read (and if it cannot be): its number.
+    crate::components::title::page_title(move || format!("#{}", number.get()));
     // Another ticket is another page: everything typed on this one goes with it.
     move || {
         let number = number.get();
@@ -94,6 +96,7 @@ fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, u
 #[component]
 fn TicketView(store: TicketStore) -> impl IntoView {
     let ticket = store.ticket;
+    crate::components::title::page_title(move || ticket.with(|t| format!("#{} {}", t.number, t.title)));
     let answers = ticket.with_untracked(|t| t.answers.clone());
     let description = store.description_html;
     view! {
