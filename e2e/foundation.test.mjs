@@ -118,3 +118,25 @@ test("a member's request waits for a representative's approval", async () => {
   await milo.context().close();
   await rita.context().close();
 });
+
+test('pages follow the system into dark mode, and a person can choose light or dark for their browser', async () => {
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const background = () => rita.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const dark = (color) => color.match(/\d+/g).slice(0, 3).every((c) => Number(c) < 60);
+  await rita.emulateMedia({ colorScheme: 'dark' });
+  assert.ok(dark(await background()), 'a dark system gets a dark page');
+  await rita.emulateMedia({ colorScheme: 'light' });
+  assert.ok(!dark(await background()), 'a light system gets a light page');
+
+  // Chosen on the profile: it applies at once and holds after a reload, whatever the system says.
+  await rita.goto('/profile');
+  await rita.getByRole('radio', { name: 'Dark' }).check();
+  assert.ok(dark(await background()));
+  await rita.reload();
+  await rita.getByRole('radio', { name: 'Dark' }).waitFor();
+  assert.ok(dark(await background()), 'kept for this browser');
+  assert.equal(await rita.getByRole('radio', { name: 'Dark' }).isChecked(), true);
+  await rita.getByRole('radio', { name: 'As the system is set' }).check();
+  assert.ok(!dark(await background()), 'back to the light system');
+  await rita.context().close();
+});

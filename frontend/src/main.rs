@@ -10,5 +10,6 @@ mod state;
 
 fn main() {
     console_error_panic_hook::set_once();
+    state::theme::apply(state::theme::chosen());
     leptos::mount::mount_to_body(app::App);
 }

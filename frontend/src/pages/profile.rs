@@ -9,6 +9,7 @@ use steward_proto::v1 as pb;
 use crate::api::time::{browser_zone, zones};
 use crate::api::{self, ApiError};
 use crate::components::FieldError;
+use crate::state::theme::{self, Theme};
 use crate::state::user::CurrentUser;
 
 #[component]
@@ -52,8 +53,33 @@ pub fn ProfilePage() -> impl IntoView {
             <button type="submit">"Save"</button>
             <Show when=move || saved.get()><span role="status">"Saved."</span></Show>
         </form>
+        <Appearance/>
         <NotificationChoices/>
         <MyKey/>
+    }
+}
+
+/// Light, dark, or as the system is set: for this browser, applied at once.
+#[component]
+fn Appearance() -> impl IntoView {
+    let chosen = RwSignal::new(theme::chosen());
+    view! {
+        <fieldset class="appearance">
+            <legend>"Appearance in this browser"</legend>
+            {Theme::ALL.into_iter().map(|choice| {
+                let id = format!("theme-{}", choice.name());
+                view! {
+                    <span class="choice">
+                        <input type="radio" name="theme" id=id.clone() prop:checked=move || chosen.get() == choice
+                            on:change=move |_| {
+                                chosen.set(choice);
+                                theme::choose(choice);
+                            }/>
+                        <label for=id>{choice.label()}</label>
+                    </span>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -4,4 +4,5 @@
 pub mod draft;
 pub mod notifications;
 pub mod now;
+pub mod theme;
 pub mod user;
