@@ -4,7 +4,8 @@
 // representative's approval.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, signedInPage, PEOPLE, unique } from './support.mjs';
+import { execFileSync } from 'node:child_process';
+import { launchBrowser, signedInPage, PEOPLE, unique, fileRequest } from './support.mjs';
 
 let browser;
 before(async () => {
@@ -139,4 +140,70 @@ test('pages follow the system into dark mode, and a person can choose light or d
   await rita.getByRole('radio', { name: 'As the system is set' }).check();
   assert.ok(!dark(await background()), 'back to the light system');
   await rita.context().close();
+});
+
+test('a representative searches and filters the ticket list as she types; the URL keeps it', async () => {
+  const word = unique();
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const wanted = await fileRequest(rita, `Printer ${word} jams`);
+  const other = await fileRequest(rita, `Scanner ${unique()} is slow`);
+  await rita.getByRole('link', { name: 'Tickets', exact: true }).click();
+  await rita.getByRole('heading', { name: 'Tickets' }).waitFor();
+  const row = (number) => rita.locator('table.tickets tbody tr', { hasText: `#${number}` });
+  await row(other).waitFor();
+
+  // No button to press: the list narrows once typing pauses.
+  await rita.getByLabel('Search').pressSequentially(word, { delay: 30 });
+  await rita.waitForURL((url) => url.searchParams.get('q') === word);
+  await row(wanted).waitFor();
+  await row(other).waitFor({ state: 'detached' });
+  assert.equal(await rita.getByRole('button', { name: 'Apply' }).count(), 0);
+  assert.equal(await rita.getByLabel('Assignee').isVisible(), false, 'only staff filter by assignee');
+
+  // A choice applies at once too, and a reload shows the same list.
+  await rita.getByLabel('State').selectOption({ label: 'New' });
+  await rita.waitForURL((url) => url.searchParams.get('state') !== null && url.searchParams.get('q') === word);
+  await rita.reload();
+  await row(wanted).waitFor();
+  assert.equal(await rita.getByLabel('Search').inputValue(), word);
+  assert.equal(await rita.locator('table.tickets tbody tr').count(), 1);
+
+  // When it changed, at a glance, with the exact time on hover.
+  const updated = row(wanted).locator('time');
+  assert.match(await updated.textContent(), /^(just now|\d+ min ago)$/);
+  assert.ok((await updated.getAttribute('title')).length > 0);
+  await rita.context().close();
+});
+
+test('a live change reads the ticket list again as far as it was shown', async () => {
+  // 60 more tickets than a page holds, written straight into the database (and removed again).
+  const title = `Long list ${unique()}`;
+  const psql = (sql) => execFileSync('psql', [process.env.STEWARD_DATABASE_URL, '-qAtc', sql], { encoding: 'utf8' });
+  psql(`
+    INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,
+                         confidential, form_answers, version, board_rank, clocks, updated_at)
+    SELECT c.id, p.id, 'other', 'normal', 'open', '${title} ' || n, 'A long list.', false, '[]', 1, 1e9 + n, '[]',
+           now() - interval '1 day' - n * interval '1 second'
+    FROM generate_series(1, 60) AS n,
+         (SELECT id FROM communities ORDER BY id LIMIT 1) AS c,
+         (SELECT id FROM people WHERE staff_role IS NULL ORDER BY id LIMIT 1) AS p`);
+  try {
+    const sam = await signedInPage(browser, PEOPLE.sam);
+    const rows = sam.locator('table.tickets tbody tr');
+    await rows.nth(49).waitFor();
+    assert.equal(await rows.count(), 50);
+    await sam.getByRole('button', { name: 'Load more' }).click();
+    await rows.nth(50).waitFor();
+    const shown = await rows.count();
+
+    // Someone files a request: it comes in at the top, and nothing shown goes away.
+    const rita = await signedInPage(browser, PEOPLE.rita);
+    const filed = await fileRequest(rita, `Arrives while the list is long ${unique()}`);
+    await rows.first().filter({ hasText: `#${filed}` }).waitFor();
+    assert.equal(await rows.count(), shown + 1);
+    await sam.context().close();
+    await rita.context().close();
+  } finally {
+    psql(`DELETE FROM tickets WHERE title LIKE '${title} %'`);
+  }
 });

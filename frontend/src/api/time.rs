@@ -32,6 +32,19 @@ pub fn when(seconds: i64, zone: Option<&str>) -> String {
     String::from(date.to_locale_string("default", &format_options(&fields, zone)))
 }
 
+/// "just now", "5 min ago", "3 h ago", "2 d ago": how long before `now` (both in seconds since
+/// the epoch) `then` was, for lists read at a glance; beside it, [`when`] gives the exact time.
+/// A moment in the future (clocks disagree) reads as now.
+pub fn ago(then: i64, now: i64) -> String {
+    let minutes = (now - then).max(0) / 60;
+    match minutes {
+        0 => "just now".to_owned(),
+        1..60 => format!("{minutes} min ago"),
+        60..2880 => format!("{} h ago", minutes / 60),
+        _ => format!("{} d ago", minutes / 1440),
+    }
+}
+
 /// "5 Jan 2027": the day of a wire timestamp in `zone` (none: the browser's).
 pub fn day(at: &prost_types::Timestamp, zone: Option<&str>) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(at.seconds as f64 * 1000.0));
@@ -57,5 +70,22 @@ pub fn zones() -> Vec<String> {
         _ => ["UTC", "Europe/Brussels", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Kolkata"]
             .map(str::to_owned)
             .to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ago;
+
+    #[test]
+    fn ages_read_in_the_largest_whole_unit() {
+        let now = 1_800_000_000;
+        assert_eq!(ago(now - 30, now), "just now");
+        assert_eq!(ago(now + 300, now), "just now", "a clock ahead of ours");
+        assert_eq!(ago(now - 60, now), "1 min ago");
+        assert_eq!(ago(now - 59 * 60, now), "59 min ago");
+        assert_eq!(ago(now - 60 * 60, now), "1 h ago");
+        assert_eq!(ago(now - 47 * 3600, now), "47 h ago");
+        assert_eq!(ago(now - 48 * 3600, now), "2 d ago");
     }
 }

@@ -1,5 +1,7 @@
-//! The list of tickets the person may see. Staff get filters (kept in the URL so a reload or a
-//! shared link shows the same list); everyone gets newest activity first, page by page.
+//! The list of tickets the person may see, newest activity first, page by page. Everyone can
+//! filter and search it (within what they may see; staff also by assignee): each choice and
+//! the words typed apply at once and are kept in the URL, so a reload or a shared link shows
+//! the same list. A live change reads the list again as far as it was shown.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -7,14 +9,22 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use steward_proto::v1 as pb;
 
 use crate::api::encode_component;
-use crate::api::{self, ApiError, labels, local_time};
+use crate::api::time::{ago, now_seconds, when};
+use crate::api::{self, ApiError, labels};
 use crate::components::clocks::ClockBadges;
 use crate::live::{self, Watch};
 use crate::state::user::{CurrentUser, is_staff};
 
 const FILTERS: &[&str] = &["community", "state", "type", "priority", "assignee", "q"];
 
-fn request_for(query: &leptos_router::params::ParamsMap, page_token: String) -> pb::ListTicketsRequest {
+/// Tickets per page, and the most a live refresh reads at once on its way down the list.
+const PAGE_SIZE: i32 = 50;
+const MOST_PER_READ: i32 = 200;
+
+/// How long typing may pause before the words typed so far are searched for.
+const TYPING_PAUSE_MS: u32 = 300;
+
+fn request_for(query: &leptos_router::params::ParamsMap, page_token: String, page_size: i32) -> pb::ListTicketsRequest {
     let number = |key: &str| query.get(key).and_then(|v| v.parse::<i64>().ok());
     let assignee = query.get("assignee");
     pb::ListTicketsRequest {
@@ -25,7 +35,7 @@ fn request_for(query: &leptos_router::params::ParamsMap, page_token: String) -> 
         assignee_id: assignee.as_deref().and_then(|v| v.parse().ok()),
         unassigned: assignee.as_deref() == Some("none"),
         text: query.get("q").unwrap_or_default(),
-        page_size: 50,
+        page_size,
         page_token,
     }
 }
@@ -41,8 +51,9 @@ pub fn TicketsPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let loading = RwSignal::new(true);
 
-    let fetch = move |page_token: String| {
-        let request = request_for(&query.get_untracked(), page_token.clone());
+    // The first page (`page_token` empty) replaces the list; a later one adds to it.
+    let fetch = move |page_token: String, page_size: i32| {
+        let request = request_for(&query.get_untracked(), page_token.clone(), page_size);
         loading.set(true);
         leptos::task::spawn_local(async move {
             match api::read(move || {
@@ -67,14 +78,32 @@ pub fn TicketsPage() -> impl IntoView {
     };
     Effect::new(move |_| {
         query.track();
-        fetch(String::new());
+        fetch(String::new(), PAGE_SIZE);
     });
-    // Follow every ticket the person may see: a change refreshes the list as filtered.
-    live::refresh_on_change(Watch { all_tickets: true, ..Default::default() }, move || fetch(String::new()));
+    // Follow every ticket the person may see: a change reads the list again as filtered, down
+    // to the last ticket shown, so what "Load more" brought stays.
+    live::refresh_on_change(Watch { all_tickets: true, ..Default::default() }, move || {
+        let (shown, last) = tickets.with_untracked(|list| (list.len(), list.last().map(list_key)));
+        let first_read = i32::try_from(shown).unwrap_or(MOST_PER_READ).clamp(PAGE_SIZE, MOST_PER_READ);
+        let query = query.get_untracked();
+        leptos::task::spawn_local(async move {
+            match read_down_to(&query, last, first_read).await {
+                Ok((list, next)) => {
+                    tickets.try_set(list);
+                    next_page.try_set(next);
+                    error.try_set(None);
+                }
+                Err(failed) => {
+                    error.try_set(Some(failed));
+                }
+            }
+        });
+    });
+    let zone = user.zone();
 
     view! {
         <h1>"Tickets"</h1>
-        {staff.then(|| view! { <Filters/> })}
+        <Filters staff/>
         <RepresentedBudgets/>
         {move || error.get().map(|e| view! { <p role="alert" class="error">{e.message}</p> })}
         {move || {
@@ -105,7 +134,9 @@ pub fn TicketsPage() -> impl IntoView {
                                 <td><span class="badge state">{labels::state(t.state)}</span></td>
                                 <td>{t.assignee.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "Unassigned".to_owned())}</td>
                                 <td class="clocks"><ClockBadges clocks=t.clocks.clone()/></td>
-                                <td>{local_time(&t.updated_at)}</td>
+                                <td>{t.updated_at.map(|at| view! {
+                                    <time title=when(at.seconds, zone.as_deref())>{ago(at.seconds, now_seconds())}</time>
+                                })}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -114,20 +145,60 @@ pub fn TicketsPage() -> impl IntoView {
         }}
         <Show when=move || !next_page.get().is_empty()>
             <button type="button" class="secondary" disabled=move || loading.get()
-                on:click=move |_| fetch(next_page.get_untracked())>"Load more"</button>
+                on:click=move |_| fetch(next_page.get_untracked(), PAGE_SIZE)>"Load more"</button>
         </Show>
     }
 }
 
-/// The staff filters; each change updates the URL, which reloads the list.
+/// Where a ticket stands in the list (newest activity first): the higher, the nearer the top.
+fn list_key(ticket: &pb::Ticket) -> (i64, i32, i64) {
+    let at = ticket.updated_at.unwrap_or_default();
+    (at.seconds, at.nanos, ticket.number)
+}
+
+/// The list from the top down to the ticket at `last` (or the first `first_read` when nothing
+/// was shown), reading further pages while that place is not reached; with the next page's
+/// token.
+async fn read_down_to(
+    query: &leptos_router::params::ParamsMap,
+    last: Option<(i64, i32, i64)>,
+    first_read: i32,
+) -> Result<(Vec<pb::Ticket>, String), ApiError> {
+    let mut list = Vec::new();
+    let (mut page_token, mut page_size) = (String::new(), first_read);
+    loop {
+        let request = request_for(query, page_token, page_size);
+        let response = api::read(move || {
+            let request = request.clone();
+            async move { api::tickets().list_tickets(request).await }
+        })
+        .await?;
+        list.extend(response.tickets);
+        page_token = response.next_page_token;
+        let reached = match (last, list.last()) {
+            (Some(last), Some(read)) => list_key(read) <= last,
+            _ => true,
+        };
+        if page_token.is_empty() || reached {
+            return Ok((list, page_token));
+        }
+        page_size = MOST_PER_READ;
+    }
+}
+
+/// The filters; each change updates the URL, which reloads the list. Only staff filter by
+/// assignee (only they may list the team).
 #[component]
-fn Filters() -> impl IntoView {
+fn Filters(staff: bool) -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let communities = LocalResource::new(|| async {
         api::directory().list_communities(pb::ListCommunitiesRequest {}).await.map(|r| r.into_inner().communities).ok()
     });
-    let staff = LocalResource::new(|| async {
+    let team = LocalResource::new(move || async move {
+        if !staff {
+            return None;
+        }
         api::directory().list_staff(pb::ListStaffRequest {}).await.map(|r| r.into_inner().staff).ok()
     });
     let set = move |key: &'static str, value: String| {
@@ -145,6 +216,21 @@ fn Filters() -> impl IntoView {
     let selected = move |key: &'static str| query.get().get(key).unwrap_or_default();
     let search_text = RwSignal::new(query.get_untracked().get("q").unwrap_or_default());
     let set_for_search = set.clone();
+    // Searched for once typing pauses; each key starts the pause again.
+    let typed = StoredValue::new(0u32);
+    let set_while_typing = set.clone();
+    let on_typing = move |ev: leptos::ev::Event| {
+        search_text.set(event_target_value(&ev));
+        let generation = typed.get_value().wrapping_add(1);
+        typed.set_value(generation);
+        let set = set_while_typing.clone();
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(TYPING_PAUSE_MS).await;
+            if typed.try_get_value() == Some(generation) {
+                set("q", search_text.get_untracked());
+            }
+        });
+    };
     view! {
         <form class="filters" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -190,22 +276,22 @@ fn Filters() -> impl IntoView {
                     }}).collect_view()}
                 </select>
             </div>
-            <div>
+            <div hidden=!staff>
                 <label for="filter-assignee">"Assignee"</label>
                 <select id="filter-assignee" prop:value=move || selected("assignee")
                     on:change={ let set = set.clone(); move |ev| set("assignee", event_target_value(&ev)) }>
                     <option value="">"Anyone"</option>
                     <option value="none" selected=move || selected("assignee") == "none">"Unassigned"</option>
-                    {move || staff.get().flatten().unwrap_or_default().into_iter().map(|p| view! {
+                    {move || team.get().flatten().unwrap_or_default().into_iter().map(|p| view! {
                         <option value=p.id.to_string() selected=selected("assignee") == p.id.to_string()>{p.display_name}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div>
                 <label for="filter-q">"Search"</label>
-                <input id="filter-q" type="search" bind:value=search_text placeholder="Words in title or description"/>
+                <input id="filter-q" type="search" prop:value=move || search_text.get() on:input=on_typing
+                    placeholder="Words in title or description"/>
             </div>
-            <button type="submit" class="secondary">"Apply"</button>
         </form>
     }
 }
