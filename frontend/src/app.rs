@@ -8,6 +8,7 @@ use leptos_router::{NavigateOptions, path};
 use steward_proto::v1 as pb;
 
 use crate::api::{self, ApiError, encode_component};
+use crate::components::shortcuts::Shortcuts;
 use crate::live::{LiveIndicator, LiveStatus};
 use crate::pages::{
     acknowledge::AcknowledgePage, approvals::ApprovalsPage, board::BoardPage, incidents::IncidentsPage,
@@ -190,6 +191,7 @@ fn Header(person: pb::Person) -> impl IntoView {
             })}</a>
             <a href="/profile" class="who" title="Your profile: time zone">{person.display_name.clone()}</a>
             <button type="button" class="secondary" on:click=sign_out>"Sign out"</button>
+            <Shortcuts staff representative/>
             {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
         </header>
     }

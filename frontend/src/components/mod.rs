@@ -6,6 +6,7 @@ pub mod known_issue;
 pub mod markdown;
 pub mod paging;
 pub mod sealed;
+pub mod shortcuts;
 pub mod template_picker;
 pub mod title;
 

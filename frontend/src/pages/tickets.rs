@@ -124,7 +124,7 @@ pub fn TicketsPage() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {list.into_iter().map(|t| view! {
-                            <tr>
+                            <tr data-list-item="" tabindex="-1">
                                 <td>{format!("#{}", t.number)}</td>
                                 <td><a href=format!("/tickets/{}", t.number)>{t.title.clone()}</a>
                                     {t.confidential.then(|| view! { <span class="badge confidential">"Confidential"</span> })}</td>

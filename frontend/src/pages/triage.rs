@@ -162,7 +162,7 @@ fn QueueItem(entry: pb::QueueEntry) -> impl IntoView {
     let community = ticket.community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
     let assignee = ticket.assignee.as_ref().map(|a| a.display_name.clone());
     view! {
-        <li class="queue-entry" data-number=number.to_string()>
+        <li class="queue-entry" data-number=number.to_string() data-list-item="" tabindex="-1">
             <header>
                 <a href=format!("/tickets/{number}")>{format!("#{} {}", number, ticket.title)}</a>
                 <span class="placed-by">{triage.placed_by.clone()}</span>
