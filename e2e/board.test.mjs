@@ -4,8 +4,7 @@
 // representative never sees the card; a page keeps up across a server restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, signedInPage, PEOPLE, PASSWORD, BASE_URL, unique, freePort, startOwnServer, fileRequest } from './support.mjs';
+import { launchBrowser, signedInPage, PEOPLE, PASSWORD, BASE_URL, unique, freePort, startOwnServer, fileRequest, addTickets, removeTickets } from './support.mjs';
 
 let browser;
 before(async () => {
@@ -165,14 +164,7 @@ test('a change to one ticket updates its card in place; no other card is rebuilt
 test('a long column draws its first 25 cards, the rest on asking; a card lifted or dropped past them stays in view', async () => {
   // 30 tickets at the bottom of Pending, written straight into the database (and removed again).
   const title = `Long column ${unique()}`;
-  const psql = (sql) => execFileSync('psql', [process.env.STEWARD_DATABASE_URL, '-qAtc', sql], { encoding: 'utf8' });
-  psql(`
-    INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,
-                         confidential, form_answers, version, board_rank, clocks)
-    SELECT c.id, p.id, 'other', 'normal', 'pending', '${title} ' || n, 'A long column.', false, '[]', 1, 1e9 + n, '[]'
-    FROM generate_series(1, 30) AS n,
-         (SELECT id FROM communities ORDER BY id LIMIT 1) AS c,
-         (SELECT id FROM people WHERE staff_role IS NULL ORDER BY id LIMIT 1) AS p`);
+  addTickets(title, 30, 'pending');
   try {
     const rita = await signedInPage(browser, PEOPLE.rita);
     const number = await fileRequest(rita, `Dropped below a long column ${unique()}`);
@@ -218,6 +210,6 @@ test('a long column draws its first 25 cards, the rest on asking; a card lifted 
     await rita.context().close();
     await sam.context().close();
   } finally {
-    psql(`DELETE FROM tickets WHERE title LIKE '${title} %'`);
+    removeTickets(title);
   }
 });

@@ -4,8 +4,7 @@
 // representative's approval.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, signedInPage, PEOPLE, unique, fileRequest } from './support.mjs';
+import { launchBrowser, signedInPage, PEOPLE, unique, fileRequest, addTickets, removeTickets } from './support.mjs';
 
 let browser;
 before(async () => {
@@ -178,15 +177,7 @@ test('a representative searches and filters the ticket list as she types; the UR
 test('a live change reads the ticket list again as far as it was shown', async () => {
   // 60 more tickets than a page holds, written straight into the database (and removed again).
   const title = `Long list ${unique()}`;
-  const psql = (sql) => execFileSync('psql', [process.env.STEWARD_DATABASE_URL, '-qAtc', sql], { encoding: 'utf8' });
-  psql(`
-    INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,
-                         confidential, form_answers, version, board_rank, clocks, updated_at)
-    SELECT c.id, p.id, 'other', 'normal', 'open', '${title} ' || n, 'A long list.', false, '[]', 1, 1e9 + n, '[]',
-           now() - interval '1 day' - n * interval '1 second'
-    FROM generate_series(1, 60) AS n,
-         (SELECT id FROM communities ORDER BY id LIMIT 1) AS c,
-         (SELECT id FROM people WHERE staff_role IS NULL ORDER BY id LIMIT 1) AS p`);
+  addTickets(title, 60, 'open');
   try {
     const sam = await signedInPage(browser, PEOPLE.sam);
     const rows = sam.locator('table.tickets tbody tr');
@@ -204,6 +195,6 @@ test('a live change reads the ticket list again as far as it was shown', async (
     await sam.context().close();
     await rita.context().close();
   } finally {
-    psql(`DELETE FROM tickets WHERE title LIKE '${title} %'`);
+    removeTickets(title);
   }
 });

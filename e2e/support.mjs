@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: one headless Debian Chromium per test file (Playwright
 // gives it a fresh profile), a fresh browser context (its own cookies) per person, and sign-in as the README's demo accounts.
 // STEWARD_URL (the server under test) and CHROMIUM are set by `cargo xtask test`.
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.STEWARD_URL ?? 'http://127.0.0.1:8080';
@@ -61,6 +62,33 @@ export async function fileRequest(page, title, description = 'Filed by a browser
   await page.getByRole('button', { name: 'Submit request' }).click();
   await page.waitForURL(/\/tickets\/\d+$/);
   return Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+/**
+ * Writes `count` tickets titled `${title} 1` ... straight into the test database
+ * (STEWARD_DATABASE_URL), for a test that needs more than it could file by hand: in `state`, in
+ * the first community, a day old (so below newer tickets in the lists) and at the bottom of
+ * their board column. `removeTickets(title)` takes them away again.
+ */
+export function addTickets(title, count, state) {
+  psql(`
+    INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,
+                         confidential, form_answers, version, board_rank, clocks, created_at, updated_at)
+    SELECT c.id, p.id, 'other', 'normal', '${state}', '${title} ' || n, 'Written by a browser test.', false,
+           '[]', 1, 1e9 + n, '[]', now() - interval '1 day' - n * interval '1 second',
+           now() - interval '1 day' - n * interval '1 second'
+    FROM generate_series(1, ${count}) AS n,
+         (SELECT id FROM communities ORDER BY id LIMIT 1) AS c,
+         (SELECT id FROM people WHERE staff_role IS NULL ORDER BY id LIMIT 1) AS p`);
+}
+
+/** Removes the tickets `addTickets(title, ...)` wrote. */
+export function removeTickets(title) {
+  psql(`DELETE FROM tickets WHERE title LIKE '${title} %'`);
+}
+
+function psql(sql) {
+  execFileSync('psql', [process.env.STEWARD_DATABASE_URL, '-qAtc', sql], { encoding: 'utf8' });
 }
 
 /** A unique suffix so reruns against the same database never collide. */

@@ -3,8 +3,7 @@
 // from a template), and a change request cannot be closed until its release is recorded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { launchBrowser, signedInPage, PEOPLE, unique, fileRequest } from './support.mjs';
+import { launchBrowser, signedInPage, PEOPLE, unique, fileRequest, addTickets, removeTickets } from './support.mjs';
 
 let browser;
 before(async () => {
@@ -173,15 +172,7 @@ test('a steward is told whom to assign and why, and a workshop is scheduled inst
 test('a long queue shows its first 50 requests and more on asking; a live refresh keeps what was shown', async () => {
   // 60 untriaged tickets at the end of the queue, written straight into the database (and removed again).
   const title = `Long queue ${unique()}`;
-  const psql = (sql) => execFileSync('psql', [process.env.STEWARD_DATABASE_URL, '-qAtc', sql], { encoding: 'utf8' });
-  psql(`
-    INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,
-                         confidential, form_answers, version, board_rank, clocks, created_at)
-    SELECT c.id, p.id, 'other', 'normal', 'new', '${title} ' || n, 'A long queue.', false, '[]', 1, 1e9 + n, '[]',
-           now() - interval '1 day'
-    FROM generate_series(1, 60) AS n,
-         (SELECT id FROM communities ORDER BY id LIMIT 1) AS c,
-         (SELECT id FROM people WHERE staff_role IS NULL ORDER BY id LIMIT 1) AS p`);
+  addTickets(title, 60, 'new');
   try {
     const sam = await signedInPage(browser, PEOPLE.sam);
     await openQueue(sam);
@@ -212,6 +203,6 @@ test('a long queue shows its first 50 requests and more on asking; a live refres
     assert.equal(await sam.locator('li.queue-entry').count(), 50);
     await sam.context().close();
   } finally {
-    psql(`DELETE FROM tickets WHERE title LIKE '${title} %'`);
+    removeTickets(title);
   }
 });
