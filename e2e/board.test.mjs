@@ -14,8 +14,13 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens the board and waits until its stream is live; marks the page to detect reloads. */
+/**
+ * Opens the board and waits until its stream is live; marks the page to detect reloads. The
+ * window is tall enough that a drag from low in one column to the middle of another stays on
+ * screen (Playwright's drag does not scroll the way a person's does).
+ */
 async function openBoard(page) {
+  await page.setViewportSize({ width: 1280, height: 2000 });
   await page.getByRole('link', { name: 'Board', exact: true }).click();
   await page.getByRole('heading', { name: 'Board', exact: true }).waitFor();
   await page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
@@ -169,8 +174,6 @@ test('a long column draws its first 25 cards, the rest on asking; a card lifted 
     const rita = await signedInPage(browser, PEOPLE.rita);
     const number = await fileRequest(rita, `Dropped below a long column ${unique()}`);
     const sam = await signedInPage(browser, PEOPLE.sam);
-    // Tall enough that a drag from the bottom of New to the top of a column stays on screen.
-    await sam.setViewportSize({ width: 1280, height: 2000 });
     await openBoard(sam);
     assert.equal(await sam.title(), 'Board · Steward');
     const pending = column(sam, 'Pending');
