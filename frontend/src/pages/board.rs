@@ -210,61 +210,49 @@ impl Board {
     }
 
     /// Every card that passes the filters, as (column, rank, number), in board order: by
-    /// column, then rank, then number. Tracks every card, so it is worked out once per change
-    /// and each column picks its own cards from it.
-    fn placed(&self) -> Vec<(usize, f64, i64)> {
-        self.cards.with(|cards| {
-            self.moving.with(|moving| {
-                self.filters.with(|filters| {
-                    let mut placed: Vec<(usize, f64, i64)> = cards
-                        .values()
-                        .filter_map(|card| {
-                            card.with(|card| {
-                                let at = Board::placement(moving, card);
-                                let column = COLUMNS.iter().position(|s| *s as i32 == at.state)?;
-                                filters.admit(card).then_some((column, at.rank, card.number))
-                            })
-                        })
-                        .collect();
-                    placed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
-                    placed
+    /// column, then rank, then number. `tracked` for the memo the columns share (worked out
+    /// once per change); untracked for working out a move.
+    fn placed(&self, tracked: bool) -> Vec<(usize, f64, i64)> {
+        let place = |cards: &Cards, moving: &HashMap<i64, Placement>, filters: &Filters| {
+            let mut placed: Vec<(usize, f64, i64)> = cards
+                .values()
+                .filter_map(|card| {
+                    let visit = |card: &pb::BoardCard| {
+                        let at = Board::placement(moving, card);
+                        let column = COLUMNS.iter().position(|s| *s as i32 == at.state)?;
+                        filters.admit(card).then_some((column, at.rank, card.number))
+                    };
+                    if tracked { card.with(visit) } else { card.with_untracked(visit) }
                 })
+                .collect();
+            placed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+            placed
+        };
+        if tracked {
+            self.cards
+                .with(|cards| self.moving.with(|moving| self.filters.with(|filters| place(cards, moving, filters))))
+        } else {
+            self.cards.with_untracked(|cards| {
+                self.moving
+                    .with_untracked(|moving| self.filters.with_untracked(|filters| place(cards, moving, filters)))
             })
-        })
+        }
     }
 
-    /// The cards of column `column` that pass the filters, in order, as (number, rank), leaving
-    /// `leave_out` out (untracked: for working out a move).
-    fn in_column(&self, column: usize, leave_out: Option<i64>) -> Vec<(i64, f64)> {
-        let state = COLUMNS[column] as i32;
-        let mut found: Vec<(i64, f64)> = self.cards.with_untracked(|cards| {
-            self.moving.with_untracked(|moving| {
-                self.filters.with_untracked(|filters| {
-                    cards
-                        .values()
-                        .filter_map(|card| {
-                            card.with_untracked(|card| {
-                                let placed = Board::placement(moving, card);
-                                (placed.state == state && Some(card.number) != leave_out && filters.admit(card))
-                                    .then_some((card.number, placed.rank))
-                            })
-                        })
-                        .collect()
-                })
-            })
-        });
-        found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        found
+    /// Column `column`'s part of [`Board::placed`].
+    fn column_of(placed: &[(usize, f64, i64)], column: usize) -> &[(usize, f64, i64)] {
+        &placed[placed.partition_point(|p| p.0 < column)..placed.partition_point(|p| p.0 <= column)]
     }
 
     /// The numbers of the cards in column `column`, in order, with a keyboard-lifted card shown
     /// where it would land (tracked: for the column's list). `placed` is [`Board::placed`].
     fn column_order(&self, column: usize, placed: &[(usize, f64, i64)]) -> Vec<i64> {
         let lifted = self.lifted.get();
-        let start = placed.partition_point(|p| p.0 < column);
-        let end = placed.partition_point(|p| p.0 <= column);
-        let mut order: Vec<i64> =
-            placed[start..end].iter().map(|p| p.2).filter(|n| Some(*n) != lifted.map(|l| l.number)).collect();
+        let mut order: Vec<i64> = Board::column_of(placed, column)
+            .iter()
+            .map(|p| p.2)
+            .filter(|n| Some(*n) != lifted.map(|l| l.number))
+            .collect();
         if let Some(lifted) = lifted
             && lifted.column == column
         {
@@ -283,7 +271,7 @@ impl Board {
 
     /// The other cards of column `column`, in order (leaving `number` out), as (number, rank).
     fn others_in(&self, column: usize, number: i64) -> Vec<(i64, f64)> {
-        self.in_column(column, Some(number))
+        Board::column_of(&self.placed(false), column).iter().filter(|p| p.2 != number).map(|p| (p.2, p.1)).collect()
     }
 
     /// Moves `number` to `column`, just above `before` (or to the bottom).
@@ -527,7 +515,7 @@ pub fn BoardPage() -> impl IntoView {
         <Show when=move || loaded.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <div class="board">
                 {
-                    let placed = Memo::new(move |_| board.placed());
+                    let placed = Memo::new(move |_| board.placed(true));
                     COLUMNS.iter().enumerate().map(|(index, state)| {
                         let order = Memo::new(move |_| placed.with(|placed| board.column_order(index, placed)));
                         view! { <Column board index state=*state order/> }

@@ -53,15 +53,10 @@ pub fn TicketsPage() -> impl IntoView {
 
     // The first page (`page_token` empty) replaces the list; a later one adds to it.
     let fetch = move |page_token: String, page_size: i32| {
-        let request = request_for(&query.get_untracked(), page_token.clone(), page_size);
+        let query = query.get_untracked();
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match api::read(move || {
-                let request = request.clone();
-                async move { api::tickets().list_tickets(request).await }
-            })
-            .await
-            {
+            match read_page(&query, page_token.clone(), page_size).await {
                 Ok(response) => {
                     if page_token.is_empty() {
                         tickets.set(response.tickets);
@@ -156,6 +151,20 @@ fn list_key(ticket: &pb::Ticket) -> (i64, i32, i64) {
     (at.seconds, at.nanos, ticket.number)
 }
 
+/// One page of the list as `query` filters it.
+async fn read_page(
+    query: &leptos_router::params::ParamsMap,
+    page_token: String,
+    page_size: i32,
+) -> Result<pb::ListTicketsResponse, ApiError> {
+    let request = request_for(query, page_token, page_size);
+    api::read(move || {
+        let request = request.clone();
+        async move { api::tickets().list_tickets(request).await }
+    })
+    .await
+}
+
 /// The list from the top down to the ticket at `last` (or the first `first_read` when nothing
 /// was shown), reading further pages while that place is not reached; with the next page's
 /// token.
@@ -167,12 +176,7 @@ async fn read_down_to(
     let mut list = Vec::new();
     let (mut page_token, mut page_size) = (String::new(), first_read);
     loop {
-        let request = request_for(query, page_token, page_size);
-        let response = api::read(move || {
-            let request = request.clone();
-            async move { api::tickets().list_tickets(request).await }
-        })
-        .await?;
+        let response = read_page(query, page_token, page_size).await?;
         list.extend(response.tickets);
         page_token = response.next_page_token;
         let reached = match (last, list.last()) {

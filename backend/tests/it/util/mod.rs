@@ -24,7 +24,6 @@ pub fn kind(what: &Option<pb::TicketHappening>) -> &'static str {
     steward_proto::domain::kind(what.as_ref().expect("every event says what happened"))
 }
 
-/// Sends one raw HTTP/1.1 request and returns the status code and the whole response text.
 /// A request of type Other at Normal priority for `community_id`, with nothing else to say.
 pub fn plain_request(community_id: i64, title: &str) -> pb::CreateTicketRequest {
     pb::CreateTicketRequest {
@@ -37,6 +36,7 @@ pub fn plain_request(community_id: i64, title: &str) -> pb::CreateTicketRequest 
     }
 }
 
+/// Sends one raw HTTP/1.1 request and returns the status code and the whole response text.
 pub async fn raw_http(app: &TestApp, request: String) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
     stream.write_all(request.as_bytes()).await.expect("write");
