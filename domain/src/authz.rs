@@ -169,6 +169,13 @@ pub fn can_administer(who: &Principal) -> bool {
     who.is_admin()
 }
 
+/// Whether `who` may share a saved view of the ticket list with the team, and sees the views
+/// the team shared: staff. A shared view is only filters and an order; whoever uses it sees only
+/// what they may see.
+pub fn can_share_views(who: &Principal) -> bool {
+    who.is_staff()
+}
+
 /// Whether `who` may triage: see the triage queue, set priority flags, run the timebox, link
 /// issues, record releases, log time and fill in response templates.
 pub fn can_triage(who: &Principal) -> bool {

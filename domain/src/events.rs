@@ -88,6 +88,22 @@ impl TicketEvent {
         "page_ended",
     ];
 
+    /// The kinds that are news to a person who did not make them: what was said and what changed
+    /// about the request. A ticket with such an event since a person last had it open is unread
+    /// for them. Board order, triage bookkeeping, logged time, clocks and pages are not news
+    /// (the clocks and pages tell people through notifications).
+    pub const NEWS_KINDS: &'static [&'static str] = &[
+        "created",
+        "transitioned",
+        "requester_replied",
+        "updated",
+        "commented",
+        "release_recorded",
+        "linked",
+        "unlinked",
+        "survey_answered",
+    ];
+
     /// The kind, as stored.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -247,6 +263,19 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn news_is_what_was_said_or_changed_never_bookkeeping() {
+        for kind in TicketEvent::NEWS_KINDS {
+            assert!(TicketEvent::KINDS.contains(kind), "{kind} is a stored kind");
+        }
+        for kind in ["reordered", "flags_set", "timebox", "time_logged", "clock_warned", "clock_breached", "paged"] {
+            assert!(!TicketEvent::NEWS_KINDS.contains(&kind), "{kind} is not news");
+        }
+        for kind in ["commented", "requester_replied", "transitioned", "updated"] {
+            assert!(TicketEvent::NEWS_KINDS.contains(&kind), "{kind} is news");
+        }
+    }
 
     fn one_of_each() -> Vec<TicketEvent> {
         use TicketState::*;

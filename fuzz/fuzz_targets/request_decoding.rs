@@ -5,7 +5,9 @@
 use libfuzzer_sys::fuzz_target;
 use prost::Message;
 use steward_backend::error::AppError;
-use steward_backend::services::tickets::{decode_fields_edit, decode_filter, decode_new_request, parse_page_token};
+use steward_backend::services::tickets::{
+    decode_bulk_change, decode_fields_edit, decode_filter, decode_new_request, decode_sort, parse_page_token,
+};
 use steward_domain::intake;
 use steward_proto::v1 as pb;
 
@@ -35,8 +37,18 @@ fuzz_target!(|data: &[u8]| {
         if let Err(error) = decode_filter(&request) {
             names_a_field(error);
         }
-        if let Err(error) = parse_page_token(&request.page_token) {
-            names_a_field(error);
+        match decode_sort(&request) {
+            Ok(sort) => {
+                if let Err(error) = parse_page_token(sort, &request.page_token) {
+                    names_a_field(error);
+                }
+            }
+            Err(error) => names_a_field(error),
         }
+    }
+    if let Ok(request) = pb::ChangeTicketsRequest::decode(data)
+        && let Err(error) = decode_bulk_change(&request)
+    {
+        names_a_field(error);
     }
 });

@@ -452,6 +452,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    saved_views (id) {
+        id -> Int8,
+        owner_id -> Int8,
+        name -> Text,
+        query -> Text,
+        shared -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (token_hash) {
         token_hash -> Bytea,
         person_id -> Int8,
@@ -538,6 +549,14 @@ diesel::table! {
         title -> Text,
         added_by -> Int8,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ticket_reads (person_id, ticket_number) {
+        person_id -> Int8,
+        ticket_number -> Int8,
+        last_event_id -> Int8,
     }
 }
 
@@ -667,6 +686,7 @@ diesel::joinable!(request_form_edits -> people (updated_by));
 diesel::joinable!(rotation_members -> people (person_id));
 diesel::joinable!(satisfaction_surveys -> people (answered_by));
 diesel::joinable!(satisfaction_surveys -> tickets (ticket_number));
+diesel::joinable!(saved_views -> people (owner_id));
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(sla_settings -> calendars (business_calendar_id));
 diesel::joinable!(sla_targets -> calendars (calendar_id));
@@ -678,6 +698,8 @@ diesel::joinable!(ticket_events -> people (actor_id));
 diesel::joinable!(ticket_events -> tickets (ticket_number));
 diesel::joinable!(ticket_links -> people (added_by));
 diesel::joinable!(ticket_links -> tickets (ticket_number));
+diesel::joinable!(ticket_reads -> people (person_id));
+diesel::joinable!(ticket_reads -> tickets (ticket_number));
 diesel::joinable!(tickets -> communities (community_id));
 diesel::joinable!(time_entries -> people (person_id));
 diesel::joinable!(time_entries -> tickets (ticket_number));
@@ -722,6 +744,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rotation_members,
     rotation_overrides,
     satisfaction_surveys,
+    saved_views,
     sessions,
     sla_settings,
     sla_targets,
@@ -729,6 +752,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_clocks,
     ticket_events,
     ticket_links,
+    ticket_reads,
     tickets,
     time_entries,
     webhook_deliveries,

@@ -3,13 +3,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use steward_domain::authz;
 use steward_domain::conversation::{self, Visibility};
 use steward_domain::facts::Principal;
 use steward_domain::fields::FieldsEdit;
-use steward_domain::intake::RequestDraft;
+use steward_domain::intake::{FieldError, RequestDraft};
 use steward_proto::v1 as pb;
 use steward_proto::v1::ticket_service_server::TicketService;
 use tonic::{Request, Response, Status};
@@ -20,11 +19,11 @@ use crate::AppState;
 use crate::auth::caller;
 use crate::convert::{self, TicketContext};
 use crate::db::models::attachments as attachment_rows;
-use crate::db::models::tickets::{self, Filter, PageAfter, Ticket};
-use crate::db::models::{comments, events as event_rows, people, surveys, triage as triage_rows};
+use crate::db::models::tickets::{self, Filter, PageAfter, Sort, SortBy, Ticket};
+use crate::db::models::{comments, events as event_rows, people, reads, surveys, triage as triage_rows, views};
 use crate::error::{AppError, AppResult};
 use crate::markdown;
-use crate::usecases::tickets::{FieldsUpdate, NewMessage, NewRequest, Step, SurveyAnswer, visible_ticket};
+use crate::usecases::tickets::{BulkChange, FieldsUpdate, NewMessage, NewRequest, Step, SurveyAnswer, visible_ticket};
 use crate::usecases::{self, Actor};
 
 const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -40,21 +39,66 @@ async fn encode_one(conn: &mut AsyncPgConnection, ticket: &Ticket) -> AppResult<
     encoded.pop().ok_or_else(|| AppError::internal(anyhow::anyhow!("encoding a ticket produced nothing")))
 }
 
-fn page_token(ticket: &Ticket) -> String {
-    format!("{}.{}", ticket.updated_at.timestamp_micros(), ticket.number)
+/// Each order's letter in a page token.
+const SORT_LETTERS: &[(SortBy, char)] = &[
+    (SortBy::Updated, 'u'),
+    (SortBy::Number, 'n'),
+    (SortBy::Title, 't'),
+    (SortBy::Community, 'c'),
+    (SortBy::RequestType, 'y'),
+    (SortBy::Priority, 'p'),
+    (SortBy::State, 's'),
+    (SortBy::Assignee, 'a'),
+];
+
+fn sort_letters(sort: Sort) -> String {
+    let letter = SORT_LETTERS.iter().find(|(by, _)| *by == sort.by).map_or('u', |(_, letter)| *letter);
+    format!("{letter}{}", if sort.ascending { 'a' } else { 'd' })
 }
 
-pub fn parse_page_token(token: &str) -> AppResult<Option<PageAfter>> {
+/// The token of the page after `ticket` in `sort`'s order: the order, the ticket's number and
+/// its value (text last, as it may hold anything).
+fn page_token(sort: Sort, ticket: &Ticket) -> String {
+    format!("{}.{}.{}", sort_letters(sort), ticket.number, sort.by.key_of(ticket).spelled())
+}
+
+/// Where the page `token` starts; refused unless it came from a list in `sort`'s order.
+pub fn parse_page_token(sort: Sort, token: &str) -> AppResult<Option<PageAfter>> {
     if token.is_empty() {
         return Ok(None);
     }
-    let invalid =
-        || AppError::invalid("page_token", "This page token is not one Steward gave out; start from the first page.");
-    let (micros, number) = token.split_once('.').ok_or_else(invalid)?;
-    let micros: i64 = micros.parse().map_err(|_| invalid())?;
+    let invalid = || {
+        AppError::invalid(
+            "page_token",
+            "This page token is not one Steward gave out for this order; start from the first page.",
+        )
+    };
+    let mut parts = token.splitn(3, '.');
+    let (Some(letters), Some(number), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(invalid());
+    };
+    if letters != sort_letters(sort) {
+        return Err(invalid());
+    }
     let number: i64 = number.parse().map_err(|_| invalid())?;
-    let updated_at = DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(invalid)?;
-    Ok(Some(PageAfter { updated_at, number }))
+    let key = sort.by.parse_key(value).ok_or_else(invalid)?;
+    Ok(Some(PageAfter { key, number }))
+}
+
+/// The order a ListTicketsRequest asks for.
+pub fn decode_sort(request: &pb::ListTicketsRequest) -> AppResult<Sort> {
+    let by = match pb::TicketSort::try_from(request.sort) {
+        Ok(pb::TicketSort::Unspecified | pb::TicketSort::Updated) => SortBy::Updated,
+        Ok(pb::TicketSort::Number) => SortBy::Number,
+        Ok(pb::TicketSort::Title) => SortBy::Title,
+        Ok(pb::TicketSort::Community) => SortBy::Community,
+        Ok(pb::TicketSort::RequestType) => SortBy::RequestType,
+        Ok(pb::TicketSort::Priority) => SortBy::Priority,
+        Ok(pb::TicketSort::State) => SortBy::State,
+        Ok(pb::TicketSort::Assignee) => SortBy::Assignee,
+        Err(_) => return Err(AppError::invalid("sort", "Choose one of the orders the list offers.")),
+    };
+    Ok(Sort { by, ascending: request.ascending })
 }
 
 pub fn decode_filter(request: &pb::ListTicketsRequest) -> AppResult<Filter> {
@@ -80,6 +124,73 @@ pub fn decode_filter(request: &pb::ListTicketsRequest) -> AppResult<Filter> {
         unassigned: request.unassigned,
         text: (!text.is_empty()).then(|| text.to_owned()),
     })
+}
+
+/// The most lists one CountTickets may count.
+const MOST_COUNTED_AT_ONCE: usize = 20;
+
+fn encode_view(who: &Principal, view: views::SavedView, owner: String) -> pb::TicketView {
+    pb::TicketView {
+        id: view.id,
+        name: view.name,
+        query: view.query,
+        shared: view.shared,
+        owner: Some(pb::PersonRef { id: view.owner_id, display_name: owner }),
+        mine: view.owner_id == who.person_id,
+    }
+}
+
+/// The most tickets one ChangeTickets may change.
+const MOST_CHANGED_AT_ONCE: usize = 100;
+
+/// The tickets a ChangeTicketsRequest names (each once, in the order first named) and the change
+/// it asks of them; every problem with it named at once.
+pub fn decode_bulk_change(request: &pb::ChangeTicketsRequest) -> AppResult<(Vec<i64>, BulkChange)> {
+    let mut problems = Vec::new();
+    let mut numbers: Vec<i64> = Vec::with_capacity(request.numbers.len());
+    for number in &request.numbers {
+        if !numbers.contains(number) {
+            numbers.push(*number);
+        }
+    }
+    if numbers.is_empty() {
+        problems.push(FieldError::new("numbers", "Choose at least one ticket."));
+    } else if numbers.len() > MOST_CHANGED_AT_ONCE {
+        problems.push(FieldError::new("numbers", format!("Change at most {MOST_CHANGED_AT_ONCE} tickets at once.")));
+    }
+    let change = match request.change {
+        None => Err(AppError::invalid("change", "Choose what to change.")),
+        Some(pb::change_tickets_request::Change::AssigneeId(id)) => {
+            Ok(BulkChange::Fields(FieldsEdit { assignee_id: Some((id != 0).then_some(id)), ..Default::default() }))
+        }
+        Some(pb::change_tickets_request::Change::Priority(value)) => match convert::priority_from_pb(value, "priority")
+        {
+            Ok(Some(priority)) => Ok(BulkChange::Fields(FieldsEdit { priority: Some(priority), ..Default::default() })),
+            Ok(None) => Err(AppError::invalid("priority", "Choose a priority.")),
+            Err(error) => Err(error),
+        },
+        Some(pb::change_tickets_request::Change::RequestType(value)) => {
+            match convert::request_type_from_pb(value, "request_type") {
+                Ok(Some(request_type)) => {
+                    Ok(BulkChange::Fields(FieldsEdit { request_type: Some(request_type), ..Default::default() }))
+                }
+                Ok(None) => Err(AppError::invalid("request_type", "Choose a type.")),
+                Err(error) => Err(error),
+            }
+        }
+        Some(pb::change_tickets_request::Change::Action(value)) => convert::action_from_pb(value).and_then(|action| {
+            Ok(BulkChange::Step { action, reason: conversation::step_reason(action, &request.reason)? })
+        }),
+    };
+    match change {
+        Ok(change) if problems.is_empty() => Ok((numbers, change)),
+        Ok(_) => Err(AppError::InvalidArgument(problems)),
+        Err(AppError::InvalidArgument(more)) => {
+            problems.extend(more);
+            Err(AppError::InvalidArgument(problems))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// The edit an UpdateTicketRequest asks for; a field left out is left as it is.
@@ -239,16 +350,76 @@ impl TicketApi {
             n if n < 0 => return Err(AppError::invalid("page_size", "Ask for a positive number of tickets.")),
             n => i64::from(n).min(MAX_PAGE_SIZE),
         };
-        let after = parse_page_token(&request.page_token)?;
+        let sort = decode_sort(&request)?;
+        let after = parse_page_token(sort, &request.page_token)?;
         let mut conn = self.state.core.pool.get().await?;
-        let mut found = tickets::list(&mut conn, &authz::ticket_visibility(who), &filter, after, page_size + 1).await?;
+        let visibility = authz::ticket_visibility(who);
+        let mut found = tickets::list(&mut conn, &visibility, &filter, sort, after, page_size + 1).await?;
         let next_page_token = if found.len() as i64 > page_size {
             found.truncate(page_size as usize);
-            found.last().map(page_token).unwrap_or_default()
+            found.last().map(|last| page_token(sort, last)).unwrap_or_default()
         } else {
             String::new()
         };
-        Ok(pb::ListTicketsResponse { tickets: encode_tickets(&mut conn, &found).await?, next_page_token })
+        let numbers: Vec<i64> = found.iter().map(|t| t.number).collect();
+        let unread = reads::unread_among(&conn, who.person_id, authz::can_see_internal_notes(who), &numbers).await?;
+        Ok(pb::ListTicketsResponse { tickets: encode_tickets(&mut conn, &found).await?, next_page_token, unread })
+    }
+
+    async fn count(&self, who: &Principal, request: pb::CountTicketsRequest) -> AppResult<pb::CountTicketsResponse> {
+        if request.lists.len() > MOST_COUNTED_AT_ONCE {
+            return Err(AppError::invalid("lists", format!("Count at most {MOST_COUNTED_AT_ONCE} lists at once.")));
+        }
+        let filters = request.lists.iter().map(decode_filter).collect::<AppResult<Vec<_>>>()?;
+        let visibility = authz::ticket_visibility(who);
+        let mut conn = self.state.core.pool.get().await?;
+        let mut counts = Vec::with_capacity(filters.len());
+        for filter in &filters {
+            counts.push(tickets::count(&mut conn, &visibility, filter).await?);
+        }
+        Ok(pb::CountTicketsResponse { counts })
+    }
+
+    async fn views(&self, who: &Principal) -> AppResult<pb::ListViewsResponse> {
+        let mut conn = self.state.core.pool.get().await?;
+        let views = views::usable_by(&mut conn, who.person_id, authz::can_share_views(who)).await?;
+        Ok(pb::ListViewsResponse {
+            views: views.into_iter().map(|(view, owner)| encode_view(who, view, owner)).collect(),
+        })
+    }
+
+    async fn store_view(&self, who: &Principal, request: pb::SaveViewRequest) -> AppResult<pb::SaveViewResponse> {
+        let name = request.name.trim();
+        let mut problems = Vec::new();
+        if name.is_empty() || name.chars().count() > 60 {
+            problems.push(FieldError::new("name", "Name the view in 1 to 60 characters."));
+        }
+        if request.query.chars().count() > 1000 {
+            problems.push(FieldError::new("query", "A view keeps at most 1000 characters of filters."));
+        }
+        if request.shared && !authz::can_share_views(who) {
+            problems.push(FieldError::new("shared", "Only the support team shares views with the team."));
+        }
+        if !problems.is_empty() {
+            return Err(AppError::InvalidArgument(problems));
+        }
+        let mut conn = self.state.core.pool.get().await?;
+        let view =
+            views::save(&mut conn, who.person_id, name, &request.query, request.shared, self.state.core.now()).await?;
+        Ok(pb::SaveViewResponse { view: Some(encode_view(who, view, who.display_name.clone())) })
+    }
+
+    async fn remove_view(&self, who: &Principal, id: i64) -> AppResult<pb::DeleteViewResponse> {
+        let mut conn = self.state.core.pool.get().await?;
+        views::delete(&mut conn, who.person_id, id).await?;
+        Ok(pb::DeleteViewResponse {})
+    }
+
+    async fn mark_read(&self, who: &Principal, number: i64) -> AppResult<pb::MarkTicketReadResponse> {
+        let mut conn = self.state.core.pool.get().await?;
+        visible_ticket(&mut conn, Actor::Person(who), number).await?;
+        reads::mark_read(&conn, who.person_id, number).await?;
+        Ok(pb::MarkTicketReadResponse {})
     }
 
     async fn approval_queue(&self, who: &Principal) -> AppResult<pb::ListApprovalQueueResponse> {
@@ -257,6 +428,29 @@ impl TicketApi {
         let mut conn = self.state.core.pool.get().await?;
         let waiting = tickets::awaiting_approval(&mut conn, &communities).await?;
         Ok(pb::ListApprovalQueueResponse { tickets: encode_tickets(&mut conn, &waiting).await? })
+    }
+
+    async fn change_many(
+        &self,
+        who: &Principal,
+        request: pb::ChangeTicketsRequest,
+    ) -> AppResult<pb::ChangeTicketsResponse> {
+        let (numbers, change) = decode_bulk_change(&request)?;
+        let outcomes = usecases::tickets::bulk_change(&self.state.core, Actor::Person(who), &numbers, &change).await;
+        let changed: Vec<Ticket> = outcomes.iter().filter_map(|(_, outcome)| outcome.as_ref().ok().cloned()).collect();
+        let mut conn = self.state.core.pool.get().await?;
+        let mut encoded = encode_tickets(&mut conn, &changed).await?.into_iter();
+        let outcomes = outcomes
+            .into_iter()
+            .map(|(number, outcome)| match outcome {
+                Ok(_) => pb::TicketChangeOutcome { number, ticket: encoded.next(), refusal: String::new() },
+                Err(refused) => {
+                    let refusal = Status::from(refused).message().to_owned();
+                    pb::TicketChangeOutcome { number, ticket: None, refusal }
+                }
+            })
+            .collect();
+        Ok(pb::ChangeTicketsResponse { outcomes })
     }
 
     async fn transition(&self, who: &Principal, request: pb::TransitionTicketRequest) -> AppResult<pb::Ticket> {
@@ -449,6 +643,51 @@ impl TicketService for TicketApi {
         Ok(Response::new(self.survey_of(caller.signed_in()?, request.get_ref().number).await?))
     }
 
+    async fn change_tickets(
+        &self,
+        request: Request<pb::ChangeTicketsRequest>,
+    ) -> Result<Response<pb::ChangeTicketsResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.change_many(caller.signed_in()?, request.into_inner()).await?))
+    }
+
+    async fn count_tickets(
+        &self,
+        request: Request<pb::CountTicketsRequest>,
+    ) -> Result<Response<pb::CountTicketsResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.count(caller.signed_in()?, request.into_inner()).await?))
+    }
+
+    async fn list_views(
+        &self,
+        request: Request<pb::ListViewsRequest>,
+    ) -> Result<Response<pb::ListViewsResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.views(caller.signed_in()?).await?))
+    }
+
+    async fn save_view(&self, request: Request<pb::SaveViewRequest>) -> Result<Response<pb::SaveViewResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.store_view(caller.signed_in()?, request.into_inner()).await?))
+    }
+
+    async fn delete_view(
+        &self,
+        request: Request<pb::DeleteViewRequest>,
+    ) -> Result<Response<pb::DeleteViewResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.remove_view(caller.signed_in()?, request.get_ref().id).await?))
+    }
+
+    async fn mark_ticket_read(
+        &self,
+        request: Request<pb::MarkTicketReadRequest>,
+    ) -> Result<Response<pb::MarkTicketReadResponse>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.mark_read(caller.signed_in()?, request.get_ref().number).await?))
+    }
+
     async fn list_ticket_events(
         &self,
         request: Request<pb::ListTicketEventsRequest>,
@@ -461,15 +700,38 @@ impl TicketService for TicketApi {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::models::tickets::SortKey;
+    use chrono::{DateTime, Utc};
 
     #[test]
-    fn page_tokens_round_trip_and_bad_ones_name_the_field() {
+    fn page_tokens_round_trip_in_their_order_and_bad_ones_name_the_field() {
         let at = DateTime::<Utc>::from_timestamp_micros(1_763_000_000_123_456).unwrap();
-        let token = format!("{}.{}", at.timestamp_micros(), 42);
-        assert_eq!(parse_page_token(&token).unwrap(), Some(PageAfter { updated_at: at, number: 42 }));
-        assert_eq!(parse_page_token("").unwrap(), None);
-        for bad in ["x", "1.", ".2", "a.b"] {
-            match parse_page_token(bad) {
+        let newest = Sort::default();
+        let token = format!("ud.42.{}", at.timestamp_micros());
+        assert_eq!(parse_page_token(newest, &token).unwrap(), Some(PageAfter { key: SortKey::At(at), number: 42 }));
+        assert_eq!(parse_page_token(newest, "").unwrap(), None);
+        let by_title = Sort { by: SortBy::Title, ascending: true };
+        assert_eq!(
+            parse_page_token(by_title, "ta.7.Hub down. Again.").unwrap(),
+            Some(PageAfter { key: SortKey::Text("Hub down. Again.".into()), number: 7 }),
+            "a title may hold dots"
+        );
+        let by_assignee = Sort { by: SortBy::Assignee, ascending: false };
+        assert_eq!(
+            parse_page_token(by_assignee, "ad.9.").unwrap(),
+            Some(PageAfter { key: SortKey::MaybeInt(None), number: 9 }),
+            "after an unassigned ticket"
+        );
+        for (sort, bad) in [
+            (newest, "x"),
+            (newest, "ud.1"),
+            (newest, "ud..2"),
+            (newest, "ud.a.b"),
+            (newest, &token.replacen("ud", "ua", 1)),
+            (by_title, &token),
+            (by_assignee, "ad.9.x"),
+        ] {
+            match parse_page_token(sort, bad) {
                 Err(AppError::InvalidArgument(fields)) => assert_eq!(fields[0].field, "page_token"),
                 other => panic!("{bad}: {other:?}"),
             }

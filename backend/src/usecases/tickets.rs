@@ -512,3 +512,46 @@ pub async fn answer_survey(core: &Core, who: &Principal, answer: SurveyAnswer) -
     core.live.committed();
     Ok(answered)
 }
+
+/// One change asked of several tickets at once.
+#[derive(Clone, Debug)]
+pub enum BulkChange {
+    /// Fields support sets (assignee, priority, type).
+    Fields(FieldsEdit),
+    /// A lifecycle step, with its reason where the step needs one.
+    Step { action: Action, reason: Option<String> },
+}
+
+/// Makes `change` to each ticket of `numbers` in turn, through exactly the rules that apply to
+/// one ticket at a time ([`update`], [`transition`]), each in its own transaction: a ticket
+/// refused leaves the others changed. The person chose the tickets from a list, so each is
+/// changed as it is now; one changed by someone else meanwhile is read again once.
+pub async fn bulk_change(
+    core: &Core,
+    actor: Actor<'_>,
+    numbers: &[i64],
+    change: &BulkChange,
+) -> Vec<(i64, AppResult<Ticket>)> {
+    let mut outcomes = Vec::with_capacity(numbers.len());
+    for &number in numbers {
+        let mut outcome = change_one(core, actor, number, change).await;
+        if matches!(outcome, Err(AppError::StaleVersion { .. })) {
+            outcome = change_one(core, actor, number, change).await;
+        }
+        outcomes.push((number, outcome));
+    }
+    outcomes
+}
+
+async fn change_one(core: &Core, actor: Actor<'_>, number: i64, change: &BulkChange) -> AppResult<Ticket> {
+    let expected_version = {
+        let mut conn = core.pool.get().await?;
+        visible_ticket(&mut conn, actor, number).await?.version
+    };
+    match change {
+        BulkChange::Fields(edit) => update(core, actor, FieldsUpdate { number, expected_version, edit: *edit }).await,
+        BulkChange::Step { action, reason } => {
+            transition(core, actor, Step { number, expected_version, action: *action, reason: reason.clone() }).await
+        }
+    }
+}

@@ -526,3 +526,309 @@ async fn the_conversation_after_a_message_is_what_came_since_as_each_caller_may_
     assert_eq!(after(&desk.rep, 0).await, ["Which hub?", "The GPU hub"]);
     assert!(get(&desk.rep, ticket.number).await.position.is_some(), "the ticket comes with a position to watch after");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ticket_is_unread_while_someone_else_did_something_its_reader_may_see() {
+    let desk = desk().await;
+    let other = desk.app.community("borealis", "Borealis").await;
+    let outsider = desk.app.person("out@example.org", "Olga Outsider", None).await;
+    desk.app.membership(outsider, other, MembershipRole::Representative).await;
+    let outsider = desk.app.sign_in("out@example.org").await;
+    let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+    let unread = |client: &Client| {
+        let mut tickets = client.tickets.clone();
+        async move { tickets.list_tickets(pb::ListTicketsRequest::default()).await.expect("list").into_inner().unread }
+    };
+    let mark = |client: &Client| {
+        let mut tickets = client.tickets.clone();
+        async move { tickets.mark_ticket_read(pb::MarkTicketReadRequest { number: ticket.number }).await }
+    };
+    let comment = |client: &Client, visibility: pb::CommentVisibility, body: &str| {
+        let mut tickets = client.tickets.clone();
+        let request = pb::AddCommentRequest {
+            number: ticket.number,
+            body: body.into(),
+            visibility: visibility as i32,
+            attachment_ids: Vec::new(),
+        };
+        async move { tickets.add_comment(request).await.expect("comment") }
+    };
+
+    // New to the team; not to the representative who filed it.
+    assert_eq!(unread(&desk.steward).await, [ticket.number]);
+    assert!(unread(&desk.rep).await.is_empty(), "what you did yourself is not news to you");
+    mark(&desk.steward).await.expect("mark");
+    assert!(unread(&desk.steward).await.is_empty(), "opened: read");
+
+    // An internal note is news to the team only.
+    desk.app.person("tess@example.org", "Tess Steward", Some(StaffRole::Steward)).await;
+    let tess = desk.app.sign_in("tess@example.org").await;
+    comment(&tess, pb::CommentVisibility::InternalNote, "Needs an image rebuild").await;
+    assert_eq!(unread(&desk.steward).await, [ticket.number]);
+    assert!(unread(&desk.rep).await.is_empty(), "a representative never learns of an internal note");
+
+    // A reply is news to everyone else who sees the ticket, until each opens it again.
+    comment(&desk.steward, pb::CommentVisibility::PublicReply, "We will rebuild the image tonight.").await;
+    assert_eq!(unread(&desk.rep).await, [ticket.number]);
+    assert_eq!(unread(&desk.member).await, [ticket.number]);
+    mark(&desk.rep).await.expect("mark");
+    assert!(unread(&desk.rep).await.is_empty());
+    assert_eq!(unread(&desk.member).await, [ticket.number], "each person has their own mark");
+
+    // Board order is not news.
+    let reordered = desk
+        .steward
+        .board
+        .clone()
+        .move_card(pb::MoveCardRequest {
+            number: ticket.number,
+            expected_version: get(&desk.steward, ticket.number).await.ticket.expect("ticket").version,
+            to_state: pb::TicketState::New as i32,
+            before_number: None,
+            reason: String::new(),
+        })
+        .await;
+    reordered.expect("reorder within the column");
+    assert!(unread(&desk.rep).await.is_empty(), "a card moved within its column is not news");
+
+    // Nobody learns through marking that a ticket they may not see exists.
+    let refused = mark(&outsider).await.expect_err("not visible");
+    assert_eq!(refused.code(), Code::NotFound);
+}
+
+/// Every ticket `client` is shown in `sort`'s order, read two at a time.
+async fn all_in_order(client: &Client, sort: pb::TicketSort, ascending: bool) -> Vec<pb::Ticket> {
+    let mut seen = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let request =
+            pb::ListTicketsRequest { sort: sort as i32, ascending, page_size: 2, page_token, ..Default::default() };
+        let page = client.tickets.clone().list_tickets(request).await.expect("list").into_inner();
+        seen.extend(page.tickets);
+        if page.next_page_token.is_empty() {
+            return seen;
+        }
+        page_token = page.next_page_token;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lists_sort_by_each_column_either_way_page_through_each_ticket_once_and_stay_within_access() {
+    let desk = desk().await;
+    let other = desk.app.community("borealis", "Borealis").await;
+    let bea = desk.app.person("bea@example.org", "Bea Rep", None).await;
+    desk.app.membership(bea, other, MembershipRole::Representative).await;
+    let bea = desk.app.sign_in("bea@example.org").await;
+    desk.app.person("tess@example.org", "Tess Steward", Some(StaffRole::Steward)).await;
+    let titles = ["banana", "Apple", "cherry", "apple pie", "Date"];
+    let mut numbers = Vec::new();
+    for (n, title) in titles.iter().enumerate() {
+        let mut request = change_request(desk.community, COMPLETE);
+        request.title = (*title).into();
+        request.priority = [pb::Priority::Normal, pb::Priority::Urgent][n % 2] as i32;
+        numbers.push(file(&desk.rep, request).await.expect("file").number);
+    }
+    let mut theirs = change_request(other, COMPLETE);
+    theirs.title = "Borealis only".into();
+    let hidden = file(&bea, theirs).await.expect("file").number;
+    // Two moved on, one assigned to each steward.
+    let first = get(&desk.steward, numbers[0]).await.ticket.expect("ticket");
+    act(&desk.steward, &first, pb::TicketAction::Triage, "").await.expect("triage");
+    let third = get(&desk.steward, numbers[2]).await.ticket.expect("ticket");
+    let third = act(&desk.steward, &third, pb::TicketAction::Triage, "").await.expect("triage");
+    act(&desk.steward, &third, pb::TicketAction::Start, "").await.expect("start");
+    for (number, assignee) in [(numbers[1], "Tess Steward"), (numbers[3], "Sam Steward")] {
+        let ticket = get(&desk.steward, number).await.ticket.expect("ticket");
+        let staff =
+            desk.steward.directory.clone().list_staff(pb::ListStaffRequest {}).await.expect("staff").into_inner();
+        let id = staff.staff.iter().find(|p| p.display_name == assignee).expect("a steward").id;
+        let request = pb::UpdateTicketRequest {
+            number,
+            expected_version: ticket.version,
+            assignee_id: Some(id),
+            ..Default::default()
+        };
+        desk.steward.tickets.clone().update_ticket(request).await.expect("assign");
+    }
+
+    let rank_of_priority = |t: &pb::Ticket| match pb::Priority::try_from(t.priority).expect("priority") {
+        pb::Priority::Normal => 0,
+        pb::Priority::Urgent => 1,
+        _ => 2,
+    };
+    let assignee = |t: &pb::Ticket| t.assignee.as_ref().map(|a| a.display_name.to_lowercase()).unwrap_or_default();
+    for ascending in [true, false] {
+        // The representative's list: her community's tickets only, in every order.
+        for sort in [
+            pb::TicketSort::Updated,
+            pb::TicketSort::Number,
+            pb::TicketSort::Title,
+            pb::TicketSort::Community,
+            pb::TicketSort::RequestType,
+            pb::TicketSort::Priority,
+            pb::TicketSort::State,
+            pb::TicketSort::Assignee,
+        ] {
+            let listed = all_in_order(&desk.rep, sort, ascending).await;
+            let mut seen: Vec<i64> = listed.iter().map(|t| t.number).collect();
+            seen.sort();
+            assert_eq!(seen, numbers, "{sort:?} ascending={ascending}: each of hers once, never Borealis's");
+        }
+        let check = |listed: &[pb::Ticket], key: &dyn Fn(&pb::Ticket) -> (String, i64), what: &str| {
+            let keys: Vec<(String, i64)> = listed.iter().map(key).collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            if !ascending {
+                sorted.reverse();
+            }
+            assert_eq!(keys, sorted, "{what}, ascending={ascending}");
+        };
+        let by_title = all_in_order(&desk.rep, pb::TicketSort::Title, ascending).await;
+        check(&by_title, &|t| (t.title.to_lowercase(), t.number), "titles ignore case");
+        let by_priority = all_in_order(&desk.rep, pb::TicketSort::Priority, ascending).await;
+        check(&by_priority, &|t| (rank_of_priority(t).to_string(), t.number), "priority by rank");
+        let by_state = all_in_order(&desk.steward, pb::TicketSort::State, ascending).await;
+        check(&by_state, &|t| (format!("{:02}", t.state), t.number), "states in lifecycle order");
+        let by_assignee = all_in_order(&desk.steward, pb::TicketSort::Assignee, ascending).await;
+        check(&by_assignee, &|t| (assignee(t), t.number), "assignees by name, unassigned first");
+        assert!(by_state.iter().any(|t| t.number == hidden), "staff see every community");
+    }
+    let highest = all_in_order(&desk.rep, pb::TicketSort::Priority, false).await;
+    assert_eq!(highest[0].priority, pb::Priority::Urgent as i32, "highest first");
+
+    // A token from one order does not continue another.
+    let request = pb::ListTicketsRequest { sort: pb::TicketSort::Title as i32, page_size: 1, ..Default::default() };
+    let page = desk.rep.tickets.clone().list_tickets(request).await.expect("list").into_inner();
+    let request = pb::ListTicketsRequest { page_token: page.next_page_token, ..Default::default() };
+    let refused = desk.rep.tickets.clone().list_tickets(request).await.unwrap_err();
+    assert_eq!(violation(&refused), "page_token");
+    let request = pb::ListTicketsRequest { sort: 99, ..Default::default() };
+    let refused = desk.rep.tickets.clone().list_tickets(request).await.unwrap_err();
+    assert_eq!(violation(&refused), "sort");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bulk_change_goes_through_each_tickets_rules_and_says_which_were_refused_and_why() {
+    let desk = desk().await;
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        numbers.push(file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file").number);
+    }
+    let change = |client: &Client, numbers: Vec<i64>, change: pb::change_tickets_request::Change| {
+        let mut tickets = client.tickets.clone();
+        let request = pb::ChangeTicketsRequest { numbers, change: Some(change), reason: String::new() };
+        async move { tickets.change_tickets(request).await.map(|r| r.into_inner().outcomes) }
+    };
+    use pb::change_tickets_request::Change;
+
+    // Assigned in one step, each ticket recording its own change.
+    let assigned = change(&desk.steward, numbers.clone(), Change::AssigneeId(desk.steward_id)).await.expect("assign");
+    assert_eq!(assigned.iter().map(|o| o.number).collect::<Vec<_>>(), numbers);
+    for outcome in &assigned {
+        assert_eq!(outcome.refusal, "");
+        assert_eq!(outcome.ticket.as_ref().and_then(|t| t.assignee.as_ref()).map(|a| a.id), Some(desk.steward_id));
+    }
+
+    // Triaged: only a new ticket may be; the one already being worked says why not, and stays
+    // as it was.
+    let first = get(&desk.steward, numbers[0]).await.ticket.expect("ticket");
+    act(&desk.steward, &first, pb::TicketAction::Start, "").await.expect("start");
+    let triaged = change(&desk.steward, numbers.clone(), Change::Action(pb::TicketAction::Triage as i32))
+        .await
+        .expect("an answer per ticket");
+    assert!(triaged[0].ticket.is_none());
+    assert!(!triaged[0].refusal.is_empty(), "a refusal says why");
+    let still = get(&desk.steward, numbers[0]).await.ticket.expect("ticket");
+    assert_eq!(still.state, pb::TicketState::InProgress as i32, "a refused ticket is left as it was");
+    for done in &triaged[1..] {
+        assert_eq!(done.refusal, "");
+        assert_eq!(done.ticket.as_ref().map(|t| t.state), Some(pb::TicketState::Open as i32));
+    }
+
+    // A representative may not change support's fields; a ticket she may not see is simply not
+    // found, as one that does not exist.
+    let other = desk.app.community("borealis", "Borealis").await;
+    let bea = desk.app.person("bea@example.org", "Bea Rep", None).await;
+    desk.app.membership(bea, other, MembershipRole::Representative).await;
+    let bea = desk.app.sign_in("bea@example.org").await;
+    let theirs = file(&bea, change_request(other, COMPLETE)).await.expect("file").number;
+    let refused = change(&desk.rep, vec![numbers[1], theirs, 999_999], Change::Priority(pb::Priority::Urgent as i32))
+        .await
+        .expect("an answer per ticket");
+    assert!(refused[0].refusal.contains("Only the support team"), "{}", refused[0].refusal);
+    assert_eq!(refused[1].refusal, refused[2].refusal, "hidden and missing look the same");
+    assert!(refused.iter().all(|o| o.ticket.is_none()));
+
+    // Asking for nothing names every problem at once.
+    let empty = pb::ChangeTicketsRequest { numbers: Vec::new(), change: None, reason: String::new() };
+    let status = desk.steward.tickets.clone().change_tickets(empty).await.unwrap_err();
+    let fields: Vec<String> =
+        status.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["numbers", "change"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn saved_views_are_each_persons_own_staff_share_them_and_counts_stay_within_access() {
+    let desk = desk().await;
+    let other = desk.app.community("borealis", "Borealis").await;
+    let bea = desk.app.person("bea@example.org", "Bea Rep", None).await;
+    desk.app.membership(bea, other, MembershipRole::Representative).await;
+    let bea = desk.app.sign_in("bea@example.org").await;
+    desk.app.person("tess@example.org", "Tess Steward", Some(StaffRole::Steward)).await;
+    let tess = desk.app.sign_in("tess@example.org").await;
+    for _ in 0..2 {
+        file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
+    }
+    file(&bea, change_request(other, COMPLETE)).await.expect("file");
+    let save = |client: &Client, name: &str, query: &str, shared: bool| {
+        let mut tickets = client.tickets.clone();
+        let request = pb::SaveViewRequest { name: name.into(), query: query.into(), shared };
+        async move { tickets.save_view(request).await.map(|r| r.into_inner().view.expect("view")) }
+    };
+    let views = |client: &Client| {
+        let mut tickets = client.tickets.clone();
+        async move {
+            let listed = tickets.list_views(pb::ListViewsRequest {}).await.expect("views").into_inner().views;
+            listed.into_iter().map(|v| (v.name, v.mine)).collect::<Vec<_>>()
+        }
+    };
+
+    // Each person's own; saving the same name again replaces it.
+    save(&desk.rep, "New ones", "state=2", false).await.expect("save");
+    let replaced = save(&desk.rep, "new ONES", "state=2&sort=title&dir=asc", false).await.expect("save");
+    assert_eq!(replaced.query, "state=2&sort=title&dir=asc");
+    assert_eq!(views(&desk.rep).await, [("new ONES".to_owned(), true)]);
+    assert!(views(&bea).await.is_empty(), "another person's views are their own");
+
+    // Staff share with the team; a representative may not, and never sees shared ones.
+    save(&desk.steward, "Unassigned", "assignee=none", true).await.expect("share");
+    save(&desk.steward, "Mine", "assignee=me", false).await.expect("save");
+    assert_eq!(views(&tess).await, [("Unassigned".to_owned(), false)], "the team's shared view, not Sam's own");
+    let refused = save(&desk.rep, "", &"x".repeat(1001), true).await.unwrap_err();
+    let fields: Vec<String> =
+        refused.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["name", "query", "shared"], "every problem at once");
+    assert_eq!(views(&desk.rep).await.len(), 1, "nothing saved");
+
+    // Only the owner removes a view.
+    let shared_id = {
+        let mut tickets = tess.tickets.clone();
+        tickets.list_views(pb::ListViewsRequest {}).await.expect("views").into_inner().views[0].id
+    };
+    let not_hers = tess.tickets.clone().delete_view(pb::DeleteViewRequest { id: shared_id }).await.unwrap_err();
+    assert_eq!(not_hers.code(), Code::NotFound);
+    desk.steward.tickets.clone().delete_view(pb::DeleteViewRequest { id: shared_id }).await.expect("delete");
+    assert!(views(&tess).await.is_empty());
+
+    // Counts: each list as the caller may see it.
+    let unassigned = pb::ListTicketsRequest { unassigned: true, ..Default::default() };
+    let new_only = pb::ListTicketsRequest { states: vec![pb::TicketState::New as i32], ..Default::default() };
+    let count = |client: &Client| {
+        let mut tickets = client.tickets.clone();
+        let request = pb::CountTicketsRequest { lists: vec![unassigned.clone(), new_only.clone()] };
+        async move { tickets.count_tickets(request).await.expect("count").into_inner().counts }
+    };
+    assert_eq!(count(&desk.steward).await, [3, 3]);
+    assert_eq!(count(&desk.rep).await, [2, 2], "her community's only");
+    assert_eq!(count(&bea).await, [1, 1]);
+}

@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod openpgp_keys;
 pub mod paging;
 pub mod people;
+pub mod reads;
 pub mod rotation;
 pub mod service_levels;
 pub mod sessions;
@@ -24,6 +25,7 @@ pub mod support_policy;
 pub mod surveys;
 pub mod tickets;
 pub mod triage;
+pub mod views;
 pub mod webhooks;
 
 use diesel::result::{DatabaseErrorKind, Error};

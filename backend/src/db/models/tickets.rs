@@ -425,22 +425,138 @@ pub struct Filter {
     pub text: Option<String>,
 }
 
-/// Where a page starts: after the ticket updated at `updated_at` with `number`.
+/// What a list is ordered by: one of the things a list shows, then the number, either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// The latest activity.
+    #[default]
+    Updated,
+    Number,
+    /// Alphabetical, ignoring case.
+    Title,
+    /// The community's name.
+    Community,
+    RequestType,
+    /// Production down is highest.
+    Priority,
+    /// In lifecycle order: Awaiting approval first, Closed last.
+    State,
+    /// The assignee's name; unassigned before any name.
+    Assignee,
+}
+
+/// A list's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub by: SortBy,
+    pub ascending: bool,
+}
+
+impl Default for Sort {
+    /// Newest activity first.
+    fn default() -> Self {
+        Sort { by: SortBy::Updated, ascending: false }
+    }
+}
+
+/// The value a ticket is sorted by, as stored in its row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    At(DateTime<Utc>),
+    Int(i64),
+    MaybeInt(Option<i64>),
+    Text(String),
+}
+
+impl SortBy {
+    /// How the value is compared, as SQL around the value (a column or a bound value): the
+    /// text before it and after it. The same expression orders the rows and places a page's
+    /// start, so the two always agree.
+    fn sql_around(self) -> (String, String) {
+        // The higher the rank, the later in ascending order.
+        let ranked = |names: &mut dyn Iterator<Item = &'static str>| {
+            let cases: String = names.enumerate().map(|(rank, name)| format!(" WHEN '{name}' THEN {rank}")).collect();
+            ("CASE ".to_owned(), format!("{cases} END"))
+        };
+        let plain = || (String::new(), String::new());
+        match self {
+            SortBy::Updated | SortBy::Number | SortBy::RequestType => plain(),
+            SortBy::Title => ("lower(".to_owned(), ")".to_owned()),
+            SortBy::Community => ("(SELECT lower(c.name) FROM communities c WHERE c.id = ".to_owned(), ")".to_owned()),
+            SortBy::Assignee => {
+                ("COALESCE((SELECT lower(p.display_name) FROM people p WHERE p.id = ".to_owned(), "), '')".to_owned())
+            }
+            SortBy::Priority => ranked(&mut Priority::ALL.iter().rev().map(|p| p.as_str())),
+            SortBy::State => ranked(&mut TicketState::ALL.iter().map(|s| s.as_str())),
+        }
+    }
+
+    /// The column the value comes from.
+    fn column(self) -> &'static str {
+        match self {
+            SortBy::Updated => "tickets.updated_at",
+            SortBy::Number => "tickets.number",
+            SortBy::Title => "tickets.title",
+            SortBy::Community => "tickets.community_id",
+            SortBy::RequestType => "tickets.request_type",
+            SortBy::Priority => "tickets.priority",
+            SortBy::State => "tickets.state",
+            SortBy::Assignee => "tickets.assignee_id",
+        }
+    }
+
+    /// `ticket`'s value.
+    pub fn key_of(self, ticket: &Ticket) -> SortKey {
+        match self {
+            SortBy::Updated => SortKey::At(ticket.updated_at),
+            SortBy::Number => SortKey::Int(ticket.number),
+            SortBy::Title => SortKey::Text(ticket.title.clone()),
+            SortBy::Community => SortKey::Int(ticket.community_id),
+            SortBy::RequestType => SortKey::Text(ticket.request_type.as_str().to_owned()),
+            SortBy::Priority => SortKey::Text(ticket.priority.as_str().to_owned()),
+            SortBy::State => SortKey::Text(ticket.state.as_str().to_owned()),
+            SortBy::Assignee => SortKey::MaybeInt(ticket.assignee_id),
+        }
+    }
+}
+
+impl SortBy {
+    /// The value `text` spells (as [`SortKey::spelled`] spells it) for this order.
+    pub fn parse_key(self, text: &str) -> Option<SortKey> {
+        Some(match self {
+            SortBy::Updated => SortKey::At(DateTime::<Utc>::from_timestamp_micros(text.parse().ok()?)?),
+            SortBy::Number | SortBy::Community => SortKey::Int(text.parse().ok()?),
+            SortBy::Assignee if text.is_empty() => SortKey::MaybeInt(None),
+            SortBy::Assignee => SortKey::MaybeInt(Some(text.parse().ok()?)),
+            SortBy::Title | SortBy::RequestType | SortBy::Priority | SortBy::State => SortKey::Text(text.to_owned()),
+        })
+    }
+}
+
+impl SortKey {
+    /// The value as text (a time in microseconds; no value as nothing).
+    pub fn spelled(&self) -> String {
+        match self {
+            SortKey::At(at) => at.timestamp_micros().to_string(),
+            SortKey::Int(value) => value.to_string(),
+            SortKey::MaybeInt(value) => value.map(|v| v.to_string()).unwrap_or_default(),
+            SortKey::Text(text) => text.clone(),
+        }
+    }
+}
+
+/// Where a page starts: after the ticket with this sort value and `number`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageAfter {
-    pub updated_at: DateTime<Utc>,
+    pub key: SortKey,
     pub number: i64,
 }
 
-/// Up to `limit` tickets `visibility` admits and `filter` asks for, most recently updated
-/// first, starting after `after`.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
+/// Every ticket `visibility` admits and `filter` asks for, as a query to order or count.
+fn filtered(
     visibility: &TicketVisibility,
     filter: &Filter,
-    after: Option<PageAfter>,
-    limit: i64,
-) -> AppResult<Vec<Ticket>> {
+) -> tickets::BoxedQuery<'static, Pg, diesel::dsl::AsSelect<TicketRow, Pg>> {
     let mut query = visible(visibility);
     if let Some(community_id) = filter.community_id {
         query = query.filter(tickets::community_id.eq(community_id));
@@ -468,15 +584,58 @@ pub async fn list(
                 .sql(")"),
         );
     }
-    if let Some(after) = after {
-        query = query.filter(
-            tickets::updated_at
-                .lt(after.updated_at)
-                .or(tickets::updated_at.eq(after.updated_at).and(tickets::number.lt(after.number))),
-        );
+    query
+}
+
+/// How many tickets `visibility` admits and `filter` asks for.
+pub async fn count(conn: &mut AsyncPgConnection, visibility: &TicketVisibility, filter: &Filter) -> AppResult<i64> {
+    Ok(filtered(visibility, filter).select(diesel::dsl::count_star()).get_result(conn).await?)
+}
+
+/// Up to `limit` tickets `visibility` admits and `filter` asks for, in `sort`'s order, starting
+/// after `after`.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    visibility: &TicketVisibility,
+    filter: &Filter,
+    sort: Sort,
+    after: Option<PageAfter>,
+    limit: i64,
+) -> AppResult<Vec<Ticket>> {
+    let mut query = filtered(visibility, filter);
+    let (before, after_value) = sort.by.sql_around();
+    let sorted_by = format!("{before}{}{after_value}", sort.by.column());
+    if let Some(start) = after {
+        let beyond = if sort.ascending { ">" } else { "<" };
+        let head = format!("({sorted_by}, tickets.number) {beyond} ({before}");
+        let tail = format!("{after_value}, ");
+        macro_rules! starting_after {
+            ($sql_type:ty, $value:expr) => {
+                query.filter(
+                    diesel::dsl::sql::<Bool>(&head)
+                        .bind::<$sql_type, _>($value)
+                        .sql(&tail)
+                        .bind::<BigInt, _>(start.number)
+                        .sql(")"),
+                )
+            };
+        }
+        query = match start.key {
+            SortKey::At(at) => starting_after!(diesel::sql_types::Timestamptz, at),
+            SortKey::Int(value) => starting_after!(BigInt, value),
+            SortKey::MaybeInt(value) => starting_after!(diesel::sql_types::Nullable<BigInt>, value),
+            SortKey::Text(value) => starting_after!(Text, value),
+        };
     }
-    let rows: Vec<TicketRow> =
-        query.order((tickets::updated_at.desc(), tickets::number.desc())).limit(limit).load(conn).await?;
+    let rows: Vec<TicketRow> = if sort.ascending {
+        query.order((diesel::dsl::sql::<Text>(&sorted_by).asc(), tickets::number.asc())).limit(limit).load(conn).await?
+    } else {
+        query
+            .order((diesel::dsl::sql::<Text>(&sorted_by).desc(), tickets::number.desc()))
+            .limit(limit)
+            .load(conn)
+            .await?
+    };
     rows.into_iter().map(Ticket::try_from).collect()
 }
 
