@@ -578,6 +578,7 @@ async fn main() -> anyhow::Result<()> {
     incident_with_long_timeline(&args, &session).await?;
     sla_due_per_second();
     triage_queue_with_many_tickets(&args, &session, community).await?;
+    ticket_search_over_many(&args, &session).await?;
     inbound_mail_per_second(&args)?;
     page_latency(&args, &session, community).await?;
     upload_throughput(&args, &session).await?;
@@ -877,6 +878,91 @@ async fn triage_queue_with_many_tickets(args: &Args, session: &Session, communit
         percentile(&times, 0.99)
     );
     println!("triage_queue_10k_ms: {:.1}", percentile(&server, 0.99));
+    Ok(())
+}
+
+/// Tickets written for the search measurement.
+const SEARCH_TICKETS: usize = 100_000;
+const SEARCH_TITLE: &str = "Search bench";
+
+/// Full-text search of the ticket list over [`SEARCH_TICKETS`] tickets spread over every
+/// community (words drawn from a small vocabulary, so each search matches hundreds to thousands),
+/// as a representative (her communities' tickets only) and as staff (all): the server's time
+/// (Server-Timing), p99 over 60 searches each. The tickets are removed again afterwards. Prints
+/// `ticket_search_p99_ms` (the slower of the two) and a `#` line for each.
+async fn ticket_search_over_many(args: &Args, staff: &Session) -> anyhow::Result<()> {
+    let psql = |sql: &str| -> anyhow::Result<()> {
+        let output = Command::new("psql").args([&args.database_url, "-qc", sql]).output().context("running psql")?;
+        if !output.status.success() {
+            bail!("psql failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(())
+    };
+    const WORDS: &[&str] = &[
+        "kernel",
+        "notebook",
+        "login",
+        "quota",
+        "gpu",
+        "timeout",
+        "dask",
+        "image",
+        "volume",
+        "proxy",
+        "certificate",
+        "dashboard",
+        "storage",
+        "python",
+        "package",
+        "scheduler",
+        "memory",
+        "network",
+    ];
+    let words = WORDS.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(",");
+    psql(&format!(
+        "INSERT INTO tickets (community_id, requester_id, request_type, priority, state, title, description,
+                              confidential, form_answers, version, created_at, updated_at, board_rank, clocks)
+         SELECT c.id, p.id, 'other', 'normal', (ARRAY['new','open','in_progress','pending','resolved','closed'])[1 + n % 6],
+                '{SEARCH_TITLE} ' || w.words[1 + n % 18] || ' ' || w.words[1 + (n / 18) % 18] || ' ' || n,
+                'The ' || w.words[1 + (n / 7) % 18] || ' fails after the ' || w.words[1 + (n / 11) % 18] || ' changed.',
+                n % 10 = 0, '[]', 1, now() - n * interval '1 minute', now() - n * interval '1 minute', 1e9 + n, '[]'
+         FROM generate_series(1, {SEARCH_TICKETS}) AS n,
+              (SELECT ARRAY[{words}] AS words) AS w,
+              LATERAL (SELECT id FROM communities ORDER BY id OFFSET n % (SELECT count(*) FROM communities) LIMIT 1) AS c,
+              (SELECT id FROM people WHERE staff_role IS NULL ORDER BY id LIMIT 1) AS p"
+    ))?;
+    psql("ANALYZE tickets")?;
+    let channel = connect(&args.url).await?;
+    let representative = sign_in(channel.clone(), "rita@aurora.example", &args.password).await?;
+    let searches = ["kernel", "login quota", "gpu timeout", "dask image", "certificate proxy", "memory"];
+    let mut worst: f64 = 0.0;
+    for (who, session) in [("a representative", &representative), ("staff", staff)] {
+        let mut tickets = TicketServiceClient::with_interceptor(channel.clone(), session.clone());
+        let mut server = Vec::new();
+        let mut found = 0;
+        for round in 0..61 {
+            let text = searches[round % searches.len()].to_owned();
+            let request = pb::ListTicketsRequest { text, ..Default::default() };
+            let response = tickets.list_tickets(request).await?;
+            let took = response
+                .metadata()
+                .get("server-timing")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split("dur=").nth(1).and_then(|ms| ms.parse::<f64>().ok()));
+            found += response.into_inner().tickets.len();
+            server.push(took.context("no Server-Timing on the answer")?);
+        }
+        server.remove(0);
+        server.sort_by(f64::total_cmp);
+        let p99 = percentile(&server, 0.99);
+        worst = worst.max(p99);
+        println!(
+            "# ticket search over {SEARCH_TICKETS} tickets as {who}: server p50 {:.1} ms, p99 {p99:.1} ms ({found} tickets listed in 61 searches)",
+            percentile(&server, 0.5)
+        );
+    }
+    psql(&format!("DELETE FROM tickets WHERE title LIKE '{SEARCH_TITLE} %'"))?;
+    println!("ticket_search_p99_ms: {worst:.1}");
     Ok(())
 }
 
