@@ -104,14 +104,29 @@ test("a member's request waits for a representative's approval", async () => {
   await milo.waitForURL(/\/tickets\/\d+$/);
   await milo.getByText('Awaiting approval').first().waitFor();
 
-  // Support does not see it as work yet: a representative must approve first.
+  // Support does not see it as work yet: a representative must approve first. Her navigation
+  // counts what waits for her.
   const rita = await signedInPage(browser, PEOPLE.rita);
+  const waiting = rita.locator('nav a[href="/approvals"] .count');
+  await waiting.waitFor();
+  const before = Number(await waiting.textContent());
+  assert.ok(before >= 1, `${before} waiting`);
   await rita.getByRole('link', { name: 'Approvals' }).click();
   await rita.getByRole('heading', { name: 'Requests awaiting your approval' }).waitFor();
   const row = rita.locator('li, tr, article', { hasText: title }).first();
   await row.waitFor();
   await row.getByRole('button', { name: 'Approve' }).click();
   await rita.locator('li, tr, article', { hasText: title }).first().waitFor({ state: 'detached' });
+  const counted = async () => ((await waiting.count()) === 0 ? 0 : Number(await waiting.textContent()));
+  await rita.waitForFunction(
+    (expected) => Number(document.querySelector('nav a[href="/approvals"] .count')?.textContent ?? 0) === expected,
+    before - 1,
+  );
+  // And it stays right on the next page.
+  await rita.getByRole('link', { name: 'Tickets', exact: true }).click();
+  await rita.getByRole('heading', { name: 'Tickets' }).waitFor();
+  await rita.waitForTimeout(500);
+  assert.equal(await counted(), before - 1);
 
   await milo.reload();
   await milo.getByText('New', { exact: true }).first().waitFor();

@@ -14,13 +14,13 @@ after(async () => {
 });
 
 const focusedRow = (page) =>
-  page.evaluate(() => document.activeElement?.closest?.('tr[data-list-item]')?.querySelector('td')?.textContent ?? null);
+  page.evaluate(() => document.activeElement?.closest?.('tr[data-list-item]')?.querySelector('td:not(.choose)')?.textContent ?? null);
 
 test('j / k and Enter go through the ticket list; r and n start a reply or a note; / searches', async () => {
   const sam = await signedInPage(browser, PEOPLE.sam);
   const rows = sam.locator('table.tickets tbody tr');
   await rows.nth(1).waitFor();
-  const numbers = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td').textContent));
+  const numbers = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td:not(.choose)').textContent));
 
   await sam.keyboard.press('j');
   assert.equal(await focusedRow(sam), numbers[0]);

@@ -2,6 +2,8 @@
 // gives it a fresh profile), a fresh browser context (its own cookies) per person, and sign-in as the README's demo accounts.
 // STEWARD_URL (the server under test) and CHROMIUM are set by `cargo xtask test`.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.STEWARD_URL ?? 'http://127.0.0.1:8080';
@@ -89,6 +91,27 @@ export function removeTickets(title) {
 
 function psql(sql) {
   execFileSync('psql', [process.env.STEWARD_DATABASE_URL, '-qAtc', sql], { encoding: 'utf8' });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * What axe-core finds wrong with the page as it stands (WCAG 2.1 A and AA and axe's best
+ * practices), one line per element: `rule: selector (what to fix)`. Injected through the
+ * DevTools protocol, which the page's Content-Security-Policy does not govern.
+ */
+export async function accessibilityViolations(page) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations.flatMap((v) =>
+      v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)})`),
+    );
+  });
+  return violations;
 }
 
 /** A unique suffix so reruns against the same database never collide. */

@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
     provide_context(LiveStatus::default());
     crate::state::now::provide();
     crate::state::notifications::provide();
+    crate::state::approvals::provide();
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
@@ -145,6 +146,18 @@ fn Header(person: pb::Person) -> impl IntoView {
             }
         });
     });
+    if representative {
+        let approvals = crate::state::approvals::handle();
+        Effect::new(move |_| {
+            location.pathname.track();
+            minute.track();
+            leptos::task::spawn_local(async move {
+                if let Ok(queue) = api::tickets().list_approval_queue(pb::ListApprovalQueueRequest {}).await {
+                    approvals.set(queue.into_inner().tickets.len());
+                }
+            });
+        });
+    }
     Effect::new(move |_| {
         location.pathname.track();
         if !staff {
@@ -163,34 +176,61 @@ fn Header(person: pb::Person) -> impl IntoView {
             }
         });
     });
+    // At phone width the navigation folds behind a Menu button; going to a page folds it again.
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     view! {
         <header class="app-header">
             <a class="brand" href="/tickets">"Steward"</a>
-            <nav aria-label="Main">
-                <A href="/tickets">"Tickets"</A>
-                <A href="/board">"Board"</A>
-                <A href="/incidents">"Incidents"{move || active_incidents.get().filter(|n| *n > 0).map(|n| view! {
-                    <span class="count" aria-label=format!("{n} active")>{n}</span>
-                })}</A>
-                <Show when=move || staff>
-                    <A href="/triage">"Triage"</A>
-                    <A href="/mail">"Email"</A>
-                    <A href="/settings">"Settings"</A>
-                </Show>
-                <A href="/new">"New request"</A>
-                <A href="/known-issues">"Known issues"</A>
-                <A href="/support">"Help"</A>
-                <Show when=move || representative>
-                    <A href="/approvals">"Approvals"</A>
-                </Show>
-            </nav>
             <LiveIndicator/>
-            <a href="/notifications" class="notifications-link">"Notifications"{move || (unread.get() > 0).then(|| {
-                let n = unread.get();
-                view! { <span class="count" aria-label=format!("{n} unread")>{n}</span> }
-            })}</a>
-            <a href="/profile" class="who" title="Your profile: time zone">{person.display_name.clone()}</a>
-            <button type="button" class="secondary" on:click=sign_out>"Sign out"</button>
+            <button type="button" class="secondary menu-toggle" aria-controls="header-menu"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|open| *open = !*open)>
+                "Menu"{move || (unread.get() > 0).then(|| view! {
+                    <span class="count"><span class="visually-hidden">", "</span>{unread.get()}
+                        <span class="visually-hidden">" unread notifications"</span></span>
+                })}
+            </button>
+            // Following a link folds the menu at once (the effect above covers Back and Forward).
+            <div id="header-menu" class="header-menu" class:open=move || menu_open.get()
+                on:click=move |ev| {
+                    use wasm_bindgen::JsCast;
+                    let on_link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|target| target.closest("a").ok().flatten().is_some());
+                    if on_link {
+                        menu_open.set(false);
+                    }
+                }>
+                <nav aria-label="Main">
+                    <A href="/tickets">"Tickets"</A>
+                    <A href="/board">"Board"</A>
+                    <A href="/incidents">"Incidents"{move || active_incidents.get().filter(|n| *n > 0).map(|n| view! {
+                        <span class="count" aria-label=format!("{n} active")>{n}</span>
+                    })}</A>
+                    <Show when=move || staff>
+                        <A href="/triage">"Triage"</A>
+                        <A href="/mail">"Email"</A>
+                        <A href="/settings">"Settings"</A>
+                    </Show>
+                    <A href="/new">"New request"</A>
+                    <A href="/known-issues">"Known issues"</A>
+                    <A href="/support">"Help"</A>
+                    <Show when=move || representative>
+                        <A href="/approvals">"Approvals"{move || crate::state::approvals::waiting().filter(|n| *n > 0).map(|n| view! {
+                            <span class="count" aria-label=format!("{n} waiting")>{n}</span>
+                        })}</A>
+                    </Show>
+                </nav>
+                <a href="/notifications" class="notifications-link">"Notifications"{move || (unread.get() > 0).then(|| {
+                    let n = unread.get();
+                    view! { <span class="count" aria-label=format!("{n} unread")>{n}</span> }
+                })}</a>
+                <a href="/profile" class="who" title="Your profile: time zone">{person.display_name.clone()}</a>
+                <button type="button" class="secondary" on:click=sign_out>"Sign out"</button>
+            </div>
             <Shortcuts staff representative/>
             {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
         </header>

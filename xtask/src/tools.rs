@@ -27,13 +27,17 @@ pub fn ensure_build_tools() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The browser tests' npm packages (e2e/package.json): Playwright drives Chromium, axe-core checks
+/// each page's accessibility.
+const E2E_PACKAGES: &[&str] = &["playwright-core", "axe-core"];
+
 /// What the browser tests need in addition.
 pub fn ensure_browser_tools() -> anyhow::Result<()> {
     if !std::path::Path::new(CHROMIUM).exists() {
         apt_install("chromium", "the browser tests drive Chromium")?;
     }
     let e2e = root().join("e2e");
-    if !e2e.join("node_modules/playwright-core/package.json").exists() {
+    if E2E_PACKAGES.iter().any(|package| !e2e.join("node_modules").join(package).join("package.json").exists()) {
         ensure_npm()?;
         say("installing the browser tests' npm packages (npm ci in e2e/)");
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(&e2e))?;

@@ -20,6 +20,7 @@ pub const LIST_ITEM: &str = "data-list-item";
 const KEYS: &[(&str, &str)] = &[
     ("j / k", "Next / previous ticket in a list"),
     ("Enter", "Open the ticket chosen with j / k"),
+    ("x", "Choose the ticket chosen with j / k for a change to several (support team)"),
     ("/", "Search the list"),
     ("r", "Reply to the ticket"),
     ("n", "Add an internal note to the ticket (support team)"),
@@ -81,7 +82,12 @@ fn element(selector: &str) -> Option<web_sys::HtmlElement> {
 /// Whether keys go to a field being typed in.
 fn typing(event: &web_sys::KeyboardEvent) -> bool {
     let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) else { return false };
-    matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || target.is_content_editable()
+    match target.tag_name().as_str() {
+        // A box ticked or a choice made takes no letters.
+        "INPUT" => !matches!(target.get_attribute("type").as_deref(), Some("checkbox" | "radio" | "button" | "submit")),
+        "TEXTAREA" | "SELECT" => true,
+        _ => target.is_content_editable(),
+    }
 }
 
 /// Moves to the next (`step` 1) or previous (-1) list entry from the one holding the focus.
@@ -112,6 +118,20 @@ fn open_focused_item() -> bool {
     match focused.query_selector("a[href]").ok().flatten().and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()) {
         Some(link) => {
             link.click();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Ticks (or unticks) the checkbox of the list entry that holds the focus, if it has one.
+fn choose_focused_item() -> bool {
+    let Some(focused) = document().and_then(|d| d.active_element()) else { return false };
+    let Some(item) = focused.closest(&format!("[{LIST_ITEM}]")).ok().flatten() else { return false };
+    let checkbox = item.query_selector("input[type=checkbox]").ok().flatten();
+    match checkbox.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
+        Some(checkbox) => {
+            checkbox.click();
             true
         }
         None => false,
@@ -177,6 +197,7 @@ pub fn Shortcuts(staff: bool, representative: bool) -> impl IntoView {
             "j" => step_through_list(1),
             "k" => step_through_list(-1),
             "Enter" => open_focused_item(),
+            "x" => choose_focused_item(),
             "/" => focus_search(),
             "r" => compose(false),
             "n" => compose(true),

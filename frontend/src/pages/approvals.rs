@@ -10,6 +10,7 @@ use crate::components::ErrorNote;
 pub fn ApprovalsPage() -> impl IntoView {
     crate::components::title::page_title(|| "Approvals".to_owned());
     let reload = RwSignal::new(0u32);
+    let waiting = crate::state::approvals::handle();
     let queue = LocalResource::new(move || {
         reload.track();
         async move {
@@ -17,6 +18,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                 .list_approval_queue(pb::ListApprovalQueueRequest {})
                 .await
                 .map(|r| r.into_inner().tickets)
+                .inspect(|tickets| waiting.set(tickets.len()))
                 .map_err(ApiError::from)
         }
     });

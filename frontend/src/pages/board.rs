@@ -499,6 +499,26 @@ pub fn BoardPage() -> impl IntoView {
         });
     });
 
+    // The order of every column, worked out once per change of the cards.
+    let placed = Memo::new(move |_| board.placed(true));
+    let orders: [Memo<Vec<i64>>; 7] =
+        std::array::from_fn(|index| Memo::new(move |_| placed.with(|placed| board.column_order(index, placed))));
+    // Where only one column fits (a phone), the one shown: at first the first that has cards;
+    // then the one a card lifted with the keyboard is carried to.
+    let chosen = RwSignal::new(0usize);
+    Effect::new(move |picked: Option<bool>| {
+        if picked == Some(true) || !loaded.get() {
+            return picked.unwrap_or(false);
+        }
+        let first = orders.iter().position(|order| order.with_untracked(|o| !o.is_empty()));
+        chosen.set(first.unwrap_or(0));
+        true
+    });
+    Effect::new(move |_| {
+        if let Some(column) = board.lifted.with(|lifted| lifted.as_ref().map(|l| l.column)) {
+            chosen.set(column);
+        }
+    });
     view! {
         <h1>"Board"</h1>
         <p class="sr-only" aria-live="assertive" id="board-announcer">{move || board.announcement.get()}</p>
@@ -513,21 +533,35 @@ pub fn BoardPage() -> impl IntoView {
             <p class="hint">"This board follows your communities' tickets live. The support team moves the cards."</p>
         </Show>
         <Show when=move || loaded.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <div class="column-switcher">
+                <label for="board-column">"Column"</label>
+                <select id="board-column" on:change=move |ev| {
+                    if let Ok(index) = event_target_value(&ev).parse() { chosen.set(index) }
+                }>
+                    {COLUMNS.iter().enumerate().map(|(index, state)| view! {
+                        <option value=index.to_string() selected=move || chosen.get() == index>
+                            {column_label(*state)}" ("{move || orders[index].with(Vec::len)}")"
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
             <div class="board">
-                {
-                    let placed = Memo::new(move |_| board.placed(true));
-                    COLUMNS.iter().enumerate().map(|(index, state)| {
-                        let order = Memo::new(move |_| placed.with(|placed| board.column_order(index, placed)));
-                        view! { <Column board index state=*state order/> }
-                    }).collect_view()
-                }
+                {COLUMNS.iter().enumerate().map(|(index, state)| {
+                    view! { <Column board index state=*state order=orders[index] chosen/> }
+                }).collect_view()}
             </div>
         </Show>
     }
 }
 
 #[component]
-fn Column(board: Board, index: usize, state: pb::TicketState, order: Memo<Vec<i64>>) -> impl IntoView {
+fn Column(
+    board: Board,
+    index: usize,
+    state: pb::TicketState,
+    order: Memo<Vec<i64>>,
+    chosen: RwSignal<usize>,
+) -> impl IntoView {
     let heading_id = format!("column-{index}");
     let labelled_by = heading_id.clone();
     let count = move || order.with(Vec::len);
@@ -549,6 +583,7 @@ fn Column(board: Board, index: usize, state: pb::TicketState, order: Memo<Vec<i6
     let show_more = move |_| board.shown.update(|shown| shown[index] += PAGE);
     view! {
         <section class="column" aria-labelledby=labelled_by data-state=column_label(state)
+            class:chosen=move || chosen.get() == index
             on:dragover=move |event: leptos::ev::DragEvent| event.prevent_default()
             on:drop=on_drop>
             <h2 id=heading_id>{column_label(state)}" "<span class="count">{count}</span></h2>

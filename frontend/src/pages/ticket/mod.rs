@@ -45,6 +45,14 @@ async fn read(number: i64) -> Result<tonic::Response<pb::GetTicketResponse>, ton
     api::tickets().get_ticket(pb::GetTicketRequest { number }).await
 }
 
+/// Tells the server the person has seen the ticket as it now is (its unread mark goes). Failing
+/// costs nothing but a mark that stays: it is not worth a message.
+fn mark_read(number: i64) {
+    leptos::task::spawn_local(async move {
+        let _ = api::tickets().mark_ticket_read(pb::MarkTicketReadRequest { number }).await;
+    });
+}
+
 /// Reads the ticket, then follows it live from the position it was read at.
 #[component]
 fn LoadedTicket(number: i64) -> impl IntoView {
@@ -56,6 +64,7 @@ fn LoadedTicket(number: i64) -> impl IntoView {
         let position = response.as_ref().ok().and_then(|r| r.position);
         let store = response.map(TicketStore::new);
         if let Ok(store) = store {
+            mark_read(number);
             owner.with(|| follow(store, number, position, user));
             store.load_pages(false);
         }
@@ -81,6 +90,7 @@ fn follow(store: TicketStore, number: i64, position: Option<pb::LivePosition>, u
         LiveEvent::Change(change) => {
             let who = user.0.with_untracked(|person| person.as_ref().map(steward_proto::domain::principal));
             store.apply(&change, who.as_ref());
+            mark_read(number);
         }
         LiveEvent::Resync => {
             leptos::task::spawn_local(async move {
