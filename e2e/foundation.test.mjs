@@ -90,6 +90,18 @@ test("another community's representative opening a ticket by URL sees not found"
   await bea.context().close();
 });
 
+test('a representative finds nothing at the address of a staff page, and her navigation does not offer one', async () => {
+  const rita = await signedInPage(browser, PEOPLE.rita);
+  const nav = rita.getByRole('navigation', { name: 'Main' });
+  for (const [path, link] of [['/triage', 'Triage'], ['/mail', 'Email'], ['/settings', 'Settings']]) {
+    assert.equal(await nav.getByRole('link', { name: link, exact: true }).count(), 0, `no ${link} link`);
+    await rita.goto(path);
+    await rita.getByRole('heading', { name: 'Page not found' }).waitFor();
+    assert.equal(await rita.title(), 'Page not found · Steward');
+  }
+  await rita.context().close();
+});
+
 test("a member's request waits for a representative's approval", async () => {
   const title = `Share notebooks ${unique()}`;
   const milo = await signedInPage(browser, PEOPLE.milo);

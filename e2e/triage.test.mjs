@@ -179,10 +179,15 @@ test('a long queue shows its first 50 requests and more on asking; a live refres
     const count = sam.locator('#queue-count');
     await count.getByText(/^The first 50 of \d+ requests\.$/).waitFor();
     const total = Number((await count.textContent()).match(/of (\d+)/)[1]);
-    assert.ok(total >= 60 && total <= 100, `the whole queue is counted (${total})`);
+    assert.ok(total >= 60, `the whole queue is counted (${total})`);
     assert.equal(await sam.locator('li.queue-entry').count(), 50);
 
-    await sam.getByRole('button', { name: `Show ${total - 50} more` }).click();
+    // Each "Show more" brings the next 50 (the other browser tests may have filed more).
+    await sam.getByRole('button', { name: `Show ${Math.min(total - 50, 50)} more` }).click();
+    for (let shown = 100; shown < total; shown += 50) {
+      await sam.locator('li.queue-entry').nth(shown - 1).waitFor();
+      await sam.getByRole('button', { name: `Show ${Math.min(total - shown, 50)} more` }).click();
+    }
     await count.getByText(new RegExp(`^${total} requests\\.$`)).waitFor();
     assert.equal(await sam.locator('li.queue-entry').count(), total);
     assert.equal(await sam.getByRole('button', { name: /^Show \d+ more/ }).count(), 0);

@@ -14,9 +14,9 @@ use crate::pages::{
     acknowledge::AcknowledgePage, approvals::ApprovalsPage, board::BoardPage, incidents::IncidentsPage,
     incidents::board::IncidentPage, incidents::report::IncidentReportPage, known_issues::KnownIssuePage,
     known_issues::KnownIssuesPage, mail::MailPage, new_request::NewRequestPage, not_found::NotFound,
-    notifications::NotificationsPage, profile::ProfilePage, settings::SettingsPage, signin::SignInPage,
-    status::StatusPage, support::SecurityPage, support::SupportPage, ticket::TicketPage, tickets::TicketsPage,
-    triage::TriagePage,
+    not_found::StaffOnly, notifications::NotificationsPage, profile::ProfilePage, settings::SettingsPage,
+    signin::SignInPage, status::StatusPage, support::SecurityPage, support::SupportPage, ticket::TicketPage,
+    tickets::TicketsPage, triage::TriagePage,
 };
 use crate::state::user::{CurrentUser, UploadLimit, is_representative, is_staff};
 
@@ -48,9 +48,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/incidents/:number/report") view=IncidentReportPage/>
                     <Route path=path!("/new") view=NewRequestPage/>
                     <Route path=path!("/approvals") view=ApprovalsPage/>
-                    <Route path=path!("/triage") view=TriagePage/>
-                    <Route path=path!("/mail") view=MailPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/triage") view=|| view! { <StaffOnly><TriagePage/></StaffOnly> }/>
+                    <Route path=path!("/mail") view=|| view! { <StaffOnly><MailPage/></StaffOnly> }/>
+                    <Route path=path!("/settings") view=|| view! { <StaffOnly><SettingsPage/></StaffOnly> }/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
                 </ParentRoute>

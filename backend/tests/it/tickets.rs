@@ -83,6 +83,19 @@ fn violation(status: &tonic::Status) -> String {
     fields.first().map(|v| v.field.clone()).unwrap_or_default()
 }
 
+/// Every field an InvalidArgument names, in order.
+fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    status.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect()
+}
+
+/// A second community, Borealis, with its representative Bea signed in.
+async fn borealis(desk: &Desk) -> (i64, Client) {
+    let community = desk.app.community("borealis", "Borealis").await;
+    let bea = desk.app.person("bea@example.org", "Bea Rep", None).await;
+    desk.app.membership(bea, community, MembershipRole::Representative).await;
+    (community, desk.app.sign_in("bea@example.org").await)
+}
+
 async fn count(client: &Client) -> usize {
     client
         .tickets
@@ -137,8 +150,7 @@ async fn the_server_enforces_the_form_of_each_request_type_and_saves_nothing_ref
         attachment_ids: Vec::new(),
     };
     let status = file(&desk.rep, nothing).await.unwrap_err();
-    let fields: Vec<String> =
-        status.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    let fields = violated_fields(&status);
     assert_eq!(
         fields,
         [
@@ -530,10 +542,7 @@ async fn the_conversation_after_a_message_is_what_came_since_as_each_caller_may_
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ticket_is_unread_while_someone_else_did_something_its_reader_may_see() {
     let desk = desk().await;
-    let other = desk.app.community("borealis", "Borealis").await;
-    let outsider = desk.app.person("out@example.org", "Olga Outsider", None).await;
-    desk.app.membership(outsider, other, MembershipRole::Representative).await;
-    let outsider = desk.app.sign_in("out@example.org").await;
+    let (_, outsider) = borealis(&desk).await;
     let ticket = file(&desk.rep, change_request(desk.community, COMPLETE)).await.expect("file");
     let unread = |client: &Client| {
         let mut tickets = client.tickets.clone();
@@ -615,10 +624,7 @@ async fn all_in_order(client: &Client, sort: pb::TicketSort, ascending: bool) ->
 #[tokio::test(flavor = "multi_thread")]
 async fn lists_sort_by_each_column_either_way_page_through_each_ticket_once_and_stay_within_access() {
     let desk = desk().await;
-    let other = desk.app.community("borealis", "Borealis").await;
-    let bea = desk.app.person("bea@example.org", "Bea Rep", None).await;
-    desk.app.membership(bea, other, MembershipRole::Representative).await;
-    let bea = desk.app.sign_in("bea@example.org").await;
+    let (other, bea) = borealis(&desk).await;
     desk.app.person("tess@example.org", "Tess Steward", Some(StaffRole::Steward)).await;
     let titles = ["banana", "Apple", "cherry", "apple pie", "Date"];
     let mut numbers = Vec::new();
@@ -747,10 +753,7 @@ async fn a_bulk_change_goes_through_each_tickets_rules_and_says_which_were_refus
 
     // A representative may not change support's fields; a ticket she may not see is simply not
     // found, as one that does not exist.
-    let other = desk.app.community("borealis", "Borealis").await;
-    let bea = desk.app.person("bea@example.org", "Bea Rep", None).await;
-    desk.app.membership(bea, other, MembershipRole::Representative).await;
-    let bea = desk.app.sign_in("bea@example.org").await;
+    let (other, bea) = borealis(&desk).await;
     let theirs = file(&bea, change_request(other, COMPLETE)).await.expect("file").number;
     let refused = change(&desk.rep, vec![numbers[1], theirs, 999_999], Change::Priority(pb::Priority::Urgent as i32))
         .await
@@ -762,18 +765,14 @@ async fn a_bulk_change_goes_through_each_tickets_rules_and_says_which_were_refus
     // Asking for nothing names every problem at once.
     let empty = pb::ChangeTicketsRequest { numbers: Vec::new(), change: None, reason: String::new() };
     let status = desk.steward.tickets.clone().change_tickets(empty).await.unwrap_err();
-    let fields: Vec<String> =
-        status.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    let fields = violated_fields(&status);
     assert_eq!(fields, ["numbers", "change"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn saved_views_are_each_persons_own_staff_share_them_and_counts_stay_within_access() {
     let desk = desk().await;
-    let other = desk.app.community("borealis", "Borealis").await;
-    let bea = desk.app.person("bea@example.org", "Bea Rep", None).await;
-    desk.app.membership(bea, other, MembershipRole::Representative).await;
-    let bea = desk.app.sign_in("bea@example.org").await;
+    let (other, bea) = borealis(&desk).await;
     desk.app.person("tess@example.org", "Tess Steward", Some(StaffRole::Steward)).await;
     let tess = desk.app.sign_in("tess@example.org").await;
     for _ in 0..2 {
@@ -805,8 +804,7 @@ async fn saved_views_are_each_persons_own_staff_share_them_and_counts_stay_withi
     save(&desk.steward, "Mine", "assignee=me", false).await.expect("save");
     assert_eq!(views(&tess).await, [("Unassigned".to_owned(), false)], "the team's shared view, not Sam's own");
     let refused = save(&desk.rep, "", &"x".repeat(1001), true).await.unwrap_err();
-    let fields: Vec<String> =
-        refused.get_details_bad_request().expect("violations").field_violations.into_iter().map(|v| v.field).collect();
+    let fields = violated_fields(&refused);
     assert_eq!(fields, ["name", "query", "shared"], "every problem at once");
     assert_eq!(views(&desk.rep).await.len(), 1, "nothing saved");
 

@@ -7,25 +7,17 @@ use steward_proto::v1 as pb;
 use crate::api::time::when_at;
 use crate::api::{self, ApiError};
 use crate::components::FieldError;
-use crate::state::user::{CurrentUser, is_admin, is_staff};
+use crate::state::user::{CurrentUser, is_admin};
 
 #[component]
 pub fn MailPage() -> impl IntoView {
     crate::components::title::page_title(|| "Email".to_owned());
     let user = expect_context::<CurrentUser>();
-    let person = user.get();
-    let staff = person.as_ref().is_some_and(is_staff);
-    let admin = person.as_ref().is_some_and(is_admin);
+    let admin = user.get().as_ref().is_some_and(is_admin);
     view! {
         <h1>"Email"</h1>
-        {if staff {
-            view! {
-                <HeldMail/>
-                {admin.then(|| view! { <Outbox/> })}
-            }.into_any()
-        } else {
-            view! { <p>"Only the support team sorts the mail that reaches support. To write to support, use "<a href="/new">"New request"</a>"."</p> }.into_any()
-        }}
+        <HeldMail/>
+        {admin.then(|| view! { <Outbox/> })}
     }
 }
 
