@@ -101,8 +101,13 @@ const ORDERS: &[Order] = &[
 
 /// The order the URL asks for (newest activity first unless it names one), and whether ascending.
 fn order_in(query: &leptos_router::params::ParamsMap) -> (Order, bool) {
-    let named = query.get("sort").and_then(|name| ORDERS.iter().find(|o| o.key == name).copied());
-    (named.unwrap_or(ORDERS[0]), query.get("dir").as_deref() == Some("asc"))
+    order_from(&|key| query.get(key))
+}
+
+/// The same, from a URL query's values as `get` reads them.
+fn order_from(get: &dyn Fn(&str) -> Option<String>) -> (Order, bool) {
+    let named = get("sort").and_then(|name| ORDERS.iter().find(|o| o.key == name).copied());
+    (named.unwrap_or(ORDERS[0]), get("dir").as_deref() == Some("asc"))
 }
 
 /// The list's URL with `changes` made to what `current` keeps (an empty value drops the key).
@@ -140,7 +145,7 @@ fn request_from(get: &dyn Fn(&str) -> Option<String>, page_token: String, page_s
     let number = |key: &str| get(key).and_then(|v| v.parse::<i64>().ok());
     let assignee = get("assignee");
     let states = get("state").unwrap_or_default();
-    let named = get("sort").and_then(|name| ORDERS.iter().find(|o| o.key == name).copied());
+    let (order, ascending) = order_from(get);
     pb::ListTicketsRequest {
         community_id: number("community"),
         states: states.split(',').filter_map(|s| s.trim().parse::<i32>().ok()).collect(),
@@ -151,8 +156,8 @@ fn request_from(get: &dyn Fn(&str) -> Option<String>, page_token: String, page_s
         text: get("q").unwrap_or_default(),
         page_size,
         page_token,
-        sort: named.unwrap_or(ORDERS[0]).sort as i32,
-        ascending: get("dir").as_deref() == Some("asc"),
+        sort: order.sort as i32,
+        ascending,
     }
 }
 
